@@ -1,0 +1,194 @@
+/** Message types and JSON schemas for every normative message (PROTOCOL.md §3), plus project additions. */
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+
+export const Id = Type.String({ minLength: 1, maxLength: 64 });
+export const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+export const Lang = Type.Union([Type.Literal('vi'), Type.Literal('en')]);
+export type Lang = Static<typeof Lang>;
+
+export const LocalizedText = Type.Object({ vi: Type.String(), en: Type.String() });
+export type LocalizedText = Static<typeof LocalizedText>;
+
+export const TICKET_STATUSES = ['waiting', 'called', 'serving', 'done', 'no_show', 'cancelled'] as const;
+export const TicketStatus = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)));
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+export const ERROR_CODES = [
+  'invalid_request',
+  'unknown_service',
+  'unknown_counter',
+  'not_found',
+  'conflict',
+  'forbidden',
+  'unavailable',
+  // additions
+  'unauthorized',
+  'rate_limited',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const DEVICE_KINDS = ['kiosk', 'counter', 'display'] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+export const STAFF_ROLES = ['admin', 'manager', 'officer'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** The five-level rating scale used by Vietnamese ministries; index = score. */
+export const RATING_LABELS: Record<1 | 2 | 3 | 4 | 5, LocalizedText> = {
+  5: { vi: 'Rất hài lòng', en: 'Very satisfied' },
+  4: { vi: 'Hài lòng', en: 'Satisfied' },
+  3: { vi: 'Bình thường', en: 'Neutral' },
+  2: { vi: 'Không hài lòng', en: 'Dissatisfied' },
+  1: { vi: 'Rất không hài lòng', en: 'Very dissatisfied' },
+};
+
+const EtaRange = Type.Object({ low: Type.Integer({ minimum: 0 }), high: Type.Integer({ minimum: 0 }) });
+
+/** The public ticket view (normative fields first; the rest are additions). */
+export const Ticket = Type.Object({
+  id: Type.String(),
+  number: Type.String(),
+  serviceId: Type.String(),
+  priority: Type.String(),
+  status: TicketStatus,
+  issuedAt: Type.String(),
+  ahead: Type.Integer({ minimum: 0 }),
+  etaMinutes: Type.Integer({ minimum: 0 }),
+  counterId: Type.Optional(Type.String()),
+  calledAt: Type.Optional(Type.String()),
+  // additions
+  etaRange: Type.Optional(EtaRange),
+  counterNumber: Type.Optional(Type.Integer()),
+  procedureId: Type.Optional(Type.String()),
+  startedAt: Type.Optional(Type.String()),
+  finishedAt: Type.Optional(Type.String()),
+  offline: Type.Optional(Type.Boolean()),
+});
+export type Ticket = Static<typeof Ticket>;
+
+const CounterId = Type.String({ minLength: 1, maxLength: 64 });
+const TicketId = Type.String({ minLength: 1, maxLength: 64 });
+const ServiceId = Type.String({ minLength: 1, maxLength: 64 });
+
+const Citizen = Type.Object(
+  {
+    birthDate: Type.Optional(DateOnly),
+    /** The 12-digit CCCD number: hashed with the site key and masked on arrival, never stored plain. */
+    idNumber: Type.Optional(Type.String({ pattern: '^\\d{12}$' })),
+  },
+  { additionalProperties: false },
+);
+
+const strict = { additionalProperties: false } as const;
+
+/** Params of every request action, by action name. `id` is common to all. */
+export const RequestSchemas = {
+  'ticket.issue': Type.Object(
+    {
+      id: Id,
+      serviceId: ServiceId,
+      priority: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      citizen: Type.Optional(Citizen),
+      lang: Type.Optional(Lang),
+      procedureId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    },
+    strict,
+  ),
+  'counter.next': Type.Object({ id: Id, counterId: CounterId }, strict),
+  'counter.recall': Type.Object({ id: Id, counterId: CounterId }, strict),
+  'counter.start': Type.Object({ id: Id, counterId: CounterId, ticketId: TicketId }, strict),
+  'counter.finish': Type.Object(
+    {
+      id: Id,
+      counterId: CounterId,
+      ticketId: TicketId,
+      outcome: Type.Optional(Type.Union([Type.Literal('done'), Type.Literal('no_show')])),
+    },
+    strict,
+  ),
+  'counter.transfer': Type.Object(
+    { id: Id, counterId: CounterId, ticketId: TicketId, toServiceId: ServiceId },
+    strict,
+  ),
+  'rating.submit': Type.Object(
+    {
+      id: Id,
+      counterId: CounterId,
+      ticketId: Type.Optional(TicketId),
+      score: Type.Integer({ minimum: 1, maximum: 5 }),
+    },
+    strict,
+  ),
+} satisfies Record<string, TSchema>;
+
+export type ActionName = keyof typeof RequestSchemas;
+export type RequestOf<A extends ActionName> = Static<(typeof RequestSchemas)[A]>;
+export const ACTION_NAMES = Object.keys(RequestSchemas) as ActionName[];
+
+export const ErrorBody = Type.Object({
+  code: Type.Union(ERROR_CODES.map((c) => Type.Literal(c))),
+  message: Type.String(),
+  /** Addition: the message in both languages. */
+  text: Type.Optional(LocalizedText),
+});
+export type ErrorBody = Static<typeof ErrorBody>;
+
+export const ResponseEnvelope = Type.Union([
+  Type.Object({ id: Type.String(), ok: Type.Literal(true), result: Type.Record(Type.String(), Type.Unknown()) }),
+  Type.Object({ id: Type.Union([Type.String(), Type.Null()]), ok: Type.Literal(false), error: ErrorBody }),
+]);
+export type ResponseEnvelope = Static<typeof ResponseEnvelope>;
+
+export const CallMessage = Type.Object({
+  ticketId: Type.String(),
+  number: Type.String(),
+  counterId: Type.String(),
+  serviceId: Type.String(),
+  calledAt: Type.String(),
+  recall: Type.Boolean(),
+  // additions
+  counterNumber: Type.Integer(),
+  priority: Type.String(),
+});
+export type CallMessage = Static<typeof CallMessage>;
+
+export const ServiceSummary = Type.Object({
+  serviceId: Type.String(),
+  waiting: Type.Integer({ minimum: 0 }),
+  etaMinutes: Type.Integer({ minimum: 0 }),
+  // additions
+  prefix: Type.String(),
+  countersOpen: Type.Integer({ minimum: 0 }),
+  lastCalled: Type.Union([Type.String(), Type.Null()]),
+});
+export const CounterSummary = Type.Object({
+  counterId: Type.String(),
+  number: Type.Integer(),
+  open: Type.Boolean(),
+  currentNumber: Type.Union([Type.String(), Type.Null()]),
+  currentStatus: Type.Union([Type.Literal('called'), Type.Literal('serving'), Type.Null()]),
+});
+export const QueueSummary = Type.Object({
+  at: Type.String(),
+  services: Type.Array(ServiceSummary),
+  counters: Type.Array(CounterSummary),
+});
+export type QueueSummary = Static<typeof QueueSummary>;
+
+export const DeviceStatus = Type.Object(
+  { online: Type.Boolean(), kind: Type.Optional(Type.Union(DEVICE_KINDS.map((k) => Type.Literal(k)))) },
+  { additionalProperties: true },
+);
+export type DeviceStatus = Static<typeof DeviceStatus>;
+
+/** `npm run enroll` output (PROTOCOL.md §2). */
+export const Enrolment = Type.Object({
+  site: Type.String(),
+  deviceId: Type.String(),
+  kind: Type.Union(DEVICE_KINDS.map((k) => Type.Literal(k))),
+  username: Type.String(),
+  password: Type.String(),
+  mqttUrl: Type.String(),
+  counterId: Type.Optional(Type.String()),
+});
+export type Enrolment = Static<typeof Enrolment>;

@@ -1,0 +1,98 @@
+/** Time helpers shared by the server, the agent and the apps. Pure: the instant is always passed in. */
+
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = partsFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    partsFormatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** Offset from UTC in minutes (+420 for Asia/Ho_Chi_Minh). */
+  offsetMinutes: number;
+}
+
+export function localParts(epochMs: number, timeZone: string): LocalParts {
+  const get: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(new Date(epochMs))) {
+    if (p.type !== 'literal') get[p.type] = Number(p.value);
+  }
+  const wholeSecond = Math.floor(epochMs / 1000) * 1000;
+  const asUtc = Date.UTC(get.year!, get.month! - 1, get.day!, get.hour!, get.minute!, get.second!);
+  return {
+    year: get.year!,
+    month: get.month!,
+    day: get.day!,
+    hour: get.hour!,
+    minute: get.minute!,
+    second: get.second!,
+    offsetMinutes: Math.round((asUtc - wholeSecond) / 60_000),
+  };
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** ISO 8601 with the site's offset and milliseconds: `2026-11-22T08:01:02.345+07:00`. */
+export function toIsoLocal(epochMs: number, timeZone: string): string {
+  const p = localParts(epochMs, timeZone);
+  const sign = p.offsetMinutes < 0 ? '-' : '+';
+  const off = Math.abs(p.offsetMinutes);
+  return (
+    `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}` +
+    `.${pad(((epochMs % 1000) + 1000) % 1000, 3)}${sign}${pad(Math.floor(off / 60))}:${pad(off % 60)}`
+  );
+}
+
+/** The local calendar date `YYYY-MM-DD` at the site. */
+export function localDate(epochMs: number, timeZone: string): string {
+  const p = localParts(epochMs, timeZone);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+}
+
+/** Minutes since local midnight at the site. */
+export function localMinuteOfDay(epochMs: number, timeZone: string): number {
+  const p = localParts(epochMs, timeZone);
+  return p.hour * 60 + p.minute;
+}
+
+/** ISO weekday 1 (Monday) … 7 (Sunday) at the site. */
+export function localWeekday(epochMs: number, timeZone: string): number {
+  const p = localParts(epochMs, timeZone);
+  const d = new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay();
+  return d === 0 ? 7 : d;
+}
+
+/** Whole years between a birth date (`YYYY-MM-DD`) and a local date (`YYYY-MM-DD`). */
+export function ageOn(birthDate: string, onDate: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = onDate.split('-').map(Number) as [number, number, number];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
+/** True when `YYYY-MM-DD` names a real calendar day. */
+export function isRealDate(iso: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}

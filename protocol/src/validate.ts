@@ -1,0 +1,50 @@
+/** The one validator used by the server, the device agent and the apps' build. */
+import type { Static, TSchema } from '@sinclair/typebox';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { LocalizedText } from './messages.ts';
+
+const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: false });
+const compiled = new WeakMap<TSchema, ValidateFunction>();
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; path: string; text: LocalizedText };
+
+export function validate<S extends TSchema>(schema: S, value: unknown): Validation<Static<S>> {
+  let check = compiled.get(schema);
+  if (!check) {
+    check = ajv.compile(schema);
+    compiled.set(schema, check);
+  }
+  if (check(value)) return { ok: true, value: value as Static<S> };
+  const error = check.errors?.[0];
+  return error ? describe(error) : { ok: false, path: '', text: { vi: 'Dữ liệu không hợp lệ', en: 'Invalid data' } };
+}
+
+/** Turns an Ajv error into a message naming the field, in Vietnamese and English. */
+function describe(e: ErrorObject): { ok: false; path: string; text: LocalizedText } {
+  const base = e.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const params = e.params as Record<string, unknown>;
+  const child = (name: unknown) => (base ? `${base}.${String(name)}` : String(name));
+  let path = base;
+  let vi: string;
+  let en: string;
+  switch (e.keyword) {
+    case 'required':
+      path = child(params.missingProperty);
+      vi = `Thiếu trường "${path}"`;
+      en = `missing field "${path}"`;
+      break;
+    case 'additionalProperties':
+      path = child(params.additionalProperty);
+      vi = `Trường không được hỗ trợ "${path}"`;
+      en = `unknown field "${path}"`;
+      break;
+    case 'type':
+      vi = `Trường "${path || '(gốc)'}" phải có kiểu ${String(params.type)}`;
+      en = `field "${path || '(root)'}" must be of type ${String(params.type)}`;
+      break;
+    default:
+      vi = `Trường "${path || '(gốc)'}" không hợp lệ: ${e.message ?? e.keyword}`;
+      en = `field "${path || '(root)'}" is invalid: ${e.message ?? e.keyword}`;
+  }
+  return { ok: false, path, text: { vi, en } };
+}
