@@ -1,0 +1,4 @@
+export * from './cccd/index.ts';
+export * from './gpio/index.ts';
+export * from './printer/index.ts';
+export * from './scanner/index.ts';
