@@ -1,0 +1,38 @@
+/** What went wrong while reading a CCCD, as a stable code the caller can branch on. */
+export type CccdErrorCode =
+  | 'qr_format' // the QR text is not a CCCD payload
+  | 'qr_field' // one QR field is malformed
+  | 'access_key' // the data for the BAC key (ID number, dates) is malformed
+  | 'tlv' // card bytes are not valid BER-TLV
+  | 'transport' // the reader or the link to the card failed
+  | 'card_status' // the card answered with an unexpected status word
+  | 'not_found' // the applet or file does not exist on this card
+  | 'auth_failed' // BAC mutual authentication was refused or did not verify
+  | 'secure_messaging' // a protected response failed its MAC or format check
+  | 'data_group' // a data group's content is malformed
+  | 'passive_auth'; // the SOD does not vouch for the data read
+
+export interface BilingualText {
+  vi: string;
+  en: string;
+}
+
+/**
+ * A typed failure with a message in Vietnamese and English. Messages never contain personal data
+ * (ID numbers, names, dates), so they are safe to log and to show.
+ */
+export class CccdError extends Error {
+  readonly code: CccdErrorCode;
+  readonly text: BilingualText;
+
+  constructor(code: CccdErrorCode, vi: string, en: string, options?: { cause?: unknown }) {
+    super(en, options);
+    this.name = 'CccdError';
+    this.code = code;
+    this.text = { vi, en };
+  }
+}
+
+export function cccdFail(code: CccdErrorCode, vi: string, en: string): never {
+  throw new CccdError(code, vi, en);
+}
