@@ -134,7 +134,11 @@ export const ErrorBody = Type.Object({
 export type ErrorBody = Static<typeof ErrorBody>;
 
 export const ResponseEnvelope = Type.Union([
-  Type.Object({ id: Type.String(), ok: Type.Literal(true), result: Type.Record(Type.String(), Type.Unknown()) }),
+  Type.Object({
+    id: Type.String(),
+    ok: Type.Literal(true),
+    result: Type.Record(Type.String(), Type.Unknown()),
+  }),
   Type.Object({ id: Type.Union([Type.String(), Type.Null()]), ok: Type.Literal(false), error: ErrorBody }),
 ]);
 export type ResponseEnvelope = Static<typeof ResponseEnvelope>;

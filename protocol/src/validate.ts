@@ -16,7 +16,9 @@ export function validate<S extends TSchema>(schema: S, value: unknown): Validati
   }
   if (check(value)) return { ok: true, value: value as Static<S> };
   const error = check.errors?.[0];
-  return error ? describe(error) : { ok: false, path: '', text: { vi: 'Dữ liệu không hợp lệ', en: 'Invalid data' } };
+  return error
+    ? describe(error)
+    : { ok: false, path: '', text: { vi: 'Dữ liệu không hợp lệ', en: 'Invalid data' } };
 }
 
 /** Turns an Ajv error into a message naming the field, in Vietnamese and English. */

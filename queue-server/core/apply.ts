@@ -1,0 +1,177 @@
+/** Applies one stored event to the state. Deterministic: replaying the day's events rebuilds the state. */
+import type { CounterSeed, QueueEvent, QueueState, ServiceTimeStats, TicketRecord } from './state.ts';
+import { emptyState } from './state.ts';
+
+/** Weight of the newest service time in the running mean. */
+const SERVICE_TIME_ALPHA = 0.1;
+
+export type DayStartedEvent = Extract<QueueEvent, { type: 'day.started' }> & {
+  counters: CounterSeed[];
+  serviceTimes: [string, ServiceTimeStats][];
+};
+
+export function applyEvent(state: QueueState, event: QueueEvent): QueueState {
+  switch (event.type) {
+    case 'day.started': {
+      const e = event as DayStartedEvent;
+      const next = emptyState(e.day, e.counters ?? [...state.counters.values()]);
+      next.serviceTimes = new Map(e.serviceTimes ?? state.serviceTimes);
+      return next;
+    }
+    case 'ticket.issued': {
+      const prefix = event.number.replace(/\d+$/, '');
+      state.lastSeq[prefix] = Math.max(state.lastSeq[prefix] ?? 0, event.seq);
+      const ticket: TicketRecord = {
+        id: event.ticketId,
+        seq: event.seq,
+        number: event.number,
+        serviceId: event.serviceId,
+        originalServiceId: event.serviceId,
+        priority: event.priority,
+        status: 'waiting',
+        issuedAt: event.issuedAt,
+        queuedAt: event.issuedAt,
+        recalls: 0,
+        offline: event.offline ?? false,
+        ...(event.procedureId ? { procedureId: event.procedureId } : {}),
+        ...(event.deviceId ? { deviceId: event.deviceId } : {}),
+      };
+      state.tickets.set(ticket.id, ticket);
+      enqueue(state, ticket);
+      return state;
+    }
+    case 'ticket.called': {
+      const t = ticket(state, event.ticketId);
+      dequeue(state, t);
+      t.status = 'called';
+      t.calledAt = event.at;
+      t.firstCalledAt ??= event.at;
+      t.counterId = event.counterId;
+      if (event.officerId) t.officerId = event.officerId;
+      counter(state, event.counterId).currentTicketId = t.id;
+      return state;
+    }
+    case 'ticket.recalled': {
+      const t = ticket(state, event.ticketId);
+      t.recalls++;
+      t.calledAt = event.at;
+      return state;
+    }
+    case 'ticket.started': {
+      const t = ticket(state, event.ticketId);
+      t.status = 'serving';
+      t.startedAt = event.at;
+      return state;
+    }
+    case 'ticket.finished': {
+      const t = ticket(state, event.ticketId);
+      t.status = event.outcome;
+      t.finishedAt = event.at;
+      releaseCounter(state, t);
+      if (event.outcome === 'done')
+        learnServiceTime(state, t.serviceId, event.at - (t.startedAt ?? t.calledAt!));
+      return state;
+    }
+    case 'ticket.transferred': {
+      const t = ticket(state, event.ticketId);
+      dequeue(state, t);
+      releaseCounter(state, t);
+      t.status = 'waiting';
+      t.serviceId = event.toServiceId;
+      t.queuedAt = event.at;
+      delete t.calledAt;
+      delete t.startedAt;
+      delete t.counterId;
+      enqueue(state, t);
+      return state;
+    }
+    case 'ticket.cancelled': {
+      const t = ticket(state, event.ticketId);
+      dequeue(state, t);
+      releaseCounter(state, t);
+      t.status = 'cancelled';
+      t.finishedAt = event.at;
+      return state;
+    }
+    case 'rating.submitted':
+      state.ratings.push({
+        id: event.ratingId,
+        counterId: event.counterId,
+        ticketId: event.ticketId,
+        officerId: event.officerId,
+        serviceId: event.serviceId,
+        score: event.score,
+        at: event.at,
+      });
+      return state;
+    case 'counter.signed-in':
+      counter(state, event.counterId).officerId = event.officerId;
+      counter(state, event.counterId).open = true;
+      return state;
+    case 'counter.signed-out':
+      counter(state, event.counterId).officerId = null;
+      return state;
+    case 'counter.opened':
+      counter(state, event.counterId).open = true;
+      return state;
+    case 'counter.closed':
+      counter(state, event.counterId).open = false;
+      return state;
+    case 'counter.services-set':
+      counter(state, event.counterId).serviceIds = [...event.serviceIds];
+      return state;
+  }
+}
+
+function ticket(state: QueueState, id: string): TicketRecord {
+  const t = state.tickets.get(id);
+  if (!t) throw new Error(`event refers to unknown ticket ${id}`);
+  return t;
+}
+
+function counter(state: QueueState, id: string) {
+  const c = state.counters.get(id);
+  if (!c) throw new Error(`event refers to unknown counter ${id}`);
+  return c;
+}
+
+/** Inserts in (queuedAt, seq) order: a transferred ticket keeps its place by its original issue time. */
+function enqueue(state: QueueState, t: TicketRecord): void {
+  const line = state.waiting.get(t.serviceId) ?? [];
+  const key = t.issuedAt;
+  let i = line.length;
+  while (i > 0) {
+    const prev = state.tickets.get(line[i - 1]!)!;
+    if (prev.issuedAt < key || (prev.issuedAt === key && prev.seq <= t.seq)) break;
+    i--;
+  }
+  line.splice(i, 0, t.id);
+  state.waiting.set(t.serviceId, line);
+}
+
+function dequeue(state: QueueState, t: TicketRecord): void {
+  if (t.status !== 'waiting') return;
+  const line = state.waiting.get(t.serviceId);
+  const i = line?.indexOf(t.id) ?? -1;
+  if (line && i >= 0) line.splice(i, 1);
+}
+
+function releaseCounter(state: QueueState, t: TicketRecord): void {
+  if (!t.counterId) return;
+  const c = state.counters.get(t.counterId);
+  if (c?.currentTicketId === t.id) c.currentTicketId = null;
+}
+
+function learnServiceTime(state: QueueState, serviceId: string, durationMs: number): void {
+  const minutes = durationMs / 60_000;
+  if (!(minutes > 0)) return;
+  const s = state.serviceTimes.get(serviceId);
+  if (!s) {
+    state.serviceTimes.set(serviceId, { n: 1, meanMinutes: minutes });
+    return;
+  }
+  // Plain mean while history is short, then an exponential average that follows the day.
+  const alpha = Math.max(SERVICE_TIME_ALPHA, 1 / (s.n + 1));
+  s.meanMinutes += alpha * (minutes - s.meanMinutes);
+  s.n++;
+}

@@ -1,0 +1,371 @@
+/**
+ * Decisions: a command and the current state give the events to store, or a ProtocolError that changes
+ * nothing. Nothing here mutates the state; `applyEvent` does, after the shell has stored the events.
+ */
+import { ageOn, fail, localDate, localMinuteOfDay, localWeekday } from '@oss/protocol';
+import type { DayStartedEvent } from './apply.ts';
+import { counterSeeds, type Site } from './site.ts';
+import type { CounterState, QueueEvent, QueueState, TicketRecord } from './state.ts';
+
+export type Command =
+  | {
+      type: 'issue';
+      serviceId: string;
+      priority?: string;
+      birthDate?: string;
+      procedureId?: string;
+      deviceId?: string;
+    }
+  | { type: 'next'; counterId: string }
+  | { type: 'recall'; counterId: string }
+  | { type: 'start'; counterId: string; ticketId: string }
+  | { type: 'finish'; counterId: string; ticketId: string; outcome: 'done' | 'no_show' }
+  | { type: 'transfer'; counterId: string | null; ticketId: string; toServiceId: string }
+  | { type: 'cancel'; ticketId: string; reason: 'staff' | 'citizen' }
+  | { type: 'rate'; counterId: string; ticketId?: string; score: number }
+  | { type: 'sign-in'; counterId: string; officerId: string }
+  | { type: 'sign-out'; counterId: string }
+  | { type: 'open'; counterId: string }
+  | { type: 'close'; counterId: string }
+  | { type: 'set-services'; counterId: string; serviceIds: string[] };
+
+export interface DecideContext {
+  site: Site;
+  now: number;
+  /** Unguessable ids come from the shell (crypto) or the simulator (seeded). */
+  newId: () => string;
+}
+
+/** Events for `command`, preceded by the day's rollover when the site's date has changed. */
+export function decide(state: QueueState, command: Command, ctx: DecideContext): QueueEvent[] {
+  const rollover = rolloverEvents(state, ctx);
+  if (rollover.length > 0) {
+    // Decide against the new day's state without touching the caller's.
+    const fresh = rollover.reduce<QueueState>(
+      (s, e) => (e.type === 'day.started' ? freshDay(e as DayStartedEvent) : s),
+      state,
+    );
+    return [...rollover, ...decideToday(fresh, command, ctx)];
+  }
+  return decideToday(state, command, ctx);
+}
+
+function freshDay(e: DayStartedEvent): QueueState {
+  return {
+    day: e.day,
+    lastSeq: {},
+    tickets: new Map(),
+    waiting: new Map(),
+    counters: new Map(
+      e.counters.map((c) => [
+        c.id,
+        {
+          id: c.id,
+          open: true,
+          officerId: null,
+          currentTicketId: null,
+          serviceIds: [...c.serviceIds],
+          priorityCounter: c.priorityCounter ?? false,
+        },
+      ]),
+    ),
+    serviceTimes: new Map(e.serviceTimes),
+    ratings: [],
+  };
+}
+
+/** At the first event of a new local day: close what is left of the old day, then start the new one. */
+export function rolloverEvents(state: QueueState, ctx: DecideContext): QueueEvent[] {
+  const today = localDate(ctx.now, ctx.site.timeZone);
+  if (today === state.day) return [];
+  const events: QueueEvent[] = [];
+  for (const t of state.tickets.values()) {
+    if (t.status === 'waiting')
+      events.push({ type: 'ticket.cancelled', at: ctx.now, ticketId: t.id, reason: 'day-end' });
+    if ((t.status === 'called' || t.status === 'serving') && t.counterId)
+      events.push({
+        type: 'ticket.finished',
+        at: ctx.now,
+        ticketId: t.id,
+        counterId: t.counterId,
+        outcome: 'done',
+      });
+  }
+  const started: DayStartedEvent = {
+    type: 'day.started',
+    at: ctx.now,
+    day: today,
+    counters: counterSeeds(ctx.site),
+    serviceTimes: [...state.serviceTimes].map(([id, s]) => [id, { ...s }]),
+  };
+  events.push(started);
+  return events;
+}
+
+function decideToday(state: QueueState, c: Command, ctx: DecideContext): QueueEvent[] {
+  const at = ctx.now;
+  switch (c.type) {
+    case 'issue':
+      return [issue(state, c, ctx)];
+    case 'next': {
+      const counter = counterOf(state, c.counterId);
+      const events: QueueEvent[] = [];
+      if (!counter.open) events.push({ type: 'counter.opened', at, counterId: counter.id });
+      const current = counter.currentTicketId ? state.tickets.get(counter.currentTicketId) : undefined;
+      if (current)
+        events.push({
+          type: 'ticket.finished',
+          at,
+          ticketId: current.id,
+          counterId: counter.id,
+          outcome: 'done',
+        });
+      const next = ctx.site.policy.pick(state, { ...counter, open: true }, at);
+      if (next)
+        events.push({
+          type: 'ticket.called',
+          at,
+          ticketId: next.id,
+          counterId: counter.id,
+          officerId: counter.officerId,
+        });
+      return events;
+    }
+    case 'recall': {
+      const counter = counterOf(state, c.counterId);
+      if (!counter.currentTicketId)
+        fail('conflict', 'Quầy chưa gọi số nào để gọi lại', 'The counter has no current ticket to recall');
+      return [{ type: 'ticket.recalled', at, ticketId: counter.currentTicketId, counterId: counter.id }];
+    }
+    case 'start': {
+      const t = ticketAtCounter(state, c.counterId, c.ticketId, ['called']);
+      return [{ type: 'ticket.started', at, ticketId: t.id, counterId: c.counterId }];
+    }
+    case 'finish': {
+      const t = ticketAtCounter(state, c.counterId, c.ticketId, ['called', 'serving']);
+      if (c.outcome === 'no_show' && t.status === 'serving')
+        fail(
+          'conflict',
+          'Số đang được phục vụ, không thể đánh dấu vắng mặt',
+          'A ticket being served cannot be a no-show',
+        );
+      return [{ type: 'ticket.finished', at, ticketId: t.id, counterId: c.counterId, outcome: c.outcome }];
+    }
+    case 'transfer': {
+      if (!ctx.site.services.has(c.toServiceId)) unknownService(c.toServiceId);
+      const t =
+        c.counterId === null
+          ? ticketIn(state, c.ticketId, ['waiting', 'called'])
+          : ticketAtCounter(state, c.counterId, c.ticketId, ['called', 'serving']);
+      if (t.serviceId === c.toServiceId)
+        fail('conflict', 'Số đã thuộc dịch vụ này', 'The ticket is already in that service');
+      return [
+        {
+          type: 'ticket.transferred',
+          at,
+          ticketId: t.id,
+          counterId: c.counterId,
+          fromServiceId: t.serviceId,
+          toServiceId: c.toServiceId,
+        },
+      ];
+    }
+    case 'cancel': {
+      const t = ticketIn(state, c.ticketId, ['waiting', 'called']);
+      return [{ type: 'ticket.cancelled', at, ticketId: t.id, reason: c.reason }];
+    }
+    case 'rate':
+      return [rate(state, c, ctx)];
+    case 'sign-in':
+      counterOf(state, c.counterId);
+      return [{ type: 'counter.signed-in', at, counterId: c.counterId, officerId: c.officerId }];
+    case 'sign-out':
+      counterOf(state, c.counterId);
+      return [{ type: 'counter.signed-out', at, counterId: c.counterId }];
+    case 'open':
+    case 'close': {
+      const counter = counterOf(state, c.counterId);
+      if (c.type === 'close' && counter.currentTicketId)
+        fail(
+          'conflict',
+          'Hãy kết thúc số đang phục vụ trước khi đóng quầy',
+          'Finish the current ticket before closing',
+        );
+      return [{ type: c.type === 'open' ? 'counter.opened' : 'counter.closed', at, counterId: c.counterId }];
+    }
+    case 'set-services': {
+      counterOf(state, c.counterId);
+      if (c.serviceIds.length === 0)
+        fail(
+          'invalid_request',
+          'Quầy phải phục vụ ít nhất một dịch vụ',
+          'A counter must serve at least one service',
+        );
+      for (const id of c.serviceIds) if (!ctx.site.services.has(id)) unknownService(id);
+      return [
+        { type: 'counter.services-set', at, counterId: c.counterId, serviceIds: [...new Set(c.serviceIds)] },
+      ];
+    }
+  }
+}
+
+function issue(state: QueueState, c: Extract<Command, { type: 'issue' }>, ctx: DecideContext): QueueEvent {
+  const { site, now } = ctx;
+  const service = site.services.get(c.serviceId);
+  if (!service || service.public === false) unknownService(c.serviceId);
+  if (site.config.enforceOpeningHours && !isOpen(site, now))
+    fail(
+      'unavailable',
+      'Ngoài giờ làm việc, vui lòng quay lại sau',
+      'Outside opening hours, please come back later',
+    );
+  if (c.procedureId) {
+    const procedure = site.procedures.get(c.procedureId);
+    if (!procedure)
+      fail('invalid_request', `Không có thủ tục "${c.procedureId}"`, `unknown procedure "${c.procedureId}"`);
+    if (procedure.serviceId !== c.serviceId)
+      fail(
+        'invalid_request',
+        'Thủ tục không thuộc dịch vụ đã chọn',
+        'The procedure belongs to another service',
+      );
+  }
+  const { priority, basis } = priorityFor(site, c, localDate(now, site.timeZone));
+  const seq = (state.lastSeq[service.prefix] ?? 0) + 1;
+  return {
+    type: 'ticket.issued',
+    at: now,
+    issuedAt: now,
+    ticketId: ctx.newId(),
+    seq,
+    number: formatNumber(service.prefix, seq),
+    serviceId: service.id,
+    priority,
+    priorityBasis: basis,
+    ...(c.procedureId ? { procedureId: c.procedureId } : {}),
+    ...(c.deviceId ? { deviceId: c.deviceId } : {}),
+  };
+}
+
+/** A012: the prefix letter and at least three digits. */
+export function formatNumber(prefix: string, seq: number): string {
+  return `${prefix}${String(seq).padStart(3, '0')}`;
+}
+
+/** The declared class, or the age-based one when the birth date gives a weightier class. */
+export function priorityFor(
+  site: Site,
+  c: { priority?: string; birthDate?: string },
+  today: string,
+): { priority: string; basis: 'none' | 'declared' | 'birth-date' } {
+  let priority = 'normal';
+  let basis: 'none' | 'declared' | 'birth-date' = 'none';
+  if (c.priority && c.priority !== 'normal') {
+    if (!site.classes.has(c.priority))
+      fail(
+        'invalid_request',
+        `Không có đối tượng ưu tiên "${c.priority}"`,
+        `unknown priority class "${c.priority}"`,
+      );
+    priority = c.priority;
+    basis = 'declared';
+  }
+  if (c.birthDate) {
+    const age = ageOn(c.birthDate, today);
+    for (const cls of site.classes.values()) {
+      if (cls.minAge === undefined || age < cls.minAge) continue;
+      if (cls.weight > (site.classes.get(priority)?.weight ?? 1)) {
+        priority = cls.id;
+        basis = 'birth-date';
+      }
+    }
+  }
+  return { priority, basis };
+}
+
+export function isOpen(site: Site, now: number): boolean {
+  const weekday = localWeekday(now, site.timeZone);
+  const minute = localMinuteOfDay(now, site.timeZone);
+  const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  return site.config.openingHours.some(
+    (p) => p.days.includes(weekday) && minute >= toMinutes(p.open) && minute < toMinutes(p.close),
+  );
+}
+
+function rate(state: QueueState, c: Extract<Command, { type: 'rate' }>, ctx: DecideContext): QueueEvent {
+  const counter = counterOf(state, c.counterId);
+  let ticket: TicketRecord | undefined;
+  if (c.ticketId) {
+    ticket = state.tickets.get(c.ticketId);
+    if (!ticket) notFound();
+    if (ticket.counterId !== counter.id)
+      fail(
+        'conflict',
+        'Số này không được phục vụ tại quầy này',
+        'That ticket was not served at this counter',
+      );
+  } else {
+    ticket = lastServedAt(state, counter);
+  }
+  if (ticket && state.ratings.some((r) => r.ticketId === ticket.id))
+    fail('conflict', 'Số này đã được đánh giá', 'That ticket has already been rated');
+  return {
+    type: 'rating.submitted',
+    at: ctx.now,
+    ratingId: ctx.newId(),
+    counterId: counter.id,
+    ticketId: ticket?.id ?? null,
+    officerId: ticket?.officerId ?? counter.officerId,
+    serviceId: ticket?.serviceId ?? null,
+    score: c.score,
+  };
+}
+
+/** The ticket a rating without a ticket id is about: the current one, else the last finished here. */
+function lastServedAt(state: QueueState, counter: CounterState): TicketRecord | undefined {
+  if (counter.currentTicketId) return state.tickets.get(counter.currentTicketId);
+  let last: TicketRecord | undefined;
+  for (const t of state.tickets.values())
+    if (t.counterId === counter.id && t.status === 'done' && (!last || t.finishedAt! > last.finishedAt!))
+      last = t;
+  return last;
+}
+
+function counterOf(state: QueueState, counterId: string): CounterState {
+  const counter = state.counters.get(counterId);
+  if (!counter) fail('unknown_counter', `Không có quầy "${counterId}"`, `unknown counter "${counterId}"`);
+  return counter;
+}
+
+function ticketIn(state: QueueState, ticketId: string, allowed: TicketRecord['status'][]): TicketRecord {
+  const t = state.tickets.get(ticketId);
+  if (!t) notFound();
+  if (!allowed.includes(t.status))
+    fail(
+      'conflict',
+      `Không thể thực hiện khi số ở trạng thái "${t.status}"`,
+      `not allowed while the ticket is ${t.status}`,
+    );
+  return t;
+}
+
+function ticketAtCounter(
+  state: QueueState,
+  counterId: string,
+  ticketId: string,
+  allowed: TicketRecord['status'][],
+): TicketRecord {
+  counterOf(state, counterId);
+  const t = ticketIn(state, ticketId, allowed);
+  if (t.counterId !== counterId)
+    fail('conflict', 'Số này không ở quầy này', 'That ticket is not at this counter');
+  return t;
+}
+
+function unknownService(id: string): never {
+  fail('unknown_service', `Không có dịch vụ "${id}"`, `unknown service "${id}"`);
+}
+
+function notFound(): never {
+  fail('not_found', 'Không tìm thấy số thứ tự', 'Ticket not found');
+}

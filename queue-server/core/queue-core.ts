@@ -1,0 +1,48 @@
+/** The core as one object: a compiled site and its state, for the server shell and the simulator. */
+import type { QueueSummary, Ticket } from '@oss/protocol';
+import { applyEvent } from './apply.ts';
+import { type Command, decide } from './decide.ts';
+import { computeKpis, type SiteKpis } from './kpis.ts';
+import { counterSeeds, type Site } from './site.ts';
+import { emptyState, type QueueEvent, type QueueState } from './state.ts';
+import { queueSummary, ticketView } from './views.ts';
+
+export class QueueCore {
+  state: QueueState;
+
+  constructor(
+    readonly site: Site,
+    day: string,
+  ) {
+    this.state = emptyState(day, counterSeeds(site));
+  }
+
+  /** Events for a command; throws ProtocolError (and changes nothing) when it is refused. */
+  decide(command: Command, now: number, newId: () => string): QueueEvent[] {
+    return decide(this.state, command, { site: this.site, now, newId });
+  }
+
+  apply(events: readonly QueueEvent[]): void {
+    for (const e of events) this.state = applyEvent(this.state, e);
+  }
+
+  /** Decide and apply at once: for the simulator, which stores nothing. */
+  execute(command: Command, now: number, newId: () => string): QueueEvent[] {
+    const events = this.decide(command, now, newId);
+    this.apply(events);
+    return events;
+  }
+
+  ticket(id: string, now: number): Ticket | null {
+    const t = this.state.tickets.get(id);
+    return t ? ticketView(this.site, this.state, t, now) : null;
+  }
+
+  summary(now: number): QueueSummary {
+    return queueSummary(this.site, this.state, now);
+  }
+
+  kpis(now: number): SiteKpis {
+    return computeKpis(this.site, this.state, now);
+  }
+}

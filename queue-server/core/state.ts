@@ -1,0 +1,148 @@
+/** The queue's in-memory state and the events that change it. Pure: no I/O, no clock. */
+import type { TicketStatus } from '@oss/protocol';
+
+export interface TicketRecord {
+  id: string;
+  /** Per-day sequence number within its original service prefix (A012 → 12). */
+  seq: number;
+  number: string;
+  serviceId: string;
+  /** The service it was issued for; KPIs attribute the wait to it. */
+  originalServiceId: string;
+  priority: string;
+  status: TicketStatus;
+  issuedAt: number;
+  /** When it last entered a waiting line (issue or transfer). */
+  queuedAt: number;
+  firstCalledAt?: number;
+  calledAt?: number;
+  startedAt?: number;
+  finishedAt?: number;
+  counterId?: string;
+  officerId?: string;
+  procedureId?: string;
+  deviceId?: string;
+  recalls: number;
+  offline: boolean;
+}
+
+export interface CounterState {
+  id: string;
+  open: boolean;
+  officerId: string | null;
+  currentTicketId: string | null;
+  /** Services it serves now, in preference order (from config, changed by reassignment). */
+  serviceIds: string[];
+  /** Reserved for priority citizens: priority tickets weigh more here. */
+  priorityCounter: boolean;
+}
+
+export interface ServiceTimeStats {
+  /** Completed services counted. */
+  n: number;
+  /** Exponentially weighted mean service time in minutes. */
+  meanMinutes: number;
+}
+
+export interface RatingRecord {
+  id: string;
+  counterId: string;
+  ticketId: string | null;
+  officerId: string | null;
+  serviceId: string | null;
+  score: number;
+  at: number;
+}
+
+export interface QueueState {
+  /** The site's local date these tickets belong to. */
+  day: string;
+  /** Last sequence number allocated today, per prefix. */
+  lastSeq: Record<string, number>;
+  tickets: Map<string, TicketRecord>;
+  /** Waiting ticket ids per service, ordered by queuedAt then seq. */
+  waiting: Map<string, string[]>;
+  counters: Map<string, CounterState>;
+  serviceTimes: Map<string, ServiceTimeStats>;
+  ratings: RatingRecord[];
+}
+
+/** Every change to the queue, as stored. `at` is the server's time in epoch ms. */
+export type QueueEvent =
+  | { type: 'day.started'; at: number; day: string }
+  | {
+      type: 'ticket.issued';
+      at: number;
+      ticketId: string;
+      seq: number;
+      number: string;
+      serviceId: string;
+      priority: string;
+      /** How the priority was established: declared, from the birth date, or none. */
+      priorityBasis: 'none' | 'declared' | 'birth-date';
+      procedureId?: string;
+      deviceId?: string;
+      offline?: boolean;
+      /** The original issue time for tickets issued offline; otherwise `at`. */
+      issuedAt: number;
+    }
+  | { type: 'ticket.called'; at: number; ticketId: string; counterId: string; officerId: string | null }
+  | { type: 'ticket.recalled'; at: number; ticketId: string; counterId: string }
+  | { type: 'ticket.started'; at: number; ticketId: string; counterId: string }
+  | { type: 'ticket.finished'; at: number; ticketId: string; counterId: string; outcome: 'done' | 'no_show' }
+  | {
+      type: 'ticket.transferred';
+      at: number;
+      ticketId: string;
+      counterId: string | null;
+      fromServiceId: string;
+      toServiceId: string;
+    }
+  | { type: 'ticket.cancelled'; at: number; ticketId: string; reason: 'staff' | 'day-end' | 'citizen' }
+  | {
+      type: 'rating.submitted';
+      at: number;
+      ratingId: string;
+      counterId: string;
+      ticketId: string | null;
+      officerId: string | null;
+      serviceId: string | null;
+      score: number;
+    }
+  | { type: 'counter.signed-in'; at: number; counterId: string; officerId: string }
+  | { type: 'counter.signed-out'; at: number; counterId: string }
+  | { type: 'counter.opened'; at: number; counterId: string }
+  | { type: 'counter.closed'; at: number; counterId: string }
+  | { type: 'counter.services-set'; at: number; counterId: string; serviceIds: string[] };
+
+export type QueueEventType = QueueEvent['type'];
+
+export interface CounterSeed {
+  id: string;
+  serviceIds: string[];
+  priorityCounter?: boolean;
+}
+
+export function emptyState(day: string, counters: CounterSeed[]): QueueState {
+  return {
+    day,
+    lastSeq: {},
+    tickets: new Map(),
+    waiting: new Map(),
+    counters: new Map(
+      counters.map((c) => [
+        c.id,
+        {
+          id: c.id,
+          open: true,
+          officerId: null,
+          currentTicketId: null,
+          serviceIds: [...c.serviceIds],
+          priorityCounter: c.priorityCounter ?? false,
+        },
+      ]),
+    ),
+    serviceTimes: new Map(),
+    ratings: [],
+  };
+}

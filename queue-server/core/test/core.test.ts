@@ -1,0 +1,321 @@
+import { ProtocolError } from '@oss/protocol';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { applyEvent } from '../apply.ts';
+import type { Command } from '../decide.ts';
+import { QueueCore } from '../queue-core.ts';
+import { compileSite } from '../site.ts';
+import { crossCheck } from '../site-config.ts';
+import { emptyState, type QueueEvent } from '../state.ts';
+import { idSequence, MINUTE, MONDAY_9AM, testConfig } from './fixtures.ts';
+
+function newCore(overrides = {}, policy?: string) {
+  const site = compileSite(testConfig(overrides), policy);
+  return new QueueCore(site, '2026-11-23');
+}
+
+describe('queue core', () => {
+  let core: QueueCore;
+  let ids: () => string;
+  let log: QueueEvent[];
+  const run = (command: Command, at = MONDAY_9AM) => {
+    const events = core.execute(command, at, ids);
+    log.push(...events);
+    return events;
+  };
+  const issue = (serviceId = 'civil-status', at = MONDAY_9AM, extra: Partial<Command> = {}) =>
+    run({ type: 'issue', serviceId, ...extra } as Command, at).find(
+      (e) => e.type === 'ticket.issued',
+    ) as Extract<QueueEvent, { type: 'ticket.issued' }>;
+
+  beforeEach(() => {
+    core = newCore();
+    ids = idSequence();
+    log = [];
+  });
+
+  it('numbers tickets per prefix, from 001', () => {
+    expect(issue('civil-status').number).toBe('A001');
+    expect(issue('civil-status').number).toBe('A002');
+    expect(issue('land').number).toBe('B001');
+  });
+
+  it('walks the whole lifecycle and records every transition time', () => {
+    const a = issue('civil-status', MONDAY_9AM);
+    run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + 2 * MINUTE);
+    expect(core.state.tickets.get(a.ticketId)).toMatchObject({ status: 'called', counterId: 'counter-1' });
+    run({ type: 'recall', counterId: 'counter-1' }, MONDAY_9AM + 3 * MINUTE);
+    run({ type: 'start', counterId: 'counter-1', ticketId: a.ticketId }, MONDAY_9AM + 4 * MINUTE);
+    run(
+      { type: 'finish', counterId: 'counter-1', ticketId: a.ticketId, outcome: 'done' },
+      MONDAY_9AM + 10 * MINUTE,
+    );
+    const t = core.state.tickets.get(a.ticketId)!;
+    expect(t).toMatchObject({
+      status: 'done',
+      issuedAt: MONDAY_9AM,
+      firstCalledAt: MONDAY_9AM + 2 * MINUTE,
+      calledAt: MONDAY_9AM + 3 * MINUTE,
+      startedAt: MONDAY_9AM + 4 * MINUTE,
+      finishedAt: MONDAY_9AM + 10 * MINUTE,
+      recalls: 1,
+    });
+    expect(core.state.counters.get('counter-1')!.currentTicketId).toBeNull();
+    expect(core.state.serviceTimes.get('civil-status')).toEqual({ n: 1, meanMinutes: 6 });
+  });
+
+  it('counter.next finishes the previous ticket as done and calls the next', () => {
+    const a = issue();
+    const b = issue();
+    run({ type: 'next', counterId: 'counter-1' });
+    const events = run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + MINUTE);
+    expect(events.map((e) => e.type)).toEqual(['ticket.finished', 'ticket.called']);
+    expect(core.state.tickets.get(a.ticketId)!.status).toBe('done');
+    expect(core.state.tickets.get(b.ticketId)!.status).toBe('called');
+    expect(run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + 2 * MINUTE).map((e) => e.type)).toEqual(
+      ['ticket.finished'],
+    );
+  });
+
+  it('marks no-shows and refuses no-show for a ticket already being served', () => {
+    const a = issue();
+    run({ type: 'next', counterId: 'counter-1' });
+    run({ type: 'finish', counterId: 'counter-1', ticketId: a.ticketId, outcome: 'no_show' });
+    expect(core.state.tickets.get(a.ticketId)!.status).toBe('no_show');
+    const b = issue();
+    run({ type: 'next', counterId: 'counter-1' });
+    run({ type: 'start', counterId: 'counter-1', ticketId: b.ticketId });
+    expect(() =>
+      run({ type: 'finish', counterId: 'counter-1', ticketId: b.ticketId, outcome: 'no_show' }),
+    ).toThrow(ProtocolError);
+  });
+
+  it('transfers keep the original issue time and the place it gives', () => {
+    const land1 = issue('land', MONDAY_9AM);
+    issue('civil-status', MONDAY_9AM + MINUTE);
+    const land2 = issue('land', MONDAY_9AM + 2 * MINUTE);
+    run({ type: 'next', counterId: 'counter-2' }, MONDAY_9AM + 3 * MINUTE);
+    run(
+      { type: 'transfer', counterId: 'counter-2', ticketId: land1.ticketId, toServiceId: 'civil-status' },
+      MONDAY_9AM + 5 * MINUTE,
+    );
+    const moved = core.state.tickets.get(land1.ticketId)!;
+    expect(moved).toMatchObject({ status: 'waiting', serviceId: 'civil-status', issuedAt: MONDAY_9AM });
+    expect(moved.counterId).toBeUndefined();
+    // Issued first, it goes to the head of its new line.
+    expect(core.state.waiting.get('civil-status')![0]).toBe(land1.ticketId);
+    expect(core.state.waiting.get('land')).toEqual([land2.ticketId]);
+    expect(core.state.counters.get('counter-2')!.currentTicketId).toBeNull();
+  });
+
+  it('refuses actions in the wrong state with a code, and changes nothing', () => {
+    const a = issue();
+    const before = JSON.stringify([...core.state.tickets.values()]);
+    const refusals: [Command, string][] = [
+      [{ type: 'recall', counterId: 'counter-1' }, 'conflict'],
+      [{ type: 'start', counterId: 'counter-1', ticketId: a.ticketId }, 'conflict'],
+      [{ type: 'finish', counterId: 'counter-1', ticketId: a.ticketId, outcome: 'done' }, 'conflict'],
+      [{ type: 'finish', counterId: 'counter-1', ticketId: 'nope', outcome: 'done' }, 'not_found'],
+      [{ type: 'next', counterId: 'counter-9' }, 'unknown_counter'],
+      [{ type: 'issue', serviceId: 'nope' }, 'unknown_service'],
+      [{ type: 'issue', serviceId: 'civil-status', priority: 'vip' }, 'invalid_request'],
+      [{ type: 'issue', serviceId: 'land', procedureId: 'birth-registration' }, 'invalid_request'],
+      [{ type: 'transfer', counterId: null, ticketId: a.ticketId, toServiceId: 'nope' }, 'unknown_service'],
+      [{ type: 'rate', counterId: 'counter-1', ticketId: a.ticketId, score: 5 }, 'conflict'],
+    ];
+    for (const [command, code] of refusals) {
+      let error: unknown;
+      try {
+        core.decide(command, MONDAY_9AM, ids);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, JSON.stringify(command)).toBeInstanceOf(ProtocolError);
+      expect((error as ProtocolError).code, JSON.stringify(command)).toBe(code);
+      expect((error as ProtocolError).text.vi.length).toBeGreaterThan(0);
+    }
+    expect(JSON.stringify([...core.state.tickets.values()])).toBe(before);
+  });
+
+  it('gives the elderly class from the birth date (60 on the issue date) and keeps a weightier declared one', () => {
+    expect(issue('civil-status', MONDAY_9AM, { birthDate: '1966-11-23' } as never).priority).toBe('elderly');
+    expect(issue('civil-status', MONDAY_9AM, { birthDate: '1966-11-24' } as never).priority).toBe('normal');
+    const declared = issue('civil-status', MONDAY_9AM, {
+      priority: 'disabled',
+      birthDate: '1950-01-01',
+    } as never);
+    expect(declared.priority).toBe('disabled');
+    expect(declared.priorityBasis).toBe('declared');
+    expect(issue('civil-status', MONDAY_9AM, { birthDate: '1950-01-01' } as never).priorityBasis).toBe(
+      'birth-date',
+    );
+  });
+
+  it('serves priority tickets sooner but never starves normal ones (max-wait guard)', () => {
+    const normal = issue('civil-status', MONDAY_9AM);
+    const elderly = issue('civil-status', MONDAY_9AM + MINUTE, { priority: 'elderly' } as never);
+    run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + 2 * MINUTE);
+    expect(core.state.counters.get('counter-1')!.currentTicketId).toBe(elderly.ticketId);
+
+    // A stream of priority arrivals cannot hold the normal ticket past the 30-minute guard.
+    let t = MONDAY_9AM + 3 * MINUTE;
+    const calledAt: Record<string, number> = {};
+    while (core.state.tickets.get(normal.ticketId)!.status === 'waiting' && t < MONDAY_9AM + 120 * MINUTE) {
+      issue('civil-status', t, { priority: 'elderly' } as never);
+      issue('civil-status', t, { priority: 'elderly' } as never);
+      run({ type: 'next', counterId: 'counter-1' }, t + MINUTE);
+      t += 2 * MINUTE;
+    }
+    calledAt.normal = core.state.tickets.get(normal.ticketId)!.firstCalledAt!;
+    expect(calledAt.normal - MONDAY_9AM).toBeLessThanOrEqual(32 * MINUTE);
+  });
+
+  it('strict priority starves normal tickets under the same stream (why the default guards)', () => {
+    core = newCore({}, 'strict');
+    const normal = issue('civil-status', MONDAY_9AM);
+    for (let t = MONDAY_9AM + MINUTE; t < MONDAY_9AM + 60 * MINUTE; t += 2 * MINUTE) {
+      issue('civil-status', t, { priority: 'elderly' } as never);
+      issue('civil-status', t, { priority: 'elderly' } as never);
+      run({ type: 'next', counterId: 'counter-1' }, t + MINUTE);
+    }
+    expect(core.state.tickets.get(normal.ticketId)!.status).toBe('waiting');
+  });
+
+  it('fifo calls in arrival order whatever the class', () => {
+    core = newCore({}, 'fifo');
+    const first = issue('civil-status', MONDAY_9AM);
+    issue('civil-status', MONDAY_9AM + MINUTE, { priority: 'elderly' } as never);
+    run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + 2 * MINUTE);
+    expect(core.state.counters.get('counter-1')!.currentTicketId).toBe(first.ticketId);
+  });
+
+  it('at equal waits counters prefer their first service; a much longer wait elsewhere wins', () => {
+    const civil = issue('civil-status', MONDAY_9AM);
+    const land = issue('land', MONDAY_9AM);
+    run({ type: 'next', counterId: 'counter-3' }, MONDAY_9AM + 2 * MINUTE);
+    expect(core.state.counters.get('counter-3')!.currentTicketId).toBe(land.ticketId);
+    run({ type: 'next', counterId: 'counter-3' }, MONDAY_9AM + 3 * MINUTE);
+    expect(core.state.counters.get('counter-3')!.currentTicketId).toBe(civil.ticketId);
+    const oldCivil = issue('civil-status', MONDAY_9AM + 4 * MINUTE);
+    issue('land', MONDAY_9AM + 14 * MINUTE);
+    run({ type: 'next', counterId: 'counter-3' }, MONDAY_9AM + 15 * MINUTE);
+    expect(core.state.counters.get('counter-3')!.currentTicketId).toBe(oldCivil.ticketId);
+  });
+
+  it('predicts waits from people ahead, counters and service time, as a range', () => {
+    const tickets = Array.from({ length: 5 }, (_, i) => issue('civil-status', MONDAY_9AM + i * 1000));
+    // Both civil-status counters are idle: the first tickets are served at once.
+    const first = core.ticket(tickets[0]!.ticketId, MONDAY_9AM + 5000)!;
+    expect(first.ahead).toBe(0);
+    expect(first.etaMinutes).toBe(0);
+    const last = core.ticket(tickets[4]!.ticketId, MONDAY_9AM + 5000)!;
+    expect(last.ahead).toBe(4);
+    expect(last.etaMinutes).toBeGreaterThan(first.etaMinutes);
+    expect(last.etaRange!.low).toBeLessThanOrEqual(last.etaMinutes);
+    expect(last.etaRange!.high).toBeGreaterThanOrEqual(last.etaMinutes);
+    // Closing a counter makes the same position slower.
+    run({ type: 'close', counterId: 'counter-3' }, MONDAY_9AM + 6000);
+    expect(core.ticket(tickets[4]!.ticketId, MONDAY_9AM + 6000)!.etaMinutes).toBeGreaterThan(last.etaMinutes);
+  });
+
+  it('computes KPIs: waits, share within target, officers, ratings', () => {
+    run({ type: 'sign-in', counterId: 'counter-1', officerId: 'officer-a' });
+    const a = issue('civil-status', MONDAY_9AM);
+    const b = issue('civil-status', MONDAY_9AM);
+    run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + 10 * MINUTE);
+    run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + 20 * MINUTE);
+    run(
+      { type: 'finish', counterId: 'counter-1', ticketId: b.ticketId, outcome: 'done' },
+      MONDAY_9AM + 24 * MINUTE,
+    );
+    run({ type: 'rate', counterId: 'counter-1', ticketId: a.ticketId, score: 5 });
+    run({ type: 'rate', counterId: 'counter-1', score: 2 });
+    issue('land', MONDAY_9AM + 20 * MINUTE);
+    const k = core.kpis(MONDAY_9AM + 40 * MINUTE);
+    expect(k.issued).toBe(3);
+    expect(k.served).toBe(2);
+    const civil = k.services.find((s) => s.serviceId === 'civil-status')!;
+    expect(civil).toMatchObject({
+      called: 2,
+      meanWaitMinutes: 15,
+      maxWaitMinutes: 20,
+      withinTargetShare: 0.5,
+    });
+    const land = k.services.find((s) => s.serviceId === 'land')!;
+    expect(land).toMatchObject({ waiting: 1, maxWaitMinutes: 20, withinTargetShare: 0 });
+    expect(k.officers).toEqual([
+      expect.objectContaining({
+        officerId: 'officer-a',
+        served: 2,
+        meanServiceMinutes: 7,
+        ratings: 2,
+        satisfiedShare: 0.5,
+      }),
+    ]);
+    // The second rating, without a ticket id, went to the last ticket finished at the counter.
+    expect(core.state.ratings[1]!.ticketId).toBe(b.ticketId);
+  });
+
+  it('restarts numbering on a new local day and closes what the old day left', () => {
+    const a = issue('civil-status', MONDAY_9AM);
+    issue('civil-status', MONDAY_9AM);
+    run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + MINUTE);
+    // 00:05 on Tuesday in Hà Nội is still Monday in UTC: the site's zone decides.
+    const tuesday = Date.parse('2026-11-24T00:05:00+07:00');
+    const t = issue('civil-status', tuesday);
+    expect(t.number).toBe('A001');
+    expect(core.state.day).toBe('2026-11-24');
+    expect(core.state.tickets.has(a.ticketId)).toBe(false);
+    const closing = log.filter((e) => e.at === tuesday).map((e) => e.type);
+    expect(closing).toEqual(['ticket.finished', 'ticket.cancelled', 'day.started', 'ticket.issued']);
+  });
+
+  it('refuses tickets outside opening hours when they are enforced', () => {
+    core = newCore({ enforceOpeningHours: true });
+    expect(() => issue('civil-status', Date.parse('2026-11-23T06:00:00+07:00'))).toThrow(/opening hours/);
+    expect(() => issue('civil-status', Date.parse('2026-11-22T09:00:00+07:00'))).toThrow(/opening hours/); // Sunday
+    expect(issue('civil-status', MONDAY_9AM).number).toBe('A001');
+  });
+
+  it('rebuilds the same state by replaying the stored events', () => {
+    issue('civil-status');
+    const b = issue('land', MONDAY_9AM + MINUTE, { priority: 'elderly' } as never);
+    run({ type: 'next', counterId: 'counter-2' }, MONDAY_9AM + 2 * MINUTE);
+    run({ type: 'transfer', counterId: 'counter-2', ticketId: b.ticketId, toServiceId: 'civil-status' });
+    run({ type: 'rate', counterId: 'counter-2', score: 4 });
+    const replayed = log.reduce(applyEvent, emptyState('2026-11-23', core.site.config.counters));
+    expect(replayed.tickets).toEqual(core.state.tickets);
+    expect(replayed.waiting).toEqual(core.state.waiting);
+    expect(replayed.ratings).toEqual(core.state.ratings);
+    expect(replayed.lastSeq).toEqual(core.state.lastSeq);
+  });
+
+  it('the summary counts waiting tickets and open counters per service', () => {
+    issue('land');
+    issue('land');
+    run({ type: 'next', counterId: 'counter-2' });
+    const s = core.summary(MONDAY_9AM);
+    expect(s.at).toBe('2026-11-23T09:00:00.000+07:00');
+    expect(s.services.find((x) => x.serviceId === 'land')).toMatchObject({
+      waiting: 1,
+      countersOpen: 2,
+      lastCalled: 'B001',
+    });
+    expect(s.counters.find((c) => c.counterId === 'counter-2')).toMatchObject({
+      currentNumber: 'B001',
+      currentStatus: 'called',
+    });
+  });
+});
+
+describe('site config cross-checks', () => {
+  it('names duplicate ids, unknown services and a bad time zone', () => {
+    const config = testConfig();
+    config.counters.push({ ...config.counters[0]!, serviceIds: ['nope'] });
+    config.site.timezone = 'Mars/Olympus';
+    const problems = crossCheck(config).map((p) => `${p.path}: ${p.message}`);
+    expect(problems).toContain('counters.3.id: duplicate id "counter-1"');
+    expect(problems).toContain('counters.3.serviceIds.0: unknown service "nope"');
+    expect(problems).toContain('counters.3.number: counter number 1 is used twice');
+    expect(problems).toContain('site.timezone: unknown time zone "Mars/Olympus"');
+  });
+});
