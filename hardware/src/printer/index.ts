@@ -1,1 +1,28 @@
-export {};
+export { PrinterError, type PrinterErrorCode } from './errors.ts';
+export {
+  type CutMode,
+  type DecodedJob,
+  decodeEscPos,
+  type EncodeOptions,
+  encodeRasterJob,
+} from './escpos.ts';
+export { FONT_FAMILY, FONT_FILES, FontMetrics } from './font.ts';
+export { PAPER_DOTS, type PaperWidth, ticketSvg } from './layout.ts';
+export {
+  createPrinter,
+  EscPosPrinter,
+  type PrinterConfig,
+  type PrinterTransportConfig,
+  type TicketPrinter,
+  ticketToEscPos,
+} from './printer.ts';
+export { type MonoImage, monoToPng, pngToMono, renderTicket } from './raster.ts';
+export { SimulatedPrinterTransport } from './simulator.ts';
+export { type PrinterStatus, parseStatus } from './status.ts';
+export { checkTicket, type PrintableTicket } from './ticket.ts';
+export {
+  FilePrinterTransport,
+  type PrinterTransport,
+  SerialPrinterTransport,
+  TcpPrinterTransport,
+} from './transports.ts';

@@ -1,0 +1,225 @@
+import QRCode from 'qrcode';
+import { FONT_FAMILY, FONT_FILES, FontMetrics } from './font.ts';
+import { checkTicket, formatIssuedAt, type PrintableTicket } from './ticket.ts';
+
+export type PaperWidth = '58mm' | '80mm';
+
+/** Printable dots per line at 203 dpi. */
+export const PAPER_DOTS: Record<PaperWidth, number> = { '58mm': 384, '80mm': 576 };
+
+let metrics: { regular: FontMetrics; bold: FontMetrics } | undefined;
+function fonts() {
+  metrics ??= {
+    regular: FontMetrics.fromFile(FONT_FILES.regular),
+    bold: FontMetrics.fromFile(FONT_FILES.bold),
+  };
+  return metrics;
+}
+
+interface TextStyle {
+  size: number;
+  bold?: boolean;
+  fill?: string;
+}
+
+/** Builds the ticket top to bottom; `y` is the next free row in dots. */
+class SvgFlow {
+  private readonly parts: string[] = [];
+  y: number;
+
+  constructor(
+    readonly width: number,
+    readonly margin: number,
+  ) {
+    this.y = margin;
+  }
+
+  /** Centred text, wrapped at word boundaries to the printable width. */
+  text(content: string, style: TextStyle, gapAfter = 0): void {
+    const lineHeight = Math.round(style.size * 1.25);
+    for (const line of this.wrap(content.normalize('NFC'), style)) {
+      const baseline = this.y + Math.round(style.size * 0.95);
+      this.parts.push(
+        `<text x="${this.width / 2}" y="${baseline}" font-size="${style.size}" text-anchor="middle"` +
+          `${style.bold ? ' font-weight="700"' : ''} fill="${style.fill ?? '#000'}">${escapeXml(line)}</text>`,
+      );
+      this.y += lineHeight;
+    }
+    this.y += gapAfter;
+  }
+
+  /** A Vietnamese line and its English translation below in smaller type. */
+  bilingual(vi: string, en: string, size: number, bold = false): void {
+    this.text(vi, { size, bold });
+    this.text(en, { size: englishSize(size) }, Math.round(size * 0.35));
+  }
+
+  /** Left-aligned checklist item: an empty box, the Vietnamese text, the English below. */
+  checkItem(vi: string, en: string, size: number): void {
+    const box = Math.round(size * 0.8);
+    const indent = this.margin + box + Math.round(size * 0.5);
+    const inner = this.width - indent - this.margin;
+    this.parts.push(
+      `<rect x="${this.margin + 1}" y="${this.y + Math.round(size * 0.2)}" width="${box}" height="${box}"` +
+        ` fill="none" stroke="#000" stroke-width="2"/>`,
+    );
+    const line = (content: string, style: TextStyle) => {
+      for (const l of this.wrap(content.normalize('NFC'), style, inner)) {
+        this.parts.push(
+          `<text x="${indent}" y="${this.y + Math.round(style.size * 0.95)}" font-size="${style.size}">${escapeXml(l)}</text>`,
+        );
+        this.y += Math.round(style.size * 1.25);
+      }
+    };
+    line(vi, { size });
+    line(en, { size: englishSize(size) });
+    this.y += Math.round(size * 0.3);
+  }
+
+  rule(): void {
+    this.parts.push(
+      `<rect x="${this.margin}" y="${this.y}" width="${this.width - 2 * this.margin}" height="2" fill="#000"/>`,
+    );
+    this.y += 14;
+  }
+
+  /** White text on a black band: the offline mark. */
+  banner(vi: string, en: string, size: number): void {
+    const top = this.y;
+    const height = Math.round(size * 1.25) + Math.round(englishSize(size) * 1.25) + 12;
+    this.parts.push(
+      `<rect x="${this.margin}" y="${top}" width="${this.width - 2 * this.margin}" height="${height}" fill="#000"/>`,
+    );
+    this.y += 6;
+    this.text(vi, { size, bold: true, fill: '#fff' });
+    this.text(en, { size: englishSize(size), fill: '#fff' });
+    this.y = top + height + 10;
+  }
+
+  /** QR code with whole-dot modules so every module prints crisply. */
+  qr(url: string, moduleDots: number): QrPlacement {
+    const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
+    const size = qr.modules.size;
+    const quiet = 2;
+    const side = (size + 2 * quiet) * moduleDots;
+    const left = Math.floor((this.width - side) / 2) + quiet * moduleDots;
+    const top = this.y + quiet * moduleDots;
+    let path = '';
+    for (let row = 0; row < size; row++) {
+      for (let col = 0; col < size; col++) {
+        if (qr.modules.get(row, col))
+          path += `M${left + col * moduleDots} ${top + row * moduleDots}h${moduleDots}v${moduleDots}h-${moduleDots}z`;
+      }
+    }
+    this.parts.push(`<path d="${path}" fill="#000" shape-rendering="crispEdges"/>`);
+    this.y += side;
+    return { left, top, moduleDots, modules: qr.modules };
+  }
+
+  gap(dots: number): void {
+    this.y += dots;
+  }
+
+  svg(): string {
+    const height = this.y + this.margin;
+    return (
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${this.width}" height="${height}" viewBox="0 0 ${this.width} ${height}"` +
+      ` font-family="${FONT_FAMILY}"><rect width="100%" height="100%" fill="#fff"/>${this.parts.join('')}</svg>`
+    );
+  }
+
+  private wrap(content: string, style: TextStyle, maxWidth = this.width - 2 * this.margin): string[] {
+    const font = style.bold ? fonts().bold : fonts().regular;
+    // 3 % slack: the metrics ignore kerning.
+    const fits = (s: string) => font.measure(s, style.size) * 1.03 <= maxWidth;
+    const lines: string[] = [];
+    let current = '';
+    for (const word of content.split(/\s+/).filter(Boolean)) {
+      const candidate = current ? `${current} ${word}` : word;
+      if (fits(candidate) || !current) current = candidate;
+      else {
+        lines.push(current);
+        current = word;
+      }
+    }
+    if (current) lines.push(current);
+    return lines;
+  }
+}
+
+/** English lines are smaller, but never below what a 203 dpi head prints legibly. */
+function englishSize(size: number): number {
+  return Math.max(14, Math.round(size * 0.72));
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+/** Where the QR code was drawn, so tests can read it back from the printed image. */
+export interface QrPlacement {
+  left: number;
+  top: number;
+  moduleDots: number;
+  modules: { size: number; get(row: number, col: number): number | boolean };
+}
+
+/** The ticket as an SVG sized in printer dots (1 px = 1 dot). Throws PrinterError on a bad ticket. */
+export function ticketSvg(ticket: PrintableTicket, paper: PaperWidth): string {
+  return ticketLayout(ticket, paper).svg;
+}
+
+export function ticketLayout(ticket: PrintableTicket, paper: PaperWidth): { svg: string; qr: QrPlacement } {
+  checkTicket(ticket);
+  const width = PAPER_DOTS[paper];
+  const k = width / 576;
+  const s = (px: number) => Math.round(px * k);
+  const flow = new SvgFlow(width, s(16));
+
+  flow.bilingual(ticket.siteName.vi, ticket.siteName.en, s(26), true);
+  flow.rule();
+  flow.bilingual('SỐ THỨ TỰ CỦA BẠN', 'Your ticket number', s(22));
+  flow.text(ticket.number, { size: s(136), bold: true });
+  flow.gap(s(6));
+  if (ticket.priorityLabel) flow.bilingual(ticket.priorityLabel.vi, ticket.priorityLabel.en, s(22), true);
+  flow.bilingual(ticket.serviceName.vi, ticket.serviceName.en, s(26), true);
+  const counters = ticket.counters.join(', ');
+  flow.bilingual(`Quầy phục vụ: ${counters}`, `Serving counters: ${counters}`, s(24));
+
+  if (ticket.offline) {
+    flow.banner('VÉ CẤP NGOẠI TUYẾN', 'ISSUED OFFLINE', s(28));
+    flow.bilingual('Chưa có ước tính thời gian chờ', 'No wait estimate available', s(22));
+  } else {
+    if (ticket.ahead !== undefined)
+      flow.bilingual(
+        `Số người chờ trước bạn: ${ticket.ahead}`,
+        `People ahead of you: ${ticket.ahead}`,
+        s(24),
+      );
+    if (ticket.wait) {
+      const { minMinutes: lo, maxMinutes: hi } = ticket.wait;
+      const range = lo === hi ? `${lo}` : `${lo}–${hi}`;
+      flow.bilingual(
+        `Thời gian chờ dự kiến: khoảng ${range} phút`,
+        `Estimated wait: about ${range} min`,
+        s(24),
+      );
+    }
+  }
+  const issued = formatIssuedAt(ticket.issuedAt);
+  flow.bilingual(`Giờ lấy số: ${issued}`, `Issued at: ${issued}`, s(22));
+
+  if (ticket.procedure) {
+    flow.rule();
+    flow.bilingual(ticket.procedure.name.vi, ticket.procedure.name.en, s(24), true);
+    flow.bilingual('Giấy tờ cần mang theo:', 'Papers to bring:', s(22));
+    for (const paperItem of ticket.procedure.requiredPapers)
+      flow.checkItem(paperItem.vi, paperItem.en, s(22));
+  }
+
+  flow.rule();
+  const qr = flow.qr(ticket.publicUrl, paper === '80mm' ? 5 : 4);
+  flow.gap(s(4));
+  flow.bilingual('Quét mã để theo dõi số thứ tự', 'Scan to follow your ticket', s(22));
+  return { svg: flow.svg(), qr };
+}

@@ -1,0 +1,392 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SerialPortMock } from 'serialport';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PrinterError } from './errors.ts';
+import { decodeEscPos, encodeRasterJob, statusRequest } from './escpos.ts';
+import { FONT_FILES, FontMetrics } from './font.ts';
+import { PAPER_DOTS, type PaperWidth, ticketLayout } from './layout.ts';
+import { createPrinter, EscPosPrinter, ticketToEscPos } from './printer.ts';
+import {
+  countDifferentDots,
+  countInk,
+  getDot,
+  type MonoImage,
+  monoToPng,
+  pngToMono,
+  renderTicket,
+  svgToMono,
+} from './raster.ts';
+import { sampleOfflineTicket, sampleTicket } from './sample.ts';
+import { SimulatedPrinterTransport } from './simulator.ts';
+import { encodeStatus, type PrinterStatus, parseStatus } from './status.ts';
+import { FilePrinterTransport, SerialPrinterTransport, TcpPrinterTransport } from './transports.ts';
+
+const fixtures = fileURLToPath(new URL('../../test-fixtures/', import.meta.url));
+
+function expectPrinterError(fn: () => unknown, code: string) {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(PrinterError);
+    expect((err as PrinterError).code).toBe(code);
+    return;
+  }
+  throw new Error(`expected PrinterError ${code}`);
+}
+
+/** Compares with a golden PNG; `UPDATE_GOLDEN=1` rewrites it. Tolerance covers resvg builds on other CPUs. */
+function expectMatchesGolden(image: MonoImage, name: string) {
+  const path = join(fixtures, name);
+  if (process.env.UPDATE_GOLDEN === '1') {
+    mkdirSync(fixtures, { recursive: true });
+    writeFileSync(path, monoToPng(image));
+  }
+  if (!existsSync(path)) throw new Error(`missing golden ${name}: run with UPDATE_GOLDEN=1`);
+  const golden = pngToMono(readFileSync(path));
+  expect([image.width, image.height]).toEqual([golden.width, golden.height]);
+  expect(countDifferentDots(image, golden)).toBeLessThanOrEqual(image.width * image.height * 0.002);
+}
+
+describe('ticket rendering and ESC/POS bytes', () => {
+  const cases: [string, PaperWidth, ReturnType<typeof sampleTicket>][] = [
+    ['ticket-80mm.png', '80mm', sampleTicket()],
+    ['ticket-58mm.png', '58mm', sampleTicket()],
+    ['ticket-80mm-offline.png', '80mm', sampleOfflineTicket()],
+  ];
+  for (const [golden, paper, ticket] of cases) {
+    it(`prints ${golden} as the golden image, decoded back from the bytes`, () => {
+      const job = decodeEscPos(ticketToEscPos(ticket, paper));
+      expect(job.image.width).toBe(PAPER_DOTS[paper]);
+      expect(job.inits).toBe(1);
+      expect(job.cuts).toEqual(['partial']);
+      expectMatchesGolden(job.image, golden);
+    });
+  }
+
+  it('splits tall images into GS v 0 bands without losing a row', () => {
+    const image = renderTicket(sampleTicket(), '58mm');
+    const job = decodeEscPos(encodeRasterJob(image, { bandHeight: 100, feedLines: 5, cut: 'full' }));
+    expect(job.bands).toBe(Math.ceil(image.height / 100));
+    expect(job.fedLines).toBe(5);
+    expect(job.cuts).toEqual(['full']);
+    expect(countDifferentDots(job.image, image)).toBe(0);
+  });
+
+  it('starts with ESC @ and ends with the cut', () => {
+    const bytes = ticketToEscPos(sampleTicket(), '80mm');
+    expect([...bytes.subarray(0, 2)]).toEqual([0x1b, 0x40]);
+    expect([...bytes.subarray(-3)]).toEqual([0x1d, 0x56, 1]);
+  });
+
+  it('marks offline tickets and leaves out the wait estimate', () => {
+    const online = renderTicket(sampleTicket({ procedure: undefined }), '80mm');
+    const offline = renderTicket(sampleOfflineTicket(), '80mm');
+    // The black offline band is a run of full-width black rows that the online ticket lacks.
+    const fullRows = (img: MonoImage) =>
+      Array.from({ length: img.height }, (_, y) => y).filter(
+        (y) => getDot(img, 20, y) && getDot(img, img.width - 20, y),
+      ).length;
+    expect(fullRows(offline)).toBeGreaterThan(30);
+    expect(fullRows(online)).toBeLessThan(10);
+    expect(ticketLayout(sampleOfflineTicket(), '80mm').svg).not.toContain('phút');
+    expect(ticketLayout(sampleOfflineTicket(), '80mm').svg).toContain('NGOẠI TUYẾN');
+  });
+
+  it('prints a QR code that reads back as the public URL', () => {
+    const ticket = sampleTicket({ publicUrl: 'https://motcua.example.vn/t/zz9' });
+    const { qr } = ticketLayout(ticket, '80mm');
+    const image = renderTicket(ticket, '80mm');
+    const half = Math.floor(qr.moduleDots / 2);
+    for (let row = 0; row < qr.modules.size; row++)
+      for (let col = 0; col < qr.modules.size; col++) {
+        const dot = getDot(image, qr.left + col * qr.moduleDots + half, qr.top + row * qr.moduleDots + half);
+        expect(dot, `module ${row},${col}`).toBe(Boolean(qr.modules.get(row, col)));
+      }
+  });
+
+  it('rejects bad tickets with a typed error naming the field', () => {
+    expectPrinterError(() => ticketToEscPos(sampleTicket({ number: '' }), '80mm'), 'invalid_ticket');
+    expectPrinterError(
+      () => ticketToEscPos(sampleTicket({ publicUrl: 'javascript:alert(1)' }), '80mm'),
+      'invalid_ticket',
+    );
+    expectPrinterError(
+      () => ticketToEscPos(sampleTicket({ issuedAt: 'yesterday' }), '80mm'),
+      'invalid_ticket',
+    );
+    expectPrinterError(
+      () => ticketToEscPos(sampleTicket({ wait: { minMinutes: 20, maxMinutes: 10 } }), '80mm'),
+      'invalid_ticket',
+    );
+    expectPrinterError(
+      () => ticketToEscPos({ ...sampleOfflineTicket(), wait: { minMinutes: 1, maxMinutes: 2 } }, '80mm'),
+      'invalid_ticket',
+    );
+    expect(() => ticketToEscPos(sampleTicket({ number: 'A1<2' }), '80mm')).toThrow(/number/);
+  });
+
+  it('escapes markup in text fields instead of breaking the SVG', () => {
+    const svg = ticketLayout(sampleTicket({ serviceName: { vi: 'A & <b>', en: '"x"' } }), '80mm').svg;
+    expect(svg).toContain('A &amp; &lt;b&gt;');
+  });
+
+  it('rejects bytes it did not emit, naming the offset', () => {
+    expectPrinterError(() => decodeEscPos(Uint8Array.of(0x1b, 0x40, 0x41)), 'bad_escpos');
+    expectPrinterError(() => decodeEscPos(Uint8Array.of(0x1d, 0x76, 0x30, 0, 2, 0, 5, 0, 1)), 'bad_escpos');
+    expect(() => decodeEscPos(Uint8Array.of(0x1b, 0x40, 0x41))).toThrow(/byte 2/);
+  });
+});
+
+describe('Vietnamese text', () => {
+  const font = FontMetrics.fromFile(FONT_FILES.regular);
+  const glyph = (text: string) =>
+    svgToMono(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="80" height="80"><text x="10" y="60" font-size="48">${text}</text></svg>`,
+    );
+
+  it('the shipped font has every precomposed Vietnamese letter U+1EA0–U+1EF9 and Đ Ơ Ư Ă', () => {
+    const missing: string[] = [];
+    for (let c = 0x1ea0; c <= 0x1ef9; c++) if (!font.hasGlyph(c)) missing.push(c.toString(16));
+    for (const ch of 'ĐđƠơƯưĂăÂâÊêÔô') if (!font.hasGlyph(ch.codePointAt(0)!)) missing.push(ch);
+    expect(missing).toEqual([]);
+    expect(font.hasGlyph(0xe000)).toBe(false);
+  });
+
+  it('renders each letter with its marks, unlike its base letter and the missing-glyph box', () => {
+    const notdef = glyph('\ue000');
+    for (let c = 0x1ea0; c <= 0x1ef9; c++) {
+      const letter = String.fromCodePoint(c);
+      const base = letter.normalize('NFD')[0]!;
+      const image = glyph(letter);
+      expect(countInk(image), letter).toBeGreaterThan(0);
+      expect(countDifferentDots(image, glyph(base)), letter).toBeGreaterThan(10);
+      expect(countDifferentDots(image, notdef), letter).toBeGreaterThan(10);
+    }
+  });
+
+  it('draws the marks of "Đăng ký khai sinh" above the letters', () => {
+    const render = (text: string) =>
+      svgToMono(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="80"><text x="10" y="60" font-size="40">${text}</text></svg>`,
+      );
+    // Rows above the x-height (top at y ≈ 39): only marks reach them when there are no ascenders.
+    const aboveXHeight = { x: 0, y: 0, width: 480, height: 37 };
+    expect(countInk(render('ăng ý'), aboveXHeight)).toBeGreaterThan(30);
+    expect(countInk(render('ang y'), aboveXHeight)).toBe(0);
+    expect(countDifferentDots(render('Đăng ký khai sinh'), render('Dang ky khai sinh'))).toBeGreaterThan(150);
+  });
+
+  it('renders decomposed (NFD) input the same as precomposed', () => {
+    const nfc = ticketLayout(sampleTicket({ serviceName: { vi: 'Hộ tịch', en: 'x' } }), '80mm').svg;
+    const nfd = ticketLayout(
+      sampleTicket({ serviceName: { vi: 'Hộ tịch'.normalize('NFD'), en: 'x' } }),
+      '80mm',
+    ).svg;
+    expect(nfd).toBe(nfc);
+  });
+});
+
+describe('printer status (DLE EOT)', () => {
+  it('decodes what a printer in each state answers', () => {
+    for (let bits = 0; bits < 32; bits++) {
+      const status: PrinterStatus = {
+        online: (bits & 1) === 0,
+        coverOpen: (bits & 2) !== 0,
+        paperNearEnd: (bits & 4) !== 0 || (bits & 8) !== 0,
+        paperOut: (bits & 8) !== 0,
+        error: (bits & 16) !== 0,
+      };
+      const parsed = parseStatus(encodeStatus(status));
+      expect(parsed.coverOpen).toBe(status.coverOpen);
+      expect(parsed.paperOut).toBe(status.paperOut);
+      expect(parsed.paperNearEnd).toBe(status.paperNearEnd);
+      expect(parsed.error).toBe(status.error);
+      expect(parsed.online).toBe(status.online && !status.coverOpen && !status.paperOut && !status.error);
+    }
+  });
+
+  it('decodes real Epson answers', () => {
+    expect(parseStatus([0x16, 0x12, 0x12, 0x12])).toMatchObject({ online: true, paperOut: false });
+    expect(parseStatus([0x1e, 0x32, 0x12, 0x7e])).toMatchObject({ online: false, paperOut: true });
+    expect(parseStatus([0x1e, 0x16, 0x12, 0x12])).toMatchObject({ coverOpen: true });
+  });
+
+  it('rejects noise instead of guessing', () => {
+    expectPrinterError(() => parseStatus([0xff, 0x12, 0x12, 0x12]), 'bad_status');
+    expectPrinterError(() => parseStatus([0x12, 0x12, 0x00, 0x12]), 'bad_status');
+  });
+});
+
+describe('printer driver', () => {
+  it('prints through the simulator and the printed image is the rendered ticket', async () => {
+    const printer = createPrinter({ paper: '80mm', transport: { kind: 'simulator' } });
+    const sim = printer.transport as SimulatedPrinterTransport;
+    await printer.print(sampleTicket());
+    expect(sim.jobs).toHaveLength(1);
+    expect(countDifferentDots(sim.lastJob()!.image, renderTicket(sampleTicket(), '80mm'))).toBe(0);
+  });
+
+  it('refuses to print when out of paper or the cover is open, and prints nothing', async () => {
+    const sim = new SimulatedPrinterTransport();
+    const printer = new EscPosPrinter(sim, '58mm');
+    sim.status.paperOut = true;
+    await expect(printer.print(sampleTicket())).rejects.toMatchObject({ code: 'paper_out' });
+    sim.status.paperOut = false;
+    sim.status.coverOpen = true;
+    await expect(printer.print(sampleTicket())).rejects.toMatchObject({ code: 'cover_open' });
+    expect(await printer.status()).toMatchObject({ coverOpen: true, online: false });
+    expect(sim.jobs).toHaveLength(0);
+    sim.status.coverOpen = false;
+    sim.status.paperNearEnd = true;
+    await printer.print(sampleTicket());
+    expect(await printer.status()).toMatchObject({ paperNearEnd: true, online: true });
+    expect(sim.jobs).toHaveLength(1);
+  });
+
+  it('still prints on a printer that never answers status, and status() says it timed out', async () => {
+    const sim = new SimulatedPrinterTransport();
+    sim.answersStatus = false;
+    const printer = new EscPosPrinter(sim, '58mm', {}, 20);
+    await printer.print(sampleTicket());
+    expect(sim.jobs).toHaveLength(1);
+    await expect(printer.status()).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it('does not interleave a status request with a print job', async () => {
+    const sim = new SimulatedPrinterTransport();
+    const printer = new EscPosPrinter(sim, '58mm');
+    await Promise.all([
+      printer.print(sampleTicket()),
+      printer.status(),
+      printer.print(sampleTicket({ number: 'B001' })),
+    ]);
+    expect(sim.jobs).toHaveLength(2);
+    for (const job of sim.jobs) expect(decodeEscPos(job).statusRequests).toEqual([]);
+  });
+});
+
+/** A fake serial printer: answers each DLE EOT n with its status byte. */
+function fakeSerialPrinter(path: string, status: PrinterStatus) {
+  SerialPortMock.binding.createPort(path, { record: true });
+  const port = new SerialPortMock({ path, baudRate: 115200 });
+  const received: number[] = [];
+  port.on('open', () => {
+    const binding = port.port!;
+    const write = binding.write.bind(binding);
+    binding.write = async (buffer: Buffer) => {
+      await write(buffer);
+      received.push(...buffer);
+      if (buffer.length === 3 && buffer[0] === 0x10 && buffer[1] === 0x04)
+        setImmediate(() => binding.emitData(Buffer.of(encodeStatus(status)[buffer[2]! - 1]!)));
+    };
+  });
+  return { port, received };
+}
+
+describe('transports', () => {
+  afterEach(() => SerialPortMock.binding.reset());
+
+  it('serial: reads status and sends the whole job', async () => {
+    const status: PrinterStatus = {
+      online: true,
+      coverOpen: false,
+      paperNearEnd: true,
+      paperOut: false,
+      error: false,
+    };
+    const { port, received } = fakeSerialPrinter('/dev/ttyPRN0', status);
+    const printer = new EscPosPrinter(new SerialPrinterTransport(port), '58mm');
+    expect(await printer.status()).toMatchObject({ paperNearEnd: true, paperOut: false });
+    received.length = 0;
+    await printer.print(sampleTicket());
+    const job = Uint8Array.from(received.slice(4 * 3));
+    expect(decodeEscPos(Uint8Array.from(received.slice(0, 12))).statusRequests).toEqual([1, 2, 3, 4]);
+    expect(countDifferentDots(decodeEscPos(job).image, renderTicket(sampleTicket(), '58mm'))).toBe(0);
+    status.paperOut = true;
+    await expect(printer.print(sampleTicket())).rejects.toMatchObject({ code: 'paper_out' });
+    await printer.close();
+  });
+
+  it('serial: a garbage status answer is a typed error', async () => {
+    SerialPortMock.binding.createPort('/dev/ttyPRN1', { record: true });
+    const port = new SerialPortMock({ path: '/dev/ttyPRN1', baudRate: 115200 });
+    port.on('open', () => {
+      const binding = port.port!;
+      const write = binding.write.bind(binding);
+      binding.write = async (b: Buffer) => {
+        await write(b);
+        setImmediate(() => binding.emitData(Buffer.of(0xff)));
+      };
+    });
+    const printer = new EscPosPrinter(new SerialPrinterTransport(port), '58mm');
+    await expect(printer.status()).rejects.toMatchObject({ code: 'bad_status' });
+    await expect(printer.print(sampleTicket())).rejects.toMatchObject({ code: 'bad_status' });
+  });
+
+  describe('tcp', () => {
+    let server: Server | undefined;
+    afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+    it('prints to a raw TCP printer and reads its status', async () => {
+      const chunks: Buffer[] = [];
+      let ended!: () => void;
+      const clientDone = new Promise<void>((resolve) => {
+        ended = resolve;
+      });
+      const status: PrinterStatus = {
+        online: true,
+        coverOpen: false,
+        paperNearEnd: false,
+        paperOut: false,
+        error: false,
+      };
+      server = createServer((socket: Socket) => {
+        socket.on('end', () => ended());
+        socket.on('data', (data) => {
+          chunks.push(data);
+          const all = Buffer.concat(chunks);
+          const tail = all.subarray(-3);
+          if (tail[0] === 0x10 && tail[1] === 0x04)
+            socket.write(Buffer.of(encodeStatus(status)[tail[2]! - 1]!));
+        });
+      });
+      await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      const printer = createPrinter({ paper: '80mm', transport: { kind: 'tcp', host: '127.0.0.1', port } });
+      await printer.print(sampleTicket());
+      await printer.close();
+      await clientDone;
+      const all = Uint8Array.from(Buffer.concat(chunks));
+      const job = decodeEscPos(all);
+      expect(job.statusRequests).toEqual([1, 2, 3, 4]);
+      expect(countDifferentDots(job.image, renderTicket(sampleTicket(), '80mm'))).toBe(0);
+    });
+
+    it('a refused connection is a transport error', async () => {
+      const t = new TcpPrinterTransport('127.0.0.1', 1);
+      await expect(t.write(statusRequest(1))).rejects.toMatchObject({ code: 'transport' });
+    });
+  });
+
+  it('file: writes the job to the device file; a silent device times out on status', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lp-'));
+    const path = join(dir, 'lp0');
+    writeFileSync(path, '');
+    const printer = new EscPosPrinter(new FilePrinterTransport(path), '58mm', {}, 30);
+    await printer.print(sampleTicket());
+    const written = new Uint8Array(readFileSync(path));
+    const job = decodeEscPos(written);
+    expect(countDifferentDots(job.image, renderTicket(sampleTicket(), '58mm'))).toBe(0);
+    const silent = new EscPosPrinter(new FilePrinterTransport('/dev/null'), '58mm', {}, 30);
+    await expect(silent.status()).rejects.toMatchObject({ code: 'timeout' });
+    await expect(
+      new FilePrinterTransport(join(dir, 'missing')).write(Uint8Array.of(1)),
+    ).rejects.toMatchObject({
+      code: 'transport',
+    });
+  });
+});
