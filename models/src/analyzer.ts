@@ -1,0 +1,216 @@
+/** Per-frame analysis: the largest face, its quality, and its seven expression probabilities. */
+
+import { type BackendChoice, type BackendName, type LoadedRuntime, loadRuntime } from './backend.ts';
+import { emotionError } from './errors.ts';
+import { type ExpressionProbabilities, toProbabilities } from './expressions.ts';
+import { decodeImage, type RgbImage } from './image.ts';
+
+export type DetectorName = 'ssd' | 'tiny';
+
+export interface AnalyzerOptions {
+  /** `ssd` (SSD MobileNet v1: tighter boxes, better expressions) or `tiny` (Tiny Face Detector: faster). */
+  detector?: DetectorName;
+  backend?: BackendChoice;
+  /** Faces the detector scores lower than this are ignored. */
+  minDetectionScore?: number;
+  /** Faces smaller than this (shorter box side, pixels of the original frame) are rejected as too small. */
+  minFaceSize?: number;
+  /** Frames are scaled down so their longer side is at most this before detection (speed). */
+  maxInputSide?: number;
+}
+
+export interface FaceBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface FaceObservation {
+  detectionScore: number;
+  box: FaceBox;
+  /** 0..1: detection score × how large the face is relative to what the expression net needs. */
+  quality: number;
+  expressions: ExpressionProbabilities;
+}
+
+export type FrameAnalysis =
+  | { kind: 'face'; face: FaceObservation }
+  | { kind: 'no_face' }
+  | { kind: 'face_rejected'; reason: 'too_small' | 'low_score'; face: Omit<FaceObservation, 'expressions'> };
+
+export interface FaceAnalyzer {
+  readonly backend: BackendName;
+  readonly detector: DetectorName;
+  analyze(bytes: Uint8Array): Promise<FrameAnalysis>;
+  analyzeImage(image: RgbImage): Promise<FrameAnalysis>;
+  /** For images that are already a cropped face: no detection, expressions of the whole image. */
+  analyzeCropped(bytes: Uint8Array): Promise<ExpressionProbabilities>;
+}
+
+export const DEFAULT_ANALYZER_OPTIONS: Required<Omit<AnalyzerOptions, 'backend'>> = {
+  detector: 'ssd',
+  minDetectionScore: 0.5,
+  minFaceSize: 40,
+  maxInputSide: 640,
+};
+
+/** The expression net looks at 112×112 faces; a face this big or bigger loses nothing when resized. */
+const EXPRESSION_INPUT_SIDE = 112;
+
+export async function createFaceAnalyzer(options: AnalyzerOptions = {}): Promise<FaceAnalyzer> {
+  const settings = { ...DEFAULT_ANALYZER_OPTIONS, ...options };
+  validateOptions(settings);
+  const rt = await loadRuntime(options.backend ?? 'auto');
+  await loadNets(rt, settings.detector);
+  const analyzeImage = (image: RgbImage) => analyzeRgb(rt, settings, image);
+  return {
+    backend: rt.backend,
+    detector: settings.detector,
+    analyzeImage,
+    analyze: (bytes) => analyzeImage(decodeImage(bytes)),
+    analyzeCropped: (bytes) => expressionsOfWholeImage(rt, decodeImage(bytes)),
+  };
+}
+
+function validateOptions(settings: typeof DEFAULT_ANALYZER_OPTIONS): void {
+  const ok =
+    (settings.detector === 'ssd' || settings.detector === 'tiny') &&
+    settings.minDetectionScore >= 0 &&
+    settings.minDetectionScore < 1 &&
+    settings.minFaceSize >= 0 &&
+    settings.maxInputSide >= 64;
+  if (!ok) throw emotionError('bad_argument', 'Tuỳ chọn mô hình không hợp lệ', 'Invalid analyzer options');
+}
+
+const loadedNets = new Set<string>();
+
+async function loadNets(rt: LoadedRuntime, detector: DetectorName): Promise<void> {
+  const nets = rt.faceapi.nets;
+  const wanted = [detector === 'ssd' ? 'ssdMobilenetv1' : 'tinyFaceDetector', 'faceExpressionNet'] as const;
+  try {
+    for (const name of wanted) {
+      if (loadedNets.has(name)) continue;
+      await nets[name].loadFromDisk(rt.modelDir);
+      loadedNets.add(name);
+    }
+  } catch (cause) {
+    throw emotionError(
+      'model_load_failed',
+      'Không nạp được trọng số mô hình',
+      `Cannot load weights: ${cause}`,
+      cause,
+    );
+  }
+}
+
+async function analyzeRgb(
+  rt: LoadedRuntime,
+  settings: typeof DEFAULT_ANALYZER_OPTIONS,
+  image: RgbImage,
+): Promise<FrameAnalysis> {
+  const { tf, faceapi } = rt;
+  const scale = Math.min(1, settings.maxInputSide / Math.max(image.width, image.height));
+  const input = tf.tidy(() => {
+    const full = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+    if (scale === 1) return full;
+    const size: [number, number] = [Math.round(image.height * scale), Math.round(image.width * scale)];
+    return tf.image.resizeBilinear(full, size).toInt();
+  });
+  try {
+    // face-api bundles its own copy of the tfjs type declarations; the runtime objects are the same.
+    const detections = await faceapi.detectAllFaces(input as never, detectorOptions(rt, settings));
+    const largest = largestDetection(detections);
+    if (!largest) return { kind: 'no_face' };
+    const faceRect = settings.detector === 'tiny' ? tightenTinyBox(largest.box) : largest.box;
+    const box = scaleBox(faceRect, 1 / scale);
+    const face = { detectionScore: largest.score, box, quality: faceQuality(largest.score, box) };
+    const rejection = rejectionReason(settings, face);
+    if (rejection) return { kind: 'face_rejected', reason: rejection, face };
+    const rect = new faceapi.Rect(faceRect.x, faceRect.y, faceRect.width, faceRect.height);
+    const [crop] = await faceapi.extractFaceTensors(input as never, [rect]);
+    try {
+      return { kind: 'face', face: { ...face, expressions: await predict(rt, crop as never) } };
+    } finally {
+      crop?.dispose();
+    }
+  } finally {
+    input.dispose();
+  }
+}
+
+function rejectionReason(
+  settings: typeof DEFAULT_ANALYZER_OPTIONS,
+  face: { detectionScore: number; box: FaceBox },
+): 'low_score' | 'too_small' | null {
+  if (face.detectionScore < settings.minDetectionScore) return 'low_score';
+  if (Math.min(face.box.width, face.box.height) < settings.minFaceSize) return 'too_small';
+  return null;
+}
+
+function detectorOptions(rt: LoadedRuntime, settings: typeof DEFAULT_ANALYZER_OPTIONS) {
+  // Detect a little below the acceptance threshold so rejected faces are reported, not invisible.
+  const minConfidence = Math.min(0.3, settings.minDetectionScore);
+  return settings.detector === 'ssd'
+    ? new rt.faceapi.SsdMobilenetv1Options({ minConfidence, maxResults: 10 })
+    : new rt.faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: minConfidence });
+}
+
+interface Detection {
+  score: number;
+  box: { x: number; y: number; width: number; height: number };
+}
+
+export function largestDetection<T extends Detection>(detections: readonly T[]): T | undefined {
+  let best: T | undefined;
+  for (const d of detections)
+    if (!best || d.box.width * d.box.height > best.box.width * best.box.height) best = d;
+  return best;
+}
+
+/**
+ * Tiny Face Detector boxes are square and loose; the expression net expects SSD-like crops (narrower, higher).
+ * Fitted on the 22 faces of face-api's sample photos (SSD box vs Tiny box at input 416, see docs/emotion-model.md).
+ */
+export const TINY_TO_SSD_BOX = { width: 0.623, height: 0.997, centerX: 0.001, centerY: -0.163 };
+
+export function tightenTinyBox(box: FaceBox): FaceBox {
+  const width = box.width * TINY_TO_SSD_BOX.width;
+  const height = box.height * TINY_TO_SSD_BOX.height;
+  const cx = box.x + box.width / 2 + box.width * TINY_TO_SSD_BOX.centerX;
+  const cy = box.y + box.height / 2 + box.height * TINY_TO_SSD_BOX.centerY;
+  return { x: cx - width / 2, y: cy - height / 2, width, height };
+}
+
+function scaleBox(box: FaceBox, factor: number): FaceBox {
+  return { x: box.x * factor, y: box.y * factor, width: box.width * factor, height: box.height * factor };
+}
+
+/** Quality in 0..1: a confident detection of a face at least as large as the expression net's input. */
+export function faceQuality(detectionScore: number, box: FaceBox): number {
+  const sizeFactor = Math.min(1, Math.min(box.width, box.height) / EXPRESSION_INPUT_SIDE);
+  return clamp01(detectionScore) * sizeFactor;
+}
+
+async function expressionsOfWholeImage(rt: LoadedRuntime, image: RgbImage): Promise<ExpressionProbabilities> {
+  const input = rt.tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+  try {
+    return await predict(rt, input);
+  } finally {
+    input.dispose();
+  }
+}
+
+async function predict(
+  rt: LoadedRuntime,
+  face: import('@tensorflow/tfjs').Tensor3D,
+): Promise<ExpressionProbabilities> {
+  const result = await rt.faceapi.nets.faceExpressionNet.predictExpressions(face as never);
+  const one = Array.isArray(result) ? result[0] : result;
+  if (!one) throw emotionError('bad_image', 'Không phân tích được khuôn mặt', 'Face could not be analysed');
+  return toProbabilities(one as unknown as Record<string, unknown>);
+}
+
+function clamp01(value: number): number {
+  return Math.max(0, Math.min(1, value));
+}

@@ -1,0 +1,48 @@
+/** The seven expressions the face-api expression net outputs (FER-2013 classes, its own names). */
+export const EXPRESSIONS = ['angry', 'disgusted', 'fearful', 'happy', 'neutral', 'sad', 'surprised'] as const;
+export type Expression = (typeof EXPRESSIONS)[number];
+export type ExpressionProbabilities = Record<Expression, number>;
+
+/** Valence groups used for 3-class accuracy. Surprise is ambiguous in valence, so it counts as neutral. */
+export const VALENCE_GROUPS = ['positive', 'neutral', 'negative'] as const;
+export type ValenceGroup = (typeof VALENCE_GROUPS)[number];
+
+export const VALENCE_OF: Record<Expression, ValenceGroup> = {
+  angry: 'negative',
+  disgusted: 'negative',
+  fearful: 'negative',
+  sad: 'negative',
+  happy: 'positive',
+  neutral: 'neutral',
+  surprised: 'neutral',
+};
+
+export const EXPRESSION_LABELS: Record<Expression, { vi: string; en: string }> = {
+  angry: { vi: 'Tức giận', en: 'Angry' },
+  disgusted: { vi: 'Khó chịu', en: 'Disgusted' },
+  fearful: { vi: 'Sợ hãi', en: 'Fearful' },
+  happy: { vi: 'Vui vẻ', en: 'Happy' },
+  neutral: { vi: 'Bình thường', en: 'Neutral' },
+  sad: { vi: 'Buồn', en: 'Sad' },
+  surprised: { vi: 'Ngạc nhiên', en: 'Surprised' },
+};
+
+export function isExpression(name: string): name is Expression {
+  return (EXPRESSIONS as readonly string[]).includes(name);
+}
+
+export function topExpression(probabilities: ExpressionProbabilities): Expression {
+  let best: Expression = 'neutral';
+  for (const name of EXPRESSIONS) if (probabilities[name] > probabilities[best]) best = name;
+  return best;
+}
+
+/** Copies the seven probabilities out of any object that has them (e.g. face-api's FaceExpressions). */
+export function toProbabilities(source: Record<string, unknown>): ExpressionProbabilities {
+  const out = {} as ExpressionProbabilities;
+  for (const name of EXPRESSIONS) {
+    const value = source[name];
+    out[name] = typeof value === 'number' && Number.isFinite(value) ? value : 0;
+  }
+  return out;
+}
