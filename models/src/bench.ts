@@ -1,0 +1,95 @@
+/** `emotion bench`: model load time and per-frame latency on 640×480 JPEG frames. */
+import { availableParallelism, cpus } from 'node:os';
+import { createFaceAnalyzer, type DetectorName } from './analyzer.ts';
+import type { BackendChoice } from './backend.ts';
+import { decodeImage } from './image.ts';
+import { makeCounterFrames } from './samples.ts';
+
+export interface BenchOptions {
+  detector?: DetectorName;
+  backend?: BackendChoice;
+  iterations?: number;
+  warmup?: number;
+}
+
+export interface Percentiles {
+  p50: number;
+  p90: number;
+  p99: number;
+  mean: number;
+}
+
+export interface BenchReport {
+  machine: { node: string; cpu: string; coresAvailable: number; platform: string; arch: string };
+  backend: string;
+  detector: DetectorName;
+  frame: { width: number; height: number; count: number };
+  loadMs: number;
+  iterations: number;
+  /** decode + detection + expression, per frame */
+  frameMs: Percentiles;
+  decodeMs: Percentiles;
+  analyseMs: Percentiles;
+  facesFound: number;
+}
+
+export async function runBenchmark(options: BenchOptions = {}): Promise<BenchReport> {
+  const iterations = options.iterations ?? 30;
+  const warmup = options.warmup ?? 3;
+  const started = performance.now();
+  const analyzer = await createFaceAnalyzer({
+    detector: options.detector ?? 'tiny',
+    ...(options.backend ? { backend: options.backend } : {}),
+  });
+  const loadMs = performance.now() - started;
+  const frames = await makeCounterFrames(analyzer);
+  if (frames.length === 0) throw new Error('no benchmark frames');
+  const decode: number[] = [];
+  const analyse: number[] = [];
+  let facesFound = 0;
+  for (let i = 0; i < warmup + iterations; i++) {
+    const t0 = performance.now();
+    const image = decodeImage(frames[i % frames.length]!);
+    const t1 = performance.now();
+    const result = await analyzer.analyzeImage(image);
+    const t2 = performance.now();
+    if (i < warmup) continue;
+    decode.push(t1 - t0);
+    analyse.push(t2 - t1);
+    if (result.kind === 'face') facesFound += 1;
+  }
+  return {
+    machine: {
+      node: process.version,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      coresAvailable: availableParallelism(),
+      platform: process.platform,
+      arch: process.arch,
+    },
+    backend: analyzer.backend,
+    detector: analyzer.detector,
+    frame: { width: 640, height: 480, count: frames.length },
+    loadMs: round(loadMs),
+    iterations,
+    frameMs: percentiles(decode.map((d, i) => d + analyse[i]!)),
+    decodeMs: percentiles(decode),
+    analyseMs: percentiles(analyse),
+    facesFound,
+  };
+}
+
+export function percentiles(samples: readonly number[]): Percentiles {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) =>
+    round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN);
+  return {
+    p50: at(0.5),
+    p90: at(0.9),
+    p99: at(0.99),
+    mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}

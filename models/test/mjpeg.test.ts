@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { EmotionError } from '../src/errors.ts';
+import { encodeJpeg } from '../src/image.ts';
+import { MjpegSplitter, spawnFrameSource } from '../src/mjpeg.ts';
+
+function jpegOf(shade: number, width = 32 + shade, height = 24): Buffer {
+  return Buffer.from(encodeJpeg({ width, height, data: new Uint8Array(width * height * 3).fill(shade) }));
+}
+
+const frames = [jpegOf(10), jpegOf(90), jpegOf(200)];
+
+function splitInChunks(bytes: Buffer, sizes: number[]): Buffer[] {
+  const splitter = new MjpegSplitter();
+  const out: Buffer[] = [];
+  let at = 0;
+  for (let i = 0; at < bytes.length; i++) {
+    const size = sizes[i % sizes.length]!;
+    out.push(...splitter.push(bytes.subarray(at, at + size)));
+    at += size;
+  }
+  return out;
+}
+
+describe('MjpegSplitter', () => {
+  it('returns each JPEG whole, whatever the chunk boundaries', () => {
+    const stream = Buffer.concat(frames);
+    for (const sizes of [[stream.length], [1], [2, 3], [7, 1, 1, 500], [4096]]) {
+      expect(splitInChunks(stream, sizes)).toEqual(frames);
+    }
+  });
+
+  it('skips garbage between frames and counts it', () => {
+    const splitter = new MjpegSplitter();
+    const noise = Buffer.from([0x00, 0xff, 0x12, 0xff, 0xd9, 0x34]);
+    const out = splitter.push(Buffer.concat([noise, frames[0]!, noise, frames[1]!]));
+    expect(out).toEqual([frames[0], frames[1]]);
+    expect(splitter.droppedBytes).toBe(noise.length * 2);
+  });
+
+  it('drops a frame that never ends instead of growing without bound', () => {
+    const splitter = new MjpegSplitter(1000);
+    expect(splitter.push(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(2000, 1)]))).toEqual(
+      [],
+    );
+    expect(splitter.push(frames[2]!)).toEqual([frames[2]]);
+  });
+});
+
+describe('spawnFrameSource', () => {
+  it('reads frames a child process writes to stdout in odd-sized pieces', async () => {
+    const script = `
+      const all = Buffer.from(process.argv[1], 'base64');
+      let at = 0;
+      const step = () => { if (at >= all.length) return; process.stdout.write(all.subarray(at, at + 777)); at += 777; setImmediate(step); };
+      step();`;
+    const stream = Buffer.concat([...frames, ...frames]);
+    const source = spawnFrameSource({
+      command: process.execPath,
+      args: ['-e', script, stream.toString('base64')],
+    });
+    const received: Buffer[] = [];
+    for await (const frame of source) received.push(frame);
+    expect(received).toEqual([...frames, ...frames]);
+  });
+
+  it('reports a camera command that cannot start as a typed error', async () => {
+    const source = spawnFrameSource({ command: '/nonexistent/rpicam-vid', args: [] });
+    await expect(async () => {
+      for await (const _ of source) {
+      }
+    }).rejects.toBeInstanceOf(EmotionError);
+  });
+
+  it('reports a camera that exits with an error', async () => {
+    const source = spawnFrameSource({ command: process.execPath, args: ['-e', 'process.exit(3)'] });
+    await expect(async () => {
+      for await (const _ of source) {
+      }
+    }).rejects.toMatchObject({ code: 'camera_failed' });
+  });
+});
