@@ -27,14 +27,22 @@ export const DEFAULT_HID_POS_LAYOUT: HidPosLayout = {
   continuationOffset: 63,
 };
 
-type NodeHid = typeof import('node-hid');
+/** The part of node-hid used here, typed locally: node-hid is optional and may be absent. */
+export interface NodeHid {
+  HIDAsync: {
+    open(path: string): Promise<HidDevice>;
+    open(vendorId: number, productId: number): Promise<HidDevice>;
+  };
+}
+
+const NODE_HID = 'node-hid';
 
 /**
  * node-hid is loaded only when a HID scanner is configured: it fails at load without the system
  * library libusb-1.0, and that must not take the whole agent down.
  */
 export async function loadNodeHid(
-  importer: () => Promise<unknown> = () => import('node-hid'),
+  importer: () => Promise<unknown> = () => import(NODE_HID),
 ): Promise<NodeHid> {
   try {
     const module = (await importer()) as NodeHid & { default?: NodeHid };
