@@ -1,0 +1,200 @@
+/** Tests with the real weights (loaded once for the file): analyzer, estimator, eval, privacy. */
+
+import { execFile } from 'node:child_process';
+import fs, { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createFaceAnalyzer, type FaceAnalyzer } from '../src/analyzer.ts';
+import { EmotionError } from '../src/errors.ts';
+import { createEmotionEstimator, modelName } from '../src/estimator.ts';
+import { evaluateFolder } from '../src/evaluate.ts';
+import { encodeJpeg, encodePng } from '../src/image.ts';
+import { writeSampleSet } from '../src/sample-set.ts';
+import { makeCounterFrames } from '../src/samples.ts';
+
+let analyzer: FaceAnalyzer;
+let frames: Uint8Array[];
+let work: string;
+const blank = encodePng({ width: 320, height: 240, data: new Uint8Array(320 * 240 * 3).fill(128) });
+
+beforeAll(async () => {
+  analyzer = await createFaceAnalyzer();
+  frames = await makeCounterFrames(analyzer);
+  work = mkdtempSync(join(tmpdir(), 'emotion-test-'));
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('face analyzer', () => {
+  it('finds the face in counter-view frames and gives seven probabilities summing to 1', async () => {
+    expect(frames.length).toBeGreaterThanOrEqual(5);
+    const result = await analyzer.analyze(frames[0]!);
+    expect(result.kind).toBe('face');
+    if (result.kind !== 'face') return;
+    const total = Object.values(result.face.expressions).reduce((a, b) => a + b, 0);
+    expect(total).toBeCloseTo(1, 3);
+    expect(result.face.quality).toBeGreaterThan(0.3);
+    expect(result.face.box.width).toBeGreaterThan(60);
+  });
+
+  it('finds no face in a blank frame', async () => {
+    expect((await analyzer.analyze(blank)).kind).toBe('no_face');
+  });
+
+  it('rejects a face smaller than the minimum size', async () => {
+    const strict = await createFaceAnalyzer({ minFaceSize: 400 });
+    const result = await strict.analyze(frames[0]!);
+    expect(result).toMatchObject({ kind: 'face_rejected', reason: 'too_small' });
+  });
+});
+
+describe('emotion estimator', () => {
+  it('turns frames around the end of service into an estimate with a confidence', async () => {
+    const estimator = await createEmotionEstimator({ analyzer });
+    for (const [i, frame] of frames.entries())
+      expect((await estimator.addFrame(frame, 1000 * i)).status).toBe('face');
+    await estimator.addFrame(blank, 1000 * frames.length);
+    const estimate = estimator.estimateForService(0, 1000 * frames.length)!;
+    expect(estimate.frames).toBe(frames.length + 1);
+    expect(estimate.facesFound).toBe(frames.length);
+    expect(estimate.satisfaction).toBeGreaterThanOrEqual(0);
+    expect(estimate.satisfaction).toBeLessThanOrEqual(1);
+    expect(estimate.confidence).toBeGreaterThan(0);
+    expect(estimate.confidence).toBeLessThan(1);
+    expect(estimate.model).toBe(modelName(analyzer));
+    // A window holding only the blank frame has no face: no estimate rather than a made-up one.
+    expect(estimator.estimateForService(1000 * frames.length, 1000 * frames.length)).toBeNull();
+    expect(estimator.estimateForService(500_000, 600_000)).toBeNull();
+  });
+
+  it('is less confident with one frame than with several', async () => {
+    const estimator = await createEmotionEstimator({ analyzer });
+    for (const [i, frame] of frames.entries()) await estimator.addFrame(frame, 1000 * i);
+    const last = 1000 * (frames.length - 1);
+    const one = estimator.estimateForService(last, last)!;
+    const all = estimator.estimateForService(0, last)!;
+    expect(one.facesFound).toBe(1);
+    expect(one.confidence).toBeLessThan(all.confidence);
+  });
+
+  it('refuses bad bytes with a typed error and keeps working', async () => {
+    const estimator = await createEmotionEstimator({ analyzer });
+    const garbage = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5]);
+    await expect(estimator.addFrame(garbage, 0)).rejects.toMatchObject({ code: 'bad_image' });
+    await expect(estimator.addFrame(new TextEncoder().encode('GIF89a'), 1000)).rejects.toBeInstanceOf(
+      EmotionError,
+    );
+    expect((await estimator.addFrame(frames[1]!, 2000)).status).toBe('face');
+    expect((await estimator.addFrame(frames[1]!, 2100)).status).toBe('skipped');
+    estimator.close();
+    await expect(estimator.addFrame(frames[1]!, 9000)).rejects.toMatchObject({ code: 'closed' });
+  });
+
+  it('writes no file while processing frames', async () => {
+    const watched = [tmpdir(), process.cwd(), join(process.cwd(), 'models')];
+    const before = watched.map((dir) => readdirSync(dir).sort());
+    const spies = (
+      [
+        'writeFile',
+        'writeFileSync',
+        'appendFile',
+        'appendFileSync',
+        'createWriteStream',
+        'openSync',
+        'open',
+      ] as const
+    ).map((name) => vi.spyOn(fs, name));
+    const promiseSpy = vi.spyOn(fs.promises, 'writeFile');
+    try {
+      const estimator = await createEmotionEstimator({ analyzer });
+      for (const [i, frame] of frames.slice(0, 3).entries()) await estimator.addFrame(frame, 1000 * i);
+      expect(estimator.estimateForService(0, 2000)).not.toBeNull();
+      for (const spy of [...spies, promiseSpy]) expect(spy).not.toHaveBeenCalled();
+      expect(watched.map((dir) => readdirSync(dir).sort())).toEqual(before);
+    } finally {
+      for (const spy of [...spies, promiseSpy]) spy.mockRestore();
+    }
+  });
+});
+
+describe('eval', () => {
+  function makeFolder(name: string, content: Record<string, Uint8Array[]>): string {
+    const root = join(work, name);
+    for (const [label, images] of Object.entries(content)) {
+      mkdirSync(join(root, label), { recursive: true });
+      images.forEach((bytes, i) =>
+        writeFileSync(join(root, label, `${i}.${bytes[0] === 0xff ? 'jpg' : 'png'}`), bytes),
+      );
+    }
+    return root;
+  }
+
+  it('counts every image: analysed, no face, unreadable; fills the confusion matrix', async () => {
+    const folder = makeFolder('mixed', {
+      happy: [frames[0]!, frames[1]!],
+      neutral: [frames[2]!, blank, Uint8Array.from([0xff, 0xd8, 0xff, 0, 0])],
+      notes: [blank],
+    });
+    const report = await evaluateFolder(folder, analyzer, 'test');
+    expect(report).toMatchObject({
+      images: 5,
+      analysed: 3,
+      noFace: 1,
+      unreadable: 1,
+      ignoredFolders: ['notes'],
+    });
+    expect(report.classesPresent).toEqual(['happy', 'neutral']);
+    const confusionTotal = Object.values(report.confusion)
+      .flatMap((row) => Object.values(row))
+      .reduce((a, b) => a + b);
+    expect(confusionTotal).toBe(3);
+    for (const metric of [report.accuracy7, report.accuracy3, report.balancedAccuracyHappyNeutral]) {
+      expect(metric).toBeGreaterThanOrEqual(0);
+      expect(metric).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('leaves metrics null when the classes do not allow them', async () => {
+    const onlyHappy = await evaluateFolder(
+      makeFolder('happy-only', { happy: [frames[0]!] }),
+      analyzer,
+      'test',
+    );
+    expect(onlyHappy.balancedAccuracyHappyNeutral).toBeNull();
+    expect(onlyHappy.accuracy7).not.toBeNull();
+    const noFaces = await evaluateFolder(makeFolder('no-faces', { sad: [blank] }), analyzer, 'test');
+    expect(noFaces).toMatchObject({ images: 1, noFace: 1, accuracy7: null, accuracy3: null, coverage: 0 });
+  });
+
+  it('tells clearly happy faces from neutral ones in cropped mode (sample set labelled by eye)', async () => {
+    const out = join(work, 'sample-set');
+    const { written } = await writeSampleSet(out, true);
+    expect(written).toBeGreaterThanOrEqual(10);
+    const report = await evaluateFolder(join(out, 'tight'), analyzer, 'test', { cropped: true });
+    expect(report.noFace).toBe(0);
+    expect(report.meanSatisfactionByClass.happy!).toBeGreaterThan(report.meanSatisfactionByClass.neutral!);
+    expect(report.balancedAccuracyHappyNeutral!).toBeGreaterThan(0.6);
+  });
+
+  it('prints the JSON report from the CLI', async () => {
+    const folder = makeFolder('cli', { happy: [frames[3]!], neutral: [blank] });
+    const cli = join(process.cwd(), 'models', 'src', 'cli.ts');
+    const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+    const { stdout } = await promisify(execFile)(tsx, [cli, 'eval', folder, '--json'], { timeout: 60_000 });
+    const report = JSON.parse(stdout);
+    for (const key of [
+      'images',
+      'noFace',
+      'accuracy7',
+      'accuracy3',
+      'balancedAccuracyHappyNeutral',
+      'confusion',
+    ]) {
+      expect(report).toHaveProperty(key);
+    }
+    expect(report).toMatchObject({ images: 2, noFace: 1, analysed: 1 });
+    expect(report.accuracy7 === null || (report.accuracy7 >= 0 && report.accuracy7 <= 1)).toBe(true);
+  });
+});
