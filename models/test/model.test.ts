@@ -10,7 +10,7 @@ import { createFaceAnalyzer, type FaceAnalyzer } from '../src/analyzer.ts';
 import { EmotionError } from '../src/errors.ts';
 import { createEmotionEstimator, modelName } from '../src/estimator.ts';
 import { evaluateFolder } from '../src/evaluate.ts';
-import { encodeJpeg, encodePng } from '../src/image.ts';
+import { encodePng } from '../src/image.ts';
 import { writeSampleSet } from '../src/sample-set.ts';
 import { makeCounterFrames } from '../src/samples.ts';
 
@@ -124,9 +124,9 @@ describe('eval', () => {
     const root = join(work, name);
     for (const [label, images] of Object.entries(content)) {
       mkdirSync(join(root, label), { recursive: true });
-      images.forEach((bytes, i) =>
-        writeFileSync(join(root, label, `${i}.${bytes[0] === 0xff ? 'jpg' : 'png'}`), bytes),
-      );
+      for (const [i, bytes] of images.entries()) {
+        writeFileSync(join(root, label, `${i}.${bytes[0] === 0xff ? 'jpg' : 'png'}`), bytes);
+      }
     }
     return root;
   }
