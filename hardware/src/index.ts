@@ -1,4 +1,5 @@
 export * from './cccd/index.ts';
+export * from './counter-display/index.ts';
 export * from './gpio/index.ts';
 export * from './printer/index.ts';
 export * from './scanner/index.ts';
