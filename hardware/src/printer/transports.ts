@@ -2,7 +2,7 @@ import { constants, promises as fs, type promises as fsp } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SerialPortStream } from '@serialport/stream';
-import { printerError } from './errors.ts';
+import { PrinterError, printerError } from './errors.ts';
 
 /** How bytes reach a printer and how its real-time status answers come back. */
 export interface PrinterTransport {
