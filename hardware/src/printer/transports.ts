@@ -111,9 +111,7 @@ export class TcpPrinterTransport implements PrinterTransport {
     return new Promise((resolve, reject) => {
       const socket = connect({ host: this.host, port: this.port });
       socket.setTimeout(this.connectTimeoutMs, () => socket.destroy(timeoutError()));
-      socket.once('error', (err) =>
-        reject(err instanceof Error && 'code' in err ? transportError(err) : err),
-      );
+      socket.once('error', (err) => reject(err instanceof PrinterError ? err : transportError(err)));
       socket.once('connect', () => {
         socket.setTimeout(0);
         socket.removeAllListeners('error');
