@@ -25,7 +25,7 @@ async function mockDisplay(
       if (answer !== null) setImmediate(() => binding.emitData(answer));
     }
   };
-  return { port, device, display: new SerialCounterDisplay(port, 200), binding };
+  return { port, device, display: new SerialCounterDisplay(port, 1000), binding };
 }
 
 describe('counter display protocol', () => {

@@ -299,7 +299,7 @@ describe('transports', () => {
       error: false,
     };
     const { port, received } = fakeSerialPrinter('/dev/ttyPRN0', status);
-    const printer = new EscPosPrinter(new SerialPrinterTransport(port), '58mm');
+    const printer = new EscPosPrinter(new SerialPrinterTransport(port), '58mm', {}, 2000);
     expect(await printer.status()).toMatchObject({ paperNearEnd: true, paperOut: false });
     received.length = 0;
     await printer.print(sampleTicket());
@@ -322,7 +322,7 @@ describe('transports', () => {
         setImmediate(() => binding.emitData(Buffer.of(0xff)));
       };
     });
-    const printer = new EscPosPrinter(new SerialPrinterTransport(port), '58mm');
+    const printer = new EscPosPrinter(new SerialPrinterTransport(port), '58mm', {}, 2000);
     await expect(printer.status()).rejects.toMatchObject({ code: 'bad_status' });
     await expect(printer.print(sampleTicket())).rejects.toMatchObject({ code: 'bad_status' });
   });
@@ -356,7 +356,11 @@ describe('transports', () => {
       });
       await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
       const { port } = server.address() as { port: number };
-      const printer = createPrinter({ paper: '80mm', transport: { kind: 'tcp', host: '127.0.0.1', port } });
+      const printer = createPrinter({
+        paper: '80mm',
+        transport: { kind: 'tcp', host: '127.0.0.1', port },
+        statusTimeoutMs: 2000,
+      });
       await printer.print(sampleTicket());
       await printer.close();
       await clientDone;

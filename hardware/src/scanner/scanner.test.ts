@@ -90,12 +90,15 @@ describe('serial scanner (USB-COM) over the mock binding', () => {
     const port = await openMock('/dev/ttyACM0');
     const scanner = new SerialScanner(port);
     const { scans, errors } = collect(scanner);
+    const lastScan = new Promise<void>((resolve) =>
+      scanner.onScan((t) => t === '8935049500018' && resolve()),
+    );
     const bytes = Buffer.from(`${CCCD}\r\n`);
     port.port!.emitData(bytes.subarray(0, 20));
     port.port!.emitData(bytes.subarray(20));
     port.port!.emitData(Buffer.from([0xff, 0xfe, 0x01, 0x0d]));
     port.port!.emitData(Buffer.from('8935049500018\r'));
-    await new Promise((r) => setTimeout(r, 20));
+    await lastScan;
     expect(scans).toEqual([CCCD, '8935049500018']);
     expect(errors.map((e) => e.code)).toEqual(['binary_noise']);
     await scanner.close();
@@ -104,9 +107,9 @@ describe('serial scanner (USB-COM) over the mock binding', () => {
 
   it('a port that cannot open is a device error event, not a crash', async () => {
     const port = new SerialPortMock({ path: '/dev/ttyACM9', baudRate: 9600 });
-    const { errors } = collect(new SerialScanner(port));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(errors.map((e) => e.code)).toEqual(['device_error']);
+    const scanner = new SerialScanner(port);
+    const error = await new Promise<ScannerError>((resolve) => scanner.onError(resolve));
+    expect(error.code).toBe('device_error');
   });
 });
 
