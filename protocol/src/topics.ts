@@ -51,3 +51,27 @@ export function parseDeviceTopic(topic: string): DeviceTopic | null {
 export function isValidSegment(value: string): boolean {
   return SEGMENT_PATTERN.test(value);
 }
+
+/** The server's own broker username; never a valid device id (underscore). */
+export const SERVER_USERNAME = '_server';
+
+/** ACL (PROTOCOL.md §3): a device publishes only its status, requests and events. */
+export function deviceMayPublish(site: string, device: string, topic: string): boolean {
+  const t = parseDeviceTopic(topic);
+  return (
+    t !== null &&
+    t.site === site &&
+    t.device === device &&
+    (t.channel === 'status' || t.channel === 'req' || t.channel === 'evt')
+  );
+}
+
+/** ACL: a device subscribes to its own responses and commands, and to the site's calls and queue. */
+export function deviceMaySubscribe(site: string, device: string, filter: string): boolean {
+  if (filter === topics.calls(site) || filter === topics.queue(site)) return true;
+  const prefix = topics.devicePrefix(site, device);
+  if (!filter.startsWith(prefix)) return false;
+  const [channel, name, ...rest] = filter.slice(prefix.length).split('/');
+  if (rest.length > 0 || (channel !== 'res' && channel !== 'cmd')) return false;
+  return name === '#' || name === '+' || (name !== undefined && NAME_PATTERN.test(name));
+}

@@ -27,7 +27,9 @@ export type Command =
   | { type: 'sign-out'; counterId: string }
   | { type: 'open'; counterId: string }
   | { type: 'close'; counterId: string }
-  | { type: 'set-services'; counterId: string; serviceIds: string[] };
+  | { type: 'set-services'; counterId: string; serviceIds: string[] }
+  /** Nothing but the day's rollover, when the date has changed (a timer sends it at midnight). */
+  | { type: 'rollover' };
 
 export interface DecideContext {
   site: Site;
@@ -105,6 +107,8 @@ export function rolloverEvents(state: QueueState, ctx: DecideContext): QueueEven
 function decideToday(state: QueueState, c: Command, ctx: DecideContext): QueueEvent[] {
   const at = ctx.now;
   switch (c.type) {
+    case 'rollover':
+      return [];
     case 'issue':
       return [issue(state, c, ctx)];
     case 'next': {

@@ -91,3 +91,31 @@ export function predictWait(
   if (ticket.status !== 'waiting') return { ahead: 0, etaMinutes: 0, low: 0, high: 0 };
   return predictFromAhead(site, state, ticket.serviceId, peopleAhead(site, state, ticket, now));
 }
+
+/** The textbook estimate the others are measured against: people ahead × mean service / counters. */
+export function naiveWait(site: Site, state: QueueState, ticket: TicketRecord): WaitPrediction {
+  const line = state.waiting.get(ticket.serviceId) ?? [];
+  const ahead = Math.max(0, line.indexOf(ticket.id));
+  const counters = site.config.counters.filter((c) => c.serviceIds.includes(ticket.serviceId)).length || 1;
+  const eta = (ahead * (site.services.get(ticket.serviceId)?.meanServiceMinutes ?? 10)) / counters;
+  const spread = 1 / Math.sqrt(ahead + 1);
+  return {
+    ahead,
+    etaMinutes: Math.round(eta),
+    low: Math.max(0, Math.floor(eta * (1 - spread))),
+    high: Math.ceil(eta * (1 + spread)),
+  };
+}
+
+export type EtaPredictor = (
+  site: Site,
+  state: QueueState,
+  ticket: TicketRecord,
+  now: number,
+) => WaitPrediction;
+
+/** Every predictor, by name, for the simulator's evaluation; `predictWait` is the one the server shows. */
+export const ETA_PREDICTORS: Record<string, EtaPredictor> = {
+  naive: naiveWait,
+  position: predictWait,
+};

@@ -4,7 +4,7 @@ import { applyEvent } from './apply.ts';
 import { type Command, decide } from './decide.ts';
 import { computeKpis, type SiteKpis } from './kpis.ts';
 import { counterSeeds, type Site } from './site.ts';
-import { emptyState, type QueueEvent, type QueueState } from './state.ts';
+import { emptyState, type QueueEvent, type QueueState, type TicketRecord } from './state.ts';
 import { queueSummary, ticketView } from './views.ts';
 
 export class QueueCore {
@@ -36,6 +36,11 @@ export class QueueCore {
   ticket(id: string, now: number): Ticket | null {
     const t = this.state.tickets.get(id);
     return t ? ticketView(this.site, this.state, t, now) : null;
+  }
+
+  /** The public view of a ticket record that may not be in today's state (a past day's). */
+  ticketViewOf(record: TicketRecord, now: number): Ticket {
+    return ticketView(this.site, this.state, record, now);
   }
 
   summary(now: number): QueueSummary {

@@ -1,7 +1,8 @@
 /**
  * Routing policies: which waiting ticket a free counter calls next.
  * Each policy ranks tickets inside one service (`score`, also used for "people ahead") and picks across
- * the services a counter serves (`pick`). The simulator measures them against each other.
+ * the services a counter serves (`pick`). The simulator measures them against each other
+ * (docs/simulation.md).
  */
 import type { PriorityClassDef } from './site-config.ts';
 import type { CounterState, QueueState, TicketRecord } from './state.ts';
@@ -10,6 +11,8 @@ export interface PolicyOptions {
   classes: PriorityClassDef[];
   /** Anti-starvation guard: a ticket waiting this long goes before any fresher one. */
   maxWaitMinutes: number;
+  /** Tuning of the accumulating policy (experiments; the defaults are the measured best). */
+  accumulating?: Partial<AccumulatingTuning>;
 }
 
 export interface RoutingPolicy {
@@ -28,10 +31,6 @@ function weights(classes: PriorityClassDef[]): (priority: string) => number {
   return (priority) => map.get(priority) ?? 1;
 }
 
-function waitingIn(state: QueueState, serviceId: string): TicketRecord[] {
-  return (state.waiting.get(serviceId) ?? []).map((id) => state.tickets.get(id)!);
-}
-
 /** The best ticket over the counter's services by a comparable value (higher first, then earlier issue). */
 function best(
   state: QueueState,
@@ -40,15 +39,18 @@ function best(
 ): TicketRecord | null {
   let chosen: TicketRecord | null = null;
   let chosenValue = Number.NEGATIVE_INFINITY;
-  counter.serviceIds.forEach((serviceId, rank) => {
-    for (const t of waitingIn(state, serviceId)) {
+  for (let rank = 0; rank < counter.serviceIds.length; rank++) {
+    const line = state.waiting.get(counter.serviceIds[rank]!);
+    if (!line) continue;
+    for (const id of line) {
+      const t = state.tickets.get(id)!;
       const v = value(t, rank);
       if (v > chosenValue || (v === chosenValue && chosen && t.issuedAt < chosen.issuedAt)) {
         chosen = t;
         chosenValue = v;
       }
     }
-  });
+  }
   return chosen;
 }
 
@@ -78,36 +80,71 @@ export function strictPolicy(options: PolicyOptions): RoutingPolicy {
   };
 }
 
+export interface AccumulatingTuning {
+  /** How much a counter discounts its later services: value × 1/(1 + preference·rank). */
+  preference: number;
+  /**
+   * `deadline`: a ticket is guarded from issue + maxWait/weight and guarded tickets go by that
+   * deadline (priority citizens are not stuck behind a backlog of guarded normal tickets, and a
+   * guarded ticket is overtaken only by tickets whose deadline is earlier: a bounded set).
+   * `fifo`: guarded from issue + maxWait whatever the class, guarded tickets in arrival order.
+   */
+  guard: 'deadline' | 'fifo';
+  /** Accumulation rate of a class: 1 + strength·(weight − 1). */
+  strength: number;
+  /**
+   * Across services a counter prefers short services: value × (mean / service's mean)^speed, with the
+   * service times learned in the state (the generalised cμ rule; 0 = off).
+   */
+  speed: number;
+}
+
+const DEFAULT_TUNING: AccumulatingTuning = { preference: 0.25, guard: 'deadline', strength: 4, speed: 1 };
+
 /**
  * Accumulating priority (Kleinrock): a ticket's priority grows with its wait at its class's weight, so
  * priority citizens go sooner but nobody starves; plus a max-wait guard and a mild service preference.
  * A counter marked `priorityCounter` doubles the weight of priority classes.
  */
 export function accumulatingPolicy(options: PolicyOptions): RoutingPolicy {
-  const weight = weights(options.classes);
+  const tuning = { ...DEFAULT_TUNING, ...options.accumulating };
+  const classWeight = weights(options.classes);
+  const weight = (priority: string) => 1 + tuning.strength * (classWeight(priority) - 1);
   const guardMs = options.maxWaitMinutes * MINUTE;
   const score = (t: TicketRecord, now: number, boost = 1) => {
     const waited = Math.max(0, now - t.issuedAt);
-    if (waited >= guardMs) return GUARD + waited;
     const w = weight(t.priority);
+    if (tuning.guard === 'deadline') {
+      const deadline = t.issuedAt + guardMs / w;
+      if (now >= deadline) return GUARD - deadline;
+    } else if (waited >= guardMs) return GUARD + waited;
     return (waited + MINUTE) * (w > 1 ? w * boost : 1);
   };
+  const discount = (rank: number) => 1 / (1 + tuning.preference * rank);
   return {
     name: 'accumulating',
     score: (t, now) => score(t, now),
     pick(state, counter, now) {
       const boost = counter.priorityCounter ? 2 : 1;
+      const factors = counter.serviceIds.map(
+        (id, rank) => discount(rank) * speedFactor(state, id, tuning.speed),
+      );
       return best(state, counter, (t, rank) => {
         const s = score(t, now, boost);
-        return s >= GUARD ? s : s * preferenceFactor(rank);
+        return s >= GUARD / 2 ? s : s * factors[rank]!;
       });
     },
   };
 }
 
-/** The counter's first service counts fully, later ones less, so skills are used before spare capacity. */
-function preferenceFactor(rank: number): number {
-  return 1 / (1 + 0.5 * rank);
+/**
+ * Short services go first across lines, by the learned mean service time (10 min when unknown),
+ * bounded to [½, 2] so that odd history cannot make a line unreachable.
+ */
+function speedFactor(state: QueueState, serviceId: string, speed: number): number {
+  if (speed === 0) return 1;
+  const mean = state.serviceTimes.get(serviceId)?.meanMinutes ?? 10;
+  return Math.min(2, Math.max(0.5, (10 / Math.max(mean, 0.1)) ** speed));
 }
 
 export const POLICY_NAMES = ['fifo', 'strict', 'accumulating'] as const;

@@ -1,0 +1,110 @@
+/**
+ * The request actions of PROTOCOL.md §3 (and additions): who may call each, the core command it
+ * becomes, and the result it answers with. Used by the MQTT gateway and by the HTTP routes alike.
+ */
+import { type ActionName, type DeviceKind, fail, type RequestOf } from '@oss/protocol';
+import type { Command, QueueCore, QueueEvent } from '@oss/queue-server/core';
+
+export interface Caller {
+  /** A device (by its enrolment) or a signed-in staff member. */
+  kind: DeviceKind | 'staff';
+  /** A counter device acts only for the counter it was enrolled with. */
+  counterId?: string | null;
+  deviceId?: string;
+}
+
+type Result = (events: QueueEvent[], core: QueueCore, now: number) => Record<string, unknown>;
+
+interface ActionSpec<A extends ActionName> {
+  allowed: (DeviceKind | 'staff')[];
+  command: (params: RequestOf<A>, caller: Caller) => Command;
+  result: Result;
+}
+
+const ticketOf =
+  (type: QueueEvent['type']): Result =>
+  (events, core, now) => {
+    const e = events.findLast((x) => x.type === type);
+    return { ticket: e && 'ticketId' in e && e.ticketId ? core.ticket(e.ticketId, now) : null };
+  };
+
+const forCounter = (caller: Caller, counterId: string) => {
+  if (caller.kind === 'counter' && caller.counterId !== counterId)
+    fail(
+      'forbidden',
+      'Thiết bị chỉ được thao tác cho quầy của mình',
+      'A counter device may act only for its own counter',
+    );
+  return counterId;
+};
+
+export const ACTIONS: { [A in ActionName]: ActionSpec<A> } = {
+  'ticket.issue': {
+    allowed: ['kiosk', 'staff'],
+    command: (p, caller) => ({
+      type: 'issue',
+      serviceId: p.serviceId,
+      ...(p.priority ? { priority: p.priority } : {}),
+      ...(p.citizen?.birthDate ? { birthDate: p.citizen.birthDate } : {}),
+      ...(p.procedureId ? { procedureId: p.procedureId } : {}),
+      ...(caller.deviceId ? { deviceId: caller.deviceId } : {}),
+    }),
+    result: ticketOf('ticket.issued'),
+  },
+  'counter.next': {
+    allowed: ['counter', 'staff'],
+    command: (p, caller) => ({ type: 'next', counterId: forCounter(caller, p.counterId) }),
+    result: ticketOf('ticket.called'),
+  },
+  'counter.recall': {
+    allowed: ['counter', 'staff'],
+    command: (p, caller) => ({ type: 'recall', counterId: forCounter(caller, p.counterId) }),
+    result: ticketOf('ticket.recalled'),
+  },
+  'counter.start': {
+    allowed: ['counter', 'staff'],
+    command: (p, caller) => ({
+      type: 'start',
+      counterId: forCounter(caller, p.counterId),
+      ticketId: p.ticketId,
+    }),
+    result: ticketOf('ticket.started'),
+  },
+  'counter.finish': {
+    allowed: ['counter', 'staff'],
+    command: (p, caller) => ({
+      type: 'finish',
+      counterId: forCounter(caller, p.counterId),
+      ticketId: p.ticketId,
+      outcome: p.outcome ?? 'done',
+    }),
+    result: ticketOf('ticket.finished'),
+  },
+  'counter.transfer': {
+    allowed: ['counter', 'staff'],
+    command: (p, caller) => ({
+      type: 'transfer',
+      counterId: forCounter(caller, p.counterId),
+      ticketId: p.ticketId,
+      toServiceId: p.toServiceId,
+    }),
+    result: ticketOf('ticket.transferred'),
+  },
+  'rating.submit': {
+    allowed: ['counter', 'staff'],
+    command: (p, caller) => ({
+      type: 'rate',
+      counterId: forCounter(caller, p.counterId),
+      ...(p.ticketId ? { ticketId: p.ticketId } : {}),
+      score: p.score,
+    }),
+    result: (events) => {
+      const e = events.find((x) => x.type === 'rating.submitted');
+      return { ratingId: e && e.type === 'rating.submitted' ? e.ratingId : null };
+    },
+  },
+};
+
+export function actionFor(name: string): ActionSpec<ActionName> | undefined {
+  return Object.hasOwn(ACTIONS, name) ? (ACTIONS[name as ActionName] as ActionSpec<ActionName>) : undefined;
+}

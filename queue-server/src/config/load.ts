@@ -1,0 +1,91 @@
+/**
+ * Loads the site configuration file (YAML or JSON), fills schema defaults, validates it, and reports
+ * problems by field path and line: `demo-site.yaml:42 services.3.prefix: must match pattern …`.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { validate } from '@oss/protocol';
+import { crossCheck, SiteConfig } from '@oss/queue-server/core';
+import { Value } from '@sinclair/typebox/value';
+import { type Document, LineCounter, parseDocument } from 'yaml';
+
+export const DEMO_SITE_CONFIG = fileURLToPath(new URL('../../config/demo-site.yaml', import.meta.url));
+
+export interface ConfigProblem {
+  path: string;
+  line: number | null;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(
+      `invalid site configuration ${file}:\n` +
+        problems
+          .map((p) => `  ${file}${p.line ? `:${p.line}` : ''} ${p.path || '(file)'}: ${p.message}`)
+          .join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadSiteConfig(file: string = DEMO_SITE_CONFIG): SiteConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(file, [
+      { path: '', line: null, message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? e})` },
+    ]);
+  }
+  return parseSiteConfig(text, file);
+}
+
+export function parseSiteConfig(text: string, file = '(inline)'): SiteConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => ({
+        path: '',
+        line: e.linePos?.[0].line ?? null,
+        message: e.message.split('\n')[0]!,
+      })),
+    );
+  }
+  const raw = doc.toJS() as unknown;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ConfigError(file, [
+      { path: '', line: 1, message: 'the file must hold a mapping (site:, services:, …)' },
+    ]);
+  const withDefaults = Value.Default(SiteConfig, structuredClone(raw));
+  const checked = validate(SiteConfig, withDefaults);
+  if (!checked.ok) {
+    throw new ConfigError(file, [
+      { path: checked.path, line: lineOf(doc, lines, checked.path), message: checked.text.en },
+    ]);
+  }
+  const problems = crossCheck(checked.value);
+  if (problems.length > 0) {
+    throw new ConfigError(
+      file,
+      problems.map((p) => ({ path: p.path, line: lineOf(doc, lines, p.path), message: p.message })),
+    );
+  }
+  return checked.value;
+}
+
+/** The line of the deepest node that exists along `path` (a missing field points at its parent). */
+function lineOf(doc: Document, lines: LineCounter, path: string): number | null {
+  const keys = path ? path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)) : [];
+  for (let n = keys.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(keys.slice(0, n), true);
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    if (range) return lines.linePos(range[0]).line;
+  }
+  return null;
+}

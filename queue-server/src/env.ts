@@ -1,0 +1,43 @@
+/** The environment variables of PROTOCOL.md §1, plus additions (documented in docs/configuration.md). */
+import { resolve } from 'node:path';
+import { DEMO_SITE_CONFIG } from './config/load.ts';
+
+export interface ServerEnv {
+  httpPort: number;
+  httpHost: string;
+  mqttPort: number;
+  mqttUrl: string | null;
+  mqttUsername: string | null;
+  mqttPassword: string | null;
+  dataDir: string;
+  siteConfig: string;
+}
+
+function port(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`${name} must be a port number (0–65535), got "${value}"`);
+  return n;
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
+  const url = env.OSS_MQTT_URL || null;
+  if (url && !/^(mqtts?|tcp|tls|wss?):\/\//.test(url))
+    throw new Error(`OSS_MQTT_URL must be a broker URL such as mqtt://127.0.0.1:1883, got "${url}"`);
+  return {
+    httpPort: port('OSS_HTTP_PORT', env.OSS_HTTP_PORT, 8080),
+    httpHost: env.OSS_HTTP_HOST || '0.0.0.0',
+    mqttPort: port('OSS_MQTT_PORT', env.OSS_MQTT_PORT, 1883),
+    mqttUrl: url,
+    mqttUsername: env.OSS_MQTT_USERNAME || null,
+    mqttPassword: env.OSS_MQTT_PASSWORD || null,
+    dataDir: resolve(env.OSS_DATA_DIR || './data'),
+    siteConfig: env.OSS_SITE_CONFIG ? resolve(env.OSS_SITE_CONFIG) : DEMO_SITE_CONFIG,
+  };
+}
+
+/** The broker URL devices are told to use. */
+export function deviceMqttUrl(env: ServerEnv): string {
+  return env.mqttUrl ?? `mqtt://127.0.0.1:${env.mqttPort}`;
+}

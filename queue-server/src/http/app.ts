@@ -1,0 +1,42 @@
+/** The HTTP application: plugins for the public API, actions, staff routes, the live feed and pages. */
+import fastifyCookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from '../log.ts';
+import type { QueueService } from '../queue-service.ts';
+import { actionRoutes } from './action-routes.ts';
+import { identify, Sessions } from './auth.ts';
+import { installErrorHandler } from './errors.ts';
+import { pages } from './pages.ts';
+import { publicRoutes } from './public-routes.ts';
+import { staffRoutes } from './staff-routes.ts';
+
+export interface HttpAppOptions {
+  service: QueueService;
+  log: Logger;
+  health: () => { database: boolean; broker: boolean };
+  secureCookies?: boolean;
+  appsDist?: string;
+}
+
+export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
+  const { service, log } = options;
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true });
+  installErrorHandler(app, log);
+  await app.register(fastifyCookie);
+  const sessions = new Sessions(service.store, service.clock);
+  identify(app, sessions, service.store);
+  // Browsers send an Origin on cross-site requests: refuse state changes from other origins (CSRF).
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD') return;
+    const origin = request.headers.origin;
+    if (origin && new URL(origin).host !== request.headers.host) {
+      const text = { vi: 'Yêu cầu từ trang khác bị từ chối', en: 'Cross-site request refused' };
+      return reply.status(403).send({ error: { code: 'forbidden', message: text.vi, text } });
+    }
+  });
+  await app.register(publicRoutes, { service, health: options.health });
+  await app.register(actionRoutes, { service });
+  await app.register(staffRoutes, { service, sessions, secureCookies: options.secureCookies ?? false });
+  await app.register(pages, { service, ...(options.appsDist ? { dist: options.appsDist } : {}) });
+  return app;
+}

@@ -1,0 +1,155 @@
+/** The routes anyone may call (PROTOCOL.md §4 and additions). No personal data leaves through them. */
+import { fail, QueueSummary, Ticket } from '@oss/protocol';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { QueueService } from '../queue-service.ts';
+import { openStream } from './stream.ts';
+
+const LocalizedText = Type.Object({ vi: Type.String(), en: Type.String() });
+const ErrorResponse = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), text: Type.Optional(LocalizedText) }),
+});
+
+export interface PublicRoutesOptions {
+  service: QueueService;
+  health: () => { database: boolean; broker: boolean };
+}
+
+export async function publicRoutes(
+  app: FastifyInstance,
+  { service, health }: PublicRoutesOptions,
+): Promise<void> {
+  const { site } = service;
+  const now = () => service.clock();
+
+  app.get(
+    '/api/health',
+    {
+      schema: {
+        response: {
+          200: Type.Object({ status: Type.String() }, { additionalProperties: true }),
+          503: Type.Object({ status: Type.String() }, { additionalProperties: true }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const h = health();
+      const ok = h.database && h.broker;
+      return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', site: site.id, ...h });
+    },
+  );
+
+  app.get('/api/site', async () => ({
+    site: site.config.site,
+    openingHours: site.config.openingHours,
+    targets: site.config.targets,
+    priorityClasses: site.config.priorityClasses.map(({ id, name, declarable, minAge }) => ({
+      id,
+      name,
+      declarable,
+      minAge,
+    })),
+  }));
+
+  app.get('/api/services', async () => ({
+    services: site.config.services
+      .filter((s) => s.public !== false)
+      .map((s) => ({
+        id: s.id,
+        prefix: s.prefix,
+        name: s.name,
+        meanServiceMinutes: s.meanServiceMinutes,
+        procedureIds: site.config.procedures.filter((p) => p.serviceId === s.id).map((p) => p.id),
+        counterIds: site.config.counters.filter((c) => c.serviceIds.includes(s.id)).map((c) => c.id),
+      })),
+  }));
+
+  app.get('/api/procedures', async () => ({ procedures: site.config.procedures }));
+
+  app.get('/api/counters', async () => ({
+    counters: site.config.counters.map((c) => {
+      const state = service.core.state.counters.get(c.id);
+      return {
+        id: c.id,
+        number: c.number,
+        name: c.name,
+        serviceIds: state?.serviceIds ?? c.serviceIds,
+        open: state?.open ?? true,
+        priorityCounter: c.priorityCounter ?? false,
+      };
+    }),
+  }));
+
+  app.get('/api/queue', { schema: { response: { 200: QueueSummary } } }, async () =>
+    service.core.summary(now()),
+  );
+
+  const TicketParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+  app.get(
+    '/api/tickets/:id',
+    {
+      schema: {
+        params: TicketParams,
+        response: { 200: Type.Object({ ticket: Ticket }), 404: ErrorResponse },
+      },
+    },
+    async (request) => ({ ticket: publicTicket(service, (request.params as { id: string }).id) }),
+  );
+
+  /** Live updates of one ticket for the phone page. */
+  app.get('/api/tickets/:id/events', { schema: { params: TicketParams } }, async (request, reply) => {
+    const id = (request.params as { id: string }).id;
+    const first = publicTicket(service, id);
+    openStream(request, reply, (send) => {
+      send('ticket', first);
+      let last = JSON.stringify(first);
+      const onCommit = () => {
+        const t = service.core.ticket(id, now());
+        const text = JSON.stringify(t);
+        if (t && text !== last) {
+          last = text;
+          send('ticket', t);
+        }
+      };
+      service.bus.on('committed', onCommit);
+      return () => service.bus.off('committed', onCommit);
+    });
+  });
+
+  /** Live feed for boards and kiosks: the queue summary and calls (without ticket ids). */
+  app.get('/api/events', async (request, reply) => {
+    openStream(request, reply, (send) => {
+      send('queue', service.core.summary(now()));
+      const onCall = (call: { ticketId: string }) => {
+        const { ticketId: _secret, ...rest } = call;
+        send('call', rest);
+      };
+      let pending: NodeJS.Timeout | null = null;
+      const onCommit = () => {
+        pending ??= setTimeout(() => {
+          pending = null;
+          send('queue', service.core.summary(now()));
+        }, 250);
+      };
+      service.bus.on('call', onCall);
+      service.bus.on('committed', onCommit);
+      return () => {
+        if (pending) clearTimeout(pending);
+        service.bus.off('call', onCall);
+        service.bus.off('committed', onCommit);
+      };
+    });
+  });
+}
+
+/** Today's tickets from memory (live ETA), older ones from the database. */
+function publicTicket(service: QueueService, id: string): Ticket {
+  const now = service.clock();
+  const live = service.core.ticket(id, now);
+  if (live) return live;
+  const stored = service.store.findTicket(id);
+  if (!stored) fail('not_found', 'Không tìm thấy số thứ tự', 'Ticket not found');
+  const core = service.core;
+  // A past day's ticket: no one is ahead of it any more.
+  return { ...core.ticketViewOf(stored, now), ahead: 0, etaMinutes: 0 };
+}

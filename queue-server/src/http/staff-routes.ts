@@ -1,0 +1,270 @@
+/** Routes for signed-in staff: sign-in, the counter console, and the manager's views and controls. */
+import { fail, STAFF_ROLES } from '@oss/protocol';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hashPassword } from '../auth/secrets.ts';
+import type { QueueService } from '../queue-service.ts';
+import { requireRole, SESSION_COOKIE, type Sessions } from './auth.ts';
+import { statusOf } from './errors.ts';
+import { openStream } from './stream.ts';
+
+export interface StaffRoutesOptions {
+  service: QueueService;
+  sessions: Sessions;
+  secureCookies: boolean;
+}
+
+const CounterParams = Type.Object({ counterId: Type.String({ minLength: 1, maxLength: 64 }) });
+const Empty = Type.Object({}, { additionalProperties: false });
+const MINUTE = 60_000;
+
+export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOptions): Promise<void> {
+  const { service, sessions } = options;
+  const { site, store } = service;
+  const now = () => service.clock();
+  const anyStaff = requireRole('officer', 'manager', 'admin');
+  const managers = requireRole('manager', 'admin');
+
+  app.post(
+    '/api/auth/login',
+    {
+      schema: {
+        body: Type.Object(
+          {
+            username: Type.String({ minLength: 1, maxLength: 64 }),
+            password: Type.String({ minLength: 1, maxLength: 256 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { username, password } = request.body as { username: string; password: string };
+      const { token, staff } = await sessions.signIn(username, password);
+      reply.setCookie(SESSION_COOKIE, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: options.secureCookies,
+        maxAge: 12 * 3600,
+      });
+      return { staff };
+    },
+  );
+
+  app.post('/api/auth/logout', { schema: { body: Type.Optional(Empty) } }, async (request, reply) => {
+    sessions.signOut(request.cookies[SESSION_COOKIE]);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  });
+
+  app.get('/api/auth/me', { preHandler: anyStaff }, async (request) => ({ staff: request.staff }));
+
+  // --- counter console ----------------------------------------------------------------------------
+
+  const counterCommand =
+    (type: 'sign-in' | 'sign-out' | 'open' | 'close') =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const { counterId } = request.params as { counterId: string };
+      const staff = request.staff!;
+      const command =
+        type === 'sign-in' ? { type, counterId, officerId: staff.username } : ({ type, counterId } as const);
+      const response = service.execute(command, { result: () => ({}) });
+      store.audit(now(), staff.username, `counter.${type}`, { counterId });
+      if (!response.ok) return reply.status(statusOf(response.error.code)).send({ error: response.error });
+      return { counter: service.core.state.counters.get(counterId) };
+    };
+  for (const type of ['sign-in', 'sign-out', 'open', 'close'] as const)
+    app.post(
+      `/api/counters/:counterId/${type}`,
+      { schema: { params: CounterParams, body: Type.Optional(Empty) }, preHandler: anyStaff },
+      counterCommand(type),
+    );
+
+  app.put(
+    '/api/counters/:counterId/services',
+    {
+      schema: {
+        params: CounterParams,
+        body: Type.Object(
+          { serviceIds: Type.Array(Type.String(), { minItems: 1, maxItems: 50 }) },
+          { additionalProperties: false },
+        ),
+      },
+      preHandler: managers,
+    },
+    async (request, reply) => {
+      const { counterId } = request.params as { counterId: string };
+      const { serviceIds } = request.body as { serviceIds: string[] };
+      const response = service.execute(
+        { type: 'set-services', counterId, serviceIds },
+        { result: () => ({}) },
+      );
+      store.audit(now(), request.staff!.username, 'counter.set-services', { counterId, serviceIds });
+      if (!response.ok) return reply.status(statusOf(response.error.code)).send({ error: response.error });
+      return { counter: service.core.state.counters.get(counterId) };
+    },
+  );
+
+  /** Everything the console shows: the counter, its ticket, the waiting lines it serves, today's own figures. */
+  app.get(
+    '/api/counters/:counterId/console',
+    { schema: { params: CounterParams }, preHandler: anyStaff },
+    async (request) => {
+      const { counterId } = request.params as { counterId: string };
+      const state = service.core.state;
+      const counter = state.counters.get(counterId);
+      if (!counter) fail('unknown_counter', `Không có quầy "${counterId}"`, `unknown counter "${counterId}"`);
+      const t = now();
+      const current = counter.currentTicketId ? state.tickets.get(counter.currentTicketId) : undefined;
+      const kpis = service.core.kpis(t);
+      return {
+        counter: {
+          ...counter,
+          number: site.counters.get(counterId)!.number,
+          name: site.counters.get(counterId)!.name,
+        },
+        current: current
+          ? {
+              ...service.core.ticket(current.id, t),
+              procedure: current.procedureId ? site.procedures.get(current.procedureId) : null,
+              recalls: current.recalls,
+            }
+          : null,
+        waiting: counter.serviceIds.map((serviceId) => ({
+          serviceId,
+          tickets: (state.waiting.get(serviceId) ?? []).map((id) => {
+            const w = state.tickets.get(id)!;
+            return {
+              id: w.id,
+              number: w.number,
+              priority: w.priority,
+              waitedMinutes: Math.floor((t - w.issuedAt) / MINUTE),
+            };
+          }),
+        })),
+        mine: kpis.officers.find((o) => o.officerId === request.staff!.username) ?? null,
+      };
+    },
+  );
+
+  // --- manager ----------------------------------------------------------------------------------
+
+  app.get('/api/kpis', { preHandler: managers }, async () => service.core.kpis(now()));
+
+  app.get('/api/devices', { preHandler: managers }, async () => ({
+    devices: store.listDevices().map((d) => ({
+      id: d.id,
+      kind: d.kind,
+      counterId: d.counter_id,
+      enrolledAt: d.enrolled_at,
+      online: d.online === 1,
+      status: d.payload ? JSON.parse(d.payload) : null,
+      statusAt: d.status_at,
+    })),
+  }));
+
+  const DayQuery = Type.Object({ day: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })) });
+
+  app.get(
+    '/api/reports/tickets.csv',
+    { schema: { querystring: DayQuery }, preHandler: managers },
+    async (request, reply) => {
+      const day = (request.query as { day?: string }).day ?? service.core.state.day;
+      const header =
+        'number,service,priority,status,issued_at,first_called_at,finished_at,counter,officer,wait_minutes,offline';
+      const iso = (ms?: number) => (ms === undefined ? '' : new Date(ms).toISOString());
+      const rows = store
+        .ticketsOfDay(day)
+        .map((t) =>
+          [
+            t.number,
+            t.originalServiceId,
+            t.priority,
+            t.status,
+            iso(t.issuedAt),
+            iso(t.firstCalledAt),
+            iso(t.finishedAt),
+            t.counterId ?? '',
+            t.officerId ?? '',
+            t.firstCalledAt === undefined ? '' : ((t.firstCalledAt - t.issuedAt) / MINUTE).toFixed(1),
+            t.offline ? 1 : 0,
+          ].join(','),
+        );
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="tickets-${day}.csv"`);
+      return `\uFEFF${[header, ...rows].join('\n')}\n`;
+    },
+  );
+
+  app.get('/api/staff', { preHandler: requireRole('admin') }, async () => ({ staff: store.listStaff() }));
+
+  app.post(
+    '/api/staff',
+    {
+      schema: {
+        body: Type.Object(
+          {
+            username: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{1,31}$' }),
+            displayName: Type.String({ minLength: 1, maxLength: 100 }),
+            role: Type.Union(STAFF_ROLES.map((r) => Type.Literal(r))),
+            password: Type.String({ minLength: 10, maxLength: 256 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      preHandler: requireRole('admin'),
+    },
+    async (request) => {
+      const b = request.body as {
+        username: string;
+        displayName: string;
+        role: 'admin' | 'manager' | 'officer';
+        password: string;
+      };
+      store.upsertStaff({
+        username: b.username,
+        display_name: b.displayName,
+        role: b.role,
+        password_hash: hashPassword(b.password),
+        created_at: now(),
+      });
+      store.audit(now(), request.staff!.username, 'staff.upsert', { username: b.username, role: b.role });
+      return { staff: { username: b.username, displayName: b.displayName, role: b.role } };
+    },
+  );
+
+  /** The manager's live feed: KPIs and the queue at most every 2 s, calls and device changes at once. */
+  app.get('/api/events/staff', { preHandler: managers }, async (request, reply) => {
+    openStream(request, reply, (send) => {
+      const snapshot = () => {
+        const t = now();
+        send('kpis', service.core.kpis(t));
+        send('queue', service.core.summary(t));
+      };
+      snapshot();
+      let pending: NodeJS.Timeout | null = null;
+      const onCommit = () => {
+        pending ??= setTimeout(() => {
+          pending = null;
+          snapshot();
+        }, 2000);
+      };
+      const onCall = (call: unknown) => send('call', call);
+      const onDevice = (deviceId: string, online: boolean) => send('device', { deviceId, online });
+      const onDeviceEvent = (deviceId: string, name: string, body: Record<string, unknown>) =>
+        send('deviceEvent', { deviceId, name, body });
+      service.bus.on('committed', onCommit);
+      service.bus.on('call', onCall);
+      service.bus.on('device', onDevice);
+      service.bus.on('deviceEvent', onDeviceEvent);
+      return () => {
+        if (pending) clearTimeout(pending);
+        service.bus.off('committed', onCommit);
+        service.bus.off('call', onCall);
+        service.bus.off('device', onDevice);
+        service.bus.off('deviceEvent', onDeviceEvent);
+      };
+    });
+  });
+}

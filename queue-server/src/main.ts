@@ -1,0 +1,34 @@
+/** `npm start`: one site on the embedded defaults (PROTOCOL.md §1). */
+import { ConfigError } from './config/load.ts';
+import { readEnv } from './env.ts';
+import { createLogger } from './log.ts';
+import { startServer } from './server.ts';
+
+const log = createLogger('queue-server');
+
+async function main(): Promise<void> {
+  const server = await startServer(readEnv(), { log });
+  process.stdout.write(
+    `\nMột cửa — ${server.config.site.name.vi}\n` +
+      `  http://localhost:${server.httpPort}/   (trạng thái / status)\n` +
+      `  MQTT ${server.mqttUrl}\n\n`,
+  );
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'stopping');
+    server.stop().then(
+      () => process.exit(0),
+      (e) => {
+        log.error({ err: String(e) }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((e) => {
+  if (e instanceof ConfigError) process.stderr.write(`${e.message}\n`);
+  else log.error({ err: String(e) }, 'could not start');
+  process.exit(1);
+});

@@ -1,0 +1,217 @@
+/**
+ * The server's MQTT side: answers device requests, records device status, broadcasts calls and the
+ * retained queue summary (at most `summaryIntervalMs` apart).
+ */
+import {
+  DeviceStatus,
+  fail,
+  Id,
+  ProtocolError,
+  parseDeviceTopic,
+  RequestSchemas,
+  type ResponseEnvelope,
+  SERVER_USERNAME,
+  topics,
+  validate,
+} from '@oss/protocol';
+import mqtt, { type MqttClient } from 'mqtt';
+import { actionFor } from '../actions.ts';
+import type { Logger } from '../log.ts';
+import type { QueueService } from '../queue-service.ts';
+
+export interface GatewayOptions {
+  url: string;
+  username?: string;
+  password?: string;
+  service: QueueService;
+  log: Logger;
+  summaryIntervalMs?: number;
+}
+
+export class MqttGateway {
+  private client!: MqttClient;
+  private summaryTimer: NodeJS.Timeout | null = null;
+  private lastSummaryAt = 0;
+  private readonly site: string;
+  /** Requests being answered; `stop` waits for them. */
+  private inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: GatewayOptions) {
+    this.site = options.service.site.id;
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  async start(): Promise<void> {
+    const { service, log } = this.options;
+    this.client = await mqtt.connectAsync(this.options.url, {
+      clientId: `oss-server-${this.site}`,
+      username: this.options.username ?? SERVER_USERNAME,
+      ...(this.options.password ? { password: this.options.password } : {}),
+      clean: false,
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+    });
+    this.client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    this.client.on('connect', () => {
+      log.info({}, 'MQTT gateway connected');
+      this.publishSummary();
+    });
+    this.client.on('error', (e) => log.warn({ err: e.message }, 'MQTT gateway error'));
+    await this.client.subscribeAsync({
+      [topics.allRequests(this.site)]: { qos: 1 },
+      [topics.allStatuses(this.site)]: { qos: 1 },
+      [topics.allEvents(this.site)]: { qos: 1 },
+    });
+    service.bus.on('call', (call) => this.publish(topics.calls(this.site), call, false));
+    service.bus.on('committed', () => this.scheduleSummary());
+    this.publishSummary();
+  }
+
+  async stop(): Promise<void> {
+    if (this.summaryTimer) clearTimeout(this.summaryTimer);
+    await Promise.allSettled([...this.inFlight]);
+    await this.client?.endAsync();
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const t = parseDeviceTopic(topic);
+    if (!t || t.site !== this.site) return;
+    try {
+      if (t.channel === 'req') this.onRequest(t.device, t.name, payload);
+      else if (t.channel === 'status') this.onStatus(t.device, payload);
+      else if (t.channel === 'evt') this.onEvent(t.device, t.name, payload);
+    } catch (e) {
+      this.options.log.error(
+        { err: String(e), device: t.device, channel: t.channel },
+        'message handling failed',
+      );
+    }
+  }
+
+  private onRequest(deviceId: string, action: string, payload: Buffer): void {
+    const { service } = this.options;
+    const respond = (response: ResponseEnvelope) =>
+      this.publish(topics.response(this.site, deviceId, action), response, false);
+    let body: unknown;
+    try {
+      body = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return respond(refusal(null, 'invalid_request', 'Nội dung không phải JSON', 'payload is not JSON'));
+    }
+    const rawId = (body as { id?: unknown } | null)?.id;
+    const id = validate(Id, rawId).ok ? (rawId as string) : null;
+    if (id === null)
+      return respond(
+        refusal(null, 'invalid_request', 'Thiếu mã yêu cầu "id" hợp lệ', 'missing or invalid request "id"'),
+      );
+    const spec = actionFor(action);
+    const schema = spec ? RequestSchemas[action as keyof typeof RequestSchemas] : undefined;
+    if (!spec || !schema)
+      return respond(
+        refusal(id, 'invalid_request', `Không có thao tác "${action}"`, `unknown action "${action}"`),
+      );
+    const checked = validate(schema, body);
+    if (!checked.ok)
+      return respond({
+        id,
+        ok: false,
+        error: { code: 'invalid_request', message: checked.text.vi, text: checked.text },
+      });
+    const lang = (body as { lang?: 'vi' | 'en' }).lang;
+    try {
+      const device = service.store.findDevice(deviceId);
+      if (!device) fail('forbidden', 'Thiết bị chưa được đăng ký', 'device is not enrolled');
+      if (!spec.allowed.includes(device.kind))
+        fail(
+          'forbidden',
+          'Thiết bị này không được phép thực hiện thao tác',
+          `a ${device.kind} may not ${action}`,
+        );
+      const command = spec.command(checked.value as never, {
+        kind: device.kind,
+        counterId: device.counter_id,
+        deviceId,
+      });
+      const params = checked.value as { citizen?: { idNumber?: string } };
+      respond(
+        service.execute(command, {
+          key: { deviceId, requestId: id, action },
+          ...(lang ? { lang } : {}),
+          ...(params.citizen?.idNumber ? { citizenIdNumber: params.citizen.idNumber } : {}),
+          result: spec.result,
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof ProtocolError)) throw e;
+      respond({ id, ok: false, error: e.toBody(lang) });
+    }
+  }
+
+  private onStatus(deviceId: string, payload: Buffer): void {
+    const { service, log } = this.options;
+    if (payload.length === 0) return; // a cleared retained message
+    let body: unknown;
+    try {
+      body = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return log.warn({ device: deviceId }, 'status is not JSON');
+    }
+    const checked = validate(DeviceStatus, body);
+    if (!checked.ok) return log.warn({ device: deviceId, problem: checked.text.en }, 'bad status');
+    if (!service.store.findDevice(deviceId)) return;
+    service.store.saveDeviceStatus(
+      deviceId,
+      checked.value.online,
+      JSON.stringify(checked.value),
+      service.clock(),
+    );
+    service.bus.emit('device', deviceId, checked.value.online);
+  }
+
+  private onEvent(deviceId: string, name: string, payload: Buffer): void {
+    const { service, log } = this.options;
+    let body: unknown;
+    try {
+      body = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return log.warn({ device: deviceId, event: name }, 'event is not JSON');
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return log.warn({ device: deviceId, event: name }, 'event is not an object');
+    service.bus.emit('deviceEvent', deviceId, name, body as Record<string, unknown>);
+  }
+
+  private scheduleSummary(): void {
+    if (this.summaryTimer) return;
+    const interval = this.options.summaryIntervalMs ?? 250;
+    const wait = Math.max(0, this.lastSummaryAt + interval - Date.now());
+    this.summaryTimer = setTimeout(() => {
+      this.summaryTimer = null;
+      this.publishSummary();
+    }, wait);
+  }
+
+  private publishSummary(): void {
+    if (!this.client?.connected) return;
+    const { service } = this.options;
+    this.lastSummaryAt = Date.now();
+    this.publish(topics.queue(this.site), service.core.summary(service.clock()), true);
+  }
+
+  private publish(topic: string, message: unknown, retain: boolean): void {
+    const sent = this.client
+      .publishAsync(topic, JSON.stringify(message), { qos: 1, retain })
+      .catch((e: Error) => {
+        this.options.log.warn({ err: e.message, topic }, 'publish failed');
+      });
+    this.inFlight.add(sent);
+    void sent.finally(() => this.inFlight.delete(sent));
+  }
+}
+
+function refusal(id: string | null, code: 'invalid_request', vi: string, en: string): ResponseEnvelope {
+  return { id, ok: false, error: { code, message: vi, text: { vi, en } } };
+}

@@ -1,0 +1,207 @@
+/**
+ * The imperative shell around the queue core: decide, then store the events, the ticket rows and the
+ * response in one transaction, apply them in memory, and announce them. A request repeated with the
+ * same device and id gets the stored response and has no second effect.
+ */
+import { createHmac } from 'node:crypto';
+import {
+  type CallMessage,
+  type ErrorCode,
+  type Lang,
+  localDate,
+  ProtocolError,
+  type ResponseEnvelope,
+  toIsoLocal,
+} from '@oss/protocol';
+import {
+  type Command,
+  counterSeeds,
+  type DayStartedEvent,
+  QueueCore,
+  type QueueEvent,
+  type Site,
+} from '@oss/queue-server/core';
+import { randomSecret } from './auth/secrets.ts';
+import { ServerBus } from './events.ts';
+import type { Logger } from './log.ts';
+import type { CitizenMark, Store } from './storage/store.ts';
+
+export interface RequestKey {
+  deviceId: string;
+  requestId: string;
+  action: string;
+}
+
+export interface ExecuteOptions {
+  /** For idempotency: present for device requests. */
+  key?: RequestKey;
+  lang?: Lang;
+  /** The CCCD number when the citizen identified: stored only as a keyed hash and a masked form. */
+  citizenIdNumber?: string;
+  /** Builds the result from the state after the events were applied. */
+  result: (events: QueueEvent[], core: QueueCore, now: number) => Record<string, unknown>;
+}
+
+export class QueueService {
+  readonly bus = new ServerBus();
+  core: QueueCore;
+  private readonly citizenKey: string;
+
+  constructor(
+    readonly site: Site,
+    readonly store: Store,
+    readonly clock: () => number,
+    private readonly log: Logger,
+  ) {
+    this.citizenKey = store.siteSecret('citizen-hash');
+    this.core = this.rebuild();
+  }
+
+  /** The state as the database has it: replay the current day's events. */
+  private rebuild(): QueueCore {
+    let events = this.store.eventsOfCurrentDay();
+    if (events.length === 0) {
+      const now = this.clock();
+      const started: DayStartedEvent = {
+        type: 'day.started',
+        at: now,
+        day: localDate(now, this.site.timeZone),
+        counters: counterSeeds(this.site),
+        serviceTimes: [],
+      };
+      this.store.transaction(() => this.store.appendEvents(started.day, [started]));
+      events = [started];
+    }
+    const core = new QueueCore(this.site, '');
+    core.apply(events);
+    // Counters added to the configuration since the day started.
+    for (const seed of counterSeeds(this.site)) {
+      if (!core.state.counters.has(seed.id))
+        core.state.counters.set(seed.id, {
+          id: seed.id,
+          open: true,
+          officerId: null,
+          currentTicketId: null,
+          serviceIds: [...seed.serviceIds],
+          priorityCounter: seed.priorityCounter ?? false,
+        });
+    }
+    return core;
+  }
+
+  execute(command: Command, options: ExecuteOptions): ResponseEnvelope {
+    const { key } = options;
+    if (key) {
+      const stored = this.store.findResponse(key.deviceId, key.requestId);
+      if (stored) return JSON.parse(stored) as ResponseEnvelope;
+    }
+    const now = this.clock();
+    let events: QueueEvent[];
+    try {
+      events = this.core.decide(command, now, () => randomSecret(16));
+    } catch (e) {
+      const failure = this.failure(key?.requestId ?? null, e, options.lang);
+      if (key)
+        this.tryStore(() =>
+          this.store.saveResponse(key.deviceId, key.requestId, key.action, now, JSON.stringify(failure)),
+        );
+      return failure;
+    }
+    let response: ResponseEnvelope;
+    try {
+      response = this.store.transaction(() => {
+        this.commit(events, options);
+        const ok: ResponseEnvelope = {
+          id: key?.requestId ?? '',
+          ok: true,
+          result: options.result(events, this.core, now),
+        };
+        if (key) this.store.saveResponse(key.deviceId, key.requestId, key.action, now, JSON.stringify(ok));
+        return ok;
+      });
+    } catch (e) {
+      // The memory may be ahead of the database: take the database's word.
+      this.log.error(
+        { err: String(e), action: key?.action ?? command.type },
+        'storage failed; state rebuilt',
+      );
+      this.core = this.rebuild();
+      return this.failure(key?.requestId ?? null, unavailable());
+    }
+    this.announce(events);
+    return response;
+  }
+
+  /** Store and apply one event at a time, so that each ticket row is written as of its own event. */
+  private commit(events: QueueEvent[], options: ExecuteOptions): void {
+    for (const e of events) {
+      this.store.appendEvents(this.core.state.day, [e]);
+      const dayBefore = this.core.state.day;
+      this.core.apply([e]);
+      if (e.type === 'rating.submitted') this.store.saveRating(dayBefore, e);
+      if ('ticketId' in e && e.ticketId) {
+        const t = this.core.state.tickets.get(e.ticketId);
+        const citizen = e.type === 'ticket.issued' ? this.citizenMark(options.citizenIdNumber) : undefined;
+        if (t) this.store.saveTicket(this.core.state.day, t, citizen);
+      }
+    }
+  }
+
+  private citizenMark(idNumber: string | undefined): CitizenMark | undefined {
+    if (!idNumber) return undefined;
+    return {
+      hash: createHmac('sha256', this.citizenKey).update(idNumber).digest('base64url'),
+      masked: `${idNumber.slice(0, 4)}****${idNumber.slice(-4)}`,
+    };
+  }
+
+  private announce(events: QueueEvent[]): void {
+    for (const e of events) {
+      if (e.type !== 'ticket.called' && e.type !== 'ticket.recalled') continue;
+      const t = this.core.state.tickets.get(e.ticketId);
+      const counter = this.site.counters.get(e.counterId);
+      if (!t || !counter) continue;
+      const call: CallMessage = {
+        ticketId: t.id,
+        number: t.number,
+        counterId: counter.id,
+        serviceId: t.serviceId,
+        calledAt: toIsoLocal(e.at, this.site.timeZone),
+        recall: e.type === 'ticket.recalled',
+        counterNumber: counter.number,
+        priority: t.priority,
+      };
+      this.bus.emit('call', call);
+    }
+    this.bus.emit('committed', events);
+  }
+
+  /** Makes the day roll over even when no request comes (called by a timer). */
+  tick(): void {
+    const now = this.clock();
+    if (localDate(now, this.site.timeZone) === this.core.state.day) return;
+    this.execute({ type: 'rollover' }, { result: () => ({}) });
+  }
+
+  private failure(id: string | null, e: unknown, lang: Lang = 'vi'): ResponseEnvelope {
+    if (e instanceof ProtocolError) return { id, ok: false, error: e.toBody(lang) };
+    this.log.error({ err: String(e) }, 'unexpected error');
+    return { id, ok: false, error: unavailable().toBody(lang) };
+  }
+
+  private tryStore(fn: () => void): void {
+    try {
+      this.store.transaction(fn);
+    } catch (e) {
+      this.log.warn({ err: String(e) }, 'could not store a refusal');
+    }
+  }
+}
+
+function unavailable(): ProtocolError {
+  const code: ErrorCode = 'unavailable';
+  return new ProtocolError(code, {
+    vi: 'Hệ thống tạm thời không lưu được dữ liệu, vui lòng thử lại',
+    en: 'The system cannot store data right now, please try again',
+  });
+}

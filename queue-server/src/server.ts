@@ -1,0 +1,188 @@
+/**
+ * One site server: configuration, database, broker (embedded or external), MQTT gateway and HTTP.
+ * `startServer` is what `npm start` runs and what the integration tests start.
+ */
+import type { StaffRole } from '@oss/protocol';
+import type { SiteConfig } from '@oss/queue-server/core';
+import { compileSite } from '@oss/queue-server/core';
+import type { FastifyInstance } from 'fastify';
+import { hashPassword, randomSecret, verifyPassword } from './auth/secrets.ts';
+import { loadSiteConfig } from './config/load.ts';
+import { deviceMqttUrl, type ServerEnv } from './env.ts';
+import { buildHttpApp } from './http/app.ts';
+import { endAllStreams } from './http/stream.ts';
+import { createLogger, type Logger } from './log.ts';
+import { type EmbeddedBroker, startEmbeddedBroker } from './mqtt/broker.ts';
+import { MqttGateway } from './mqtt/gateway.ts';
+import { QueueService } from './queue-service.ts';
+import { Store } from './storage/store.ts';
+
+export interface RunningServer {
+  env: ServerEnv;
+  config: SiteConfig;
+  service: QueueService;
+  http: FastifyInstance;
+  httpPort: number;
+  mqttUrl: string;
+  broker: EmbeddedBroker | null;
+  gateway: MqttGateway;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: () => number;
+  log?: Logger;
+  appsDist?: string;
+}
+
+/** Demo staff accounts; created only for a demo site with no staff yet. Documented in the README. */
+export const DEMO_STAFF: { username: string; displayName: string; role: StaffRole; password: string }[] = [
+  { username: 'admin', displayName: 'Quản trị viên', role: 'admin', password: 'demo-admin' },
+  { username: 'manager', displayName: 'Trưởng bộ phận một cửa', role: 'manager', password: 'demo-manager' },
+  ...Array.from({ length: 8 }, (_, i) => ({
+    username: `officer${i + 1}`,
+    displayName: `Cán bộ quầy ${i + 1}`,
+    role: 'officer' as const,
+    password: 'demo-officer',
+  })),
+];
+
+export async function startServer(env: ServerEnv, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? createLogger('queue-server');
+  const clock = options.clock ?? Date.now;
+  const config = loadSiteConfig(env.siteConfig);
+  const site = compileSite(config);
+  const store = Store.open(env.dataDir);
+  const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
+  try {
+    const service = new QueueService(site, store, clock, log);
+    seedStaff(store, config, clock(), log);
+
+    let broker: EmbeddedBroker | null = null;
+    const serverPassword = randomSecret(24);
+    if (!env.mqttUrl) {
+      broker = await startEmbeddedBroker({
+        port: env.mqttPort,
+        site: site.id,
+        serverPassword,
+        log,
+        verifyDevice: async (username, password) => {
+          const device = store.findDevice(username);
+          return device !== null && (await verifyPassword(password, device.password_hash));
+        },
+      });
+      cleanups.unshift(() => broker!.close());
+    }
+    const mqttUrl = env.mqttUrl ?? `mqtt://127.0.0.1:${broker!.port}`;
+    const gateway = new MqttGateway({
+      url: mqttUrl,
+      service,
+      log,
+      ...(env.mqttUrl
+        ? {
+            ...(env.mqttUsername ? { username: env.mqttUsername } : {}),
+            ...(env.mqttPassword ? { password: env.mqttPassword } : {}),
+          }
+        : { password: serverPassword }),
+    });
+    await gateway.start();
+    cleanups.unshift(() => gateway.stop());
+
+    const http = await buildHttpApp({
+      service,
+      log,
+      health: () => ({ database: safe(() => store.ping()), broker: gateway.connected }),
+      ...(options.appsDist ? { appsDist: options.appsDist } : {}),
+    });
+    await http.listen({ port: env.httpPort, host: env.httpHost });
+    const address = http.server.address();
+    const httpPort = typeof address === 'object' && address ? address.port : env.httpPort;
+    cleanups.unshift(async () => {
+      endAllStreams();
+      await http.close();
+    });
+
+    const timers = startTimers(service, broker, store, clock, log);
+    cleanups.unshift(() => timers.forEach(clearInterval));
+    log.info({ http: httpPort, mqtt: mqttUrl, site: site.id, data: env.dataDir }, 'site server started');
+
+    let stopping: Promise<void> | null = null;
+    return {
+      env,
+      config,
+      service,
+      http,
+      httpPort,
+      mqttUrl: env.mqttUrl ? deviceMqttUrl(env) : mqttUrl,
+      broker,
+      gateway,
+      stop: () => {
+        stopping ??= runAll(cleanups).then(() => log.info({}, 'site server stopped'));
+        return stopping;
+      },
+    };
+  } catch (e) {
+    await runAll(cleanups);
+    throw e;
+  }
+}
+
+async function runAll(cleanups: (() => Promise<void> | void)[]): Promise<void> {
+  for (const cleanup of cleanups) await cleanup();
+}
+
+function safe(check: () => boolean): boolean {
+  try {
+    return check();
+  } catch {
+    return false;
+  }
+}
+
+function seedStaff(store: Store, config: SiteConfig, now: number, log: Logger): void {
+  if (store.countStaff() > 0) return;
+  if (!config.demo) {
+    log.warn({}, 'no staff accounts yet: create one with `npm run staff -- add <username> --role admin`');
+    return;
+  }
+  for (const s of DEMO_STAFF)
+    store.upsertStaff({
+      username: s.username,
+      display_name: s.displayName,
+      role: s.role,
+      password_hash: hashPassword(s.password),
+      created_at: now,
+    });
+  log.info({ accounts: DEMO_STAFF.length }, 'demo staff accounts created (see README)');
+}
+
+/** Midnight rollover, revocation of replaced device secrets, pruning old idempotency records. */
+function startTimers(
+  service: QueueService,
+  broker: EmbeddedBroker | null,
+  store: Store,
+  clock: () => number,
+  log: Logger,
+): NodeJS.Timeout[] {
+  let enrolmentsSeen = clock();
+  const revoke = setInterval(() => {
+    try {
+      const changed = store.devicesEnrolledSince(enrolmentsSeen);
+      for (const d of changed) {
+        enrolmentsSeen = Math.max(enrolmentsSeen, d.enrolled_at);
+        broker?.disconnect(d.id);
+      }
+    } catch (e) {
+      log.warn({ err: String(e) }, 'enrolment check failed');
+    }
+  }, 2000);
+  const daily = setInterval(() => {
+    service.tick();
+    try {
+      store.pruneResponses(clock() - 7 * 24 * 3_600_000);
+    } catch (e) {
+      log.warn({ err: String(e) }, 'pruning failed');
+    }
+  }, 60_000);
+  return [revoke, daily];
+}
