@@ -1,0 +1,51 @@
+/** Arrivals of a simulated day: a batch at opening plus a non-homogeneous Poisson stream by thinning. */
+import type { Rng } from './rng.ts';
+import type { Scenario } from './scenario.ts';
+
+export interface Arrival {
+  /** Minutes since local midnight. */
+  at: number;
+  serviceId: string;
+  priority: string;
+  /** Drawn at arrival so that every policy serves the same citizens (common random numbers). */
+  serviceMinutes: number;
+  noShow: boolean;
+}
+
+export function rateAt(scenario: Scenario, minute: number): number {
+  let rate = 0;
+  for (const s of scenario.segments) if (minute >= s.from && minute < s.to) rate += s.perMinute;
+  return rate;
+}
+
+export function generateArrivals(scenario: Scenario, rng: Rng): Arrival[] {
+  const times: number[] = [];
+  const batch = scenario.openingBatch;
+  if (batch) for (let i = 0; i < batch.count; i++) times.push(batch.at + rng.next() * batch.spreadMinutes);
+  const maxRate = Math.max(0, ...scenario.segments.map((s) => s.perMinute));
+  if (maxRate > 0) {
+    const start = Math.min(...scenario.segments.map((s) => s.from));
+    const end = Math.max(...scenario.segments.map((s) => s.to));
+    // Thinning (Lewis–Shedler): candidates at the peak rate, each kept with probability λ(t)/λmax.
+    for (let t = start + rng.exponential(1 / maxRate); t < end; t += rng.exponential(1 / maxRate))
+      if (rng.next() * maxRate < rateAt(scenario, t)) times.push(t);
+  }
+  times.sort((a, b) => a - b);
+  return times.map((at) => {
+    const serviceId = draw(scenario.serviceMix, rng).serviceId;
+    const priority = rng.next() < scenario.priorityShare ? draw(scenario.priorityMix, rng).classId : 'normal';
+    const model = scenario.serviceTimes.get(serviceId)!;
+    const serviceMinutes =
+      model.dist === 'exp' ? rng.exponential(model.mean) : rng.lognormal(model.mean, model.cv);
+    return { at, serviceId, priority, serviceMinutes, noShow: rng.next() < scenario.noShowShare };
+  });
+}
+
+function draw<T extends { share: number }>(mix: T[], rng: Rng): T {
+  let u = rng.next();
+  for (const item of mix) {
+    u -= item.share;
+    if (u < 0) return item;
+  }
+  return mix[mix.length - 1]!;
+}
