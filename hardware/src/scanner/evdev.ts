@@ -1,4 +1,6 @@
 import { createReadStream, type ReadStream } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { deviceError, scannerError } from './errors.ts';
 import { ScannerBase } from './scanner.ts';
 
@@ -188,4 +190,13 @@ export class EvdevScanner extends ScannerBase {
   async close(): Promise<void> {
     this.stream?.destroy();
   }
+}
+
+/** Keyboard event devices by stable name (`/dev/input/by-id/*-event-kbd`); empty when there are none. */
+export async function findKeyboardDevices(byIdDir = '/dev/input/by-id'): Promise<string[]> {
+  const names = await readdir(byIdDir).catch(() => [] as string[]);
+  return names
+    .filter((name) => name.endsWith('-event-kbd'))
+    .sort()
+    .map((name) => join(byIdDir, name));
 }

@@ -7,7 +7,13 @@ import { SerialScanner } from './serial.ts';
 import { SimulatedScanner } from './simulator.ts';
 
 export { deviceError, ScannerError, type ScannerErrorCode } from './errors.ts';
-export { defaultEventSize, EvdevKeyDecoder, EvdevScanner, type KeyEvent } from './evdev.ts';
+export {
+  defaultEventSize,
+  EvdevKeyDecoder,
+  EvdevScanner,
+  findKeyboardDevices,
+  type KeyEvent,
+} from './evdev.ts';
 export {
   DEFAULT_HID_POS_LAYOUT,
   type HidDevice,

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ScannerError } from './errors.ts';
-import { EvdevKeyDecoder, EvdevScanner } from './evdev.ts';
+import { EvdevKeyDecoder, EvdevScanner, findKeyboardDevices } from './evdev.ts';
 import { type HidDevice, HidPosScanner, loadNodeHid } from './hid.ts';
 import { LineAssembler, type ScanResult } from './lines.ts';
 import type { Scanner } from './scanner.ts';
@@ -201,6 +201,21 @@ describe('evdev keyboard-wedge scanner', () => {
     await got;
     expect(scans).toEqual(['Ab1-/']);
     await scanner.close();
+  });
+
+  it('lists keyboard event devices by id', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'by-id-'));
+    for (const name of [
+      'usb-Scanner_Co_QR-event-kbd',
+      'usb-Scanner_Co_QR-if01-event-mouse',
+      'usb-Acme_kbd-event-kbd',
+    ])
+      writeFileSync(join(dir, name), '');
+    expect(await findKeyboardDevices(dir)).toEqual([
+      join(dir, 'usb-Acme_kbd-event-kbd'),
+      join(dir, 'usb-Scanner_Co_QR-event-kbd'),
+    ]);
+    expect(await findKeyboardDevices(join(dir, 'missing'))).toEqual([]);
   });
 
   it('a missing device is an error event', async () => {
