@@ -25,7 +25,7 @@ export interface LoadedRuntime {
 let runtime: Promise<LoadedRuntime> | null = null;
 
 /** One runtime per process: TensorFlow.js keeps its backend in a global registry. */
-export function loadRuntime(choice: BackendChoice = 'auto'): Promise<LoadedRuntime> {
+export async function loadRuntime(choice: BackendChoice = 'auto'): Promise<LoadedRuntime> {
   runtime ??= initRuntime(choice).catch((cause: unknown) => {
     runtime = null;
     throw emotionError(
@@ -35,7 +35,15 @@ export function loadRuntime(choice: BackendChoice = 'auto'): Promise<LoadedRunti
       cause,
     );
   });
-  return runtime;
+  const loaded = await runtime;
+  if (choice !== 'auto' && loaded.backend !== choice) {
+    throw emotionError(
+      'bad_argument',
+      `Backend đã khởi tạo là ${loaded.backend}`,
+      `The backend is already initialised as ${loaded.backend}`,
+    );
+  }
+  return loaded;
 }
 
 export function modelDirectory(): string {
