@@ -1,0 +1,119 @@
+/**
+ * The local WebSocket between a device agent and the app it serves on 127.0.0.1 (kiosk, counter,
+ * display). JSON text frames, one message each, `type` first. Personal data crosses it only in memory
+ * (the name shown on the kiosk after a scan) and never goes further than the agent.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { CallMessage, DateOnly, DEVICE_KINDS, Lang, QueueSummary, Ticket } from './messages.ts';
+
+/** Where the agent serves its app and WebSocket by default. */
+export const AGENT_DEFAULT_PORT = 8090;
+export const AGENT_WS_PATH = '/ws';
+
+const RequestId = Type.String({ minLength: 1, maxLength: 64 });
+
+export const PrinterState = Type.Object({
+  ok: Type.Boolean(),
+  paper: Type.Union([
+    Type.Literal('ok'),
+    Type.Literal('near-end'),
+    Type.Literal('out'),
+    Type.Literal('unknown'),
+  ]),
+  coverOpen: Type.Boolean(),
+  /** A message for the citizen or the technician, when not ok. */
+  message: Type.Optional(Type.Object({ vi: Type.String(), en: Type.String() })),
+});
+export type PrinterState = Static<typeof PrinterState>;
+
+/** What the app sends to its agent. */
+export const UiToAgent = Type.Union([
+  Type.Object({
+    type: Type.Literal('ticket.issue'),
+    requestId: RequestId,
+    serviceId: Type.String({ minLength: 1, maxLength: 64 }),
+    priority: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    procedureId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    lang: Lang,
+    /** Use the citizen identified by the last scan or chip read in this session (the agent holds it). */
+    useIdentity: Type.Optional(Type.Boolean()),
+    /** A birth date typed by the citizen instead of a card. */
+    birthDate: Type.Optional(DateOnly),
+  }),
+  /** Reads the chip: the agent takes the ID number and birth date from the QR scanned before. */
+  Type.Object({ type: Type.Literal('cccd.read'), requestId: RequestId, expiryDate: Type.Optional(DateOnly) }),
+  /** End of a citizen's session (done, cancelled or idle): the agent forgets the identity. */
+  Type.Object({ type: Type.Literal('session.clear') }),
+  /** Counter device app: the officer's buttons, same as the GPIO buttons. */
+  Type.Object({
+    type: Type.Literal('counter.button'),
+    button: Type.Union([
+      Type.Literal('next'),
+      Type.Literal('recall'),
+      Type.Literal('no-show'),
+      Type.Literal('rate-1'),
+      Type.Literal('rate-2'),
+      Type.Literal('rate-3'),
+      Type.Literal('rate-4'),
+      Type.Literal('rate-5'),
+    ]),
+  }),
+]);
+export type UiToAgent = Static<typeof UiToAgent>;
+
+export const IdentityView = Type.Object({
+  /** Shown so the citizen sees it was read; kept in agent memory only for the session. */
+  fullName: Type.String(),
+  birthDate: DateOnly,
+  /** 0010****7064 */
+  maskedId: Type.String(),
+  source: Type.Union([Type.Literal('qr'), Type.Literal('chip')]),
+});
+
+/** What the agent sends to its app. */
+export const AgentToUi = Type.Union([
+  Type.Object({
+    type: Type.Literal('hello'),
+    deviceId: Type.String(),
+    kind: Type.Union(DEVICE_KINDS.map((k) => Type.Literal(k))),
+    site: Type.String(),
+    /** The queue server's public base URL (for QR links and the apps' HTTP calls). */
+    serverUrl: Type.String(),
+    counterId: Type.Optional(Type.String()),
+    hardware: Type.Object({ printer: Type.Boolean(), scanner: Type.Boolean(), cardReader: Type.Boolean() }),
+  }),
+  /** Whether the agent reaches the server right now (offline kiosks issue from a leased block). */
+  Type.Object({ type: Type.Literal('connection'), online: Type.Boolean() }),
+  Type.Object({
+    type: Type.Literal('ticket'),
+    requestId: RequestId,
+    ticket: Ticket,
+    printed: Type.Boolean(),
+    /** The public page of the ticket, for the on-screen QR. */
+    url: Type.String(),
+  }),
+  Type.Object({
+    type: Type.Literal('error'),
+    requestId: Type.Union([RequestId, Type.Null()]),
+    code: Type.String(),
+    message: Type.Object({ vi: Type.String(), en: Type.String() }),
+  }),
+  Type.Object({ type: Type.Literal('identity'), identity: IdentityView }),
+  Type.Object({
+    type: Type.Literal('cccd.progress'),
+    requestId: RequestId,
+    step: Type.Union([
+      Type.Literal('waiting-card'),
+      Type.Literal('authenticating'),
+      Type.Literal('reading'),
+      Type.Literal('verifying'),
+      Type.Literal('done'),
+    ]),
+  }),
+  Type.Object({ type: Type.Literal('printer'), state: PrinterState }),
+  Type.Object({ type: Type.Literal('queue'), summary: QueueSummary }),
+  Type.Object({ type: Type.Literal('call'), call: CallMessage }),
+  /** Counter device: the ticket now at this counter (or null). */
+  Type.Object({ type: Type.Literal('counter.current'), ticket: Type.Union([Ticket, Type.Null()]) }),
+]);
+export type AgentToUi = Static<typeof AgentToUi>;
