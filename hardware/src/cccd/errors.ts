@@ -10,7 +10,8 @@ export type CccdErrorCode =
   | 'auth_failed' // BAC mutual authentication was refused or did not verify
   | 'secure_messaging' // a protected response failed its MAC or format check
   | 'data_group' // a data group's content is malformed
-  | 'passive_auth'; // the SOD does not vouch for the data read
+  | 'passive_auth' // the SOD does not vouch for the data read
+  | 'active_auth'; // the chip could not prove it holds the DG15 key: possibly a cloned chip
 
 export interface BilingualText {
   vi: string;

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { parseDg15, performActiveAuthentication } from './active-auth.ts';
 import { type CardTransport, encodeApdu, SW_OK, statusError, transmitRaw } from './apdu.ts';
 import { performBac, type RandomSource } from './bac.ts';
 import {
@@ -27,6 +29,8 @@ export interface ChipReadOptions {
   dataGroups?: readonly ReadableDataGroup[];
   /** CSCA certificates (PEM, DER or X509Certificate). Without them the chain is reported unchecked. */
   trustAnchors?: readonly TrustAnchor[];
+  /** Challenge the chip with DG15's key when it has one (default true): detects cloned chips. */
+  activeAuthentication?: boolean;
   now?: Date;
   random?: RandomSource;
   readChunk?: number;
@@ -38,6 +42,8 @@ export interface CccdChipData {
   personal?: Dg13Data;
   face?: FaceImage;
   authentication: PassiveAuthResult;
+  /** 'passed': the chip signed our challenge with the DG15 key; 'not_supported': no DG15. */
+  activeAuthentication: 'passed' | 'not_supported' | 'skipped';
   /** EF.CardAccess exists: the chip also offers PACE. This reader authenticates with BAC. */
   paceAvailable: boolean;
   /** Index in `accessKeys` of the key that opened the chip. */
@@ -104,13 +110,19 @@ export async function readCccdChip(
     throw new CccdError('data_group', 'EF.COM không liệt kê DG1', 'EF.COM does not list DG1');
   }
   const sod = await readElementaryFile(transport, sm, EF.SOD, 'EF.SOD', chunk);
-  const wanted = new Set<number>([1, ...(options.dataGroups ?? [1, 13])]);
+  const doActive = options.activeAuthentication !== false && com.dataGroups.includes(15);
+  const wanted = new Set<number>([1, ...(options.dataGroups ?? [1, 13]), ...(doActive ? [15] : [])]);
   const groups = new Map<number, Buffer>();
   for (const n of [...wanted].sort((a, b) => a - b)) {
     if (!com.dataGroups.includes(n)) continue;
     groups.set(n, await readElementaryFile(transport, sm, dataGroupFileId(n), `DG${n}`, chunk));
   }
   const authentication = verifyPassiveAuthentication(sod, groups, options.trustAnchors, options.now);
+  const dg15 = groups.get(15);
+  if (dg15) {
+    const challenge = (options.random ?? randomBytes)(8);
+    await performActiveAuthentication(transport, sm, parseDg15(dg15), challenge);
+  }
 
   const dg13 = groups.get(13);
   const dg2 = groups.get(2);
@@ -120,6 +132,7 @@ export async function readCccdChip(
     ...(dg13 ? { personal: parseDg13(dg13) } : {}),
     ...(dg2 ? { face: parseDg2(dg2) } : {}),
     authentication,
+    activeAuthentication: dg15 ? 'passed' : com.dataGroups.includes(15) ? 'skipped' : 'not_supported',
     paceAvailable,
     accessKeyIndex: index,
   };

@@ -1,4 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  generateKeyPairSync,
+  type KeyObject,
+  privateEncrypt,
+  randomBytes,
+  sign,
+} from 'node:crypto';
 import type { CardTransport } from '../apdu.ts';
 import { bacKeys, type RandomSource } from '../bac.ts';
 import { xor } from '../bytes.ts';
@@ -43,6 +51,10 @@ export interface ChipSimulatorOptions {
   random?: RandomSource;
   /** Answer with 61xx and wait for GET RESPONSE when a response is longer than this (T=0). */
   t0ChunkSize?: number;
+  /** Give the chip an Active Authentication key pair (DG15). */
+  activeAuthentication?: 'rsa' | 'ecdsa';
+  /** Sign AA challenges with another key than DG15's, as a cloned chip would have to. */
+  cloned?: boolean;
   /** After signing, flip one byte of this data group: passive authentication must catch it. */
   tamperDataGroup?: number;
 }
@@ -75,6 +87,7 @@ export class CccdChipSimulator implements CardTransport {
   private challenge: Buffer | undefined;
   private session: Session | undefined;
   private pending: Buffer = Buffer.alloc(0);
+  private aaKey: KeyObject | undefined;
 
   constructor(private readonly options: ChipSimulatorOptions) {
     const { citizen } = options;
@@ -86,6 +99,15 @@ export class CccdChipSimulator implements CardTransport {
     const face = options.face === undefined ? placeholderJpeg() : options.face;
     if (face) groups.set(2, buildDg2(face));
     groups.set(13, buildDg13(citizen, options.dg13Layout));
+    if (options.activeAuthentication) {
+      const newPair = () =>
+        options.activeAuthentication === 'rsa'
+          ? generateKeyPairSync('rsa', { modulusLength: 1024 })
+          : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+      const pair = newPair();
+      this.aaKey = options.cloned ? newPair().privateKey : pair.privateKey;
+      groups.set(15, encodeTlv(0x6f, pair.publicKey.export({ type: 'spki', format: 'der' })));
+    }
     this.files.set(EF.COM, buildEfCom([...groups.keys()]));
     this.files.set(EF.SOD, buildSod(groups, this.pki.documentSigner));
     for (const [n, bytes] of groups) this.files.set(0x0100 + n, bytes);
@@ -238,7 +260,22 @@ export class CccdChipSimulator implements CardTransport {
       const chunk = file.subarray(offset, offset + le);
       return [chunk.length < le ? 0x6282 : 0x9000, chunk];
     }
+    if (ins === 0x88) {
+      if (!this.aaKey) return [0x6d00, empty];
+      if (data.length !== 8) return [0x6700, empty];
+      return [0x9000, this.signChallenge(this.aaKey, data)];
+    }
     return [0x6d00, empty];
+  }
+
+  /** RSA: ISO/IEC 9796-2 scheme 1 with SHA-1 (trailer BC); EC: plain ECDSA over SHA-256. */
+  private signChallenge(key: KeyObject, challenge: Buffer): Buffer {
+    if (key.asymmetricKeyType === 'ec') return sign('sha256', challenge, { key, dsaEncoding: 'ieee-p1363' });
+    const k = (key.asymmetricKeyDetails?.modulusLength ?? 1024) / 8;
+    const m1 = this.random(k - 22);
+    const digest = createHash('sha1').update(m1).update(challenge).digest();
+    const representative = Buffer.concat([Buffer.from([0x6a]), m1, digest, Buffer.from([0xbc])]);
+    return privateEncrypt({ key, padding: constants.RSA_NO_PADDING }, representative);
   }
 
   private protect(session: Session, status: number, data: Buffer): Buffer {
