@@ -1,4 +1,5 @@
 import QRCode from 'qrcode';
+import { printerError } from './errors.ts';
 import { FONT_FAMILY, FONT_FILES, FontMetrics } from './font.ts';
 import { checkTicket, formatIssuedAt, type PrintableTicket } from './ticket.ts';
 
@@ -32,6 +33,13 @@ class SvgFlow {
     readonly margin: number,
   ) {
     this.y = margin;
+  }
+
+  /** The largest size up to `maxSize` at which `content` fits on one line. */
+  fittedSize(content: string, maxSize: number, bold: boolean): number {
+    const font = bold ? fonts().bold : fonts().regular;
+    const width = font.measure(content, 1) * 1.03;
+    return Math.max(1, Math.min(maxSize, Math.floor((this.width - 2 * this.margin) / width)));
   }
 
   /** Centred text, wrapped at word boundaries to the printable width. */
@@ -130,20 +138,44 @@ class SvgFlow {
 
   private wrap(content: string, style: TextStyle, maxWidth = this.width - 2 * this.margin): string[] {
     const font = style.bold ? fonts().bold : fonts().regular;
+    assertPrintable(content, font);
     // 3 % slack: the metrics ignore kerning.
     const fits = (s: string) => font.measure(s, style.size) * 1.03 <= maxWidth;
     const lines: string[] = [];
     let current = '';
     for (const word of content.split(/\s+/).filter(Boolean)) {
       const candidate = current ? `${current} ${word}` : word;
-      if (fits(candidate) || !current) current = candidate;
+      if (fits(candidate)) current = candidate;
       else {
-        lines.push(current);
-        current = word;
+        if (current) lines.push(current);
+        current = '';
+        // A word wider than the paper (a long code, a URL) breaks between characters.
+        for (const ch of word) {
+          if (current && !fits(current + ch)) {
+            lines.push(current);
+            current = '';
+          }
+          current += ch;
+        }
       }
     }
     if (current) lines.push(current);
     return lines;
+  }
+}
+
+/** A character the font lacks would print as nothing: refuse the ticket instead of printing it wrong. */
+function assertPrintable(text: string, font: FontMetrics): void {
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (!/\s/.test(ch) && !font.hasGlyph(code)) {
+      const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+      throw printerError(
+        'invalid_ticket',
+        `Phông chữ không có ký tự ${hex} trong "${text}"`,
+        `The font has no character ${hex} in "${text}"`,
+      );
+    }
   }
 }
 
@@ -179,7 +211,7 @@ export function ticketLayout(ticket: PrintableTicket, paper: PaperWidth): { svg:
   flow.bilingual(ticket.siteName.vi, ticket.siteName.en, s(26), true);
   flow.rule();
   flow.bilingual('SỐ THỨ TỰ CỦA BẠN', 'Your ticket number', s(22));
-  flow.text(ticket.number, { size: s(136), bold: true });
+  flow.text(ticket.number, { size: flow.fittedSize(ticket.number, s(136), true), bold: true });
   flow.gap(s(6));
   if (ticket.priorityLabel) flow.bilingual(ticket.priorityLabel.vi, ticket.priorityLabel.en, s(22), true);
   flow.bilingual(ticket.serviceName.vi, ticket.serviceName.en, s(26), true);

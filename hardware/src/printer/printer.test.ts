@@ -129,6 +129,26 @@ describe('ticket rendering and ESC/POS bytes', () => {
     expect(() => ticketToEscPos(sampleTicket({ number: 'A1<2' }), '80mm')).toThrow(/number/);
   });
 
+  it('keeps long numbers and unbreakable words inside the paper', () => {
+    const ticket = sampleTicket({
+      number: 'WW-88888',
+      serviceName: { vi: 'X'.repeat(80), en: 'Civil status' },
+    });
+    for (const paper of ['58mm', '80mm'] as const) {
+      const image = renderTicket(ticket, paper);
+      const margin = { x: 0, y: 0, width: 4, height: image.height };
+      expect(countInk(image, margin)).toBe(0);
+      expect(countInk(image, { ...margin, x: image.width - 4 })).toBe(0);
+      expect(countInk(image)).toBeGreaterThan(countInk(renderTicket(sampleTicket(), paper)));
+    }
+  });
+
+  it('refuses text the font cannot print, naming the character', () => {
+    const ticket = sampleTicket({ serviceName: { vi: 'Hộ tịch ☎', en: 'Civil status' } });
+    expect(() => ticketToEscPos(ticket, '80mm')).toThrow(/U\+260E/);
+    expectPrinterError(() => ticketToEscPos(ticket, '80mm'), 'invalid_ticket');
+  });
+
   it('escapes markup in text fields instead of breaking the SVG', () => {
     const svg = ticketLayout(sampleTicket({ serviceName: { vi: 'A & <b>', en: '"x"' } }), '80mm').svg;
     expect(svg).toContain('A &amp; &lt;b&gt;');
