@@ -11,6 +11,13 @@ export {
   faceQuality,
 } from './analyzer.ts';
 export { type BackendChoice, type BackendName, isTfjsNodeInstalled } from './backend.ts';
+export {
+  compareWithRatings,
+  fitSatisfactionWeights,
+  type RatedSample,
+  type RatingAgreement,
+  ratingToSatisfaction,
+} from './calibration.ts';
 export { EMOTION_ERROR_CODES, EmotionError, type EmotionErrorCode } from './errors.ts';
 export {
   createEmotionEstimator,
@@ -21,6 +28,7 @@ export {
   type FrameStatus,
   type ServiceEstimate,
 } from './estimator.ts';
+export { type EvalReport, evaluateFolder } from './evaluate.ts';
 export {
   EXPRESSION_LABELS,
   EXPRESSIONS,
