@@ -1,5 +1,6 @@
 // Reading the Vietnamese citizen ID card (CCCD): the printed QR, and the chip (ICAO 9303 BAC,
 // secure messaging, data groups, passive authentication), with a chip simulator.
+export { performActiveAuthentication, verifyRsaIso9796 } from './active-auth.ts';
 export { type CardTransport, type CommandApdu, encodeApdu, type ResponseApdu } from './apdu.ts';
 export { bacKeys, performBac, type RandomSource } from './bac.ts';
 export {
@@ -12,8 +13,10 @@ export {
   parseEfCom,
 } from './datagroups.ts';
 export { type BilingualText, CccdError, type CccdErrorCode } from './errors.ts';
+export { type ChipReaderConfig, createChipCardReader } from './factory.ts';
 export { type CitizenIdentity, identityFromChip, identityFromQr } from './identity.ts';
 export {
+  accessKeysFromQr,
   type BacAccessKey,
   cccdAccessKey,
   cccdExpiryCandidates,

@@ -205,3 +205,25 @@ export function parseMrz(text: string): MrzData {
   }
   return badMrz(`unexpected length ${mrz.length}`);
 }
+
+/**
+ * BAC keys to try for a card whose QR was scanned: its ID number and birth date, with each likely
+ * expiry date. Throws when no expiry can be derived (holders from 60 on): ask for the date on the card.
+ */
+export function accessKeysFromQr(qr: {
+  idNumber: string;
+  birthDate: string;
+  issueDate: string;
+}): BacAccessKey[] {
+  const candidates = cccdExpiryCandidates(qr.birthDate, qr.issueDate);
+  if (candidates.length === 0) {
+    throw new CccdError(
+      'access_key',
+      'Không suy ra được ngày hết hạn của thẻ: hãy nhập ngày hết hạn in trên thẻ',
+      'Cannot derive the card expiry date: enter the expiry date printed on the card',
+    );
+  }
+  return candidates.map((expiryDate) =>
+    cccdAccessKey({ idNumber: qr.idNumber, birthDate: qr.birthDate, expiryDate }),
+  );
+}

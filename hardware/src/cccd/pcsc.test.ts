@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CccdError } from './errors.ts';
+import { createChipCardReader } from './factory.ts';
 import { cccdAccessKey } from './mrz.ts';
 import {
   type PcscCard,
@@ -112,6 +113,16 @@ describe('PcscCardReader', () => {
 
   it('names the missing pcscd service', () => {
     expect(pcscError(new Error('PC/SC service not running')).text.en).toContain('pcscd');
+  });
+});
+
+describe('createChipCardReader', () => {
+  it('gives a simulator with the sample card, or the PC/SC driver', async () => {
+    const simulated = createChipCardReader({ kind: 'simulator', sampleCard: true });
+    const session = await simulated.waitForCard();
+    const data = await readCccdChip(session, { accessKeys: cccdAccessKey(sampleCitizen()) });
+    expect(data.mrz.idNumber).toBe(sampleCitizen().idNumber);
+    expect(createChipCardReader({ kind: 'pcsc', prefer: 'PICC' })).toBeInstanceOf(PcscCardReader);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CardTransport } from './apdu.ts';
 import { CccdError } from './errors.ts';
-import { cccdAccessKey, cccdExpiryCandidates } from './mrz.ts';
+import { accessKeysFromQr, cccdAccessKey, cccdExpiryCandidates } from './mrz.ts';
 import { parseCccdQr } from './qr.ts';
 import { readCccdChip } from './reader.ts';
 import { CccdChipSimulator, sampleCitizen } from './simulator/chip.ts';
@@ -86,13 +86,20 @@ describe('readCccdChip against the simulated chip', () => {
     const qr = parseCccdQr(
       `${citizen.idNumber}||${citizen.fullName}|15031990|Nam|${citizen.placeOfResidence}|20042021`,
     );
-    const keys = cccdExpiryCandidates(qr.birthDate, qr.issueDate).map((expiryDate) =>
-      cccdAccessKey({ idNumber: qr.idNumber, birthDate: qr.birthDate, expiryDate }),
+    const keys = accessKeysFromQr(qr);
+    expect(keys.map((k) => k.expiryDate)).toEqual(
+      cccdExpiryCandidates(qr.birthDate, qr.issueDate).map((iso) => iso.slice(2).replace(/-/g, '')),
     );
     const wrongFirst = [{ ...keys[0]!, expiryDate: '291231' }, ...keys];
     const data = await readCccdChip(card, { accessKeys: wrongFirst, trustAnchors: anchors });
     expect(data.accessKeyIndex).toBe(1);
     expect(data.personal?.idNumber).toBe(qr.idNumber);
+  });
+
+  it('asks for the expiry date when the QR cannot give one (holder over 60)', () => {
+    expect(() =>
+      accessKeysFromQr({ idNumber: '001060007064', birthDate: '1960-01-01', issueDate: '2021-04-20' }),
+    ).toThrow(/expiry date printed on the card/);
   });
 
   it('refuses a wrong access key with auth_failed', async () => {
