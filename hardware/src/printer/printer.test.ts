@@ -23,6 +23,7 @@ import {
 import { sampleOfflineTicket, sampleTicket } from './sample.ts';
 import { SimulatedPrinterTransport } from './simulator.ts';
 import { encodeStatus, type PrinterStatus, parseStatus } from './status.ts';
+import { waitRange } from './ticket.ts';
 import { FilePrinterTransport, SerialPrinterTransport, TcpPrinterTransport } from './transports.ts';
 
 const fixtures = fileURLToPath(new URL('../../test-fixtures/', import.meta.url));
@@ -106,6 +107,18 @@ describe('ticket rendering and ESC/POS bytes', () => {
         const dot = getDot(image, qr.left + col * qr.moduleDots + half, qr.top + row * qr.moduleDots + half);
         expect(dot, `module ${row},${col}`).toBe(Boolean(qr.modules.get(row, col)));
       }
+  });
+
+  it('turns a server ETA into a printable range in 5-minute steps around it', () => {
+    expect(waitRange(15)).toEqual({ minMinutes: 10, maxMinutes: 20 });
+    expect(waitRange(0)).toEqual({ minMinutes: 0, maxMinutes: 5 });
+    for (let eta = 0; eta <= 240; eta++) {
+      const { minMinutes, maxMinutes } = waitRange(eta);
+      expect((minMinutes % 5) + (maxMinutes % 5)).toBe(0);
+      expect(minMinutes).toBeLessThanOrEqual(eta);
+      expect(maxMinutes).toBeGreaterThanOrEqual(eta);
+      expect(maxMinutes).toBeGreaterThan(minMinutes);
+    }
   });
 
   it('rejects bad tickets with a typed error naming the field', () => {

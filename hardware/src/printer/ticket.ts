@@ -56,3 +56,14 @@ export function formatIssuedAt(iso: string): string {
   const m = ISO_LOCAL.exec(iso)!;
   return `${m[4]}:${m[5]} ${m[3]}/${m[2]}/${m[1]}`;
 }
+
+/**
+ * The printed range for a server ETA (`etaMinutes`): ±20 %, widened to 5-minute steps, so a ticket
+ * promises "khoảng 10–20 phút" rather than a minute it cannot keep.
+ */
+export function waitRange(etaMinutes: number): { minMinutes: number; maxMinutes: number } {
+  const eta = Math.max(0, etaMinutes);
+  const minMinutes = Math.floor((eta * 0.8) / 5) * 5;
+  const maxMinutes = Math.max(minMinutes + 5, Math.ceil((eta * 1.2) / 5) * 5);
+  return { minMinutes, maxMinutes };
+}
