@@ -9,6 +9,7 @@ import { localParts, validate } from '@oss/protocol';
 import { type Static, Type } from '@sinclair/typebox';
 import { parse as parseYaml } from 'yaml';
 import { crossCheck, SiteConfig } from '../core/site-config.ts';
+import { mmcStationary } from './theory.ts';
 
 const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' });
 
@@ -105,6 +106,8 @@ export interface Scenario {
   /** Arrival rate segments, per minute. */
   segments: { from: number; to: number; perMinute: number }[];
   openingBatch: { at: number; count: number; spreadMinutes: number } | null;
+  /** Citizens already there at the start, drawn from this distribution (steady-state runs); never measured. */
+  initialQueue: number[] | null;
   serviceMix: { serviceId: string; share: number }[];
   priorityShare: number;
   priorityMix: { classId: string; share: number }[];
@@ -275,6 +278,15 @@ export function singleQueueConfig(
   };
 }
 
+/**
+ * A steady-state run starts from the M/M/c stationary number in system instead of an empty centre,
+ * which removes the start-up bias (exactly for exponential service, approximately otherwise).
+ */
+function stationaryStart(o: SingleQueueOptions): number[] | null {
+  const q = { lambda: o.arrivalsPerMinute, meanService: o.serviceMean, counters: o.counters };
+  return q.lambda * q.meanService < q.counters * 0.999 ? mmcStationary(q) : null;
+}
+
 export function singleQueueScenario(o: SingleQueueOptions): Scenario {
   if (o.minutes > 23 * 60)
     throw new Error('--minutes is at most 1380 (one local day); use --replications for longer runs');
@@ -288,6 +300,7 @@ export function singleQueueScenario(o: SingleQueueOptions): Scenario {
     midnightMs: localMidnight(date, config.site.timezone),
     segments: [{ from: 0, to: o.minutes, perMinute: o.arrivalsPerMinute }],
     openingBatch: null,
+    initialQueue: stationaryStart(o),
     serviceMix: [{ serviceId: 'general', share: 1 }],
     priorityShare: o.priorityShare,
     priorityMix: [{ classId: 'priority', share: 1 }],

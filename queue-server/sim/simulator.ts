@@ -47,6 +47,8 @@ export interface TicketOutcome {
   /** Counted in the results (issued inside the measurement window). */
   measured: boolean;
   noShow: boolean;
+  /** The service time drawn for this citizen (a control variate for the theory checks). */
+  serviceMinutes: number;
   predictions: Record<string, WaitPrediction>;
 }
 
@@ -228,8 +230,9 @@ export function simulateDay(scenario: Scenario, options: RunOptions): DayResult 
           priority: a.priority,
           issuedAt: now,
           wait: null,
-          measured: now >= scenario.measure.from && now < scenario.measure.to,
+          measured: !a.initial && now >= scenario.measure.from && now < scenario.measure.to,
           noShow: a.noShow,
+          serviceMinutes: a.serviceMinutes,
           predictions,
         });
         for (const taker of takers.get(a.serviceId) ?? [])

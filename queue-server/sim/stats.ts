@@ -195,3 +195,50 @@ export function summariseDays(days: DayResult[], target: number): Report {
     endedAt: round(days.reduce((a, d) => a + d.endedAt, 0) / days.length, 1),
   };
 }
+
+/**
+ * Mean of y over replications, corrected by control variates whose expectations are known
+ * (y − β·(x − E[x]), β by least squares), with a 95 % half-width from the regression residuals.
+ * Used to check the simulator against theory with far fewer simulated days.
+ */
+export function controlledMean(y: number[], xs: number[][], expected: number[]): Interval {
+  const n = y.length;
+  const k = expected.length;
+  const centred = xs.map((row) => row.map((x, j) => x - expected[j]!));
+  const meanY = y.reduce((a, b) => a + b, 0) / n;
+  const meanX = expected.map((_, j) => centred.reduce((a, r) => a + r[j]!, 0) / n);
+  // Normal equations on centred data: (XᵀX) β = Xᵀy.
+  const xtx = expected.map((_, i) =>
+    expected.map((_, j) => centred.reduce((a, r) => a + (r[i]! - meanX[i]!) * (r[j]! - meanX[j]!), 0)),
+  );
+  const xty = expected.map((_, i) =>
+    centred.reduce((a, r, d) => a + (r[i]! - meanX[i]!) * (y[d]! - meanY), 0),
+  );
+  const beta = solve(xtx, xty);
+  const estimate = meanY - beta.reduce((a, b, j) => a + b * meanX[j]!, 0);
+  const residuals = y.map(
+    (v, d) => v - meanY - beta.reduce((a, b, j) => a + b * (centred[d]![j]! - meanX[j]!), 0),
+  );
+  const s2 = residuals.reduce((a, r) => a + r * r, 0) / (n - k - 1);
+  // Variance of the intercept at x = E[x]: s²(1/n + m̄ᵀ(XᵀX)⁻¹m̄).
+  const inv = solve(xtx, meanX);
+  const leverage = 1 / n + meanX.reduce((a, m, j) => a + m * inv[j]!, 0);
+  return { mean: round(estimate, 3), halfWidth: round(t95(n - k - 1) * Math.sqrt(s2 * leverage), 3) };
+}
+
+/** Gaussian elimination for the small systems above. */
+function solve(a: number[][], b: number[]): number[] {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]!]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(m[r]![col]!) > Math.abs(m[pivot]![col]!)) pivot = r;
+    [m[col], m[pivot]] = [m[pivot]!, m[col]!];
+    for (let r = 0; r < n; r++) {
+      if (r === col) continue;
+      const f = m[r]![col]! / m[col]![col]!;
+      for (let c = col; c <= n; c++) m[r]![c]! -= f * m[col]![c]!;
+    }
+  }
+  return m.map((row, i) => row[n]! / row[i]!);
+}

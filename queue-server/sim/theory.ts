@@ -69,3 +69,18 @@ export function allenCunneenMeanWait(q: MmcQueue, arrivalCv: number, serviceCv: 
 export function lambdaFor(rho: number, counters: number, meanService: number): number {
   return (rho * counters) / meanService;
 }
+
+/** Stationary distribution of the number in an M/M/c system, truncated where the tail is negligible. */
+export function mmcStationary(q: MmcQueue): number[] {
+  const a = offered(q);
+  const rho = a / q.counters;
+  if (rho >= 1) throw new Error('the queue has no stationary distribution (ρ ≥ 1)');
+  const weights = [1];
+  for (let n = 1; ; n++) {
+    const w = weights[n - 1]! * (n <= q.counters ? a / n : rho);
+    weights.push(w);
+    if (n > q.counters && w < 1e-12) break;
+  }
+  const total = weights.reduce((x, y) => x + y, 0);
+  return weights.map((w) => w / total);
+}
