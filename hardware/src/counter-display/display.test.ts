@@ -68,6 +68,9 @@ describe('serial counter display over the mock binding', () => {
   it('sends commands one at a time even when called together', async () => {
     const { display, device } = await mockDisplay('/dev/ttyUSB1');
     await Promise.all([display.show('A001'), display.show('A002'), display.show('B003')]);
+    // A bad number rejects (never throws synchronously) and sends nothing.
+    const bad = display.show('a-1');
+    await expect(bad).rejects.toMatchObject({ code: 'bad_number' });
     expect(device.number).toBe('B003');
   });
 

@@ -59,7 +59,7 @@ export class SerialCounterDisplay implements CounterDisplay {
   }
 
   /** One command in flight: replies carry no id, so order is what pairs them. */
-  private send(command: DisplayCommand): Promise<void> {
+  private async send(command: DisplayCommand): Promise<void> {
     const line = formatCommand(command); // throws bad_number before anything is sent
     const run = this.queue.then(() => this.exchange(line));
     this.queue = run.catch(() => {});

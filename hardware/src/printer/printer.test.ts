@@ -268,6 +268,8 @@ describe('printer driver', () => {
     const printer = new EscPosPrinter(sim, '58mm');
     sim.status.paperOut = true;
     await expect(printer.print(sampleTicket())).rejects.toMatchObject({ code: 'paper_out' });
+    const invalid = printer.print(sampleTicket({ number: '' }));
+    await expect(invalid).rejects.toMatchObject({ code: 'invalid_ticket' });
     sim.status.paperOut = false;
     sim.status.coverOpen = true;
     await expect(printer.print(sampleTicket())).rejects.toMatchObject({ code: 'cover_open' });

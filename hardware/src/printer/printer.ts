@@ -53,7 +53,7 @@ export class EscPosPrinter implements TicketPrinter {
     private readonly statusTimeoutMs = 500,
   ) {}
 
-  print(ticket: PrintableTicket): Promise<void> {
+  async print(ticket: PrintableTicket): Promise<void> {
     const bytes = ticketToEscPos(ticket, this.paper, this.escpos);
     return this.exclusive(async () => {
       const status = await this.readStatus().catch((err: unknown) => {
