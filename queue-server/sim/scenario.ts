@@ -206,6 +206,7 @@ export function resolveScenario(file: ScenarioFile, config: SiteConfig): Scenari
     openingBatch: batch
       ? { at: minutesOf(batch.at), count: batch.count, spreadMinutes: batch.spreadMinutes }
       : null,
+    initialQueue: null,
     serviceMix: normalise(file.arrivals.serviceMix).map(({ id, share }) => ({ serviceId: id, share })),
     priorityShare: file.priority.share,
     priorityMix: normalise(file.priority.classes).map(({ id, share }) => ({ classId: id, share })),
