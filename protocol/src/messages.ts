@@ -119,7 +119,40 @@ export const RequestSchemas = {
     },
     strict,
   ),
+  /** Addition: a kiosk reserves a block of today's numbers to issue from while it cannot reach the server. */
+  'lease.request': Type.Object(
+    { id: Id, serviceId: ServiceId, size: Type.Integer({ minimum: 1, maximum: 200 }) },
+    strict,
+  ),
+  /** Addition: a ticket a kiosk issued offline from its lease, sent when the link returns. */
+  'ticket.merge': Type.Object(
+    {
+      id: Id,
+      /** Chosen by the kiosk (unguessable, 16–64 URL-safe characters): printed in the ticket's QR. */
+      ticketId: Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$' }),
+      serviceId: ServiceId,
+      /** The number's sequence from the lease (A105 → 105). */
+      seq: Type.Integer({ minimum: 1, maximum: 99999 }),
+      /** When it was issued, by the kiosk's clock corrected by its last known offset to the server. */
+      issuedAt: Type.String({ format: 'date-time' }),
+      priority: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      procedureId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      citizen: Type.Optional(Citizen),
+    },
+    strict,
+  ),
 } satisfies Record<string, TSchema>;
+
+/** A block of numbers leased to a kiosk: `from`..`to` inclusive, valid on `day` only. */
+export const Lease = Type.Object({
+  serviceId: Type.String(),
+  prefix: Type.String(),
+  day: Type.String(),
+  from: Type.Integer(),
+  to: Type.Integer(),
+  grantedAt: Type.String(),
+});
+export type Lease = Static<typeof Lease>;
 
 export type ActionName = keyof typeof RequestSchemas;
 export type RequestOf<A extends ActionName> = Static<(typeof RequestSchemas)[A]>;

@@ -1,9 +1,11 @@
 /** The one validator used by the server, the device agent and the apps' build. */
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import type { LocalizedText } from './messages.ts';
 
 const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: false });
+addFormats.default(ajv, ['date-time', 'date']);
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; path: string; text: LocalizedText };

@@ -120,6 +120,17 @@ export function applyEvent(state: QueueState, event: QueueEvent): QueueState {
     case 'counter.services-set':
       counter(state, event.counterId).serviceIds = [...event.serviceIds];
       return state;
+    case 'lease.granted':
+      state.lastSeq[event.prefix] = Math.max(state.lastSeq[event.prefix] ?? 0, event.to);
+      state.leases.push({
+        deviceId: event.deviceId,
+        serviceId: event.serviceId,
+        prefix: event.prefix,
+        from: event.from,
+        to: event.to,
+        grantedAt: event.at,
+      });
+      return state;
   }
 }
 

@@ -29,7 +29,20 @@ export type Command =
   | { type: 'close'; counterId: string }
   | { type: 'set-services'; counterId: string; serviceIds: string[] }
   /** Nothing but the day's rollover, when the date has changed (a timer sends it at midnight). */
-  | { type: 'rollover' };
+  | { type: 'rollover' }
+  | { type: 'lease'; deviceId: string; serviceId: string; size: number }
+  | {
+      type: 'merge';
+      deviceId: string;
+      ticketId: string;
+      serviceId: string;
+      seq: number;
+      /** The kiosk's claim; the server bounds it by the lease's grant time and its own clock. */
+      issuedAt: number;
+      priority?: string;
+      birthDate?: string;
+      procedureId?: string;
+    };
 
 export interface DecideContext {
   site: Site;
@@ -73,6 +86,7 @@ function freshDay(e: DayStartedEvent): QueueState {
     ),
     serviceTimes: new Map(e.serviceTimes),
     ratings: [],
+    leases: [],
   };
 }
 
@@ -111,6 +125,23 @@ function decideToday(state: QueueState, c: Command, ctx: DecideContext): QueueEv
       return [];
     case 'issue':
       return [issue(state, c, ctx)];
+    case 'lease': {
+      const service = publicService(ctx.site, c.serviceId);
+      const from = (state.lastSeq[service.prefix] ?? 0) + 1;
+      return [
+        {
+          type: 'lease.granted',
+          at,
+          deviceId: c.deviceId,
+          serviceId: service.id,
+          prefix: service.prefix,
+          from,
+          to: from + c.size - 1,
+        },
+      ];
+    }
+    case 'merge':
+      return [merge(state, c, ctx)];
     case 'next': {
       const counter = counterOf(state, c.counterId);
       const events: QueueEvent[] = [];
@@ -213,10 +244,15 @@ function decideToday(state: QueueState, c: Command, ctx: DecideContext): QueueEv
   }
 }
 
+function publicService(site: Site, serviceId: string) {
+  const service = site.services.get(serviceId);
+  if (!service || service.public === false) unknownService(serviceId);
+  return service;
+}
+
 function issue(state: QueueState, c: Extract<Command, { type: 'issue' }>, ctx: DecideContext): QueueEvent {
   const { site, now } = ctx;
-  const service = site.services.get(c.serviceId);
-  if (!service || service.public === false) unknownService(c.serviceId);
+  const service = publicService(site, c.serviceId);
   if (site.config.enforceOpeningHours && !isOpen(site, now))
     fail(
       'unavailable',
@@ -248,6 +284,47 @@ function issue(state: QueueState, c: Extract<Command, { type: 'issue' }>, ctx: D
     priorityBasis: basis,
     ...(c.procedureId ? { procedureId: c.procedureId } : {}),
     ...(c.deviceId ? { deviceId: c.deviceId } : {}),
+  };
+}
+
+/** A ticket a kiosk issued offline from its lease: it joins the line at its (bounded) original time. */
+function merge(state: QueueState, c: Extract<Command, { type: 'merge' }>, ctx: DecideContext): QueueEvent {
+  const service = publicService(ctx.site, c.serviceId);
+  const lease = state.leases.find(
+    (l) => l.deviceId === c.deviceId && l.serviceId === service.id && c.seq >= l.from && c.seq <= l.to,
+  );
+  if (!lease)
+    fail(
+      'conflict',
+      'Số không thuộc dải số đã cấp cho ki-ốt hôm nay',
+      'The number is not in a block leased to this kiosk today',
+    );
+  if (state.tickets.has(c.ticketId))
+    fail('conflict', 'Số đã được ghi nhận', 'That ticket was already merged');
+  const number = formatNumber(service.prefix, c.seq);
+  for (const t of state.tickets.values())
+    if (t.number === number)
+      fail('conflict', `Số ${number} đã tồn tại`, `Ticket number ${number} already exists`);
+  if (c.procedureId && ctx.site.procedures.get(c.procedureId)?.serviceId !== service.id)
+    fail(
+      'invalid_request',
+      'Thủ tục không thuộc dịch vụ đã chọn',
+      'The procedure belongs to another service',
+    );
+  const { priority, basis } = priorityFor(ctx.site, c, state.day);
+  return {
+    type: 'ticket.issued',
+    at: ctx.now,
+    issuedAt: Math.min(ctx.now, Math.max(lease.grantedAt, c.issuedAt)),
+    ticketId: c.ticketId,
+    seq: c.seq,
+    number,
+    serviceId: service.id,
+    priority,
+    priorityBasis: basis,
+    offline: true,
+    deviceId: c.deviceId,
+    ...(c.procedureId ? { procedureId: c.procedureId } : {}),
   };
 }
 

@@ -54,6 +54,16 @@ export interface RatingRecord {
   at: number;
 }
 
+/** A block of today's numbers reserved by a kiosk for issuing while offline. */
+export interface LeaseRecord {
+  deviceId: string;
+  serviceId: string;
+  prefix: string;
+  from: number;
+  to: number;
+  grantedAt: number;
+}
+
 export interface QueueState {
   /** The site's local date these tickets belong to. */
   day: string;
@@ -65,6 +75,7 @@ export interface QueueState {
   counters: Map<string, CounterState>;
   serviceTimes: Map<string, ServiceTimeStats>;
   ratings: RatingRecord[];
+  leases: LeaseRecord[];
 }
 
 /** Every change to the queue, as stored. `at` is the server's time in epoch ms. */
@@ -113,7 +124,16 @@ export type QueueEvent =
   | { type: 'counter.signed-out'; at: number; counterId: string }
   | { type: 'counter.opened'; at: number; counterId: string }
   | { type: 'counter.closed'; at: number; counterId: string }
-  | { type: 'counter.services-set'; at: number; counterId: string; serviceIds: string[] };
+  | { type: 'counter.services-set'; at: number; counterId: string; serviceIds: string[] }
+  | {
+      type: 'lease.granted';
+      at: number;
+      deviceId: string;
+      serviceId: string;
+      prefix: string;
+      from: number;
+      to: number;
+    };
 
 export type QueueEventType = QueueEvent['type'];
 
@@ -144,5 +164,6 @@ export function emptyState(day: string, counters: CounterSeed[]): QueueState {
     ),
     serviceTimes: new Map(),
     ratings: [],
+    leases: [],
   };
 }

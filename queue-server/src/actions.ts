@@ -2,7 +2,7 @@
  * The request actions of PROTOCOL.md §3 (and additions): who may call each, the core command it
  * becomes, and the result it answers with. Used by the MQTT gateway and by the HTTP routes alike.
  */
-import { type ActionName, type DeviceKind, fail, type RequestOf } from '@oss/protocol';
+import { type ActionName, type DeviceKind, fail, type RequestOf, toIsoLocal } from '@oss/protocol';
 import type { Command, QueueCore, QueueEvent } from '@oss/queue-server/core';
 
 export interface Caller {
@@ -48,6 +48,45 @@ export const ACTIONS: { [A in ActionName]: ActionSpec<A> } = {
       ...(p.citizen?.birthDate ? { birthDate: p.citizen.birthDate } : {}),
       ...(p.procedureId ? { procedureId: p.procedureId } : {}),
       ...(caller.deviceId ? { deviceId: caller.deviceId } : {}),
+    }),
+    result: ticketOf('ticket.issued'),
+  },
+  'lease.request': {
+    allowed: ['kiosk'],
+    command: (p, caller) => ({
+      type: 'lease',
+      deviceId: caller.deviceId!,
+      serviceId: p.serviceId,
+      size: p.size,
+    }),
+    result: (events, core) => {
+      const e = events.find((x) => x.type === 'lease.granted');
+      if (!e || e.type !== 'lease.granted') return { lease: null };
+      const { serviceId, prefix, from, to } = e;
+      return {
+        lease: {
+          serviceId,
+          prefix,
+          from,
+          to,
+          day: core.state.day,
+          grantedAt: toIsoLocal(e.at, core.site.timeZone),
+        },
+      };
+    },
+  },
+  'ticket.merge': {
+    allowed: ['kiosk'],
+    command: (p, caller) => ({
+      type: 'merge',
+      deviceId: caller.deviceId!,
+      ticketId: p.ticketId,
+      serviceId: p.serviceId,
+      seq: p.seq,
+      issuedAt: Date.parse(p.issuedAt),
+      ...(p.priority ? { priority: p.priority } : {}),
+      ...(p.citizen?.birthDate ? { birthDate: p.citizen.birthDate } : {}),
+      ...(p.procedureId ? { procedureId: p.procedureId } : {}),
     }),
     result: ticketOf('ticket.issued'),
   },

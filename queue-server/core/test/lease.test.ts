@@ -1,0 +1,104 @@
+import { ProtocolError } from '@oss/protocol';
+import { describe, expect, it } from 'vitest';
+import { QueueCore } from '../queue-core.ts';
+import { compileSite } from '../site.ts';
+import { idSequence, MINUTE, MONDAY_9AM, testConfig } from './fixtures.ts';
+
+function setup() {
+  const core = new QueueCore(compileSite(testConfig()), '2026-11-23');
+  const ids = idSequence();
+  return { core, ids };
+}
+
+describe('offline leases and merging', () => {
+  it('reserves a block of numbers that online issuing skips', () => {
+    const { core, ids } = setup();
+    core.execute({ type: 'issue', serviceId: 'civil-status' }, MONDAY_9AM, ids); // A001
+    const [lease] = core.execute(
+      { type: 'lease', deviceId: 'kiosk-1', serviceId: 'civil-status', size: 20 },
+      MONDAY_9AM,
+      ids,
+    );
+    expect(lease).toMatchObject({ type: 'lease.granted', from: 2, to: 21, prefix: 'A' });
+    const [next] = core.execute({ type: 'issue', serviceId: 'civil-status' }, MONDAY_9AM + MINUTE, ids);
+    expect(next).toMatchObject({ number: 'A022' });
+  });
+
+  it('merges an offline ticket at its original time, bounded by the lease and the server clock', () => {
+    const { core, ids } = setup();
+    core.execute({ type: 'lease', deviceId: 'kiosk-1', serviceId: 'civil-status', size: 5 }, MONDAY_9AM, ids);
+    const early = core.execute(
+      { type: 'issue', serviceId: 'civil-status' },
+      MONDAY_9AM + 5 * MINUTE,
+      ids,
+    )[0]!;
+    const base = { type: 'merge', deviceId: 'kiosk-1', serviceId: 'civil-status' } as const;
+    core.execute(
+      { ...base, ticketId: 'offline-ticket-0001', seq: 1, issuedAt: MONDAY_9AM + 2 * MINUTE },
+      MONDAY_9AM + 10 * MINUTE,
+      ids,
+    );
+    const merged = core.state.tickets.get('offline-ticket-0001')!;
+    expect(merged).toMatchObject({ number: 'A001', offline: true, issuedAt: MONDAY_9AM + 2 * MINUTE });
+    // Issued before the online ticket, it stands before it in the line.
+    expect(core.state.waiting.get('civil-status')![0]).toBe('offline-ticket-0001');
+    expect(core.state.waiting.get('civil-status')![1]).toBe((early as { ticketId: string }).ticketId);
+    // A kiosk clock in the future or before its lease cannot move a ticket out of bounds.
+    core.execute(
+      { ...base, ticketId: 'offline-ticket-0002', seq: 2, issuedAt: MONDAY_9AM + 99 * MINUTE },
+      MONDAY_9AM + 11 * MINUTE,
+      ids,
+    );
+    core.execute(
+      { ...base, ticketId: 'offline-ticket-0003', seq: 3, issuedAt: MONDAY_9AM - 99 * MINUTE },
+      MONDAY_9AM + 11 * MINUTE,
+      ids,
+    );
+    expect(core.state.tickets.get('offline-ticket-0002')!.issuedAt).toBe(MONDAY_9AM + 11 * MINUTE);
+    expect(core.state.tickets.get('offline-ticket-0003')!.issuedAt).toBe(MONDAY_9AM);
+  });
+
+  it('refuses numbers outside the lease, another kiosk’s lease, and duplicates', () => {
+    const { core, ids } = setup();
+    core.execute({ type: 'lease', deviceId: 'kiosk-1', serviceId: 'civil-status', size: 5 }, MONDAY_9AM, ids);
+    const base = { type: 'merge', serviceId: 'civil-status', issuedAt: MONDAY_9AM } as const;
+    const attempt = (c: object) => {
+      try {
+        core.decide({ ...base, ...c } as never, MONDAY_9AM + MINUTE, ids);
+        return 'accepted';
+      } catch (e) {
+        return (e as ProtocolError).code;
+      }
+    };
+    expect(attempt({ deviceId: 'kiosk-1', ticketId: 'offline-ticket-0009', seq: 6 })).toBe('conflict');
+    expect(attempt({ deviceId: 'kiosk-2', ticketId: 'offline-ticket-0009', seq: 1 })).toBe('conflict');
+    core.execute(
+      { ...base, deviceId: 'kiosk-1', ticketId: 'offline-ticket-0001', seq: 1 } as never,
+      MONDAY_9AM + MINUTE,
+      ids,
+    );
+    expect(attempt({ deviceId: 'kiosk-1', ticketId: 'offline-ticket-0001', seq: 2 })).toBe('conflict');
+    expect(attempt({ deviceId: 'kiosk-1', ticketId: 'offline-ticket-0002', seq: 1 })).toBe('conflict');
+    expect(attempt({ deviceId: 'kiosk-1', ticketId: 'offline-ticket-0002', seq: 2 })).toBe('accepted');
+  });
+
+  it('a new day voids yesterday’s leases', () => {
+    const { core, ids } = setup();
+    core.execute({ type: 'lease', deviceId: 'kiosk-1', serviceId: 'civil-status', size: 5 }, MONDAY_9AM, ids);
+    const tuesday = Date.parse('2026-11-24T08:00:00+07:00');
+    expect(() =>
+      core.execute(
+        {
+          type: 'merge',
+          deviceId: 'kiosk-1',
+          serviceId: 'civil-status',
+          ticketId: 'offline-ticket-0001',
+          seq: 1,
+          issuedAt: MONDAY_9AM,
+        },
+        tuesday,
+        ids,
+      ),
+    ).toThrow(ProtocolError);
+  });
+});
