@@ -1,6 +1,7 @@
-import { createReadStream, type ReadStream } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { deviceError, scannerError } from './errors.ts';
 import { ScannerBase } from './scanner.ts';
 
@@ -147,19 +148,49 @@ export class EvdevKeyDecoder {
 export class EvdevScanner extends ScannerBase {
   private readonly decoder: EvdevKeyDecoder;
   private unknownKeys = 0;
-  private stream?: ReadStream;
+  private closed = false;
+  private reading?: Promise<void>;
 
   constructor(options: { eventSize?: 16 | 24; maxScanBytes?: number } = {}) {
     super(options.maxScanBytes);
     this.decoder = new EvdevKeyDecoder(options.eventSize);
   }
 
-  /** Starts reading a device file; errors (missing device, no permission) arrive as events. */
-  open(path: string): this {
-    this.stream = createReadStream(path, { highWaterMark: 24 * 64 });
-    this.stream.on('data', (chunk) => this.pushEvents(chunk as Buffer));
-    this.stream.on('error', (err) => this.emitError(deviceError(err)));
+  /**
+   * Starts reading a device file; errors (missing device, no permission, unplugged) arrive as
+   * events. The file is polled non-blocking: a blocking read would hold a libuv pool thread, and
+   * keep the process alive, for as long as nobody scans.
+   */
+  open(path: string, pollMs = 15): this {
+    this.reading = this.readLoop(path, pollMs);
     return this;
+  }
+
+  private async readLoop(path: string, pollMs: number): Promise<void> {
+    let file: FileHandle;
+    try {
+      file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch (err) {
+      this.emitError(deviceError(err));
+      return;
+    }
+    const buffer = Buffer.alloc(24 * 64);
+    try {
+      while (!this.closed) {
+        const { bytesRead } = await file
+          .read(buffer, 0, buffer.length, null)
+          .catch((err: NodeJS.ErrnoException) => {
+            if (err.code === 'EAGAIN') return { bytesRead: 0 };
+            throw err;
+          });
+        if (bytesRead > 0) this.pushEvents(buffer.subarray(0, bytesRead));
+        else await sleep(pollMs);
+      }
+    } catch (err) {
+      this.emitError(deviceError(err));
+    } finally {
+      await file.close();
+    }
   }
 
   /** Feeds raw input_event bytes (the device stream, or a test). */
@@ -188,7 +219,8 @@ export class EvdevScanner extends ScannerBase {
   }
 
   async close(): Promise<void> {
-    this.stream?.destroy();
+    this.closed = true;
+    await this.reading;
   }
 }
 

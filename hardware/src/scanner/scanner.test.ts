@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -200,6 +200,17 @@ describe('evdev keyboard-wedge scanner', () => {
     scanner.open(path);
     await got;
     expect(scans).toEqual(['Ab1-/']);
+    await scanner.close();
+  });
+
+  it('keeps polling the device and picks up events written later; close() stops it', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'evdev-')), 'event-kbd');
+    writeFileSync(path, '');
+    const scanner = new EvdevScanner({ eventSize: 24 });
+    const got = new Promise<string>((resolve) => scanner.onScan(resolve));
+    scanner.open(path, 5);
+    appendFileSync(path, keyEvents(TYPED, 24));
+    expect(await got).toBe('Ab1-/');
     await scanner.close();
   });
 
