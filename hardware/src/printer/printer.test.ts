@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import jsQR from 'jsqr';
 import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PrinterError } from './errors.ts';
@@ -97,7 +98,22 @@ describe('ticket rendering and ESC/POS bytes', () => {
     expect(ticketLayout(sampleOfflineTicket(), '80mm').svg).toContain('NGOẠI TUYẾN');
   });
 
-  it('prints a QR code that reads back as the public URL', () => {
+  it('prints a QR code that a QR reader decodes to the public URL', () => {
+    for (const paper of ['58mm', '80mm'] as const) {
+      const url = `https://motcua.example.vn/t/${paper}-8f3kq2xv9w7m`;
+      const { image } = decodeEscPos(ticketToEscPos(sampleTicket({ publicUrl: url }), paper));
+      const rgba = new Uint8ClampedArray(image.width * image.height * 4);
+      for (let y = 0; y < image.height; y++)
+        for (let x = 0; x < image.width; x++) {
+          const i = (y * image.width + x) * 4;
+          rgba.fill(getDot(image, x, y) ? 0 : 255, i, i + 3);
+          rgba[i + 3] = 255;
+        }
+      expect(jsQR(rgba, image.width, image.height)?.data).toBe(url);
+    }
+  });
+
+  it('draws every QR module exactly where the matrix says', () => {
     const ticket = sampleTicket({ publicUrl: 'https://motcua.example.vn/t/zz9' });
     const { qr } = ticketLayout(ticket, '80mm');
     const image = renderTicket(ticket, '80mm');
