@@ -5,6 +5,7 @@ import { deriveKeys, macEquals, retailMac, sha1, tdesDecrypt, tdesEncrypt } from
 import { CccdError } from './errors.ts';
 import { type BacAccessKey, mrzInformation } from './mrz.ts';
 import { SecureMessaging } from './secure-messaging.ts';
+import { tdesCipher } from './sm-cipher.ts';
 
 /** Source of the reader's random values; injectable so tests can replay ICAO's worked example. */
 export type RandomSource = (length: number) => Buffer;
@@ -58,5 +59,5 @@ export async function performBac(
   const kIc = plain.subarray(16, 32);
   const session = deriveKeys(xor(kIfd, kIc));
   const ssc = Buffer.concat([rndIc.subarray(4), rndIfd.subarray(4)]);
-  return new SecureMessaging(session, ssc);
+  return new SecureMessaging(tdesCipher(session), ssc);
 }

@@ -36,17 +36,13 @@ function singleDesKey(key8: Uint8Array): Buffer {
 
 /** ISO/IEC 9797-1 padding method 2: always append 80, then 00 up to a multiple of 8. */
 export function pad(data: Uint8Array): Buffer {
-  const padLength = 8 - (data.length % 8);
-  const out = Buffer.alloc(data.length + padLength);
-  out.set(data);
-  out[data.length] = 0x80;
-  return out;
+  return padTo(data, 8);
 }
 
-export function unpad(data: Uint8Array): Buffer {
+export function unpad(data: Uint8Array, blockSize: 8 | 16 = 8): Buffer {
   let i = data.length - 1;
   while (i >= 0 && data[i] === 0x00) i--;
-  if (i < 0 || data[i] !== 0x80 || data.length - i > 8) {
+  if (i < 0 || data[i] !== 0x80 || data.length - i > blockSize) {
     throw new CccdError('secure_messaging', 'Đệm dữ liệu không hợp lệ', 'Invalid padding');
   }
   return asBuffer(data).subarray(0, i);
@@ -100,4 +96,65 @@ export function macEquals(a: Uint8Array, b: Uint8Array): boolean {
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
+}
+
+// --- AES (PACE and the secure messaging it sets up) ---
+
+export type PaceCipher = '3des' | 'aes128' | 'aes192' | 'aes256';
+
+/** ICAO KDF for any PACE cipher: SHA-1 for 3DES/AES-128, SHA-256 above; counter 1 ENC, 2 MAC, 3 π. */
+export function kdf(secret: Uint8Array, counter: 1 | 2 | 3, cipher: PaceCipher): Buffer {
+  const c = Buffer.alloc(4);
+  c.writeUInt32BE(counter);
+  const hash = cipher === 'aes192' || cipher === 'aes256' ? 'sha256' : 'sha1';
+  const digest = createHash(hash).update(secret).update(c).digest();
+  if (cipher === '3des') return adjustParity(digest.subarray(0, 16));
+  return digest.subarray(0, cipher === 'aes128' ? 16 : cipher === 'aes192' ? 24 : 32);
+}
+
+function aesName(key: Uint8Array, mode: 'cbc' | 'ecb'): string {
+  return `aes-${key.length * 8}-${mode}`;
+}
+
+export function aesEncrypt(key: Uint8Array, iv: Uint8Array | null, data: Uint8Array): Buffer {
+  if (data.length % 16 !== 0) throw new RangeError('AES input must be a multiple of 16 bytes');
+  const cipher = createCipheriv(aesName(key, iv ? 'cbc' : 'ecb'), key, iv);
+  cipher.setAutoPadding(false);
+  return Buffer.concat([cipher.update(data), cipher.final()]);
+}
+
+export function aesDecrypt(key: Uint8Array, iv: Uint8Array | null, data: Uint8Array): Buffer {
+  if (data.length % 16 !== 0) throw new RangeError('AES input must be a multiple of 16 bytes');
+  const decipher = createDecipheriv(aesName(key, iv ? 'cbc' : 'ecb'), key, iv);
+  decipher.setAutoPadding(false);
+  return Buffer.concat([decipher.update(data), decipher.final()]);
+}
+
+function shiftLeft(block: Buffer): Buffer {
+  const out = Buffer.alloc(16);
+  for (let i = 0; i < 16; i++) out[i] = ((block[i]! << 1) | (i < 15 ? block[i + 1]! >> 7 : 0)) & 0xff;
+  if (block[0]! & 0x80) out[15]! ^= 0x87;
+  return out;
+}
+
+/** AES-CMAC (NIST SP 800-38B), full 16 bytes. */
+export function aesCmac(key: Uint8Array, message: Uint8Array): Buffer {
+  const k1 = shiftLeft(aesEncrypt(key, null, Buffer.alloc(16)));
+  const k2 = shiftLeft(k1);
+  const complete = message.length > 0 && message.length % 16 === 0;
+  const padded = complete ? Buffer.from(message) : padTo(message, 16);
+  const last = padded.length - 16;
+  const subkey = complete ? k1 : k2;
+  for (let i = 0; i < 16; i++) padded[last + i]! ^= subkey[i]!;
+  const chained = aesEncrypt(key, Buffer.alloc(16), padded);
+  return chained.subarray(chained.length - 16);
+}
+
+/** Padding method 2 to any block size. */
+export function padTo(data: Uint8Array, blockSize: 8 | 16): Buffer {
+  const padLength = blockSize - (data.length % blockSize);
+  const out = Buffer.alloc(data.length + padLength);
+  out.set(data);
+  out[data.length] = 0x80;
+  return out;
 }

@@ -7,6 +7,7 @@ import { CccdError } from './errors.ts';
 import { readElementaryFile } from './files.ts';
 import { type BacAccessKey, mrzCheckDigit, mrzInformation } from './mrz.ts';
 import { SecureMessaging } from './secure-messaging.ts';
+import { tdesCipher } from './sm-cipher.ts';
 
 // ICAO Doc 9303-11, worked example for BAC and secure messaging (values in shared/reference/cccd.md).
 const ICAO_KEY: BacAccessKey = { documentNumber: 'L898902C', birthDate: '690806', expiryDate: '940623' };
@@ -82,7 +83,7 @@ describe('ICAO 9303-11 worked example', () => {
   it('rejects a response whose MAC was altered', () => {
     const keys = { enc: fromHex(V.ksEnc), mac: fromHex(V.ksMac) };
     const ssc = fromHex(V.ssc);
-    const sm = new SecureMessaging(keys, ssc);
+    const sm = new SecureMessaging(tdesCipher(keys), ssc);
     sm.wrap({ cla: 0, ins: 0xa4, p1: 2, p2: 0x0c, data: fromHex('011E') });
     const bad = fromHex('990290008E08FA855A5D4C50A8ED9100'.replace(/91(00)$/, '90$1'));
     bad[10] = bad[10]! ^ 1;

@@ -1,31 +1,27 @@
 import type { CommandApdu, ResponseApdu } from './apdu.ts';
 import { splitResponse } from './apdu.ts';
-import { asBuffer } from './bytes.ts';
-import { macEquals, pad, retailMac, type TdesKeys, tdesDecrypt, tdesEncrypt, unpad } from './crypto.ts';
+import { macEquals, padTo } from './crypto.ts';
 import { CccdError } from './errors.ts';
+import { SendSequenceCounter, type SmCipher } from './sm-cipher.ts';
 import { encodeTlv, parseTlvs, type Tlv } from './tlv.ts';
 
 function smError(en: string, vi: string): never {
   throw new CccdError('secure_messaging', vi, en);
 }
 
-/** ICAO 9303-11 secure messaging with 3DES session keys (after BAC), reader side. */
+/** ICAO 9303-11 secure messaging, reader side: 3DES after BAC, AES after PACE. */
 export class SecureMessaging {
-  private ssc: bigint;
+  private readonly ssc: SendSequenceCounter;
 
   constructor(
-    private readonly keys: TdesKeys,
+    private readonly cipher: SmCipher,
     ssc: Uint8Array,
   ) {
-    if (ssc.length !== 8) throw new RangeError('SSC must be 8 bytes');
-    this.ssc = asBuffer(ssc).readBigUInt64BE();
+    this.ssc = new SendSequenceCounter(ssc, cipher.blockSize);
   }
 
   private nextSsc(): Buffer {
-    this.ssc = (this.ssc + 1n) & 0xffffffffffffffffn;
-    const out = Buffer.alloc(8);
-    out.writeBigUInt64BE(this.ssc);
-    return out;
+    return this.ssc.next();
   }
 
   /** Protects a plain command: DO'87' for data, DO'97' for Le, DO'8E' MAC. */
@@ -34,10 +30,10 @@ export class SecureMessaging {
     const header = Buffer.from([apdu.cla | 0x0c, apdu.ins, apdu.p1, apdu.p2]);
     const do87 =
       apdu.data && apdu.data.length > 0
-        ? encodeTlv(0x87, Buffer.concat([Buffer.from([0x01]), tdesEncrypt(this.keys.enc, pad(apdu.data))]))
+        ? encodeTlv(0x87, Buffer.concat([Buffer.from([0x01]), this.cipher.encrypt(apdu.data, ssc)]))
         : Buffer.alloc(0);
     const do97 = apdu.le !== undefined ? encodeTlv(0x97, Buffer.from([apdu.le & 0xff])) : Buffer.alloc(0);
-    const mac = retailMac(this.keys.mac, Buffer.concat([ssc, pad(header), do87, do97]));
+    const mac = this.cipher.mac(Buffer.concat([ssc, padTo(header, this.cipher.blockSize), do87, do97]));
     const body = Buffer.concat([do87, do97, encodeTlv(0x8e, mac)]);
     if (body.length > 255) throw new RangeError('Protected command too long for short APDU');
     return Buffer.concat([header, Buffer.from([body.length]), body, Buffer.from([0x00])]);
@@ -66,15 +62,15 @@ export class SecureMessaging {
     }
     if (!do8e) smError('response without MAC', 'Phản hồi của thẻ thiếu mã xác thực');
     const macInput = Buffer.concat([ssc, do87?.raw ?? Buffer.alloc(0), do99 ?? Buffer.alloc(0)]);
-    if (!macEquals(retailMac(this.keys.mac, macInput), do8e)) {
+    if (!macEquals(this.cipher.mac(macInput), do8e)) {
       smError('response MAC does not verify', 'Mã xác thực phản hồi của thẻ không khớp');
     }
     const sw = do99 && do99.length === 4 ? do99.readUInt16BE(2) : outer.sw;
     if (!do87) return { data: Buffer.alloc(0), sw };
     const value = do87.value;
-    if (value[0] !== 0x01 || (value.length - 1) % 8 !== 0) {
+    if (value[0] !== 0x01 || (value.length - 1) % this.cipher.blockSize !== 0 || value.length === 1) {
       smError('encrypted data object is malformed', 'Dữ liệu mã hoá của thẻ sai cấu trúc');
     }
-    return { data: unpad(tdesDecrypt(this.keys.enc, value.subarray(1))), sw };
+    return { data: this.cipher.decrypt(value.subarray(1), ssc), sw };
   }
 }
