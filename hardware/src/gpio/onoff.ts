@@ -1,6 +1,6 @@
 import { findHeaderChip, sysfsNumber } from './chip.ts';
 import { Debouncer } from './debounce.ts';
-import { gpioError } from './errors.ts';
+import { GpioError, gpioError } from './errors.ts';
 import {
   type ButtonName,
   type CounterPanel,
@@ -70,7 +70,7 @@ export class OnoffPanel implements CounterPanel {
         panel.outputs.set(name, new Impl(sysfsNumber(chip, bcm), 'low'));
     } catch (err) {
       await panel.close();
-      throw err instanceof Error && err.name === 'GpioError'
+      throw err instanceof GpioError
         ? err
         : gpioError('io_error', 'Không mở được chân GPIO', 'Cannot open a GPIO pin', err);
     }
