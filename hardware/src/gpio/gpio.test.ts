@@ -185,6 +185,23 @@ describe('onoff panel driver', () => {
     expect(fake.pins.get(529)?.unexported).toBe(true);
   });
 
+  it('an export that fails (EINVAL, EBUSY) is an io_error and releases the pins already opened', async () => {
+    const fake = fakeGpio();
+    class Failing extends (fake.Gpio as unknown as new (...args: unknown[]) => GpioPin) {
+      constructor(n: number, ...rest: unknown[]) {
+        if (n === 534) throw Object.assign(new Error('EBUSY: resource busy'), { code: 'EBUSY' });
+        super(n, ...rest);
+      }
+    }
+    await expect(
+      OnoffPanel.open(
+        { sysfsRoot: PI4(), buttons: { next: 17 }, leds: { serving: 22 } },
+        Failing as unknown as GpioClass,
+      ),
+    ).rejects.toMatchObject({ code: 'io_error' });
+    expect(fake.pins.get(529)?.unexported).toBe(true);
+  });
+
   it('loads the real onoff (its epoll addon is built at install)', async () => {
     const Gpio = await loadOnoff();
     expect(typeof Gpio).toBe('function');
