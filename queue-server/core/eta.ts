@@ -1,8 +1,15 @@
 /**
- * Wait prediction for a waiting ticket: its place by the routing policy, the counters serving its
- * service, and service times learned today. Shown as a range: with n people ahead the relative error
- * cannot be much below 1/√(n+1) (see shared/reference/queueing.md).
+ * Wait prediction for a waiting ticket (docs/simulation.md has the measurements).
+ *
+ * `predictWait` (the one shown on tickets) combines: the ticket's place by the routing policy, the
+ * counters working on its service (a counter shared by several busy lines counts by its share), the
+ * service times learned in the state, and the tickets that will arrive later and still be called
+ * first (priority citizens), whose rate is estimated from the last hour of issues:
+ * E[wait] ≈ (n + ½ − idle) · m / s / (1 − λ_over · m / s)  (shared/reference/queueing.md).
+ * It is shown as a range whose width follows the 1/√(k+1) law of k departures plus model error,
+ * calibrated in the simulator to hold about 80 % of real waits.
  */
+import type { RoutingPolicy } from './routing.ts';
 import type { Site } from './site.ts';
 import type { QueueState, TicketRecord } from './state.ts';
 
@@ -12,6 +19,20 @@ export interface WaitPrediction {
   low: number;
   high: number;
 }
+
+export type EtaPredictor = (
+  site: Site,
+  state: QueueState,
+  ticket: TicketRecord,
+  now: number,
+) => WaitPrediction;
+
+const MINUTE = 60_000;
+/** Window of recent issues used to estimate arrival rates. */
+const RATE_WINDOW_MINUTES = 60;
+/** z of the range's quantiles (≈ 10 % and 90 %) and the model's own relative variance. */
+const RANGE_Z = 1.0;
+const MODEL_CV2 = 0.05;
 
 /** Mean service time in minutes: learned when there is history, else the configured one. */
 export function meanServiceMinutes(site: Site, state: QueueState, serviceId: string): number {
@@ -24,52 +45,103 @@ export function meanServiceMinutes(site: Site, state: QueueState, serviceId: str
 }
 
 /**
- * Counters working on a service, each counted by the share of its attention the service gets:
- * a counter with three busy lines gives each a third.
+ * Counters working on a service, each counted by the share of its time the service can expect.
+ * A counter shared by several lines with people waiting splits its time towards the lines that would
+ * take longest to clear (queued work ÷ capacity), as the routing policies do by favouring long waits:
+ * a few rounds of that proportional split settle close to a balanced allocation.
+ * `extra` adds people to the service's line (a ticket about to be issued).
  */
 export function serversFor(
   site: Site,
   state: QueueState,
   serviceId: string,
+  extra = 0,
 ): { servers: number; idle: number } {
-  let servers = 0;
-  let idle = 0;
-  for (const counter of state.counters.values()) {
-    if (!counter.open || !counter.serviceIds.includes(serviceId)) continue;
-    const busyLines = counter.serviceIds.filter(
-      (id) => id === serviceId || (state.waiting.get(id)?.length ?? 0) > 0,
-    ).length;
-    servers += 1 / busyLines;
-    if (!counter.currentTicketId) idle += 1 / busyLines;
+  const open = [...state.counters.values()].filter((c) => c.open);
+  const work = new Map<string, number>();
+  const workOf = (id: string) => {
+    let w = work.get(id);
+    if (w === undefined) {
+      const waiting = (state.waiting.get(id)?.length ?? 0) + (id === serviceId ? Math.max(1, extra) : 0);
+      w = waiting * meanServiceMinutes(site, state, id);
+      work.set(id, w);
+    }
+    return w;
+  };
+  const lines = open.map((c) => c.serviceIds.filter((id) => workOf(id) > 0));
+  let pressure = (id: string) => workOf(id);
+  let capacity = new Map<string, number>();
+  for (let round = 0; round < 4; round++) {
+    capacity = new Map();
+    for (const ls of lines) {
+      const total = ls.reduce((a, id) => a + pressure(id), 0);
+      for (const id of ls) capacity.set(id, (capacity.get(id) ?? 0) + pressure(id) / total);
+    }
+    const drain = new Map([...capacity].map(([id, cap]) => [id, workOf(id) / cap]));
+    pressure = (id) => drain.get(id) ?? 0;
   }
+  let idle = 0;
+  open.forEach((c, i) => {
+    if (c.currentTicketId || !lines[i]!.includes(serviceId)) return;
+    const total = lines[i]!.reduce((a, id) => a + pressure(id), 0);
+    idle += pressure(serviceId) / total;
+  });
+  const servers = capacity.get(serviceId) ?? 0;
   if (servers === 0) {
     // Nobody open yet: assume the configured counters will open.
-    servers = site.config.counters.filter((c) => c.serviceIds.includes(serviceId)).length || 1;
+    return {
+      servers: site.config.counters.filter((c) => c.serviceIds.includes(serviceId)).length || 1,
+      idle: 0,
+    };
   }
   return { servers, idle };
 }
 
+/**
+ * The wait of a ticket with `ahead` people before it. `now` and `ticket` (the ticket itself, or the
+ * class of a ticket about to be issued) enable the correction for later arrivals that go first.
+ */
 export function predictFromAhead(
   site: Site,
   state: QueueState,
   serviceId: string,
   ahead: number,
+  now?: number,
+  ticket?: Pick<TicketRecord, 'priority' | 'issuedAt'>,
 ): WaitPrediction {
   const mean = meanServiceMinutes(site, state, serviceId);
-  const { servers, idle } = serversFor(site, state, serviceId);
+  const { servers, idle } = serversFor(site, state, serviceId, ticket ? 0 : 1);
   const inFront = ahead + 1 - idle;
   if (inFront <= 0) return { ahead, etaMinutes: 0, low: 0, high: Math.ceil(mean / 2) };
-  const eta = ((inFront - 0.5) * mean) / servers;
-  const spread = 1 / Math.sqrt(inFront + 1);
+  const base = ((inFront - 0.5) * mean) / servers;
+  let eta = base;
+  if (now !== undefined) {
+    const me = ticket ?? { priority: 'normal', issuedAt: now };
+    // Two fixed-point steps: how many overtake depends on how long the ticket waits.
+    for (let i = 0; i < 2; i++) {
+      const overtaking = overtakingRate(site, state, serviceId, me, now, eta);
+      eta = base / Math.max(0.35, 1 - (overtaking * mean) / servers);
+    }
+  }
+  return withRange(ahead, eta, (eta * servers) / mean);
+}
+
+/** A range around `eta` for a wait made of about `departures` service completions. */
+function withRange(ahead: number, eta: number, departures: number): WaitPrediction {
+  const cv2 = 1 / (departures + 1) + MODEL_CV2;
+  const sigma = Math.sqrt(Math.log(1 + cv2));
   return {
     ahead,
     etaMinutes: Math.round(eta),
-    low: Math.max(0, Math.floor(eta * (1 - spread))),
-    high: Math.ceil(eta * (1 + spread) + 1),
+    low: Math.max(0, Math.floor(eta * Math.exp(-RANGE_Z * sigma))),
+    high: Math.ceil(eta * Math.exp(RANGE_Z * sigma)),
   };
 }
 
-/** People the routing policy would call before this ticket, now. */
+/**
+ * People the routing policy would call before this ticket if a counter called at `now` (or, when
+ * predicting, at the expected call time: a priority ticket soon overtakes the people it sees ahead).
+ */
 export function peopleAhead(site: Site, state: QueueState, ticket: TicketRecord, now: number): number {
   const mine = site.policy.score(ticket, now);
   let ahead = 0;
@@ -89,7 +161,144 @@ export function predictWait(
   now: number,
 ): WaitPrediction {
   if (ticket.status !== 'waiting') return { ahead: 0, etaMinutes: 0, low: 0, high: 0 };
-  return predictFromAhead(site, state, ticket.serviceId, peopleAhead(site, state, ticket, now));
+  const ahead = peopleAhead(site, state, ticket, now);
+  const first = predictFromAhead(site, state, ticket.serviceId, ahead, now, ticket);
+  if (first.etaMinutes === 0) return first;
+  // Who is still ahead when the ticket is expected to be called.
+  const later = peopleAhead(site, state, ticket, now + first.etaMinutes * MINUTE);
+  if (later === ahead) return first;
+  return { ...predictFromAhead(site, state, ticket.serviceId, later, now, ticket), ahead };
+}
+
+/**
+ * Tickets per minute that will be issued for the service after `me` and still be called before it,
+ * given that it waits about `etaMinutes` more: recent issue rate of each other class × the share of
+ * such later arrivals the policy lets through (found by probing the policy's own score).
+ */
+function overtakingRate(
+  site: Site,
+  state: QueueState,
+  serviceId: string,
+  me: Pick<TicketRecord, 'priority' | 'issuedAt'>,
+  now: number,
+  etaMinutes: number,
+): number {
+  const recent = recentIssues(state, serviceId, now);
+  let rate = 0;
+  for (const [priority, count] of recent) {
+    if (priority === me.priority) continue;
+    const share = overtakeShare(site.policy, me, priority, now, Math.max(1, etaMinutes) * MINUTE);
+    rate += (count / RATE_WINDOW_MINUTES) * share;
+  }
+  return rate;
+}
+
+/** Share of the next `horizonMs` during which a ticket of `priority` issued then is still called before `me`. */
+function overtakeShare(
+  policy: RoutingPolicy,
+  me: Pick<TicketRecord, 'priority' | 'issuedAt'>,
+  priority: string,
+  now: number,
+  horizonMs: number,
+): number {
+  const at = now + horizonMs;
+  const mine = policy.score(me as TicketRecord, at);
+  const first = (delay: number) =>
+    policy.score({ priority, issuedAt: now + delay } as TicketRecord, at) > mine;
+  if (!first(0)) return 0;
+  let lo = 0;
+  let hi = horizonMs;
+  if (first(hi)) return 1;
+  for (let i = 0; i < 10; i++) {
+    const mid = (lo + hi) / 2;
+    if (first(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo / horizonMs;
+}
+
+interface IssueLog {
+  seen: number;
+  /** Issue times and classes per original service, in issue order. */
+  byService: Map<string, { at: number[]; priority: string[] }>;
+}
+
+/** Per-state memo of the day's issues (the state only grows during a day; a new day is a new object). */
+const issueLogs = new WeakMap<QueueState, IssueLog>();
+
+function recentIssues(state: QueueState, serviceId: string, now: number): Map<string, number> {
+  let log = issueLogs.get(state);
+  if (!log) {
+    log = { seen: 0, byService: new Map() };
+    issueLogs.set(state, log);
+  }
+  if (log.seen !== state.tickets.size) {
+    let i = 0;
+    for (const t of state.tickets.values()) {
+      if (i++ < log.seen) continue;
+      let entry = log.byService.get(t.originalServiceId);
+      if (!entry) {
+        entry = { at: [], priority: [] };
+        log.byService.set(t.originalServiceId, entry);
+      }
+      entry.at.push(t.issuedAt);
+      entry.priority.push(t.priority);
+    }
+    log.seen = state.tickets.size;
+  }
+  const counts = new Map<string, number>();
+  const entry = log.byService.get(serviceId);
+  if (!entry) return counts;
+  const since = now - RATE_WINDOW_MINUTES * MINUTE;
+  for (let i = entry.at.length - 1; i >= 0 && entry.at[i]! >= since; i--) {
+    if (entry.at[i]! > now) continue;
+    counts.set(entry.priority[i]!, (counts.get(entry.priority[i]!) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** The first version, kept as a baseline: position, shared counters and learned service time only. */
+export function positionWait(
+  site: Site,
+  state: QueueState,
+  ticket: TicketRecord,
+  now: number,
+): WaitPrediction {
+  if (ticket.status !== 'waiting') return { ahead: 0, etaMinutes: 0, low: 0, high: 0 };
+  const ahead = peopleAhead(site, state, ticket, now);
+  const mean = meanServiceMinutes(site, state, ticket.serviceId);
+  const { servers, idle } = evenShareServers(site, state, ticket.serviceId);
+  const inFront = ahead + 1 - idle;
+  if (inFront <= 0) return { ahead, etaMinutes: 0, low: 0, high: Math.ceil(mean / 2) };
+  const eta = ((inFront - 0.5) * mean) / servers;
+  const spread = 1 / Math.sqrt(inFront + 1);
+  return {
+    ahead,
+    etaMinutes: Math.round(eta),
+    low: Math.max(0, Math.floor(eta * (1 - spread))),
+    high: Math.ceil(eta * (1 + spread) + 1),
+  };
+}
+
+/** The first version's share: a counter with three busy lines gives each a third. */
+function evenShareServers(
+  site: Site,
+  state: QueueState,
+  serviceId: string,
+): { servers: number; idle: number } {
+  let servers = 0;
+  let idle = 0;
+  for (const counter of state.counters.values()) {
+    if (!counter.open || !counter.serviceIds.includes(serviceId)) continue;
+    let busyLines = 0;
+    for (const id of counter.serviceIds)
+      if (id === serviceId || (state.waiting.get(id)?.length ?? 0) > 0) busyLines++;
+    servers += 1 / busyLines;
+    if (!counter.currentTicketId) idle += 1 / busyLines;
+  }
+  if (servers === 0)
+    servers = site.config.counters.filter((c) => c.serviceIds.includes(serviceId)).length || 1;
+  return { servers, idle };
 }
 
 /** The textbook estimate the others are measured against: people ahead × mean service / counters. */
@@ -107,15 +316,9 @@ export function naiveWait(site: Site, state: QueueState, ticket: TicketRecord): 
   };
 }
 
-export type EtaPredictor = (
-  site: Site,
-  state: QueueState,
-  ticket: TicketRecord,
-  now: number,
-) => WaitPrediction;
-
 /** Every predictor, by name, for the simulator's evaluation; `predictWait` is the one the server shows. */
 export const ETA_PREDICTORS: Record<string, EtaPredictor> = {
   naive: naiveWait,
-  position: predictWait,
+  position: positionWait,
+  flow: predictWait,
 };
