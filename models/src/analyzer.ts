@@ -120,7 +120,7 @@ async function analyzeRgb(
   try {
     // face-api bundles its own copy of the tfjs type declarations; the runtime objects are the same.
     const detections = await faceapi.detectAllFaces(input as never, detectorOptions(rt, settings));
-    const largest = largestDetection(detections);
+    const largest = pickFace(detections, settings.minDetectionScore);
     if (!largest) return { kind: 'no_face' };
     const faceRect = settings.detector === 'tiny' ? tightenTinyBox(largest.box) : largest.box;
     const box = scaleBox(faceRect, 1 / scale);
@@ -159,6 +159,17 @@ function detectorOptions(rt: LoadedRuntime, settings: typeof DEFAULT_ANALYZER_OP
 interface Detection {
   score: number;
   box: { x: number; y: number; width: number; height: number };
+}
+
+/**
+ * The citizen's face: the largest of the confident detections (people passing behind look smaller).
+ * With no confident one, the best-scoring weak one is returned so it is reported as rejected; size is
+ * never compared across weak boxes, where the largest is usually not a face at all.
+ */
+export function pickFace<T extends Detection>(detections: readonly T[], minScore: number): T | undefined {
+  const confident = detections.filter((d) => d.score >= minScore);
+  if (confident.length > 0) return largestDetection(confident);
+  return detections.reduce<T | undefined>((best, d) => (!best || d.score > best.score ? d : best), undefined);
 }
 
 export function largestDetection<T extends Detection>(detections: readonly T[]): T | undefined {
