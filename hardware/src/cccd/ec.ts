@@ -185,8 +185,8 @@ export function addPoints(curve: Curve, a: Point, b: Point): Point {
 
 /** A private scalar in [1, n−1] from random bytes. */
 export function scalarFrom(curve: Curve, bytes: Uint8Array): bigint {
-  const k = mod(toBigInt(bytes), curve.n - 1n) + 1n;
-  return k;
+  const k = toBigInt(bytes);
+  return k > 0n && k < curve.n ? k : mod(k, curve.n - 1n) + 1n;
 }
 
 export { toBigInt };
