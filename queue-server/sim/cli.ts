@@ -32,6 +32,7 @@ const { values } = parseArgs({
     target: { type: 'string' },
     'max-wait': { type: 'string', default: '30' },
     'find-counters': { type: 'boolean', default: false },
+    share: { type: 'string' },
     compare: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -92,7 +93,7 @@ function main(): void {
     console.log(
       'usage: npm run simulate -- [--scenario FILE | --counters N --arrival-rate PER_MIN --service-mean MIN ' +
         '--service-dist exp|lognormal --service-cv X --priority-share P --minutes M] [--policy NAME] ' +
-        '[--seed S] [--replications R] [--target MIN] [--compare] [--find-counters] [--json]',
+        '[--seed S] [--replications R] [--target MIN] [--compare] [--find-counters [--share X]] [--json]',
     );
     return;
   }
@@ -103,9 +104,10 @@ function main(): void {
   if (values['find-counters']) {
     const answer = findCounters(scenario, {
       seed,
-      replications: Math.max(replications, 5),
+      replications: Math.max(replications, 10),
       targetMinutes: target,
       policy: values.policy,
+      withinShare: values.share ? num('share') : undefined,
     });
     print(answer, () => console.log(answer.summary));
     return;

@@ -115,6 +115,8 @@ export interface Scenario {
   noShowShare: number;
   noShowGraceMinutes: number;
   schedules: Map<string, { from: number; to: number }[]>;
+  /** Periods of counters without their own schedule (the opening hours). */
+  defaultSchedule: { from: number; to: number }[];
   breaks: { counterId: string; at: number; minutes: number }[];
   /** Only tickets issued in this window count in the results (steady-state runs skip warm-up). */
   measure: { from: number; to: number };
@@ -214,6 +216,7 @@ export function resolveScenario(file: ScenarioFile, config: SiteConfig): Scenari
     noShowShare: file.noShow?.share ?? 0,
     noShowGraceMinutes: file.noShow?.graceMinutes ?? 2,
     schedules,
+    defaultSchedule: opening,
     breaks: (file.breaks ?? []).map((b) => ({
       counterId: b.counterId,
       at: minutesOf(b.at),
@@ -314,6 +317,7 @@ export function singleQueueScenario(o: SingleQueueOptions): Scenario {
     noShowShare: o.noShowShare ?? 0,
     noShowGraceMinutes: 2,
     schedules: new Map(config.counters.map((c) => [c.id, all])),
+    defaultSchedule: all,
     breaks: [],
     measure: { from: o.warmupMinutes, to: o.minutes - o.warmupMinutes },
     horizon: 24 * 60 - 1,

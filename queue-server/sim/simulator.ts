@@ -191,14 +191,14 @@ export function simulateDay(scenario: Scenario, options: RunOptions): DayResult 
   };
 
   // Counters start closed, then follow their schedules and breaks.
+  const scheduleOf = (counterId: string) => scenario.schedules.get(counterId) ?? scenario.defaultSchedule;
   const start = Math.min(
     arrivals[0]?.at ?? Number.POSITIVE_INFINITY,
-    ...[...scenario.schedules.values()].flat().map((p) => p.from),
+    ...[...counters.keys()].flatMap(scheduleOf).map((p) => p.from),
   );
   for (const c of counters.values()) exec({ type: 'close', counterId: c.id }, start);
-  for (const [counterId, periods] of scenario.schedules) {
-    if (!counters.has(counterId)) continue;
-    for (const p of periods) {
+  for (const counterId of counters.keys()) {
+    for (const p of scheduleOf(counterId)) {
       schedule({ at: p.from, kind: 'open', counterId });
       schedule({ at: p.to, kind: 'close', counterId });
     }
