@@ -100,6 +100,12 @@ describe('serial counter display over the mock binding', () => {
     await display.show('A015');
   });
 
+  it('a missing serial device is a transport error, not a hang', async () => {
+    const display = createCounterDisplay({ kind: 'serial', path: '/dev/ttyUSB-missing' });
+    await expect(display.show('A001')).rejects.toMatchObject({ code: 'transport' });
+    await display.close();
+  });
+
   it('createCounterDisplay picks the simulator', async () => {
     const display = createCounterDisplay({ kind: 'simulator' }) as SimulatedCounterDisplay;
     await display.show('C100');

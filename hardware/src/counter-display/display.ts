@@ -1,4 +1,5 @@
 import type { SerialPortStream } from '@serialport/stream';
+import { ensurePortOpen } from '../printer/serial-port.ts';
 import {
   type DisplayCommand,
   displayError,
@@ -66,7 +67,10 @@ export class SerialCounterDisplay implements CounterDisplay {
     return run;
   }
 
-  private exchange(line: string): Promise<void> {
+  private async exchange(line: string): Promise<void> {
+    await ensurePortOpen(this.port).catch((err: unknown) => {
+      throw displayError('transport', 'Không mở được cổng của bảng số', 'Cannot open the display port', err);
+    });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () =>

@@ -362,6 +362,25 @@ describe('transports', () => {
     await printer.close();
   });
 
+  it('serial: a missing device makes print() reject with a transport error', async () => {
+    const printer = createPrinter({
+      paper: '58mm',
+      transport: { kind: 'serial', path: '/dev/ttyUSB-missing' },
+    });
+    await expect(printer.print(sampleTicket())).rejects.toMatchObject({ code: 'transport' });
+    await printer.close();
+  });
+
+  it('serial: reopens the port when a printer appears after a failed open', async () => {
+    const port = new SerialPortMock({ path: '/dev/ttyPRN7', baudRate: 115200 });
+    const printer = new EscPosPrinter(new SerialPrinterTransport(port), '58mm', {}, 50);
+    await expect(printer.print(sampleTicket())).rejects.toMatchObject({ code: 'transport' });
+    SerialPortMock.binding.createPort('/dev/ttyPRN7', { record: true });
+    await printer.print(sampleTicket()); // status times out (the mock never answers), the job goes
+    expect(decodeEscPos(Uint8Array.from(port.port!.recording)).bands).toBeGreaterThan(0);
+    await printer.close();
+  });
+
   it('serial: a garbage status answer is a typed error', async () => {
     SerialPortMock.binding.createPort('/dev/ttyPRN1', { record: true });
     const port = new SerialPortMock({ path: '/dev/ttyPRN1', baudRate: 115200 });

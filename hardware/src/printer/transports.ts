@@ -3,6 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SerialPortStream } from '@serialport/stream';
 import { PrinterError, printerError } from './errors.ts';
+import { ensurePortOpen } from './serial-port.ts';
 
 /** How bytes reach a printer and how its real-time status answers come back. */
 export interface PrinterTransport {
@@ -74,7 +75,10 @@ export class SerialPrinterTransport implements PrinterTransport {
     port.on('error', () => {});
   }
 
-  write(bytes: Uint8Array): Promise<void> {
+  async write(bytes: Uint8Array): Promise<void> {
+    await ensurePortOpen(this.port).catch((err: unknown) => {
+      throw transportError(err);
+    });
     return new Promise((resolve, reject) => {
       this.port.write(Buffer.from(bytes), (err) => {
         if (err) return reject(transportError(err));

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ScannerError } from './errors.ts';
 import { EvdevKeyDecoder, EvdevScanner, findKeyboardDevices } from './evdev.ts';
 import { type HidDevice, HidPosScanner, loadNodeHid } from './hid.ts';
+import { createScanner } from './index.ts';
 import { LineAssembler, type ScanResult } from './lines.ts';
 import type { Scanner } from './scanner.ts';
 import { SerialScanner } from './serial.ts';
@@ -103,6 +104,13 @@ describe('serial scanner (USB-COM) over the mock binding', () => {
     expect(errors.map((e) => e.code)).toEqual(['binary_noise']);
     await scanner.close();
     expect(port.isOpen).toBe(false);
+  });
+
+  it('createScanner opens a real serial port; a missing device is an error event', async () => {
+    const scanner = await createScanner({ kind: 'serial', path: '/dev/ttyACM-missing' });
+    const error = await new Promise<ScannerError>((resolve) => scanner.onError(resolve));
+    expect(error.code).toBe('device_error');
+    await scanner.close();
   });
 
   it('a port that cannot open is a device error event, not a crash', async () => {
