@@ -1,5 +1,5 @@
 /** `emotion bench`: model load time and per-frame latency on 640×480 JPEG frames. */
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { createFaceAnalyzer, type DetectorName } from './analyzer.ts';
 import type { BackendChoice } from './backend.ts';
 import { decodeImage } from './image.ts';
@@ -20,7 +20,15 @@ export interface Percentiles {
 }
 
 export interface BenchReport {
-  machine: { node: string; cpu: string; coresAvailable: number; platform: string; arch: string };
+  machine: {
+    node: string;
+    cpu: string;
+    coresAvailable: number;
+    platform: string;
+    arch: string;
+    /** 1-minute load average at start and end: other processes on the machine skew the latency. */
+    loadAverage: [number, number];
+  };
   backend: string;
   detector: DetectorName;
   frame: { width: number; height: number; count: number };
@@ -36,6 +44,7 @@ export interface BenchReport {
 export async function runBenchmark(options: BenchOptions = {}): Promise<BenchReport> {
   const iterations = options.iterations ?? 30;
   const warmup = options.warmup ?? 3;
+  const loadAtStart = loadavg()[0] ?? 0;
   const started = performance.now();
   const analyzer = await createFaceAnalyzer({
     detector: options.detector ?? 'tiny',
@@ -65,6 +74,7 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
       coresAvailable: availableParallelism(),
       platform: process.platform,
       arch: process.arch,
+      loadAverage: [round(loadAtStart), round(loadavg()[0] ?? 0)],
     },
     backend: analyzer.backend,
     detector: analyzer.detector,
