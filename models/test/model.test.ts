@@ -2,6 +2,7 @@
 
 import { execFile } from 'node:child_process';
 import fs, { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -93,28 +94,39 @@ describe('emotion estimator', () => {
   });
 
   it('writes no file while processing frames', async () => {
-    const watched = [tmpdir(), process.cwd(), join(process.cwd(), 'models')];
-    const before = watched.map((dir) => readdirSync(dir).sort());
-    const spies = (
-      [
-        'writeFile',
-        'writeFileSync',
-        'appendFile',
-        'appendFileSync',
-        'createWriteStream',
-        'openSync',
-        'open',
-      ] as const
-    ).map((name) => vi.spyOn(fs, name));
-    const promiseSpy = vi.spyOn(fs.promises, 'writeFile');
+    // A private TMPDIR (other test files share the real one) and spies on every fs write path.
+    const privateTmp = mkdtempSync(join(work, 'tmp-'));
+    const previousTmp = process.env.TMPDIR;
+    process.env.TMPDIR = privateTmp;
+    const writers = [
+      'writeFile',
+      'writeFileSync',
+      'appendFile',
+      'appendFileSync',
+      'createWriteStream',
+    ] as const;
+    const spies = [
+      ...writers.map((name) => vi.spyOn(fs, name)),
+      vi.spyOn(fs, 'openSync'),
+      vi.spyOn(fs, 'open'),
+      vi.spyOn(fs.promises, 'writeFile'),
+      vi.spyOn(fs.promises, 'open'),
+      vi.spyOn(fs.promises, 'appendFile'),
+    ];
+    syncBuiltinESMExports(); // so that `import { writeFile } from 'node:fs'` in ESM code hits the spies too
     try {
+      expect(tmpdir()).toBe(privateTmp);
       const estimator = await createEmotionEstimator({ analyzer });
       for (const [i, frame] of frames.slice(0, 3).entries()) await estimator.addFrame(frame, 1000 * i);
-      expect(estimator.estimateForService(0, 2000)).not.toBeNull();
-      for (const spy of [...spies, promiseSpy]) expect(spy).not.toHaveBeenCalled();
-      expect(watched.map((dir) => readdirSync(dir).sort())).toEqual(before);
+      await estimator.addFrame(blank, 3000);
+      expect(estimator.estimateForService(0, 3000)).not.toBeNull();
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+      expect(readdirSync(privateTmp)).toEqual([]);
     } finally {
-      for (const spy of [...spies, promiseSpy]) spy.mockRestore();
+      for (const spy of spies) spy.mockRestore();
+      syncBuiltinESMExports();
+      if (previousTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previousTmp;
     }
   });
 });
