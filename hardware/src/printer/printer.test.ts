@@ -440,6 +440,21 @@ describe('transports', () => {
       expect(countDifferentDots(job.image, renderTicket(sampleTicket(), '80mm'))).toBe(0);
     });
 
+    it('a printer that stops reading makes the job fail with a timeout, not hang', async () => {
+      const accepted: Socket[] = [];
+      server = createServer((socket: Socket) => {
+        socket.pause();
+        accepted.push(socket);
+      });
+      await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      const t = new TcpPrinterTransport('127.0.0.1', port, 300);
+      // Far more than loopback socket buffers hold, so the write cannot complete.
+      await expect(t.write(new Uint8Array(64 * 1024 * 1024))).rejects.toMatchObject({ code: 'timeout' });
+      await t.close();
+      for (const socket of accepted) socket.destroy();
+    });
+
     it('a refused connection is a transport error', async () => {
       const t = new TcpPrinterTransport('127.0.0.1', 1);
       await expect(t.write(statusRequest(1))).rejects.toMatchObject({ code: 'transport' });

@@ -106,7 +106,8 @@ export class TcpPrinterTransport implements PrinterTransport {
   constructor(
     private readonly host: string,
     private readonly port = 9100,
-    private readonly connectTimeoutMs = 3000,
+    /** For connecting, and for a write that makes no progress (a printer that stopped reading). */
+    private readonly timeoutMs = 5000,
   ) {}
 
   private open(): Promise<Socket> {
@@ -114,7 +115,7 @@ export class TcpPrinterTransport implements PrinterTransport {
     if (current && !current.destroyed) return Promise.resolve(current);
     return new Promise((resolve, reject) => {
       const socket = connect({ host: this.host, port: this.port });
-      socket.setTimeout(this.connectTimeoutMs, () => socket.destroy(timeoutError()));
+      socket.setTimeout(this.timeoutMs, () => socket.destroy(timeoutError()));
       socket.once('error', (err) => reject(err instanceof PrinterError ? err : transportError(err)));
       socket.once('connect', () => {
         socket.setTimeout(0);
@@ -129,9 +130,19 @@ export class TcpPrinterTransport implements PrinterTransport {
 
   async write(bytes: Uint8Array): Promise<void> {
     const socket = await this.open();
-    await new Promise<void>((resolve, reject) =>
-      socket.write(bytes, (err) => (err ? reject(transportError(err)) : resolve())),
-    );
+    await new Promise<void>((resolve, reject) => {
+      let stalled = false;
+      socket.setTimeout(this.timeoutMs, () => {
+        stalled = true;
+        socket.destroy();
+      });
+      socket.write(bytes, (err) => {
+        socket.setTimeout(0);
+        if (stalled) reject(timeoutError());
+        else if (err) reject(transportError(err));
+        else resolve();
+      });
+    });
   }
 
   async query(request: Uint8Array, length: number, timeoutMs: number): Promise<Uint8Array> {
@@ -143,7 +154,17 @@ export class TcpPrinterTransport implements PrinterTransport {
   async close(): Promise<void> {
     const socket = this.socket;
     this.socket = undefined;
-    if (socket && !socket.destroyed) await new Promise<void>((resolve) => socket.end(resolve));
+    if (!socket || socket.destroyed) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        socket.destroy();
+        resolve();
+      }, this.timeoutMs);
+      socket.end(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 }
 
