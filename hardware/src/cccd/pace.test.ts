@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from './bytes.ts';
 import { aesCmac, kdf } from './crypto.ts';
 import { curveByName, decodePoint, encodePoint, multiply } from './ec.ts';
+import { cccdAccessKey } from './mrz.ts';
 import { choosePace, pacePassword, paceToken, parseCardAccess, performPace } from './pace.ts';
+import { readCccdChip } from './reader.ts';
+import { CccdChipSimulator, sampleCitizen } from './simulator/chip.ts';
+import { createTestPki } from './simulator/pki.ts';
 
 // ICAO Doc 9303-11, worked example "PACE – Generic Mapping", ECDH based (brainpoolP256r1,
 // id-PACE-ECDH-GM-AES-CBC-CMAC-128, MRZ password).
@@ -123,5 +127,48 @@ describe('PACE ECDH generic mapping (ICAO worked example)', () => {
       '070A16B46B4D4144F79BDD9DD04A287C',
     );
     expect(toHex(aesCmac(key, Buffer.alloc(0)))).toBe('BB1D6929E95937287FA37D129B756746');
+  });
+});
+
+describe('PACE against the simulated chip', () => {
+  const citizen = sampleCitizen();
+  const pki = createTestPki();
+  const key = cccdAccessKey(citizen);
+
+  it.each([
+    [13, 'aes128'],
+    [12, 'aes256'],
+    [13, '3des'],
+  ] as const)(
+    'opens a PACE-only chip (parameters %i, %s) with the CAN from the ID number',
+    async (parameterId, cipher) => {
+      const card = new CccdChipSimulator({ citizen, pki, pace: { parameterId, cipher }, bac: false });
+      const data = await readCccdChip(card, { accessKeys: key, trustAnchors: [pki.csca.der] });
+      expect(data.accessMethod).toBe('pace');
+      expect(data.accessKeyIndex).toBeUndefined();
+      expect(data.paceAvailable).toBe(true);
+      expect(data.personal?.fullName).toBe(citizen.fullName);
+      expect(card.received.some((apdu) => apdu.startsWith('00840000'))).toBe(false);
+    },
+  );
+
+  it('falls back to BAC when the CAN is refused and the chip allows BAC', async () => {
+    const card = new CccdChipSimulator({ citizen, pki, pace: { can: '111111' } });
+    const data = await readCccdChip(card, { accessKeys: key });
+    expect(data.accessMethod).toBe('bac');
+    expect(data.accessKeyIndex).toBe(0);
+  });
+
+  it('fails with auth_failed when a PACE-only chip refuses the CAN', async () => {
+    const card = new CccdChipSimulator({ citizen, pki, pace: { can: '111111' }, bac: false });
+    await expect(readCccdChip(card, { accessKeys: key })).rejects.toMatchObject({ code: 'auth_failed' });
+  });
+
+  it('uses an explicit CAN without any BAC key, and BAC only when told', async () => {
+    const card = new CccdChipSimulator({ citizen, pki, pace: { can: '246810' } });
+    const data = await readCccdChip(card, { accessKeys: [], can: '246810' });
+    expect(data.accessMethod).toBe('pace');
+    const bacOnly = await readCccdChip(card, { accessKeys: key, pace: 'never' });
+    expect(bacOnly.accessMethod).toBe('bac');
   });
 });

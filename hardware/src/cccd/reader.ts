@@ -12,8 +12,9 @@ import {
   parseEfCom,
 } from './datagroups.ts';
 import { CccdError } from './errors.ts';
-import { DEFAULT_READ_CHUNK, dataGroupFileId, EF, readElementaryFile } from './files.ts';
+import { DEFAULT_READ_CHUNK, dataGroupFileId, EF, readElementaryFile, sendProtected } from './files.ts';
 import type { BacAccessKey, MrzData } from './mrz.ts';
+import { choosePace, type PaceInfo, parseCardAccess, performPace, readCardAccess } from './pace.ts';
 import type { SecureMessaging } from './secure-messaging.ts';
 import { type PassiveAuthResult, type TrustAnchor, verifyPassiveAuthentication } from './sod.ts';
 
@@ -25,6 +26,13 @@ export type ReadableDataGroup = 1 | 2 | 13;
 export interface ChipReadOptions {
   /** BAC keys to try in order (e.g. one per expiry date candidate); the first that opens the chip wins. */
   accessKeys: BacAccessKey | readonly BacAccessKey[];
+  /**
+   * Card access number for PACE. Default: the last 6 digits of the ID number (the CCCD convention),
+   * taken from the first access key's document number.
+   */
+  can?: string;
+  /** 'auto' (default): PACE when EF.CardAccess offers ECDH generic mapping, else BAC. */
+  pace?: 'auto' | 'never';
   /** Default [1, 13]: MRZ and personal data, no photo. DG1 is always read. */
   dataGroups?: readonly ReadableDataGroup[];
   /** CSCA certificates (PEM, DER or X509Certificate). Without them the chain is reported unchecked. */
@@ -44,10 +52,12 @@ export interface CccdChipData {
   authentication: PassiveAuthResult;
   /** 'passed': the chip signed our challenge with the DG15 key; 'not_supported': no DG15. */
   activeAuthentication: 'passed' | 'not_supported' | 'skipped';
-  /** EF.CardAccess exists: the chip also offers PACE. This reader authenticates with BAC. */
+  /** EF.CardAccess exists: the chip offers PACE. */
   paceAvailable: boolean;
-  /** Index in `accessKeys` of the key that opened the chip. */
-  accessKeyIndex: number;
+  /** How the chip was opened: PACE with the CAN, or BAC with one of `accessKeys`. */
+  accessMethod: 'pace' | 'bac';
+  /** With BAC: index in `accessKeys` of the key that opened the chip. */
+  accessKeyIndex?: number;
 }
 
 async function selectApplet(transport: CardTransport): Promise<void> {
@@ -65,13 +75,36 @@ async function selectApplet(transport: CardTransport): Promise<void> {
   if (answer.sw !== SW_OK) throw statusError(answer.sw, 'SELECT applet');
 }
 
-/** Selects EF.CardAccess without touching the MF (some CCCDs answer 6D00 to selecting it). */
-async function hasCardAccess(transport: CardTransport): Promise<boolean> {
-  const answer = await transmitRaw(
-    transport,
-    encodeApdu({ cla: 0, ins: 0xa4, p1: 0x02, p2: 0x0c, data: Buffer.from([0x01, 0x1c]) }),
-  );
-  return answer.sw === SW_OK;
+/** The PACE variant to use, from EF.CardAccess (read without touching the MF: some CCCDs answer 6D00). */
+async function findPace(transport: CardTransport): Promise<{ present: boolean; info?: PaceInfo }> {
+  const cardAccess = await readCardAccess(transport);
+  if (!cardAccess) return { present: false };
+  try {
+    const info = choosePace(parseCardAccess(cardAccess));
+    return info ? { present: true, info } : { present: true };
+  } catch (err) {
+    if (err instanceof CccdError) return { present: true }; // unreadable: fall back to BAC
+    throw err;
+  }
+}
+
+/** PACE with the CAN, then the applet selected under the new secure messaging. */
+async function openPaceSession(
+  transport: CardTransport,
+  info: PaceInfo,
+  can: string,
+  random: RandomSource | undefined,
+): Promise<SecureMessaging> {
+  const { sm } = await performPace(transport, info, { can }, random);
+  const selected = await sendProtected(transport, sm, {
+    cla: 0,
+    ins: 0xa4,
+    p1: 0x04,
+    p2: 0x0c,
+    data: EMRTD_APPLET_AID,
+  });
+  if (selected.sw !== SW_OK) throw statusError(selected.sw, 'SELECT applet');
+  return sm;
 }
 
 async function openSession(
@@ -92,8 +125,14 @@ async function openSession(
   throw lastError ?? new CccdError('access_key', 'Chưa có khoá truy cập thẻ', 'No access key was given');
 }
 
+/** The CCCD's CAN by convention: the ID number's last 6 digits (= the document number's). */
+function cardAccessNumber(keys: readonly BacAccessKey[]): string | undefined {
+  const number = keys[0]?.documentNumber;
+  return number && /^\d{9}$/.test(number) ? number.slice(-6) : undefined;
+}
+
 /**
- * Reads a CCCD chip: BAC, EF.COM, EF.SOD, the wanted data groups, and passive authentication.
+ * Reads a CCCD chip: PACE (when offered) or BAC, EF.COM, EF.SOD, the wanted data groups, and passive authentication.
  * Returns only data that the SOD vouches for; any failure is a CccdError.
  */
 export async function readCccdChip(
@@ -102,8 +141,26 @@ export async function readCccdChip(
 ): Promise<CccdChipData> {
   const keys = Array.isArray(options.accessKeys) ? options.accessKeys : [options.accessKeys as BacAccessKey];
   const chunk = options.readChunk ?? DEFAULT_READ_CHUNK;
-  const paceAvailable = await hasCardAccess(transport);
-  const { sm, index } = await openSession(transport, keys, options.random);
+  const pace = await findPace(transport);
+  const can = options.can ?? cardAccessNumber(keys);
+  let session: { sm: SecureMessaging; index?: number } | undefined;
+  let paceRefusal: CccdError | undefined;
+  if (pace.info && can && options.pace !== 'never') {
+    try {
+      session = { sm: await openPaceSession(transport, pace.info, can, options.random) };
+    } catch (err) {
+      // A PACE refusal (wrong CAN) falls back to BAC, which most cards also accept.
+      if (!(err instanceof CccdError && err.code === 'auth_failed') || keys.length === 0) throw err;
+      paceRefusal = err;
+    }
+  }
+  if (!session) {
+    // On a PACE-only chip BAC fails for another reason; the PACE refusal is the one to report.
+    session = await openSession(transport, keys, options.random).catch((err: unknown) => {
+      throw paceRefusal ?? err;
+    });
+  }
+  const { sm } = session;
 
   const com = parseEfCom(await readElementaryFile(transport, sm, EF.COM, 'EF.COM', chunk));
   if (!com.dataGroups.includes(1)) {
@@ -133,7 +190,8 @@ export async function readCccdChip(
     ...(dg2 ? { face: parseDg2(dg2) } : {}),
     authentication,
     activeAuthentication: dg15 ? 'passed' : com.dataGroups.includes(15) ? 'skipped' : 'not_supported',
-    paceAvailable,
-    accessKeyIndex: index,
+    paceAvailable: pace.present,
+    accessMethod: session.index === undefined ? 'pace' : 'bac',
+    ...(session.index === undefined ? {} : { accessKeyIndex: session.index }),
   };
 }

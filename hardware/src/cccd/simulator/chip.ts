@@ -13,15 +13,15 @@ import { xor } from '../bytes.ts';
 import {
   deriveKeys,
   macEquals,
-  pad,
+  padTo,
   retailMac,
   type TdesKeys,
   tdesDecrypt,
   tdesEncrypt,
-  unpad,
 } from '../crypto.ts';
 import { EF } from '../files.ts';
 import { type BacAccessKey, cccdAccessKey } from '../mrz.ts';
+import { SendSequenceCounter, type SmCipher, tdesCipher } from '../sm-cipher.ts';
 import { encodeTlv, parseTlvs } from '../tlv.ts';
 import {
   buildDg1,
@@ -32,6 +32,7 @@ import {
   placeholderJpeg,
   type SimulatedCitizen,
 } from './lds.ts';
+import { buildCardAccess, ChipPace, type SimulatedPace } from './pace-chip.ts';
 import { createTestPki, type TestPki } from './pki.ts';
 
 export const EMRTD_AID = Buffer.from('A0000002471001', 'hex');
@@ -45,8 +46,12 @@ export interface ChipSimulatorOptions {
   dg13Layout?: 'set' | 'flat';
   /** SW for selecting the master file 3F00: Vietnamese cards answer 6D00. */
   masterFileStatus?: number;
-  /** Contents of EF.CardAccess (PACE info); absent by default, so selecting it gives 6A82. */
+  /** Contents of EF.CardAccess; absent by default (selecting it gives 6A82). Set by `pace`. */
   cardAccess?: Uint8Array;
+  /** Offer PACE ECDH-GM (CAN by default the last 6 ID digits); EF.CardAccess is built for it. */
+  pace?: SimulatedPace;
+  /** Accept BAC (default true); false makes a PACE-only chip. */
+  bac?: boolean;
   /** The chip's random source (RND.IC, K.IC). */
   random?: RandomSource;
   /** Answer with 61xx and wait for GET RESPONSE when a response is longer than this (T=0). */
@@ -60,8 +65,8 @@ export interface ChipSimulatorOptions {
 }
 
 interface Session {
-  keys: TdesKeys;
-  ssc: bigint;
+  cipher: SmCipher;
+  ssc: SendSequenceCounter;
 }
 
 const sw = (value: number) => Buffer.from([value >> 8, value & 0xff]);
@@ -88,6 +93,9 @@ export class CccdChipSimulator implements CardTransport {
   private session: Session | undefined;
   private pending: Buffer = Buffer.alloc(0);
   private aaKey: KeyObject | undefined;
+  private plainFile: number | undefined;
+  private readonly pace: ChipPace | undefined;
+  private readonly cardAccess: Buffer | undefined;
 
   constructor(private readonly options: ChipSimulatorOptions) {
     const { citizen } = options;
@@ -95,6 +103,13 @@ export class CccdChipSimulator implements CardTransport {
     this.pki = options.pki ?? createTestPki();
     this.accessKey = cccdAccessKey(citizen);
     this.bacKeys = bacKeys(this.accessKey);
+    if (options.pace) {
+      const can = options.pace.can ?? citizen.idNumber.slice(-6);
+      this.pace = new ChipPace(options.pace, can, this.accessKey, this.random);
+      this.cardAccess = buildCardAccess(this.pace.info);
+    } else if (options.cardAccess) {
+      this.cardAccess = Buffer.from(options.cardAccess);
+    }
     const groups = new Map<number, Buffer>([[1, buildDg1(citizen)]]);
     const face = options.face === undefined ? placeholderJpeg() : options.face;
     if (face) groups.set(2, buildDg2(face));
@@ -153,13 +168,26 @@ export class CccdChipSimulator implements CardTransport {
       case 0xa4:
         return this.selectPlain(p1, data);
       case 0x84:
+        if (this.options.bac === false) return sw(0x6d00);
         if (!this.appletSelected) return sw(0x6985);
         this.challenge = this.random(8);
         return Buffer.concat([this.challenge, sw(0x9000)]);
       case 0x82:
         return this.externalAuthenticate(data);
       case 0xb0:
-        return sw(this.appletSelected ? 0x6982 : 0x6a82);
+        return this.readPlain(p1, p2, apdu.length > 4 ? apdu[apdu.length - 1]! || 256 : 256);
+      case 0x22:
+        return sw(this.pace && p1 === 0xc1 && p2 === 0xa4 ? this.pace.setAt(data) : 0x6d00);
+      case 0x86: {
+        if (!this.pace) return sw(0x6d00);
+        const [status, out, cipher] = this.pace.generalAuthenticate(data);
+        if (cipher)
+          this.session = {
+            cipher,
+            ssc: new SendSequenceCounter(Buffer.alloc(cipher.blockSize), cipher.blockSize),
+          };
+        return Buffer.concat([out, sw(status)]);
+      }
       default:
         return sw(p2 === 0xff ? 0x6a86 : 0x6d00);
     }
@@ -172,12 +200,21 @@ export class CccdChipSimulator implements CardTransport {
     }
     const fid = data.length === 2 ? data.readUInt16BE() : -1;
     if (fid === 0x3f00) return sw(this.options.masterFileStatus ?? 0x6d00);
-    if (fid === EF.CardAccess) {
-      if (!this.options.cardAccess) return sw(0x6a82);
-      this.files.set(EF.CardAccess, Buffer.from(this.options.cardAccess));
+    if (fid === EF.CardAccess && this.cardAccess) {
+      this.plainFile = EF.CardAccess;
       return sw(0x9000);
     }
     return sw(this.appletSelected ? 0x6982 : 0x6a82);
+  }
+
+  /** Only EF.CardAccess may be read without secure messaging. */
+  private readPlain(p1: number, p2: number, le: number): Buffer {
+    if (this.plainFile !== EF.CardAccess || !this.cardAccess)
+      return sw(this.appletSelected ? 0x6982 : 0x6a82);
+    const offset = (p1 << 8) | p2;
+    if (offset > this.cardAccess.length) return sw(0x6b00);
+    const chunk = this.cardAccess.subarray(offset, offset + le);
+    return Buffer.concat([chunk, sw(chunk.length < le ? 0x6282 : 0x9000)]);
   }
 
   private externalAuthenticate(data: Buffer): Buffer {
@@ -193,16 +230,9 @@ export class CccdChipSimulator implements CardTransport {
     const kIc = this.random(16);
     const eIc = tdesEncrypt(this.bacKeys.enc, Buffer.concat([challenge, rndIfd, kIc]));
     const keys = deriveKeys(xor(s.subarray(16, 32), kIc));
-    const ssc = Buffer.concat([challenge.subarray(4), rndIfd.subarray(4)]).readBigUInt64BE();
-    this.session = { keys, ssc };
+    const ssc = Buffer.concat([challenge.subarray(4), rndIfd.subarray(4)]);
+    this.session = { cipher: tdesCipher(keys), ssc: new SendSequenceCounter(ssc, 8) };
     return Buffer.concat([eIc, retailMac(this.bacKeys.mac, eIc), sw(0x9000)]);
-  }
-
-  private nextSsc(session: Session): Buffer {
-    session.ssc = (session.ssc + 1n) & 0xffffffffffffffffn;
-    const out = Buffer.alloc(8);
-    out.writeBigUInt64BE(session.ssc);
-    return out;
   }
 
   private processProtected(apdu: Buffer): Buffer {
@@ -223,10 +253,14 @@ export class CccdChipSimulator implements CardTransport {
       this.session = undefined;
       return sw(0x6988);
     }
-    const ssc = this.nextSsc(session);
-    const expected = retailMac(
-      session.keys.mac,
-      Buffer.concat([ssc, pad(header), do87 ?? Buffer.alloc(0), do97 ?? Buffer.alloc(0)]),
+    const ssc = session.ssc.next();
+    const expected = session.cipher.mac(
+      Buffer.concat([
+        ssc,
+        padTo(header, session.cipher.blockSize),
+        do87 ?? Buffer.alloc(0),
+        do97 ?? Buffer.alloc(0),
+      ]),
     );
     if (!mac || !macEquals(expected, mac)) {
       this.session = undefined;
@@ -235,7 +269,7 @@ export class CccdChipSimulator implements CardTransport {
     let data: Buffer = Buffer.alloc(0);
     if (do87) {
       const value = parseTlvs(do87)[0]!.value;
-      data = unpad(tdesDecrypt(session.keys.enc, value.subarray(1)));
+      data = session.cipher.decrypt(value.subarray(1), ssc);
     }
     const le = do97 ? do97[2]! || 256 : 0;
     const [status, out] = this.execute(apdu[1]!, apdu[2]!, apdu[3]!, data, le);
@@ -244,6 +278,10 @@ export class CccdChipSimulator implements CardTransport {
 
   private execute(ins: number, p1: number, p2: number, data: Buffer, le: number): [number, Buffer] {
     const empty = Buffer.alloc(0);
+    if (ins === 0xa4 && p1 === 0x04) {
+      this.appletSelected = data.equals(EMRTD_AID);
+      return [this.appletSelected ? 0x9000 : 0x6a82, empty];
+    }
     if (ins === 0xa4) {
       if (p1 !== 0x02 || data.length !== 2) return [0x6a86, empty];
       const fid = data.readUInt16BE();
@@ -279,13 +317,13 @@ export class CccdChipSimulator implements CardTransport {
   }
 
   private protect(session: Session, status: number, data: Buffer): Buffer {
-    const ssc = this.nextSsc(session);
+    const ssc = session.ssc.next();
     const do87 =
       data.length > 0
-        ? encodeTlv(0x87, Buffer.concat([Buffer.from([0x01]), tdesEncrypt(session.keys.enc, pad(data))]))
+        ? encodeTlv(0x87, Buffer.concat([Buffer.from([0x01]), session.cipher.encrypt(data, ssc)]))
         : Buffer.alloc(0);
     const do99 = encodeTlv(0x99, sw(status));
-    const mac = retailMac(session.keys.mac, Buffer.concat([ssc, do87, do99]));
+    const mac = session.cipher.mac(Buffer.concat([ssc, do87, do99]));
     return Buffer.concat([do87, do99, encodeTlv(0x8e, mac), sw(status === 0x6282 ? 0x9000 : status)]);
   }
 }
