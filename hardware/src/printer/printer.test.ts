@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -459,6 +460,14 @@ describe('transports', () => {
       const t = new TcpPrinterTransport('127.0.0.1', 1);
       await expect(t.write(statusRequest(1))).rejects.toMatchObject({ code: 'transport' });
     });
+  });
+
+  it('file: a device that stops taking data fails with a timeout, not a hang', async () => {
+    const fifo = join(mkdtempSync(join(tmpdir(), 'lp-')), 'lp0');
+    execFileSync('mkfifo', [fifo]);
+    // Nobody reads the FIFO: after its 64 KiB buffer the writes get EAGAIN, like a stalled usblp.
+    const transport = new FilePrinterTransport(fifo, 100);
+    await expect(transport.write(new Uint8Array(1024 * 1024))).rejects.toMatchObject({ code: 'timeout' });
   });
 
   it('file: writes the job to the device file; a silent device times out on status', async () => {

@@ -173,7 +173,11 @@ export class TcpPrinterTransport implements PrinterTransport {
  * non-blocking, so a printer that never answers a status request cannot hang a libuv thread.
  */
 export class FilePrinterTransport implements PrinterTransport {
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    /** A write that makes no progress this long (printer stopped taking data) fails with `timeout`. */
+    private readonly stallTimeoutMs = 10_000,
+  ) {}
 
   private async withFile<T>(use: (file: fsp.FileHandle) => Promise<T>): Promise<T> {
     let file: fsp.FileHandle;
@@ -191,11 +195,14 @@ export class FilePrinterTransport implements PrinterTransport {
 
   private async writeAll(file: fsp.FileHandle, bytes: Uint8Array): Promise<void> {
     let at = 0;
+    let lastProgress = Date.now();
     while (at < bytes.length) {
       try {
         at += (await file.write(bytes, at, bytes.length - at)).bytesWritten;
+        lastProgress = Date.now();
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw transportError(err);
+        if (Date.now() - lastProgress > this.stallTimeoutMs) throw timeoutError();
         await sleep(5);
       }
     }
