@@ -69,6 +69,15 @@ export function fifoPolicy(): RoutingPolicy {
   };
 }
 
+/** The oldest ticket over all the counter's lines (pooled FIFO), whatever the class or preference. */
+export function oldestPolicy(): RoutingPolicy {
+  return {
+    name: 'oldest',
+    score: (t) => -t.issuedAt,
+    pick: (state, counter) => best(state, counter, (t) => -t.issuedAt),
+  };
+}
+
 /** Strict priority between classes (by weight), arrival order inside a class, then service preference. */
 export function strictPolicy(options: PolicyOptions): RoutingPolicy {
   const weight = weights(options.classes);
@@ -147,7 +156,10 @@ function speedFactor(state: QueueState, serviceId: string, speed: number): numbe
   return Math.min(2, Math.max(0.5, (10 / Math.max(mean, 0.1)) ** speed));
 }
 
-export const POLICY_NAMES = ['fifo', 'strict', 'accumulating'] as const;
+/** The first accumulating policy (class weight as rate, FIFO guard, fixed preference), for comparison. */
+const FIRST_VERSION: AccumulatingTuning = { preference: 0.5, guard: 'fifo', strength: 1, speed: 0 };
+
+export const POLICY_NAMES = ['fifo', 'oldest', 'strict', 'accumulating-v1', 'accumulating'] as const;
 
 export function createPolicy(name: string, options: PolicyOptions): RoutingPolicy {
   switch (name) {
@@ -155,8 +167,12 @@ export function createPolicy(name: string, options: PolicyOptions): RoutingPolic
       return fifoPolicy();
     case 'strict':
       return strictPolicy(options);
+    case 'oldest':
+      return oldestPolicy();
     case 'accumulating':
       return accumulatingPolicy(options);
+    case 'accumulating-v1':
+      return { ...accumulatingPolicy({ ...options, accumulating: FIRST_VERSION }), name: 'accumulating-v1' };
     default:
       throw new Error(`unknown routing policy "${name}" (known: ${POLICY_NAMES.join(', ')})`);
   }
