@@ -382,6 +382,15 @@ describe('transports', () => {
     await printer.close();
   });
 
+  it('serial: a write held back forever (flow control) fails with a timeout', async () => {
+    SerialPortMock.binding.createPort('/dev/ttyPRN8', { record: true });
+    const port = new SerialPortMock({ path: '/dev/ttyPRN8', baudRate: 115200 });
+    await new Promise<void>((resolve) => port.on('open', () => resolve()));
+    port.port!.write = () => new Promise<void>(() => {});
+    const transport = new SerialPrinterTransport(port, 50);
+    await expect(transport.write(new Uint8Array(1000))).rejects.toMatchObject({ code: 'timeout' });
+  });
+
   it('serial: a garbage status answer is a typed error', async () => {
     SerialPortMock.binding.createPort('/dev/ttyPRN1', { record: true });
     const port = new SerialPortMock({ path: '/dev/ttyPRN1', baudRate: 115200 });

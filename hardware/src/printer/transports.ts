@@ -69,7 +69,11 @@ class AnswerBuffer {
 export class SerialPrinterTransport implements PrinterTransport {
   private readonly answers = new AnswerBuffer();
 
-  constructor(private readonly port: SerialPortStream) {
+  constructor(
+    private readonly port: SerialPortStream,
+    /** Added to the time the bytes need at the port's baud rate before a write counts as stalled. */
+    private readonly slackMs = 5000,
+  ) {
     port.on('data', (chunk: Buffer) => this.answers.push(chunk));
     // Errors surface through write(); an unhandled 'error' event would crash the process.
     port.on('error', () => {});
@@ -79,10 +83,21 @@ export class SerialPrinterTransport implements PrinterTransport {
     await ensurePortOpen(this.port).catch((err: unknown) => {
       throw transportError(err);
     });
+    // Hardware flow control holds output while the printer is busy or out of paper: allow twice
+    // the wire time (10 bits a byte), then give up and drop what is still queued.
+    const budgetMs = this.slackMs + (2 * bytes.length * 10 * 1000) / this.port.baudRate;
     return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.port.flush(() => reject(timeoutError()));
+      }, budgetMs);
+      const done = (err?: Error | null) => {
+        clearTimeout(timer);
+        if (err) reject(transportError(err));
+        else resolve();
+      };
       this.port.write(Buffer.from(bytes), (err) => {
-        if (err) return reject(transportError(err));
-        this.port.drain((drainErr) => (drainErr ? reject(transportError(drainErr)) : resolve()));
+        if (err) done(err);
+        else this.port.drain(done);
       });
     });
   }
