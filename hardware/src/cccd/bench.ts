@@ -43,6 +43,22 @@ for (const scheme of ['ecdsa-p256-sha256', 'rsa-sha256'] as SignatureScheme[]) {
   }
 }
 
+{
+  const pki = createTestPki();
+  for (const [label, parameterId] of [
+    ['PACE-CAN brainpoolP256r1 AES-128 + DG1 + DG13 + passive auth', 13],
+    ['PACE-CAN NIST P-256 AES-128 + DG1 + DG13 + passive auth', 12],
+  ] as const) {
+    const card = new CccdChipSimulator({ citizen, pki, pace: { parameterId }, bac: false });
+    const ms = await timeIt(10, () =>
+      readCccdChip(card, { accessKeys: key, trustAnchors: [pki.csca.certificate] }),
+    );
+    const before = card.received.length;
+    await readCccdChip(card, { accessKeys: key, trustAnchors: [pki.csca.certificate] });
+    rows.push(`| ${label} (simulated chip) | ${ms.toFixed(1)} ms | ${card.received.length - before} |`);
+  }
+}
+
 console.log(`Node ${process.version}, ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}\n`);
 console.log('| operation | mean time | APDUs |');
 console.log('|---|---|---|');

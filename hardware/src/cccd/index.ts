@@ -19,12 +19,21 @@ export {
   accessKeysFromQr,
   type BacAccessKey,
   cccdAccessKey,
+  cccdCardAccessNumber,
   cccdExpiryCandidates,
   type MrzData,
   mrzCheckDigit,
   mrzInformation,
   parseMrz,
 } from './mrz.ts';
+export {
+  choosePace,
+  type PaceInfo,
+  type PacePassword,
+  parseCardAccess,
+  performPace,
+  readCardAccess,
+} from './pace.ts';
 export {
   type ChipCardReader,
   type ChipCardSession,
@@ -43,6 +52,7 @@ export {
 export { SecureMessaging } from './secure-messaging.ts';
 export { CccdChipSimulator, type ChipSimulatorOptions, sampleCitizen } from './simulator/chip.ts';
 export { placeholderJpeg, type SimulatedCitizen } from './simulator/lds.ts';
+export type { SimulatedPace } from './simulator/pace-chip.ts';
 export { createTestPki, type SignatureScheme, type TestPki } from './simulator/pki.ts';
 export { SimulatedCardReader } from './simulator/reader.ts';
 export { type PassiveAuthResult, parseSod, type TrustAnchor, verifyPassiveAuthentication } from './sod.ts';

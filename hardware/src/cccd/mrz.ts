@@ -227,3 +227,11 @@ export function accessKeysFromQr(qr: {
     cccdAccessKey({ idNumber: qr.idNumber, birthDate: qr.birthDate, expiryDate }),
   );
 }
+
+/** The CCCD's card access number (CAN) for PACE, by convention the ID number's last 6 digits. */
+export function cccdCardAccessNumber(idNumber: string): string {
+  if (!/^\d{12}$/.test(idNumber)) {
+    throw new CccdError('access_key', 'Số định danh phải có 12 chữ số', 'The ID number must be 12 digits');
+  }
+  return idNumber.slice(-6);
+}

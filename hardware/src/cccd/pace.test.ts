@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from './bytes.ts';
 import { aesCmac, kdf } from './crypto.ts';
 import { curveByName, decodePoint, encodePoint, multiply } from './ec.ts';
-import { cccdAccessKey } from './mrz.ts';
+import { cccdAccessKey, cccdCardAccessNumber } from './mrz.ts';
 import { choosePace, pacePassword, paceToken, parseCardAccess, performPace } from './pace.ts';
 import { readCccdChip } from './reader.ts';
 import { CccdChipSimulator, sampleCitizen } from './simulator/chip.ts';
@@ -168,6 +168,10 @@ describe('PACE against the simulated chip', () => {
     const card = new CccdChipSimulator({ citizen, pki, pace: { can: '246810' } });
     const data = await readCccdChip(card, { accessKeys: [], can: '246810' });
     expect(data.accessMethod).toBe('pace');
+    // The holder over 60 whose expiry cannot be derived: the CAN from the QR's ID number suffices.
+    const senior = new CccdChipSimulator({ citizen, pki, pace: {}, bac: false });
+    const read = await readCccdChip(senior, { accessKeys: [], can: cccdCardAccessNumber(citizen.idNumber) });
+    expect(read.personal?.idNumber).toBe(citizen.idNumber);
     const bacOnly = await readCccdChip(card, { accessKeys: key, pace: 'never' });
     expect(bacOnly.accessMethod).toBe('bac');
   });
