@@ -95,7 +95,8 @@ async function benchCommand(values: Values): Promise<void> {
   if (values.json) return void console.log(JSON.stringify(report, null, 2));
   const m = report.machine;
   console.log(
-    `Máy / Machine: ${m.cpu}, ${m.coresAvailable} lõi/cores, Node ${m.node}, ${m.platform}/${m.arch}`,
+    `Máy / Machine: ${m.cpu}, ${m.coresAvailable} lõi/cores, Node ${m.node}, ${m.platform}/${m.arch}, ` +
+      `tải / load avg ${m.loadAverage.join(' → ')}`,
   );
   console.log(
     `Backend: ${report.backend}, detector: ${report.detector}, khung/frame ${report.frame.width}×${report.frame.height}`,
@@ -105,6 +106,10 @@ async function benchCommand(values: Values): Promise<void> {
   console.log(
     `Mỗi khung / Per frame (${report.iterations}): p50 ${f.p50} ms, p90 ${f.p90} ms, p99 ${f.p99} ms ` +
       `(giải mã/decode p50 ${report.decodeMs.p50} ms, mô hình/model p50 ${report.analyseMs.p50} ms)`,
+  );
+  const c = report.cpuMs;
+  console.log(
+    `Thời gian CPU mỗi khung / CPU time per frame: p50 ${c.p50} ms, p90 ${c.p90} ms, p99 ${c.p99} ms`,
   );
 }
 
