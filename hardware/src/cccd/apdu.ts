@@ -1,4 +1,4 @@
-import { asBuffer, toHex } from './bytes.ts';
+import { asBuffer } from './bytes.ts';
 import { CccdError } from './errors.ts';
 
 /** Moves raw APDU bytes to a card and back. Implemented by the PC/SC driver and the simulator. */
@@ -49,8 +49,8 @@ export function swHex(sw: number): string {
   return sw.toString(16).toUpperCase().padStart(4, '0');
 }
 
-/** Sends raw bytes; a failing reader becomes a typed error. */
-export async function transmitRaw(transport: CardTransport, command: Uint8Array): Promise<ResponseApdu> {
+/** One exchange; a failing reader or a non-byte answer becomes a typed error. */
+async function exchange(transport: CardTransport, command: Uint8Array): Promise<ResponseApdu> {
   let answer: Uint8Array;
   try {
     answer = await transport.transmit(command);
@@ -67,27 +67,26 @@ export async function transmitRaw(transport: CardTransport, command: Uint8Array)
       'The reader returned a non-byte answer',
     );
   }
-  return followUp(transport, command, splitResponse(answer));
+  return splitResponse(answer);
 }
 
-/** T=0 leftovers: 61xx → GET RESPONSE for xx bytes; 6Cxx → resend with Le = xx. */
-async function followUp(
-  transport: CardTransport,
-  command: Uint8Array,
-  first: ResponseApdu,
-): Promise<ResponseApdu> {
-  let response = first;
+/**
+ * Sends a command and completes T=0 leftovers: 61xx → GET RESPONSE for xx bytes; 6Cxx → resend
+ * with Le = xx.
+ */
+export async function transmitRaw(transport: CardTransport, command: Uint8Array): Promise<ResponseApdu> {
+  let response = await exchange(transport, command);
   const chunks: Buffer[] = [];
   for (let rounds = 0; rounds < 64; rounds++) {
     const sw1 = response.sw >> 8;
     const sw2 = response.sw & 0xff;
     if (sw1 === 0x61) {
       chunks.push(response.data);
-      response = splitResponse(await transport.transmit(Buffer.from([0x00, 0xc0, 0x00, 0x00, sw2])));
+      response = await exchange(transport, Buffer.from([0x00, 0xc0, 0x00, 0x00, sw2]));
     } else if (sw1 === 0x6c && rounds === 0) {
       const again = Buffer.from(command);
       again[again.length - 1] = sw2;
-      response = splitResponse(await transport.transmit(again));
+      response = await exchange(transport, again);
     } else {
       return { data: Buffer.concat([...chunks, response.data]), sw: response.sw };
     }
@@ -112,8 +111,4 @@ export function statusError(sw: number, what: string): CccdError {
     `Thẻ báo lỗi khi ${what} (SW ${swHex(sw)})`,
     `${what}: the card answered SW ${swHex(sw)}`,
   );
-}
-
-export function describeApdu(apdu: Uint8Array): string {
-  return toHex(apdu.subarray(0, 4));
 }

@@ -33,7 +33,3 @@ export class CccdError extends Error {
     this.text = { vi, en };
   }
 }
-
-export function cccdFail(code: CccdErrorCode, vi: string, en: string): never {
-  throw new CccdError(code, vi, en);
-}

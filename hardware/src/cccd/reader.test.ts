@@ -179,6 +179,17 @@ describe('readCccdChip against the simulated chip', () => {
     expect(await codeOf(readCccdChip(notAnId, { accessKeys: key }))).toBe('not_found');
   });
 
+  it('turns a reader failing during GET RESPONSE into a transport error', async () => {
+    let calls = 0;
+    const dying: CardTransport = {
+      async transmit() {
+        if (++calls === 1) return Buffer.from([0x61, 0x10]);
+        throw new Error('USB disconnected');
+      },
+    };
+    expect(await codeOf(readCccdChip(dying, { accessKeys: key }))).toBe('transport');
+  });
+
   it('answers garbage from the reader with typed errors only', async () => {
     for (const answer of [[], [0x90], [0x61], [0x90, 0x00], [0x12, 0x34, 0x90, 0x00]]) {
       const broken: CardTransport = { transmit: async () => Buffer.from(answer) };

@@ -21,6 +21,7 @@ import {
 } from '../crypto.ts';
 import { EF } from '../files.ts';
 import { type BacAccessKey, cccdAccessKey } from '../mrz.ts';
+import { EMRTD_APPLET_AID } from '../reader.ts';
 import { SendSequenceCounter, type SmCipher, tdesCipher } from '../sm-cipher.ts';
 import { encodeTlv, parseTlvs } from '../tlv.ts';
 import {
@@ -34,8 +35,6 @@ import {
 } from './lds.ts';
 import { buildCardAccess, ChipPace, type SimulatedPace } from './pace-chip.ts';
 import { createTestPki, type TestPki } from './pki.ts';
-
-export const EMRTD_AID = Buffer.from('A0000002471001', 'hex');
 
 export interface ChipSimulatorOptions {
   citizen: SimulatedCitizen;
@@ -195,7 +194,7 @@ export class CccdChipSimulator implements CardTransport {
 
   private selectPlain(p1: number, data: Buffer): Buffer {
     if (p1 === 0x04) {
-      this.appletSelected = data.equals(EMRTD_AID);
+      this.appletSelected = data.equals(EMRTD_APPLET_AID);
       return sw(this.appletSelected ? 0x9000 : 0x6a82);
     }
     const fid = data.length === 2 ? data.readUInt16BE() : -1;
@@ -279,7 +278,7 @@ export class CccdChipSimulator implements CardTransport {
   private execute(ins: number, p1: number, p2: number, data: Buffer, le: number): [number, Buffer] {
     const empty = Buffer.alloc(0);
     if (ins === 0xa4 && p1 === 0x04) {
-      this.appletSelected = data.equals(EMRTD_AID);
+      this.appletSelected = data.equals(EMRTD_APPLET_AID);
       return [this.appletSelected ? 0x9000 : 0x6a82, empty];
     }
     if (ins === 0xa4) {
