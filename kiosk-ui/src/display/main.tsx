@@ -1,0 +1,258 @@
+/**
+ * The display board (TV, 1920×1080, read from 5 m): the number each counter is calling, the last calls,
+ * waiting and predicted wait per service, notices. A new call is highlighted, chimes and is spoken.
+ * It follows `/api/events` and re-fetches everything after each reconnection (server restarts).
+ */
+import '../shared/style.css';
+import type { CallMessage, QueueSummary } from '@oss/protocol';
+import { signal } from '@preact/signals';
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { Api, type ServiceInfo, type SiteInfo } from '../shared/api.ts';
+import { loc, type StringKey, t } from '../shared/i18n.ts';
+import { liveFeed } from '../shared/live.ts';
+import { Emblem } from '../shared/ui.tsx';
+
+const api = new Api();
+const params = new URLSearchParams(location.search);
+const SPEAK = params.get('speak') !== '0';
+const HIGHLIGHT_MS = 10_000;
+const RECENT = 8;
+
+type Call = Omit<CallMessage, 'ticketId'>;
+
+const site = signal<SiteInfo | null>(null);
+const services = signal<ServiceInfo[]>([]);
+const queue = signal<QueueSummary | null>(null);
+const recent = signal<Call[]>([]);
+const latest = signal<Call | null>(null);
+const fresh = signal<Record<string, number>>({});
+const connected = signal(false);
+const soundBlocked = signal(false);
+const calls = signal(0);
+
+let audio: AudioContext | null = null;
+
+function chime(): void {
+  try {
+    audio ??= new AudioContext();
+    if (audio.state === 'suspended') {
+      soundBlocked.value = true;
+      void audio.resume().then(() => (soundBlocked.value = audio?.state !== 'running'));
+    }
+    const t0 = audio.currentTime;
+    for (const [i, freq] of [880, 660].entries()) {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.value = freq;
+      gain.gain.setValueAtTime(0.0001, t0 + i * 0.45);
+      gain.gain.exponentialRampToValueAtTime(0.4, t0 + i * 0.45 + 0.03);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t0 + i * 0.45 + 0.4);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(t0 + i * 0.45);
+      osc.stop(t0 + i * 0.45 + 0.42);
+    }
+  } catch {
+    // no audio device: the highlight still shows
+  }
+}
+
+/** "A012" → "A 12": speech engines read the number, not "zero one two". */
+export function spokenNumber(number: string): string {
+  const m = /^([A-Za-z]*)0*(\d+)$/.exec(number);
+  return m ? `${m[1]} ${m[2]}`.trim() : number;
+}
+
+function announce(call: Call): void {
+  chime();
+  if (!SPEAK || typeof speechSynthesis === 'undefined') return;
+  const text = t('display.call', { number: spokenNumber(call.number), counter: call.counterNumber }, 'vi');
+  const u = new SpeechSynthesisUtterance(text);
+  u.lang = 'vi-VN';
+  const voice = speechSynthesis.getVoices().find((v) => v.lang.toLowerCase().startsWith('vi'));
+  if (voice) u.voice = voice;
+  u.rate = 0.9;
+  // Let the chime finish first.
+  setTimeout(() => speechSynthesis.speak(u), 900);
+}
+
+function onCall(data: unknown): void {
+  const call = data as Call;
+  calls.value++;
+  latest.value = call;
+  recent.value = [call, ...recent.value.filter((c) => c.number !== call.number)].slice(0, RECENT);
+  const now = Date.now();
+  const next: Record<string, number> = {};
+  for (const [k, until] of Object.entries(fresh.value)) if (until > now) next[k] = until;
+  next[call.counterId] = now + HIGHLIGHT_MS;
+  fresh.value = next;
+  announce(call);
+}
+
+async function load(): Promise<void> {
+  try {
+    const [s, svc, q] = await Promise.all([api.site(), api.services(), api.queue()]);
+    site.value = s;
+    services.value = svc;
+    queue.value = q;
+  } catch {
+    setTimeout(load, 3000);
+  }
+}
+
+/** Both languages at once: Vietnamese large, English small. */
+function Both({ k, params: p }: { k: StringKey; params?: Record<string, string | number> }) {
+  return (
+    <>
+      {t(k, p, 'vi')} <small class="en">/ {t(k, p, 'en')}</small>
+    </>
+  );
+}
+
+const NOTICES: StringKey[] = ['display.notice1', 'display.notice2', 'display.notice3', 'display.notice4'];
+
+function Board() {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, []);
+  const s = site.value;
+  const q = queue.value;
+  const call = latest.value;
+  const highlight = call && (fresh.value[call.counterId] ?? 0) > now;
+  const notice = NOTICES[Math.floor(now / 12_000) % NOTICES.length]!;
+  const clock = new Date(now).toLocaleTimeString('vi-VN', {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(s ? { timeZone: s.site.timezone } : {}),
+  });
+  return (
+    <div class="board" data-ready={s && q ? 'true' : 'false'} data-calls={calls.value}>
+      <header class="board-header">
+        <Emblem />
+        <h1>{s ? loc(s.site.name, 'vi') : ''}</h1>
+        <time class="board-clock">{clock}</time>
+      </header>
+      <div
+        class={`board-call ${highlight ? 'flash' : ''}`}
+        data-latest={call?.number ?? ''}
+        key={call ? `${call.number}-${call.calledAt}` : 'none'}
+      >
+        {call ? (
+          <>
+            <span class="call-text">{t('display.nowServing', {}, 'vi')}</span>
+            <span class="call-number">{call.number}</span>
+            <span class="call-text">{t('display.toCounter', { n: call.counterNumber }, 'vi')}</span>
+            <span class="call-text en">
+              / {t('display.call', { number: call.number, counter: call.counterNumber }, 'en')}
+            </span>
+          </>
+        ) : (
+          <span class="call-text">{t('display.notice1', {}, 'vi')}</span>
+        )}
+      </div>
+      <div class="board-body">
+        <div class="board-counters">
+          {q?.counters.map((c) => {
+            const isFresh = (fresh.value[c.counterId] ?? 0) > now;
+            return (
+              <div
+                key={c.counterId}
+                class={`counter-tile ${isFresh ? 'fresh' : ''} ${c.open ? '' : 'closed'}`}
+                data-counter={c.counterId}
+                data-number={c.currentNumber ?? ''}
+              >
+                <span class="tile-counter">
+                  <Both k="common.counter" params={{ n: c.number }} />
+                </span>
+                {c.currentNumber ? (
+                  <span class="tile-number">{c.currentNumber}</span>
+                ) : (
+                  <span class="tile-idle">
+                    {c.open ? t('display.free', {}, 'vi') : t('display.closed', {}, 'vi')}
+                  </span>
+                )}
+              </div>
+            );
+          })}
+        </div>
+        <div class="board-side">
+          <section>
+            <h2>
+              <Both k="display.recent" />
+            </h2>
+            <ul class="recent">
+              {recent.value.map((c) => (
+                <li key={`${c.number}-${c.calledAt}`}>
+                  <span>{c.number}</span>
+                  <span>→ {t('common.counter', { n: c.counterNumber }, 'vi')}</span>
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section>
+            <table class="svc-table">
+              <thead>
+                <tr>
+                  <th>
+                    <Both k="display.services" />
+                  </th>
+                  <th class="n">
+                    <Both k="display.waiting" />
+                  </th>
+                  <th class="n">
+                    <Both k="display.eta" />
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {q?.services.map((sv) => {
+                  const def = services.value.find((x) => x.id === sv.serviceId);
+                  if (!def) return null;
+                  return (
+                    <tr key={sv.serviceId} data-service={sv.serviceId}>
+                      <td>
+                        <b>{sv.prefix}</b> {loc(def.name, 'vi')}
+                      </td>
+                      <td class="n" data-waiting={sv.waiting}>
+                        {sv.waiting}
+                      </td>
+                      <td class="n">{t('common.minutes', { n: sv.etaMinutes }, 'vi')}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </section>
+        </div>
+      </div>
+      <div class="board-ticker" role="marquee">
+        <Both k={notice} />
+      </div>
+      {!connected.value && <div class="board-offline">{t('common.offline', {}, 'vi')}</div>}
+      {soundBlocked.value && (
+        <button
+          type="button"
+          class="btn btn-secondary sound-button"
+          onClick={() => audio?.resume().then(() => (soundBlocked.value = false))}
+        >
+          🔊 {t('display.sound', {}, 'vi')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+const feed = liveFeed(
+  '/api/events',
+  {
+    queue: (summary) => {
+      queue.value = summary as QueueSummary;
+    },
+    call: onCall,
+  },
+  () => void load(),
+);
+feed.connected.subscribe((c) => (connected.value = c));
+render(<Board />, document.getElementById('app')!);

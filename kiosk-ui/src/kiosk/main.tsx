@@ -1,0 +1,115 @@
+import '../shared/style.css';
+import type { QueueSummary } from '@oss/protocol';
+import { render } from 'preact';
+import type { Api } from '../shared/api.ts';
+import { liveFeed } from '../shared/live.ts';
+import { KioskApp } from './app.tsx';
+import { IdleTimer } from './idle.ts';
+import { data, go, resetSession, session, transportRef, ui } from './state.ts';
+import { detectTransport, type KioskTransport } from './transport.ts';
+
+const params = new URLSearchParams(location.search);
+const IDLE_MS = Number(params.get('idle')) || 60_000;
+const WARN_MS = Math.min(10_000, IDLE_MS / 2);
+
+let api: Api;
+let feed: ReturnType<typeof liveFeed> | null = null;
+let unsubscribe: (() => void) | null = null;
+
+async function load(): Promise<void> {
+  try {
+    const [site, services, procedures, counters] = await Promise.all([
+      api.site(),
+      api.services(),
+      api.procedures(),
+      api.counters(),
+    ]);
+    data.site.value = site;
+    data.services.value = services;
+    data.procedures.value = procedures;
+    data.counters.value = counters;
+    data.loadError.value = null;
+  } catch (e) {
+    data.loadError.value = e;
+    setTimeout(load, 5000);
+  }
+}
+
+function attach(transport: KioskTransport): void {
+  unsubscribe?.();
+  transportRef.value = transport;
+  unsubscribe = transport.subscribe((event) => {
+    switch (event.type) {
+      case 'identity':
+        session.identity.value = event.identity;
+        // A card scanned on the home screen starts taking a ticket (and the idle timer with it).
+        if (ui.screen.value === 'home') go('services');
+        return;
+      case 'cccd.progress':
+        session.chipStep.value = event.step;
+        return;
+      case 'printer': {
+        const s = event.state;
+        ui.printerWarning.value =
+          s.paper === 'out' ? 'out' : !s.ok ? 'fault' : s.paper === 'near-end' ? 'near-end' : null;
+        ui.printerMessage.value = s.message ?? null;
+        return;
+      }
+      case 'connection':
+        ui.serverOnline.value = event.online;
+        return;
+      case 'agent':
+        ui.agentOnline.value = event.connected;
+        return;
+      case 'error':
+        session.error.value = event.message;
+        return;
+    }
+  });
+}
+
+async function start(): Promise<void> {
+  const detected = await detectTransport();
+  api = detected.api;
+  attach(detected.transport);
+  await load();
+  feed?.close();
+  feed = liveFeed(
+    `${api.base}/api/events`,
+    {
+      queue: (summary) => {
+        data.queue.value = summary as QueueSummary;
+      },
+    },
+    () => {
+      if (!data.site.value) void load();
+    },
+  );
+}
+
+// The idle timer runs whenever the kiosk is not on a clean home screen.
+const idle = new IdleTimer({
+  timeoutMs: IDLE_MS,
+  warningMs: WARN_MS,
+  onCountdown: (left) => (ui.idleLeft.value = left),
+  onTimeout: () => resetSession(),
+});
+ui.screen.subscribe((screen) => {
+  if (screen === 'home') idle.stop();
+  else idle.start();
+});
+for (const type of ['pointerdown', 'keydown'] as const)
+  document.addEventListener(type, () => idle.activity(), { capture: true, passive: true });
+
+if (params.has('setup')) ui.screen.value = 'setup';
+
+render(
+  <KioskApp
+    onSetupSaved={() => {
+      transportRef.value?.close();
+      void start();
+    }}
+  />,
+  document.getElementById('app')!,
+);
+void start();
