@@ -92,6 +92,12 @@ export function decodeEscPos(bytes: Uint8Array): DecodedJob {
       i += 3;
     } else if (b0 === GS && b1 === 0x76 && bytes[i + 2] === 0x30) {
       need(8);
+      if (bytes[i + 3] !== 0)
+        throw printerError(
+          'bad_escpos',
+          `Chế độ phóng to ảnh ${bytes[i + 3]} không hỗ trợ tại byte ${i}`,
+          `Unsupported raster scaling mode ${bytes[i + 3]} at byte ${i}`,
+        );
       const x = bytes[i + 4]! | (bytes[i + 5]! << 8);
       const y = bytes[i + 6]! | (bytes[i + 7]! << 8);
       if (stride !== -1 && x !== stride)

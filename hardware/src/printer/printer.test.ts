@@ -192,6 +192,10 @@ describe('ticket rendering and ESC/POS bytes', () => {
   it('rejects bytes it did not emit, naming the offset', () => {
     expectPrinterError(() => decodeEscPos(Uint8Array.of(0x1b, 0x40, 0x41)), 'bad_escpos');
     expectPrinterError(() => decodeEscPos(Uint8Array.of(0x1d, 0x76, 0x30, 0, 2, 0, 5, 0, 1)), 'bad_escpos');
+    expectPrinterError(
+      () => decodeEscPos(Uint8Array.of(0x1d, 0x76, 0x30, 3, 1, 0, 1, 0, 0xff)),
+      'bad_escpos',
+    );
     expect(() => decodeEscPos(Uint8Array.of(0x1b, 0x40, 0x41))).toThrow(/byte 2/);
   });
 });
