@@ -3,7 +3,7 @@
  * Run: npx tsx queue-server/sim/bench.ts [--runs N]. Prints the median wall time of N runs after a
  * warm-up, with and without scoring the ETA predictors on every ticket.
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { designCounters } from './capacity.ts';
@@ -42,10 +42,22 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function time(run: () => unknown): number {
+/** Wall and CPU milliseconds of one run (CPU time is steadier on a shared machine). */
+function time(run: () => unknown): { wall: number; cpu: number } {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   run();
-  return performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
+}
+
+function measure(run: () => unknown, runs: number) {
+  const samples = Array.from({ length: runs }, () => time(run));
+  return {
+    medianWallMs: Math.round(median(samples.map((s) => s.wall))),
+    minWallMs: Math.round(Math.min(...samples.map((s) => s.wall))),
+    medianCpuMs: Math.round(median(samples.map((s) => s.cpu))),
+  };
 }
 
 const scenario = bigCentre();
@@ -60,9 +72,14 @@ const result = {
   counters: scenario.config.counters.length,
   tickets: day.tickets.length,
   lastCounterClosedAt: `${Math.floor(day.endedAt / 60)}:${String(Math.round(day.endedAt % 60)).padStart(2, '0')}`,
-  medianMs: Math.round(median(Array.from({ length: runs }, () => time(plain)))),
-  medianMsWithEtaScoring: Math.round(median(Array.from({ length: runs }, () => time(withEta)))),
+  simulation: measure(plain, runs),
+  simulationWithEtaScoring: measure(withEta, runs),
   runs,
-  machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length },
+  machine: {
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    loadAverage1m: Math.round(loadavg()[0]! * 10) / 10,
+  },
 };
 console.log(JSON.stringify(result, null, 2));

@@ -34,6 +34,7 @@ const { values } = parseArgs({
     'find-counters': { type: 'boolean', default: false },
     share: { type: 'string' },
     compare: { type: 'boolean', default: false },
+    'follow-advice': { type: 'string' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -93,7 +94,7 @@ function main(): void {
     console.log(
       'usage: npm run simulate -- [--scenario FILE | --counters N --arrival-rate PER_MIN --service-mean MIN ' +
         '--service-dist exp|lognormal --service-cv X --priority-share P --minutes M] [--policy NAME] ' +
-        '[--seed S] [--replications R] [--target MIN] [--compare] [--find-counters [--share X]] [--json]',
+        '[--seed S] [--replications R] [--target MIN] [--compare] [--follow-advice MIN] [--find-counters [--share X]] [--json]',
     );
     return;
   }
@@ -121,6 +122,7 @@ function main(): void {
       policy,
       targetMinutes: target,
       predictors: defaultPredictors(),
+      ...(values['follow-advice'] ? { followAdviceEveryMinutes: num('follow-advice', 1) } : {}),
     }),
   }));
   const theory = theoryFor();
@@ -151,7 +153,10 @@ function printReport(name: string, r: Report & { policy: string }): void {
   for (const [k, w] of Object.entries(r.waits.byGroup)) row(`group ${k}`, w);
   for (const [k, w] of Object.entries(r.waits.byClass)) row(`class ${k}`, w);
   for (const [k, w] of Object.entries(r.waits.byService)) row(`service ${k}`, w);
-  console.log(`utilisation ${pct(r.utilisation)} · served ${r.served} · no-shows ${r.noShows}`);
+  console.log(
+    `utilisation ${pct(r.utilisation)} · served ${r.served} · no-shows ${r.noShows}` +
+      (r.switchesPerDay ? ` · counter switches per day ${r.switchesPerDay}` : ''),
+  );
   for (const [k, e] of Object.entries(r.eta))
     console.log(
       `ETA ${k.padEnd(10)} MAE ${e.mae.toFixed(2)} min · bias ${e.bias.toFixed(2)} · in range ${pct(e.coverage)} · width ${e.meanWidth.toFixed(1)}`,

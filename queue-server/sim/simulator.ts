@@ -4,6 +4,7 @@
  * The only decisions made here are the citizens' and officers' (when they arrive, how long they take,
  * whether they show up, when counters open and take breaks); which ticket is called is the core's.
  */
+import { adviseSwitches, predictedServiceWaits } from '../core/advice.ts';
 import type { WaitPrediction } from '../core/eta.ts';
 import { QueueCore } from '../core/queue-core.ts';
 import { type AccumulatingTuning, createPolicy } from '../core/routing.ts';
@@ -31,6 +32,8 @@ export interface RunOptions {
   predictors?: Record<string, Predictor>;
   /** Tuning of the accumulating policy, for experiments. */
   tuning?: Partial<AccumulatingTuning>;
+  /** Every this many minutes, follow the dashboard's advice (switch one counter; switch back when calm). */
+  followAdviceEveryMinutes?: number;
   /** Start with service times learned on earlier days (default true), as a running server has. */
   history?: boolean;
   /** Overrides the scenario's counters (capacity search); same shape as the site config's. */
@@ -63,12 +66,14 @@ export interface DayResult {
   counters: CounterOutcome[];
   /** Minute at which the last counter finished. */
   endedAt: number;
+  /** Counter switches made by following the advice (and switches back). */
+  switches: number;
 }
 
 interface SimEvent {
   at: number;
   seq: number;
-  kind: 'arrival' | 'done' | 'no-show' | 'open' | 'close' | 'break' | 'break-end';
+  kind: 'arrival' | 'done' | 'no-show' | 'open' | 'close' | 'break' | 'break-end' | 'advice';
   counterId?: string;
   arrival?: Arrival;
   minutes?: number;
@@ -128,19 +133,17 @@ export function simulateDay(scenario: Scenario, options: RunOptions): DayResult 
       },
     ]),
   );
-  // Counters that can take a service, specialists (service first in their list) first.
+  // Counters that can take a service now, specialists (service first in their list) first.
   const takers = new Map<string, CounterSim[]>();
-  for (const service of config.services) {
-    const able = config.counters
-      .filter((c) => c.serviceIds.includes(service.id))
-      .sort(
-        (a, b) => a.serviceIds.indexOf(service.id) - b.serviceIds.indexOf(service.id) || a.number - b.number,
-      );
-    takers.set(
-      service.id,
-      able.map((c) => counters.get(c.id)!),
-    );
-  }
+  const takersOf = (serviceId: string) => {
+    let list = takers.get(serviceId);
+    if (!list) {
+      const rank = (c: CounterSim) => core.state.counters.get(c.id)!.serviceIds.indexOf(serviceId);
+      list = [...counters.values()].filter((c) => rank(c) >= 0).sort((a, b) => rank(a) - rank(b));
+      takers.set(serviceId, list);
+    }
+    return list;
+  };
   const arrivalOf = new Map<string, Arrival>();
   const outcomes = new Map<string, TicketOutcome>();
 
@@ -207,6 +210,33 @@ export function simulateDay(scenario: Scenario, options: RunOptions): DayResult 
     if (counters.has(b.counterId))
       schedule({ at: b.at, kind: 'break', counterId: b.counterId, minutes: b.minutes });
   for (const arrival of arrivals) schedule({ at: arrival.at, kind: 'arrival', arrival });
+  const every = options.followAdviceEveryMinutes;
+  if (every) {
+    const end = Math.max(...[...counters.keys()].flatMap(scheduleOf).map((p) => p.to));
+    for (let m = start + every; m < end; m += every) schedule({ at: m, kind: 'advice' });
+  }
+  const switched = new Map<string, { original: string[]; to: string }>();
+  let switches = 0;
+  const setServices = (counterId: string, serviceIds: string[], now: number) => {
+    exec({ type: 'set-services', counterId, serviceIds }, now);
+    takers.clear();
+    switches++;
+    const c = counters.get(counterId)!;
+    if (c.working && c.ticketId === null && c.breakPending === null) callNext(c, now);
+  };
+  const followAdvice = (now: number) => {
+    const waits = predictedServiceWaits(site, core.state);
+    for (const [counterId, { original, to }] of switched)
+      if ((waits.get(to) ?? 0) <= site.waitTargetMinutes / 2) {
+        switched.delete(counterId);
+        setServices(counterId, original, now);
+      }
+    const [advice] = adviseSwitches(site, core.state, ms(now), { limit: 1 });
+    if (!advice || !counters.get(advice.counterId)!.working) return;
+    const original = switched.get(advice.counterId)?.original ?? advice.fromServiceIds;
+    switched.set(advice.counterId, { original, to: advice.toServiceId });
+    setServices(advice.counterId, advice.serviceIdsAfter, now);
+  };
 
   let now = start;
   const predictors = Object.entries(options.predictors ?? {});
@@ -235,7 +265,7 @@ export function simulateDay(scenario: Scenario, options: RunOptions): DayResult 
           serviceMinutes: a.serviceMinutes,
           predictions,
         });
-        for (const taker of takers.get(a.serviceId) ?? [])
+        for (const taker of takersOf(a.serviceId))
           if (taker.working && taker.ticketId === null && taker.breakPending === null && callNext(taker, now))
             break;
         break;
@@ -267,6 +297,9 @@ export function simulateDay(scenario: Scenario, options: RunOptions): DayResult 
         startWork(c!, now);
         callNext(c!, now);
         break;
+      case 'advice':
+        followAdvice(now);
+        break;
     }
   }
   for (const c of counters.values()) {
@@ -285,5 +318,6 @@ export function simulateDay(scenario: Scenario, options: RunOptions): DayResult 
       openMinutes: c.openMinutes,
     })),
     endedAt: now,
+    switches,
   };
 }

@@ -55,6 +55,8 @@ export interface Report {
   };
   /** Mean minute (since midnight) at which the last counter finished. */
   endedAt: number;
+  /** Counter switches per day made by following the advice (0 unless asked). */
+  switchesPerDay: number;
 }
 
 export function round(x: number, digits = 2): number {
@@ -193,6 +195,7 @@ export function summariseDays(days: DayResult[], target: number): Report {
       ),
     },
     endedAt: round(days.reduce((a, d) => a + d.endedAt, 0) / days.length, 1),
+    switchesPerDay: round(days.reduce((a, d) => a + d.switches, 0) / days.length, 1),
   };
 }
 
