@@ -15,6 +15,10 @@ import { encodePng } from '../src/image.ts';
 import { writeSampleSet } from '../src/sample-set.ts';
 import { makeCounterFrames } from '../src/samples.ts';
 
+// Inference on a loaded 2-core machine (the whole project's tests run in parallel) can be several
+// times slower than alone; these generous limits only stop a hang.
+vi.setConfig({ testTimeout: 60_000 });
+
 let analyzer: FaceAnalyzer;
 let frames: Uint8Array[];
 let work: string;
