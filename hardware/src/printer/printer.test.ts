@@ -182,6 +182,9 @@ describe('ticket rendering and ESC/POS bytes', () => {
     const ticket = sampleTicket({ serviceName: { vi: 'Hộ tịch ☎', en: 'Civil status' } });
     expect(() => ticketToEscPos(ticket, '80mm')).toThrow(/U\+260E/);
     expectPrinterError(() => ticketToEscPos(ticket, '80mm'), 'invalid_ticket');
+    // A control byte would make the SVG invalid XML: it is refused the same way.
+    const control = sampleTicket({ siteName: { vi: 'Bộ phận\u0001Một cửa', en: 'x' } });
+    expectPrinterError(() => ticketToEscPos(control, '80mm'), 'invalid_ticket');
   });
 
   it('escapes markup in text fields instead of breaking the SVG', () => {
