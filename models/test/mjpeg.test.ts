@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { EmotionError } from '../src/errors.ts';
-import { encodeJpeg } from '../src/image.ts';
+import { decodeImage, encodeJpeg } from '../src/image.ts';
 import { MjpegSplitter, spawnFrameSource } from '../src/mjpeg.ts';
 
 function jpegOf(shade: number, width = 32 + shade, height = 24): Buffer {
@@ -78,4 +79,30 @@ describe('spawnFrameSource', () => {
       }
     }).rejects.toMatchObject({ code: 'camera_failed' });
   });
+
+  const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
+
+  it.skipIf(!hasFfmpeg)(
+    'splits real ffmpeg MJPEG output (as from a V4L2 camera) into decodable frames',
+    async () => {
+      // A test pattern instead of /dev/video0: same encoder and muxer as v4l2FfmpegCommand().
+      const args = [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=320x240:rate=10',
+      ];
+      const source = spawnFrameSource({
+        command: 'ffmpeg',
+        args: [...args, '-frames:v', '5', '-f', 'mjpeg', 'pipe:1'],
+      });
+      const received: Buffer[] = [];
+      for await (const frame of source) received.push(frame);
+      expect(received).toHaveLength(5);
+      for (const frame of received) expect(decodeImage(frame)).toMatchObject({ width: 320, height: 240 });
+    },
+  );
 });
