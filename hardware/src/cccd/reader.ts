@@ -131,9 +131,45 @@ function cardAccessNumber(keys: readonly BacAccessKey[]): string | undefined {
   return number && /^\d{9}$/.test(number) ? number.slice(-6) : undefined;
 }
 
+interface OpenChip {
+  sm: SecureMessaging;
+  paceAvailable: boolean;
+  /** Set when BAC opened the chip. */
+  index?: number;
+}
+
 /**
- * Reads a CCCD chip: PACE (when offered) or BAC, EF.COM, EF.SOD, the wanted data groups, and passive authentication.
- * Returns only data that the SOD vouches for; any failure is a CccdError.
+ * Opens secure messaging: PACE with the CAN when the chip offers it, else (or when the CAN is
+ * refused) BAC with each access key in turn.
+ */
+async function openChip(
+  transport: CardTransport,
+  options: ChipReadOptions,
+  keys: readonly BacAccessKey[],
+): Promise<OpenChip> {
+  const pace = await findPace(transport);
+  const can = options.can ?? cardAccessNumber(keys);
+  let paceRefusal: CccdError | undefined;
+  if (pace.info && can && options.pace !== 'never') {
+    try {
+      return { sm: await openPaceSession(transport, pace.info, can, options.random), paceAvailable: true };
+    } catch (err) {
+      // A refused CAN falls back to BAC, which most cards also accept.
+      if (!(err instanceof CccdError && err.code === 'auth_failed') || keys.length === 0) throw err;
+      paceRefusal = err;
+    }
+  }
+  try {
+    return { ...(await openSession(transport, keys, options.random)), paceAvailable: pace.present };
+  } catch (err) {
+    // On a PACE-only chip BAC fails for another reason; the PACE refusal is the one to report.
+    throw paceRefusal ?? err;
+  }
+}
+
+/**
+ * Reads a CCCD chip: PACE or BAC, EF.COM, EF.SOD, the wanted data groups, passive and (with DG15)
+ * active authentication. Returns only data the SOD vouches for; any failure is a CccdError.
  */
 export async function readCccdChip(
   transport: CardTransport,
@@ -141,26 +177,8 @@ export async function readCccdChip(
 ): Promise<CccdChipData> {
   const keys = Array.isArray(options.accessKeys) ? options.accessKeys : [options.accessKeys as BacAccessKey];
   const chunk = options.readChunk ?? DEFAULT_READ_CHUNK;
-  const pace = await findPace(transport);
-  const can = options.can ?? cardAccessNumber(keys);
-  let session: { sm: SecureMessaging; index?: number } | undefined;
-  let paceRefusal: CccdError | undefined;
-  if (pace.info && can && options.pace !== 'never') {
-    try {
-      session = { sm: await openPaceSession(transport, pace.info, can, options.random) };
-    } catch (err) {
-      // A PACE refusal (wrong CAN) falls back to BAC, which most cards also accept.
-      if (!(err instanceof CccdError && err.code === 'auth_failed') || keys.length === 0) throw err;
-      paceRefusal = err;
-    }
-  }
-  if (!session) {
-    // On a PACE-only chip BAC fails for another reason; the PACE refusal is the one to report.
-    session = await openSession(transport, keys, options.random).catch((err: unknown) => {
-      throw paceRefusal ?? err;
-    });
-  }
-  const { sm } = session;
+  const opened = await openChip(transport, options, keys);
+  const { sm } = opened;
 
   const com = parseEfCom(await readElementaryFile(transport, sm, EF.COM, 'EF.COM', chunk));
   if (!com.dataGroups.includes(1)) {
@@ -190,8 +208,8 @@ export async function readCccdChip(
     ...(dg2 ? { face: parseDg2(dg2) } : {}),
     authentication,
     activeAuthentication: dg15 ? 'passed' : com.dataGroups.includes(15) ? 'skipped' : 'not_supported',
-    paceAvailable: pace.present,
-    accessMethod: session.index === undefined ? 'pace' : 'bac',
-    ...(session.index === undefined ? {} : { accessKeyIndex: session.index }),
+    paceAvailable: opened.paceAvailable,
+    accessMethod: opened.index === undefined ? 'pace' : 'bac',
+    ...(opened.index === undefined ? {} : { accessKeyIndex: opened.index }),
   };
 }
