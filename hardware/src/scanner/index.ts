@@ -6,7 +6,7 @@ import type { Scanner } from './scanner.ts';
 import { SerialScanner } from './serial.ts';
 import { SimulatedScanner } from './simulator.ts';
 
-export { deviceError, ScannerError, type ScannerErrorCode } from './errors.ts';
+export { ScannerError, type ScannerErrorCode } from './errors.ts';
 export {
   defaultEventSize,
   EvdevKeyDecoder,
