@@ -71,9 +71,11 @@ interface Session {
 const sw = (value: number) => Buffer.from([value >> 8, value & 0xff]);
 
 /**
- * A CCCD chip in software: SELECT, GET CHALLENGE, EXTERNAL AUTHENTICATE (BAC), then SELECT and
- * READ BINARY under 3DES secure messaging, over LDS files it builds and signs for `citizen`.
- * Written from the card's side of ICAO 9303-11, separately from the reader's code.
+ * A CCCD chip in software: EF.CardAccess, PACE (MSE:Set AT, GENERAL AUTHENTICATE) or BAC (GET
+ * CHALLENGE, EXTERNAL AUTHENTICATE), then SELECT, READ BINARY and INTERNAL AUTHENTICATE under
+ * 3DES or AES secure messaging, over LDS files it builds and signs for `citizen`. Written from
+ * the card's side of ICAO 9303-11, separately from the reader's code (the cipher primitives are
+ * shared).
  */
 export class CccdChipSimulator implements CardTransport {
   readonly files = new Map<number, Buffer>();
