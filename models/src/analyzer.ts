@@ -83,16 +83,12 @@ function validateOptions(settings: typeof DEFAULT_ANALYZER_OPTIONS): void {
   if (!ok) throw emotionError('bad_argument', 'Tuỳ chọn mô hình không hợp lệ', 'Invalid analyzer options');
 }
 
-const loadedNets = new Set<string>();
-
 async function loadNets(rt: LoadedRuntime, detector: DetectorName): Promise<void> {
   const nets = rt.faceapi.nets;
   const wanted = [detector === 'ssd' ? 'ssdMobilenetv1' : 'tinyFaceDetector', 'faceExpressionNet'] as const;
   try {
     for (const name of wanted) {
-      if (loadedNets.has(name)) continue;
-      await nets[name].loadFromDisk(rt.modelDir);
-      loadedNets.add(name);
+      if (!nets[name].isLoaded) await nets[name].loadFromDisk(rt.modelDir);
     }
   } catch (cause) {
     throw emotionError(
