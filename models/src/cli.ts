@@ -13,9 +13,14 @@ import { createFaceAnalyzer, type DetectorName } from './analyzer.ts';
 import type { BackendChoice } from './backend.ts';
 import { runBenchmark } from './bench.ts';
 import { EmotionError } from './errors.ts';
-import { createEmotionEstimator, modelName, type ServiceEstimate } from './estimator.ts';
+import {
+  createEmotionEstimator,
+  type EmotionEstimator,
+  modelName,
+  type ServiceEstimate,
+} from './estimator.ts';
 import { evaluateFolder } from './evaluate.ts';
-import { rpicamCommand, spawnFrameSource, v4l2FfmpegCommand } from './mjpeg.ts';
+import { type CameraCommand, rpicamCommand, spawnFrameSource, v4l2FfmpegCommand } from './mjpeg.ts';
 import { writeSampleSet } from './sample-set.ts';
 
 const USAGE = `Cách dùng / Usage: npm run emotion -- <eval|bench|run|make-sample-set> [tuỳ chọn / options]
@@ -116,16 +121,7 @@ async function benchCommand(values: Values): Promise<void> {
 async function runCommand(args: string[], values: Values): Promise<void> {
   const estimator = await createEmotionEstimator(analyzerChoices(values));
   const print = (line: unknown) => console.log(values.json ? JSON.stringify(line) : line);
-  if (values.simulate) {
-    const files = await expandImages(args);
-    if (files.length === 0) throw new UsageError('--simulate <ảnh / image|thư mục / folder>…');
-    // Image files stand for frames one second apart during one service.
-    for (const [i, file] of files.entries()) {
-      const result = await estimator.addFrame(await readFile(file), i * 1000);
-      print({ frame: file, ...result });
-    }
-    return void print(describe(estimator.estimateForService(0, (files.length - 1) * 1000)));
-  }
+  if (values.simulate) return simulate(estimator, await expandImages(args), print);
   const camera =
     values.camera === 'v4l2'
       ? v4l2FfmpegCommand(values.device)
@@ -133,20 +129,48 @@ async function runCommand(args: string[], values: Values): Promise<void> {
         ? rpicamCommand()
         : null;
   if (!camera) throw new UsageError('--simulate … | --camera rpicam|v4l2');
+  return watchCamera(estimator, camera, print, values.json === true);
+}
+
+/** Image files stand for frames one second apart during one service. */
+async function simulate(
+  estimator: EmotionEstimator,
+  files: string[],
+  print: (line: unknown) => void,
+): Promise<void> {
+  if (files.length === 0) throw new UsageError('--simulate <ảnh / image|thư mục / folder>…');
+  for (const [i, file] of files.entries()) {
+    const result = await estimator.addFrame(await readFile(file), i * 1000).catch(frameError);
+    print({ frame: file, ...result });
+  }
+  print(describe(estimator.estimateForService(0, (files.length - 1) * 1000)));
+}
+
+/** Live: every 10 s, an estimate as if a service had ended now. */
+async function watchCamera(
+  estimator: EmotionEstimator,
+  camera: CameraCommand,
+  print: (line: unknown) => void,
+  json: boolean,
+): Promise<void> {
   const source = spawnFrameSource(camera);
   process.once('SIGINT', () => source.stop());
   let lastReport = Date.now();
   for await (const frame of source) {
     const now = Date.now();
-    const result = await estimator
-      .addFrame(frame, now)
-      .catch((error: unknown) => ({ status: String(error) }));
-    if (!values.json) process.stdout.write(`${result.status} `);
+    const result = await estimator.addFrame(frame, now).catch(frameError);
+    if (!json) process.stdout.write(`${result.status} `);
     if (now - lastReport >= 10_000) {
       lastReport = now;
       print(describe(estimator.estimateForService(now - 15_000, now)));
     }
   }
+}
+
+function frameError(error: unknown) {
+  if (error instanceof EmotionError)
+    return { status: 'error', code: error.code, vi: error.text.vi, en: error.text.en };
+  throw error;
 }
 
 function describe(estimate: ServiceEstimate | null) {

@@ -135,6 +135,12 @@ describe('emotion estimator', () => {
   });
 });
 
+function runCli(args: string[]) {
+  const cli = join(process.cwd(), 'models', 'src', 'cli.ts');
+  const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+  return promisify(execFile)(tsx, [cli, ...args], { timeout: 60_000 });
+}
+
 describe('eval', () => {
   function makeFolder(name: string, content: Record<string, Uint8Array[]>): string {
     const root = join(work, name);
@@ -194,11 +200,24 @@ describe('eval', () => {
     expect(report.balancedAccuracyHappyNeutral!).toBeGreaterThan(0.6);
   });
 
+  it('runs a simulated service from image files, reporting bad frames without stopping', async () => {
+    const folder = makeFolder('simulate', {
+      frames: [frames[0]!, Uint8Array.from([0xff, 0xd8, 0xff, 9]), frames[1]!, blank],
+    });
+    const { stdout } = await runCli(['run', '--simulate', join(folder, 'frames'), '--json']);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.slice(0, 4).map((l) => l.status)).toEqual(['face', 'error', 'face', 'no_face']);
+    expect(lines[1]).toMatchObject({ code: 'bad_image' });
+    expect(lines[4]).toMatchObject({ frames: 3, facesFound: 2 });
+    expect(lines[4].satisfaction).toBeGreaterThanOrEqual(0);
+  });
+
   it('prints the JSON report from the CLI', async () => {
     const folder = makeFolder('cli', { happy: [frames[3]!], neutral: [blank] });
-    const cli = join(process.cwd(), 'models', 'src', 'cli.ts');
-    const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-    const { stdout } = await promisify(execFile)(tsx, [cli, 'eval', folder, '--json'], { timeout: 60_000 });
+    const { stdout } = await runCli(['eval', folder, '--json']);
     const report = JSON.parse(stdout);
     for (const key of [
       'images',
