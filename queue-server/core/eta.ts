@@ -62,8 +62,9 @@ export function serversFor(
   const workOf = (id: string) => {
     let w = work.get(id);
     if (w === undefined) {
-      const waiting = (state.waiting.get(id)?.length ?? 0) + (id === serviceId ? Math.max(1, extra) : 0);
-      w = waiting * meanServiceMinutes(site, state, id);
+      const waiting = (state.waiting.get(id)?.length ?? 0) + (id === serviceId ? extra : 0);
+      // The service asked about always has a line (the ticket being predicted is in it).
+      w = Math.max(waiting, id === serviceId ? 1 : 0) * meanServiceMinutes(site, state, id);
       work.set(id, w);
     }
     return w;
@@ -250,9 +251,16 @@ function recentIssues(state: QueueState, serviceId: string, now: number): Map<st
   const entry = log.byService.get(serviceId);
   if (!entry) return counts;
   const since = now - RATE_WINDOW_MINUTES * MINUTE;
-  for (let i = entry.at.length - 1; i >= 0 && entry.at[i]! >= since; i--) {
-    if (entry.at[i]! > now) continue;
-    counts.set(entry.priority[i]!, (counts.get(entry.priority[i]!) ?? 0) + 1);
+  // Newest first; tickets merged from an offline kiosk keep older issue times, so stop only after a
+  // run of old ones.
+  for (let i = entry.at.length - 1, old = 0; i >= 0 && old < 20; i--) {
+    const at = entry.at[i]!;
+    if (at < since) {
+      old++;
+      continue;
+    }
+    old = 0;
+    if (at <= now) counts.set(entry.priority[i]!, (counts.get(entry.priority[i]!) ?? 0) + 1);
   }
   return counts;
 }
