@@ -83,6 +83,27 @@ describe('demo site: routing policies', () => {
   });
 });
 
+describe('demo site: following the counter advice', () => {
+  it('levels the services: the worst-off service (land) waits much less, the overall mean no more', () => {
+    const days = (follow: boolean) =>
+      Array.from({ length: 20 }, (_, r) =>
+        simulateDay(scenario, { seed: SEED + r, ...(follow ? { followAdviceEveryMinutes: 10 } : {}) }),
+      );
+    const plain = days(false);
+    const advised = days(true);
+    expect(advised.every((d) => d.switches > 0)).toBe(true);
+    const landMean = (d: DayResult) =>
+      summariseWaits(
+        measured(d).filter((t) => t.serviceId === 'land'),
+        15,
+      ).mean!;
+    const gain = interval(advised.map((d, i) => landMean(plain[i]!) - landMean(d)));
+    expect(gain.mean - gain.halfWidth).toBeGreaterThan(2);
+    const all = (ds: DayResult[]) => summariseDays(ds, 15).waits.all.mean!;
+    expect(all(advised)).toBeLessThan(all(plain) * 1.05);
+  });
+});
+
 describe('demo site: capacity', () => {
   it('designs n counters covering every service with the site’s skill sets', () => {
     const work = expectedWork(scenario);
