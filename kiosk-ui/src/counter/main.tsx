@@ -46,10 +46,12 @@ function Console({
   staff,
   counterId,
   onLeave,
+  onSignOut,
 }: {
   staff: StaffInfo;
   counterId: string;
   onLeave: () => void;
+  onSignOut: () => void;
 }) {
   const [data, setData] = useState<ConsoleData | null>(null);
   const [services, setServices] = useState<ServiceInfo[]>([]);
@@ -160,6 +162,9 @@ function Console({
         <span>{t('counter.officer', { name: staff.displayName })}</span>
         <button type="button" class="btn btn-ghost" onClick={onLeave}>
           {t('counter.changeCounter')}
+        </button>
+        <button type="button" class="btn btn-ghost" onClick={onSignOut}>
+          {t('common.signOut')}
         </button>
       </Header>
       <OfflineBanner show={!connected} />
@@ -429,16 +434,7 @@ function App() {
         <ChooseCounter onPick={pick} />
       </>
     );
-  return (
-    <>
-      <Console staff={staff} counterId={counterId} onLeave={() => pick(null)} />
-      <p class="muted small" style={{ padding: '0 20px' }}>
-        <button type="button" class="btn btn-ghost" onClick={signOut}>
-          {t('common.signOut')}
-        </button>
-      </p>
-    </>
-  );
+  return <Console staff={staff} counterId={counterId} onLeave={() => pick(null)} onSignOut={signOut} />;
 }
 
 render(<App />, document.getElementById('app')!);

@@ -12,6 +12,7 @@ import {
   type StaffInfo,
 } from '../shared/api.ts';
 import { lang, loc, num, pct, t } from '../shared/i18n.ts';
+import { Icon } from '../shared/icons.tsx';
 import { liveFeed } from '../shared/live.ts';
 import { ErrorBanner, Header, Login, OfflineBanner } from '../shared/ui.tsx';
 import { type HourRow, hourlyFromCsv, normaliseHourly } from './hourly.ts';
@@ -56,6 +57,8 @@ interface Device {
   counterId: string | null;
   online: boolean;
   status: Record<string, unknown> | null;
+  /** Null until the device has connected once (a browser kiosk on HTTP never does). */
+  statusAt: number | null;
 }
 interface Advice {
   counterId: string;
@@ -247,7 +250,8 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
         text: t('dash.alertMaxWait', { service: svcName(s.serviceId), n: Math.round(s.maxWaitMinutes!) }),
       });
   for (const d of devices) {
-    if (!d.online) alerts.push({ level: 'err', text: t('dash.alertDevice', { device: d.id }) });
+    if (!d.online && d.statusAt !== null)
+      alerts.push({ level: 'err', text: t('dash.alertDevice', { device: d.id }) });
     const statusPaper = (d.status?.printer as { paper?: string } | undefined)?.paper;
     const paper = printers[d.id] ?? statusPaper;
     if (paper === 'out') alerts.push({ level: 'err', text: t('dash.alertPaper', { device: d.id }) });
@@ -582,10 +586,10 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
               href={`/api/reports/tickets.csv${day ? `?day=${day}` : ''}`}
               download
             >
-              ⬇ {t('dash.csv')}
+              <Icon name="download" /> {t('dash.csv')}
             </a>
             <button type="button" class="btn btn-primary" onClick={() => print()}>
-              🖨 {t('dash.print')}
+              <Icon name="printer" /> {t('dash.print')}
             </button>
           </div>
         </section>

@@ -10,6 +10,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Api, type ServiceInfo, type SiteInfo } from '../shared/api.ts';
 import { loc, type StringKey, t } from '../shared/i18n.ts';
+import { Icon } from '../shared/icons.tsx';
 import { liveFeed } from '../shared/live.ts';
 import { Emblem } from '../shared/ui.tsx';
 
@@ -237,7 +238,7 @@ function Board() {
           class="btn btn-secondary sound-button"
           onClick={() => audio?.resume().then(() => (soundBlocked.value = false))}
         >
-          🔊 {t('display.sound', {}, 'vi')}
+          <Icon name="speaker" /> {t('display.sound', {}, 'vi')}
         </button>
       )}
     </div>

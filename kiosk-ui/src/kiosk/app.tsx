@@ -3,6 +3,7 @@ import { useComputed, useSignalEffect } from '@preact/signals';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, errorText, type ProcedureInfo, type ServiceInfo } from '../shared/api.ts';
 import { lang, loc, t, toggleLang } from '../shared/i18n.ts';
+import { Icon, type IconName } from '../shared/icons.tsx';
 import { Qr } from '../shared/qr.tsx';
 import { Emblem } from '../shared/ui.tsx';
 import { Keyboard } from './keyboard.tsx';
@@ -26,11 +27,11 @@ function serviceName(id: string | null): string {
   return s ? loc(s.name) : (id ?? '');
 }
 
-function BigButton(props: { id: string; title: string; hint: string; icon: string; onClick: () => void }) {
+function BigButton(props: { id: string; title: string; hint: string; icon: IconName; onClick: () => void }) {
   return (
     <button type="button" class="big-button" data-action={props.id} onClick={props.onClick}>
-      <span class="big-icon" aria-hidden="true">
-        {props.icon}
+      <span class="big-icon">
+        <Icon name={props.icon} size="1em" />
       </span>
       <span class="big-title">{props.title}</span>
       <span class="big-hint">{props.hint}</span>
@@ -46,21 +47,21 @@ function Home() {
       <div class="home-actions">
         <BigButton
           id="take"
-          icon="🎫"
+          icon="ticket"
           title={t('kiosk.take')}
           hint={t('kiosk.takeHint')}
           onClick={() => go('services')}
         />
         <BigButton
           id="find"
-          icon="🔎"
+          icon="search"
           title={t('kiosk.find')}
           hint={t('kiosk.findHint')}
           onClick={() => go('search')}
         />
         <BigButton
           id="follow"
-          icon="⏱"
+          icon="clock"
           title={t('kiosk.follow')}
           hint={t('kiosk.followHint')}
           onClick={() => go('follow')}
@@ -230,7 +231,7 @@ function Procedure() {
         data-action="take-for"
         onClick={() => startTicket(p.serviceId, p.id)}
       >
-        🎫 {t('kiosk.takeFor')}
+        <Icon name="ticket" /> {t('kiosk.takeFor')}
       </button>
     </section>
   );
@@ -268,10 +269,14 @@ function Identify() {
         </div>
       ) : (
         <div class="identify-ways">
-          {hw?.scanner && <p class="card big-text">📷 {t('kiosk.identifyScan')}</p>}
+          {hw?.scanner && (
+            <p class="card big-text">
+              <Icon name="scan" /> {t('kiosk.identifyScan')}
+            </p>
+          )}
           {hw?.cardReader && (
             <button type="button" class="btn btn-secondary btn-huge" onClick={readChip}>
-              💳 {t('kiosk.readChip')}
+              <Icon name="card" /> {t('kiosk.readChip')}
             </button>
           )}
           {session.chipStep.value && (
@@ -584,7 +589,7 @@ function PrinterBanner() {
         : t('kiosk.printerProblem', { message: loc(ui.printerMessage.value) });
   return (
     <p class="banner banner-warn printer-banner" role="status" data-printer={w}>
-      🖨 {text}
+      <Icon name="printer" /> {text}
     </p>
   );
 }
@@ -615,7 +620,7 @@ function A11yBar() {
         data-action="contrast"
         onClick={() => (ui.contrast.value = !ui.contrast.value)}
       >
-        ◐ {t('kiosk.contrast')}
+        <Icon name="contrast" /> {t('kiosk.contrast')}
       </button>
       <button
         type="button"
@@ -627,10 +632,10 @@ function A11yBar() {
           speak(t('kiosk.readAloud'));
         }}
       >
-        🔊 {t('kiosk.readAloud')}
+        <Icon name="speaker" /> {t('kiosk.readAloud')}
       </button>
       <button type="button" class="chip chip-lang" data-action="lang" onClick={toggleLang}>
-        🌐 {t('common.lang')}
+        <Icon name="globe" /> {t('common.lang')}
       </button>
     </section>
   );

@@ -29,14 +29,17 @@ export function indexProcedures(procedures: ProcedureInfo[]): Indexed[] {
   }));
 }
 
-/** Procedures matching every word of the query, best first (name start, then whole words in the name). */
+/**
+ * Procedures where every word of the query starts a word of the procedure (so "khai s" already finds
+ * "khai sinh", but "tu" does not match inside "status"), best first: name start, whole words in the name.
+ */
 export function searchProcedures(index: Indexed[], query: string): ProcedureInfo[] {
   const q = fold(query);
   if (!q) return index.map((i) => i.procedure);
   const words = q.split(' ');
   const scored: { p: ProcedureInfo; score: number }[] = [];
   for (const item of index) {
-    if (!words.every((w) => item.all.includes(w))) continue;
+    if (!words.every((w) => item.all.includes(` ${w}`))) continue;
     let score = 0;
     if (item.name.startsWith(q)) score += 100;
     else if (item.name.includes(q)) score += 50;

@@ -108,6 +108,11 @@ function reshape(chars: string[], from: string[], to: string): string[] | null {
   return null;
 }
 
+/** Appends a letter; a tone already typed moves to where it belongs in the longer word (hòa + n → hoàn). */
+function append(chars: string[], key: string, tone: number): string {
+  return tone ? withTone([...chars, key], tone) : chars.join('') + key;
+}
+
 /** The word after typing `key` at its end. */
 export function telexWord(word: string, key: string): string {
   const k = key.toLowerCase();
@@ -141,7 +146,7 @@ export function telexWord(word: string, key: string): string {
     if (shaped) return withTone(shaped, tone);
     const undone = reshape(chars, [hat], k);
     if (undone) return withTone(undone, tone) + key;
-    return word + key;
+    return append(chars, key, tone);
   }
   if (k === 'w') {
     // uo → ươ
@@ -171,9 +176,9 @@ export function telexWord(word: string, key: string): string {
         return withTone(next, tone) + key;
       }
     }
-    return word + (key === 'W' ? 'Ư' : 'ư');
+    return append(chars, key === 'W' ? 'Ư' : 'ư', tone);
   }
-  return word + key;
+  return append(chars, key, tone);
 }
 
 /** The text after typing `key` at its end: Telex applies to the last word only. */

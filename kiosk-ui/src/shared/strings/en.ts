@@ -214,6 +214,7 @@ export const en: Record<keyof typeof vi, string> = {
   'dash.counterCalling': 'Calling {number}',
   'dash.counterIdle': 'Idle',
   'dash.deviceOffline': 'Device offline',
+  'dash.deviceNever': 'Never connected over MQTT (browser kiosk)',
   'dash.deviceOnline': 'Device online',
   'dash.charts': 'By hour',
   'dash.arrivals': 'Arrivals',

@@ -229,6 +229,7 @@ export const vi = {
   'dash.counterCalling': 'Đang mời {number}',
   'dash.counterIdle': 'Đang rảnh',
   'dash.deviceOffline': 'Thiết bị mất kết nối',
+  'dash.deviceNever': 'Chưa kết nối MQTT (ki-ốt trình duyệt)',
   'dash.deviceOnline': 'Thiết bị hoạt động',
   'dash.charts': 'Theo giờ',
   'dash.arrivals': 'Số lượt đến',

@@ -1,0 +1,220 @@
+/**
+ * End to end in real Chromium against a real queue server: a citizen takes a ticket at a plain-browser
+ * kiosk, an officer calls it from the counter console, the display board and the dashboard show it,
+ * the phone page follows it; screenshots of every app at both kiosk resolutions.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  enrolKiosk,
+  ensureBuilt,
+  HAVE_CHROMIUM,
+  LANDSCAPE,
+  launchBrowser,
+  PORTRAIT,
+  type Site,
+  screenshotPath,
+  startSite,
+} from './harness.ts';
+
+describe.skipIf(!HAVE_CHROMIUM)('the four apps in Chromium', () => {
+  let site: Site;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let ticketUrl = '';
+  let ticketNumber = '';
+
+  async function page(viewport = LANDSCAPE): Promise<Page> {
+    const context = await browser.newContext({ viewport, locale: 'vi-VN' });
+    contexts.push(context);
+    const p = await context.newPage();
+    p.setDefaultTimeout(15_000);
+    return p;
+  }
+
+  async function signIn(p: Page, username: string, password: string): Promise<void> {
+    await p.locator('input[name=username]').fill(username);
+    await p.locator('input[name=password]').fill(password);
+    await p.locator('button[type=submit]').click();
+  }
+
+  beforeAll(async () => {
+    ensureBuilt();
+    site = await startSite();
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await site?.stop();
+  });
+
+  let kiosk: Page;
+  let display: Page;
+
+  it('a kiosk in plain-browser mode is configured by a technician, then finds a procedure typed without accents', async () => {
+    const password = enrolKiosk(site, 'kiosk-web');
+    kiosk = await page(PORTRAIT);
+    await kiosk.goto(`${site.url}/kiosk?setup=1`);
+    await kiosk.locator('[data-screen=setup]').waitFor();
+    await kiosk.locator('input[name=deviceId]').fill('kiosk-web');
+    await kiosk.locator('input[name=devicePassword]').fill(password);
+    await kiosk.locator('.setup-form button[type=submit]').click();
+    await kiosk.locator('.setup-form .banner-ok').waitFor();
+    await kiosk.locator('[data-action=home]').click();
+    await kiosk.locator('[data-screen=home]').waitFor();
+    await kiosk.locator('[data-ready=true]').waitFor();
+    await expect(kiosk.locator('[data-action=take] .big-title').textContent()).resolves.toBe('Lấy số thứ tự');
+    await kiosk.screenshot({ path: screenshotPath('kiosk-home-portrait') });
+
+    await kiosk.locator('[data-action=find]').click();
+    // Telex on the on-screen keyboard: "ddawng" → "đăng".
+    for (const k of 'ddawng') await kiosk.locator(`.key[data-key="${k}"]`).click();
+    await expect(kiosk.locator('.search-input').inputValue()).resolves.toBe('đăng');
+    await kiosk.locator('.key[data-key=clear]').click();
+    // Without accents: "dang ky khai sinh" finds "Đăng ký khai sinh" first.
+    for (const k of 'dang ky khai sinh')
+      await kiosk.locator(`.key[data-key="${k === ' ' ? 'space' : k}"]`).click();
+    await expect(kiosk.locator('.search-input').inputValue()).resolves.toBe('dang ky khai sinh');
+    await expect(kiosk.locator('.result-name').first().textContent()).resolves.toBe('Đăng ký khai sinh');
+    await kiosk.screenshot({ path: screenshotPath('kiosk-search-portrait') });
+    await kiosk.locator('.result').first().click();
+    await kiosk.locator('[data-screen=procedure]').waitFor();
+    await expect(kiosk.locator('.papers li').count()).resolves.toBeGreaterThan(1);
+    await expect(kiosk.locator('.where').textContent()).resolves.toContain('Quầy 1');
+    await kiosk.screenshot({ path: screenshotPath('kiosk-procedure-portrait') });
+  });
+
+  it('the display board is live before the first call', async () => {
+    display = await page(LANDSCAPE);
+    await display.goto(`${site.url}/display?speak=0`);
+    await display.locator('.board[data-ready=true]').waitFor();
+    await display.locator('.counter-tile[data-counter=counter-1]').waitFor();
+  });
+
+  it('takes a ticket for the procedure and shows number, people ahead, wait and a QR to follow it', async () => {
+    await kiosk.locator('[data-action=take-for]').click();
+    await kiosk.locator('[data-screen=priority]').waitFor();
+    await kiosk.screenshot({ path: screenshotPath('kiosk-priority-portrait') });
+    await kiosk.locator('[data-priority=normal]').click();
+    await kiosk.locator('[data-screen=ticket]').waitFor();
+    ticketNumber = (await kiosk.locator('.ticket-number').getAttribute('data-ticket-number')) ?? '';
+    expect(ticketNumber).toMatch(/^A\d{3}$/);
+    expect(await kiosk.locator('.fact-value[data-ahead]').getAttribute('data-ahead')).toBe('0');
+    ticketUrl = (await kiosk.locator('svg.qr').getAttribute('data-qr')) ?? '';
+    expect(ticketUrl).toMatch(new RegExp(`^${site.url}/t/[A-Za-z0-9_-]+$`));
+    // The ticket exists on the server, with the procedure chosen at the kiosk.
+    const res = await fetch(`${site.url}/api/tickets/${ticketUrl.split('/').pop()}`);
+    const { ticket } = (await res.json()) as { ticket: { number: string; procedureId?: string } };
+    expect(ticket.number).toBe(ticketNumber);
+    expect(ticket.procedureId).toBe('birth-registration');
+    await kiosk.screenshot({ path: screenshotPath('kiosk-ticket-portrait') });
+    // The display board's waiting count follows.
+    await display.locator('tr[data-service=civil-status] td[data-waiting="1"]').waitFor();
+  });
+
+  it('an officer signs in at counter 1 and calls it with the N key; the board highlights the call', async () => {
+    const counter = await page(LANDSCAPE);
+    await counter.goto(`${site.url}/counter?counter=counter-1`);
+    await signIn(counter, 'officer1', 'demo-officer');
+    await counter.locator('section.current').waitFor();
+    await counter.locator('.waiting-list[data-service=civil-status] li').first().waitFor();
+    await counter.screenshot({ path: screenshotPath('counter-waiting-landscape') });
+    await counter.keyboard.press('n');
+    await counter.locator(`section.current[data-current="${ticketNumber}"]`).waitFor();
+    await counter.screenshot({ path: screenshotPath('counter-called-landscape') });
+    await display.locator(`.board-call[data-latest="${ticketNumber}"]`).waitFor();
+    await display
+      .locator(`.counter-tile.fresh[data-counter=counter-1][data-number="${ticketNumber}"]`)
+      .waitFor();
+    await display.screenshot({ path: screenshotPath('display-call-landscape') });
+    // Start and finish: the officer's own figures count it.
+    await counter.locator('[data-action=start]').click();
+    await counter.locator('[data-action=finish]').click();
+    await counter.locator('[data-served="1"]').waitFor();
+    await counter.setViewportSize(PORTRAIT);
+    await counter.screenshot({ path: screenshotPath('counter-portrait') });
+  });
+
+  it('the phone page shows the ticket, live', async () => {
+    const phone = await page({ width: 390, height: 844 });
+    await phone.goto(ticketUrl);
+    await phone.locator(`[data-ticket-number="${ticketNumber}"]`).waitFor();
+    await phone.locator('[data-status=done]').waitFor();
+    await phone.screenshot({ path: screenshotPath('ticket-phone') });
+    await phone.setViewportSize(PORTRAIT);
+    await phone.screenshot({ path: screenshotPath('ticket-portrait') });
+    await phone.setViewportSize(LANDSCAPE);
+    await phone.screenshot({ path: screenshotPath('ticket-landscape') });
+  });
+
+  it('the dashboard shows the day: tickets issued and served, counters, officers', async () => {
+    const dash = await page(LANDSCAPE);
+    await dash.goto(`${site.url}/dashboard`);
+    await signIn(dash, 'manager', 'demo-manager');
+    await dash.locator('[data-kpi=issued]', { hasText: '1' }).waitFor();
+    await dash.locator('[data-kpi=served]', { hasText: '1' }).waitFor();
+    await dash.locator('tr[data-officer=officer1]').waitFor();
+    await dash.locator('.counter-card[data-counter=counter-1]').waitFor();
+    await dash.screenshot({ path: screenshotPath('dashboard-landscape'), fullPage: true });
+    await dash.setViewportSize(PORTRAIT);
+    await dash.screenshot({ path: screenshotPath('dashboard-portrait'), fullPage: true });
+  });
+
+  it('the kiosk in landscape, in English, and back to Vietnamese after the idle timeout', async () => {
+    await kiosk.setViewportSize(LANDSCAPE);
+    await kiosk.locator('[data-action=done]').click();
+    await kiosk.locator('[data-screen=home]').waitFor();
+    await kiosk.screenshot({ path: screenshotPath('kiosk-home-landscape') });
+    await kiosk.locator('[data-action=lang]').click();
+    await expect(kiosk.locator('[data-action=take] .big-title').textContent()).resolves.toBe('Take a ticket');
+    await kiosk.locator('[data-action=find]').click();
+    await kiosk.screenshot({ path: screenshotPath('kiosk-search-landscape-en') });
+    // A short idle time for the test: the warning shows, then everything is cleared.
+    await kiosk.goto(`${site.url}/kiosk?idle=4000`);
+    await kiosk.locator('[data-ready=true]').waitFor();
+    await kiosk.locator('[data-action=take]').click();
+    await kiosk.locator('[data-screen=services]').waitFor();
+    await kiosk.screenshot({ path: screenshotPath('kiosk-services-landscape') });
+    await kiosk.locator('[data-idle-warning]').waitFor();
+    await kiosk.locator('[data-screen=home]').waitFor();
+    await expect(kiosk.locator('[data-idle-warning]').count()).resolves.toBe(0);
+  });
+
+  it('the display board recovers by itself after the server restarts', async () => {
+    await display.setViewportSize(PORTRAIT);
+    await display.screenshot({ path: screenshotPath('display-portrait') });
+    await display.setViewportSize(LANDSCAPE);
+    await site.restart();
+    await display
+      .locator('.board-offline')
+      .waitFor({ timeout: 20_000 })
+      .catch(() => {});
+    // A call made after the restart reaches the board through the reconnected feed.
+    const res = await fetch(`${site.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'officer2', password: 'demo-officer' }),
+    });
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const post = (path: string, body: unknown) =>
+      fetch(`${site.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify(body),
+      });
+    const issued = (await (
+      await post('/api/actions/ticket.issue', { serviceId: 'certification' })
+    ).json()) as {
+      ticket: { number: string };
+    };
+    await display.locator('.board-offline').waitFor({ state: 'detached', timeout: 20_000 });
+    expect((await post('/api/counters/counter-3/sign-in', {})).status).toBe(200);
+    expect((await post('/api/actions/counter.next', { counterId: 'counter-3' })).status).toBe(200);
+    await display.locator(`.board-call[data-latest="${issued.ticket.number}"]`).waitFor({ timeout: 20_000 });
+    await display
+      .locator(`.counter-tile[data-counter=counter-3][data-number="${issued.ticket.number}"]`)
+      .waitFor();
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Browser tests' helpers: a real queue server serving the built apps, Debian's Chromium driven by
+ * playwright-core, and a kiosk enrolled for plain-browser mode.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { hashPassword } from '../../queue-server/src/auth/secrets.ts';
+import { readEnv } from '../../queue-server/src/env.ts';
+import { silentLogger } from '../../queue-server/src/log.ts';
+import { type RunningServer, startServer } from '../../queue-server/src/server.ts';
+
+export const CHROMIUM = process.env.OSS_CHROMIUM ?? '/usr/bin/chromium';
+export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+export const KIOSK_UI = fileURLToPath(new URL('../../kiosk-ui/', import.meta.url));
+export const APPS_DIST = join(KIOSK_UI, 'dist');
+export const SCREENSHOTS = fileURLToPath(new URL('../../test-artifacts/screenshots/', import.meta.url));
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const s = statSync(p);
+    t = Math.max(t, s.isDirectory() ? newest(p) : s.mtimeMs);
+  }
+  return t;
+}
+
+/** Builds kiosk-ui/dist when it is missing or older than the sources. */
+export function ensureBuilt(): void {
+  const page = join(APPS_DIST, 'kiosk.html');
+  const stale =
+    !existsSync(page) ||
+    statSync(page).mtimeMs <
+      Math.max(newest(join(KIOSK_UI, 'src')), statSync(join(KIOSK_UI, 'vite.config.ts')).mtimeMs);
+  if (stale)
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: KIOSK_UI, stdio: 'inherit' });
+}
+
+export interface Site {
+  server: RunningServer;
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+  /** Stops and starts the server again on the same port and database (a restart). */
+  restart(): Promise<void>;
+}
+
+export async function startSite(): Promise<Site> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'oss-browser-'));
+  const env = (port: number) =>
+    readEnv({
+      OSS_DATA_DIR: dataDir,
+      OSS_HTTP_PORT: String(port),
+      OSS_MQTT_PORT: '0',
+      OSS_HTTP_HOST: '127.0.0.1',
+    });
+  let server = await startServer(env(0), { log: silentLogger, appsDist: APPS_DIST });
+  const port = server.httpPort;
+  const site: Site = {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    async stop() {
+      await site.server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    async restart() {
+      await site.server.stop();
+      server = await startServer(env(port), { log: silentLogger, appsDist: APPS_DIST });
+      site.server = server;
+    },
+  };
+  return site;
+}
+
+/** Registers a kiosk device (as `npm run enroll -- <id> kiosk` does) and returns its password. */
+export function enrolKiosk(site: Site, deviceId: string): string {
+  const password = `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+  site.server.service.store.upsertDevice({
+    id: deviceId,
+    kind: 'kiosk',
+    counter_id: null,
+    password_hash: hashPassword(password),
+    enrolled_at: Date.now(),
+  });
+  return password;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return join(SCREENSHOTS, `${name}.png`);
+}
+
+export const PORTRAIT = { width: 1080, height: 1920 };
+export const LANDSCAPE = { width: 1920, height: 1080 };
