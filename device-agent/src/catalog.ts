@@ -1,0 +1,138 @@
+/**
+ * The site's public data from the server's HTTP API, with the last good answers of the four routes
+ * the kiosk UI needs kept on disk so that it works offline. Also the `/api/*` proxy behind the
+ * agent's own HTTP server.
+ */
+import type { LocalizedText } from '@oss/protocol';
+import type { AgentLogger } from './log.ts';
+import type { AgentStore } from './store.ts';
+
+export const CACHED_API_PATHS = ['/api/services', '/api/procedures', '/api/site', '/api/counters'] as const;
+
+export interface ServiceInfo {
+  id: string;
+  prefix: string;
+  name: LocalizedText;
+  counterIds?: string[];
+}
+export interface CounterInfo {
+  id: string;
+  number: number;
+  name?: LocalizedText | string;
+  serviceIds: string[];
+}
+export interface ProcedureInfo {
+  id: string;
+  name: LocalizedText;
+  serviceId: string;
+  requiredPapers?: LocalizedText[];
+}
+export interface SiteInfo {
+  site?: { id?: string; name?: LocalizedText; timezone?: string };
+  priorityClasses?: { id: string; name: LocalizedText }[];
+}
+
+export interface ApiAnswer {
+  status: number;
+  body: string;
+  contentType: string;
+  /** Served from the disk cache because the server did not answer. */
+  fromCache: boolean;
+}
+
+export class SiteCatalog {
+  services: ServiceInfo[] = [];
+  counters: CounterInfo[] = [];
+  procedures: ProcedureInfo[] = [];
+  site: SiteInfo = {};
+
+  constructor(
+    private readonly serverUrl: string,
+    private readonly store: AgentStore,
+    private readonly log: AgentLogger,
+    private readonly timeoutMs = 3000,
+  ) {
+    for (const path of CACHED_API_PATHS) {
+      const cached = store.cached(path);
+      if (cached) this.absorb(path, cached.body);
+    }
+  }
+
+  /** GET `path` (with its query) from the server; for the cached routes, the last good answer when it fails. */
+  async get(pathAndQuery: string): Promise<ApiAnswer> {
+    const path = pathAndQuery.split('?')[0]!;
+    const cacheable = (CACHED_API_PATHS as readonly string[]).includes(path) && path === pathAndQuery;
+    try {
+      const response = await fetch(new URL(pathAndQuery, this.serverUrl), {
+        signal: AbortSignal.timeout(this.timeoutMs),
+        headers: { accept: 'application/json' },
+      });
+      const body = await response.text();
+      const contentType = response.headers.get('content-type') ?? 'application/json';
+      if (cacheable && response.ok) {
+        this.store.cache(path, body, Date.now());
+        this.absorb(path, body);
+      }
+      return { status: response.status, body, contentType, fromCache: false };
+    } catch (e) {
+      const cached = cacheable ? this.store.cached(path) : undefined;
+      if (cached) return { status: 200, body: cached.body, contentType: 'application/json', fromCache: true };
+      this.log.warn({ path, err: (e as Error).name }, 'server HTTP request failed');
+      return {
+        status: 503,
+        body: JSON.stringify({
+          error: {
+            code: 'unavailable',
+            message: 'Không kết nối được máy chủ / The server is not reachable',
+          },
+        }),
+        contentType: 'application/json',
+        fromCache: false,
+      };
+    }
+  }
+
+  /** Refreshes the four cached routes (in parallel). */
+  async refresh(): Promise<void> {
+    await Promise.all(CACHED_API_PATHS.map((p) => this.get(p)));
+  }
+
+  private absorb(path: string, body: string): void {
+    try {
+      const json = JSON.parse(body) as Record<string, unknown>;
+      if (path === '/api/services' && Array.isArray(json.services))
+        this.services = json.services as ServiceInfo[];
+      if (path === '/api/counters' && Array.isArray(json.counters))
+        this.counters = json.counters as CounterInfo[];
+      if (path === '/api/procedures' && Array.isArray(json.procedures))
+        this.procedures = json.procedures as ProcedureInfo[];
+      if (path === '/api/site') this.site = json as SiteInfo;
+    } catch {
+      this.log.warn({ path }, 'server answer is not JSON');
+    }
+  }
+
+  service(id: string): ServiceInfo | undefined {
+    return this.services.find((s) => s.id === id);
+  }
+
+  /** Labels of the counters that serve a service (their numbers), in number order. */
+  countersFor(serviceId: string): string[] {
+    return this.counters
+      .filter((c) => c.serviceIds.includes(serviceId))
+      .sort((a, b) => a.number - b.number)
+      .map((c) => String(c.number));
+  }
+
+  counterNumber(counterId: string): number | undefined {
+    return this.counters.find((c) => c.id === counterId)?.number;
+  }
+
+  procedure(id: string): ProcedureInfo | undefined {
+    return this.procedures.find((p) => p.id === id);
+  }
+
+  priorityName(id: string): LocalizedText | undefined {
+    return this.site.priorityClasses?.find((p) => p.id === id)?.name;
+  }
+}

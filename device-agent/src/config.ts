@@ -1,0 +1,301 @@
+/**
+ * The agent's configuration file (YAML or JSON), validated with TypeBox + `validate` from
+ * @oss/protocol. Every error names the bad field. `credentials` is the JSON printed by
+ * `npm run -s enroll -- <id> <kind>` as is.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { AGENT_DEFAULT_PORT, DEVICE_KINDS, Enrolment, isValidSegment, validate } from '@oss/protocol';
+import { type Static, Type } from '@sinclair/typebox';
+import { parse as parseYaml } from 'yaml';
+
+const strict = { additionalProperties: false } as const;
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+const Bcm = Type.Integer({ minimum: 0, maximum: 57 });
+
+const PrinterSection = Type.Object(
+  {
+    driver: Type.Union([
+      Type.Literal('file'),
+      Type.Literal('serial'),
+      Type.Literal('tcp'),
+      Type.Literal('simulator'),
+      Type.Literal('none'),
+    ]),
+    /** `/dev/usb/lp0` (file) or `/dev/serial/by-id/…` (serial). */
+    path: Type.Optional(Type.String({ minLength: 1 })),
+    baudRate: Type.Optional(Type.Integer({ minimum: 1200 })),
+    host: Type.Optional(Type.String({ minLength: 1 })),
+    port: Type.Optional(Port),
+    paper: Type.Optional(Type.Union([Type.Literal('58mm'), Type.Literal('80mm')])),
+    statusTimeoutMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 10_000 })),
+  },
+  strict,
+);
+
+const ScannerSection = Type.Object(
+  {
+    driver: Type.Union([
+      Type.Literal('serial'),
+      Type.Literal('evdev'),
+      Type.Literal('hid'),
+      Type.Literal('simulator'),
+      Type.Literal('none'),
+    ]),
+    path: Type.Optional(Type.String({ minLength: 1 })),
+    baudRate: Type.Optional(Type.Integer({ minimum: 1200 })),
+    vendorId: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffff })),
+    productId: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffff })),
+  },
+  strict,
+);
+
+const CardReaderSection = Type.Object(
+  {
+    driver: Type.Union([Type.Literal('pcsc'), Type.Literal('simulator'), Type.Literal('none')]),
+    /** Regular expression matched against PC/SC reader names. */
+    prefer: Type.Optional(Type.String({ minLength: 1 })),
+    /** PEM files of the CSCA certificates; without them chip data is read but marked unverified. */
+    trustAnchors: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  },
+  strict,
+);
+
+const ButtonPins = Type.Object(
+  {
+    next: Type.Optional(Bcm),
+    recall: Type.Optional(Bcm),
+    noShow: Type.Optional(Bcm),
+    rating1: Type.Optional(Bcm),
+    rating2: Type.Optional(Bcm),
+    rating3: Type.Optional(Bcm),
+    rating4: Type.Optional(Bcm),
+    rating5: Type.Optional(Bcm),
+  },
+  strict,
+);
+
+const GpioSection = Type.Object(
+  {
+    driver: Type.Union([Type.Literal('gpio'), Type.Literal('simulator'), Type.Literal('none')]),
+    /** BCM offsets (the chip base is added at run time). */
+    buttons: Type.Optional(ButtonPins),
+    /** LEDs by name, BCM offsets. `serving` lights while a ticket is at the counter, `rateNow` asks for a rating. */
+    leds: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,31}$' }), Bcm)),
+    debounceMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+    activeLow: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+
+const CounterDisplaySection = Type.Object(
+  {
+    driver: Type.Union([Type.Literal('serial'), Type.Literal('simulator'), Type.Literal('none')]),
+    path: Type.Optional(Type.String({ minLength: 1 })),
+    baudRate: Type.Optional(Type.Integer({ minimum: 1200 })),
+  },
+  strict,
+);
+
+const AudioSection = Type.Object(
+  {
+    driver: Type.Union([
+      Type.Literal('aplay'),
+      Type.Literal('pw-play'),
+      Type.Literal('simulator'),
+      Type.Literal('none'),
+    ]),
+    /** Folder of the WAV clips (default: device-agent/audio/vi). */
+    clipsDir: Type.Optional(Type.String({ minLength: 1 })),
+    /** ALSA device for aplay (`-D`), e.g. `hdmi:CARD=vc4hdmi0`. */
+    device: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  strict,
+);
+
+export const AgentConfigSchema = Type.Object(
+  {
+    device: Type.Object(
+      {
+        id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
+        kind: Type.Union(DEVICE_KINDS.map((k) => Type.Literal(k))),
+        site: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
+        counterId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      },
+      strict,
+    ),
+    /** The output of `npm run -s enroll`, as is. */
+    credentials: Enrolment,
+    /** The queue server's base URL (HTTP API, public ticket pages). */
+    serverUrl: Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' }),
+    /** The site's time zone (printed times, day of a lease). */
+    timeZone: Type.Optional(Type.String({ minLength: 1 })),
+    /** Where the outbox, leases and API cache live (default ./agent-data). */
+    dataDir: Type.Optional(Type.String({ minLength: 1 })),
+    http: Type.Optional(
+      Type.Object(
+        {
+          host: Type.Optional(Type.String({ minLength: 1 })),
+          port: Type.Optional(Port),
+          /** The built apps (kiosk-ui/dist by default). */
+          uiDist: Type.Optional(Type.String({ minLength: 1 })),
+        },
+        strict,
+      ),
+    ),
+    mqtt: Type.Optional(
+      Type.Object(
+        {
+          requestTimeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 60_000 })),
+          retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+          reconnectMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 60_000 })),
+        },
+        strict,
+      ),
+    ),
+    offline: Type.Optional(
+      Type.Object(
+        {
+          /** Numbers leased per service (1–200). */
+          leaseSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+          /** Ask for a new block when fewer than this many numbers remain. */
+          renewBelow: Type.Optional(Type.Integer({ minimum: 0, maximum: 200 })),
+        },
+        strict,
+      ),
+    ),
+    session: Type.Optional(
+      Type.Object(
+        {
+          /** The identity read from a card is forgotten after this long without a ticket (default 120 s). */
+          idleMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 3_600_000 })),
+        },
+        strict,
+      ),
+    ),
+    hardware: Type.Optional(
+      Type.Object(
+        {
+          printer: Type.Optional(PrinterSection),
+          scanner: Type.Optional(ScannerSection),
+          cardReader: Type.Optional(CardReaderSection),
+          gpio: Type.Optional(GpioSection),
+          counterDisplay: Type.Optional(CounterDisplaySection),
+          audio: Type.Optional(AudioSection),
+        },
+        strict,
+      ),
+    ),
+  },
+  strict,
+);
+export type AgentConfig = Static<typeof AgentConfigSchema>;
+
+/** A configuration problem; `field` is the dotted path of the bad field ('' for the whole file). */
+export class ConfigError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates a parsed configuration; throws ConfigError naming the field. */
+export function checkConfig(value: unknown): AgentConfig {
+  const checked = validate(AgentConfigSchema, value);
+  if (!checked.ok) throw new ConfigError(checked.path, `config: ${checked.text.en}`);
+  const c = checked.value;
+  const bad = (field: string, why: string): never => {
+    throw new ConfigError(field, `config: field "${field}" ${why}`);
+  };
+  if (c.credentials.deviceId !== c.device.id)
+    bad('credentials.deviceId', `must equal device.id "${c.device.id}"`);
+  if (c.credentials.kind !== c.device.kind)
+    bad('credentials.kind', `must equal device.kind "${c.device.kind}"`);
+  if (c.credentials.site !== c.device.site)
+    bad('credentials.site', `must equal device.site "${c.device.site}"`);
+  if (!isValidSegment(c.credentials.username) && c.credentials.username !== c.device.id)
+    bad('credentials.username', 'is not a device name');
+  if (!/^(mqtts?|tcp|tls|wss?):\/\/\S+$/.test(c.credentials.mqttUrl))
+    bad('credentials.mqttUrl', 'must be a broker URL such as mqtt://127.0.0.1:1883');
+  if (c.device.kind === 'counter') {
+    const counterId = c.device.counterId ?? c.credentials.counterId;
+    if (!counterId) bad('device.counterId', 'is required for a counter device');
+    if (c.credentials.counterId && c.device.counterId && c.credentials.counterId !== c.device.counterId)
+      bad('device.counterId', `must equal credentials.counterId "${c.credentials.counterId}"`);
+  } else if (c.device.counterId) bad('device.counterId', 'is only for counter devices');
+  const hw = c.hardware ?? {};
+  const p = hw.printer;
+  if (p && (p.driver === 'file' || p.driver === 'serial') && !p.path)
+    bad('hardware.printer.path', `is required for the ${p.driver} driver`);
+  if (p?.driver === 'tcp' && !p.host) bad('hardware.printer.host', 'is required for the tcp driver');
+  const s = hw.scanner;
+  if (s && (s.driver === 'serial' || s.driver === 'evdev') && !s.path)
+    bad('hardware.scanner.path', `is required for the ${s.driver} driver`);
+  if (s?.driver === 'hid' && !s.path && (s.vendorId === undefined || s.productId === undefined))
+    bad('hardware.scanner.path', 'or vendorId + productId is required for the hid driver');
+  const d = hw.counterDisplay;
+  if (d?.driver === 'serial' && !d.path)
+    bad('hardware.counterDisplay.path', 'is required for the serial driver');
+  const g = hw.gpio;
+  if (g?.driver === 'gpio') {
+    const used = new Map<number, string>();
+    for (const [group, pins] of [
+      ['buttons', g.buttons ?? {}],
+      ['leds', g.leds ?? {}],
+    ] as const)
+      for (const [name, pin] of Object.entries(pins)) {
+        if (pin === undefined) continue;
+        const other = used.get(pin);
+        if (other) bad(`hardware.gpio.${group}.${name}`, `uses BCM ${pin}, already used by ${other}`);
+        used.set(pin, `${group}.${name}`);
+      }
+  }
+  const off = c.offline;
+  if (off?.renewBelow !== undefined && off.renewBelow >= (off.leaseSize ?? DEFAULTS.leaseSize))
+    bad('offline.renewBelow', 'must be smaller than offline.leaseSize');
+  return c;
+}
+
+/** Reads a YAML or JSON file (by content: JSON is YAML). */
+export function loadConfig(path: string): AgentConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError('', `config: cannot read ${path}: ${(e as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text, { prettyErrors: true });
+  } catch (e) {
+    throw new ConfigError('', `config: ${path} is neither YAML nor JSON: ${(e as Error).message}`);
+  }
+  const config = checkConfig(parsed);
+  // Relative paths in the file are relative to the file.
+  const base = dirname(resolve(path));
+  return {
+    ...config,
+    ...(config.dataDir ? { dataDir: resolve(base, config.dataDir) } : {}),
+  };
+}
+
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: AGENT_DEFAULT_PORT,
+  timeZone: 'Asia/Ho_Chi_Minh',
+  dataDir: './agent-data',
+  requestTimeoutMs: 3000,
+  retries: 2,
+  reconnectMs: 1000,
+  leaseSize: 50,
+  renewBelow: 15,
+  idleMs: 120_000,
+} as const;
+
+/** The counter this device acts for (counter devices only). */
+export function counterIdOf(config: AgentConfig): string | undefined {
+  return config.device.counterId ?? config.credentials.counterId;
+}

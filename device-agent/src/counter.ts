@@ -1,0 +1,229 @@
+/**
+ * Counter profile: the officer's buttons (GPIO or the app's `counter.button`) act for this device's
+ * counter; the called number goes to the LED, the serial counter display and the app
+ * (`counter.current`); the citizen's rating goes to the ticket being served, or to the one just
+ * finished when the officer has already moved on. The emotion model plugs in as a
+ * `SatisfactionEstimator`.
+ */
+import type { ButtonName, CounterDisplay, CounterPanel } from '@oss/hardware';
+import type { AgentToUi, CallMessage, Ticket, UiToAgent } from '@oss/protocol';
+import { LinkError, type ServerLink } from './link.ts';
+import type { AgentLogger } from './log.ts';
+import { type UiHub, uiError } from './ui.ts';
+
+export type CounterButton = Extract<UiToAgent, { type: 'counter.button' }>['button'];
+
+/** A satisfaction estimate from the counter camera's model: a score in [0, 1] and its confidence. */
+export interface SatisfactionEstimate {
+  score: number;
+  confidence: number;
+  /** Frames that contributed. */
+  samples?: number;
+}
+
+/**
+ * The hook for the emotion model (`createEmotionEstimator` from @oss/models, see
+ * docs/device-agent.md): told when service of a ticket starts and ends; at the end it returns an
+ * estimate or null. The default does nothing.
+ */
+export interface SatisfactionEstimator {
+  onServiceStart(ticketId: string): void;
+  onServiceEnd(ticketId: string): SatisfactionEstimate | null | Promise<SatisfactionEstimate | null>;
+  close?(): void;
+}
+
+export const noEstimator: SatisfactionEstimator = {
+  onServiceStart() {},
+  onServiceEnd() {
+    return null;
+  },
+};
+
+const PANEL_TO_BUTTON: Record<ButtonName, CounterButton> = {
+  next: 'next',
+  recall: 'recall',
+  noShow: 'no-show',
+  rating1: 'rate-1',
+  rating2: 'rate-2',
+  rating3: 'rate-3',
+  rating4: 'rate-4',
+  rating5: 'rate-5',
+};
+
+export interface CounterOptions {
+  counterId: string;
+  link: ServerLink;
+  ui: UiHub;
+  log: AgentLogger;
+  panel: CounterPanel | null;
+  display: CounterDisplay | null;
+  estimator?: SatisfactionEstimator;
+  /** Fetches a ticket's public view (for calls made from the officer's console). */
+  fetchTicket?: (id: string) => Promise<Ticket | null>;
+}
+
+export class CounterProfile {
+  current: Ticket | null = null;
+  /** The ticket finished last (by next or no-show): a late rating goes to it. */
+  private lastFinished: Ticket | null = null;
+  private readonly rated = new Set<string>();
+  private busy: Promise<unknown> = Promise.resolve();
+  private readonly unsubscribe: (() => void)[] = [];
+  readonly estimator: SatisfactionEstimator;
+
+  constructor(private readonly o: CounterOptions) {
+    this.estimator = o.estimator ?? noEstimator;
+    if (o.panel) this.unsubscribe.push(o.panel.onPress((b) => void this.press(PANEL_TO_BUTTON[b], null)));
+    this.unsubscribe.push(o.link.on('call', (call) => this.onCall(call)));
+  }
+
+  greeting(): AgentToUi[] {
+    return [{ type: 'counter.current', ticket: this.current }];
+  }
+
+  /** One button at a time, in order: a double press of next never skips a citizen unseen. */
+  press(button: CounterButton, requestId: string | null, reply?: (m: AgentToUi) => void): Promise<void> {
+    const run = this.busy.then(() => this.act(button, requestId, reply ?? ((m) => this.o.ui.broadcast(m))));
+    this.busy = run.catch(() => {});
+    return run;
+  }
+
+  private async act(
+    button: CounterButton,
+    requestId: string | null,
+    reply: (m: AgentToUi) => void,
+  ): Promise<void> {
+    const { counterId, link } = this.o;
+    try {
+      switch (button) {
+        case 'next': {
+          const previous = this.current;
+          const { ticket } = await link.request<{ ticket: Ticket | null }>('counter.next', { counterId });
+          if (previous) await this.endService(previous);
+          await this.setCurrent(ticket);
+          if (ticket) this.estimator.onServiceStart(ticket.id);
+          return;
+        }
+        case 'recall': {
+          const { ticket } = await link.request<{ ticket: Ticket }>('counter.recall', { counterId });
+          await this.setCurrent(ticket);
+          return;
+        }
+        case 'no-show': {
+          const current = this.current;
+          if (!current) return reply(uiError(requestId, 'no_ticket', NO_TICKET));
+          await link.request('counter.finish', { counterId, ticketId: current.id, outcome: 'no_show' });
+          this.estimator.onServiceEnd(current.id);
+          this.rated.add(current.id); // nobody to rate
+          await this.setCurrent(null);
+          return;
+        }
+        default: {
+          const score = Number(button.slice('rate-'.length));
+          const target = this.current ?? this.lastFinished;
+          if (!target) return reply(uiError(requestId, 'no_ticket', NO_TICKET));
+          if (this.rated.has(target.id))
+            return reply(
+              uiError(requestId, 'already_rated', {
+                vi: 'Lượt phục vụ này đã được đánh giá. Xin cảm ơn!',
+                en: 'This service was already rated. Thank you!',
+              }),
+            );
+          this.rated.add(target.id);
+          // Durable: a rating given while the link is down is sent when it returns.
+          link.send('rating.submit', { counterId, ticketId: target.id, score });
+          await this.o.panel?.setLed('rateNow', false).catch(() => {});
+          return;
+        }
+      }
+    } catch (e) {
+      if (e instanceof LinkError) {
+        if (e.refusal)
+          return reply(
+            uiError(
+              requestId,
+              e.refusal.code,
+              e.refusal.text ?? { vi: e.refusal.message, en: e.refusal.message },
+            ),
+          );
+        return reply(
+          uiError(requestId, e.code, {
+            vi: 'Không kết nối được máy chủ, vui lòng thử lại',
+            en: 'The server cannot be reached, please try again',
+          }),
+        );
+      }
+      this.o.log.error({ err: String(e), button }, 'counter button failed');
+      reply(uiError(requestId, 'internal', { vi: 'Lỗi thiết bị', en: 'Device error' }));
+    }
+  }
+
+  private async endService(ticket: Ticket): Promise<void> {
+    this.lastFinished = ticket;
+    await this.o.panel?.setLed('rateNow', !this.rated.has(ticket.id)).catch(() => {});
+    try {
+      const estimate = await this.estimator.onServiceEnd(ticket.id);
+      if (estimate)
+        // The server will accept `emotion.submit` (models package); until then it answers invalid_request.
+        this.o.link.send('emotion.submit', {
+          counterId: this.o.counterId,
+          ticketId: ticket.id,
+          score: estimate.score,
+          confidence: estimate.confidence,
+          ...(estimate.samples !== undefined ? { samples: estimate.samples } : {}),
+        });
+    } catch (e) {
+      this.o.log.warn({ err: String(e) }, 'satisfaction estimator failed');
+    }
+  }
+
+  private async setCurrent(ticket: Ticket | null): Promise<void> {
+    this.current = ticket;
+    this.o.ui.broadcast({ type: 'counter.current', ticket });
+    await this.o.panel?.setLed('serving', ticket !== null).catch(() => {});
+    try {
+      if (ticket) await this.o.display?.show(ticket.number);
+      else await this.o.display?.clear();
+    } catch (e) {
+      this.o.log.warn({ err: (e as Error).message }, 'counter display failed');
+    }
+  }
+
+  /** A call for this counter made elsewhere (the officer's console): follow it. */
+  private onCall(call: CallMessage): void {
+    if (call.counterId !== this.o.counterId || this.current?.id === call.ticketId) return;
+    void this.press_(async () => {
+      const ticket = (await this.o.fetchTicket?.(call.ticketId).catch(() => null)) ?? null;
+      if (this.current?.id === call.ticketId) return;
+      if (this.current) await this.endService(this.current);
+      await this.setCurrent(
+        ticket ?? {
+          id: call.ticketId,
+          number: call.number,
+          serviceId: call.serviceId,
+          priority: call.priority,
+          status: 'called',
+          issuedAt: call.calledAt,
+          ahead: 0,
+          etaMinutes: 0,
+          counterId: call.counterId,
+          calledAt: call.calledAt,
+        },
+      );
+      this.estimator.onServiceStart(call.ticketId);
+    });
+  }
+
+  private press_(task: () => Promise<void>): Promise<void> {
+    const run = this.busy.then(task);
+    this.busy = run.catch(() => {});
+    return run;
+  }
+
+  close(): void {
+    for (const u of this.unsubscribe) u();
+    this.estimator.close?.();
+  }
+}
+
+const NO_TICKET = { vi: 'Quầy chưa có số nào đang phục vụ', en: 'No ticket at this counter' };
