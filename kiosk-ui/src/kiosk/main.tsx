@@ -17,16 +17,17 @@ let feed: ReturnType<typeof liveFeed> | null = null;
 let unsubscribe: (() => void) | null = null;
 
 async function load(): Promise<void> {
+  // The procedures (the largest answer) load beside the rest: the home screen does not wait for them.
+  api.procedures().then(
+    (procedures) => {
+      data.procedures.value = procedures;
+    },
+    () => setTimeout(load, 5000),
+  );
   try {
-    const [site, services, procedures, counters] = await Promise.all([
-      api.site(),
-      api.services(),
-      api.procedures(),
-      api.counters(),
-    ]);
+    const [site, services, counters] = await Promise.all([api.site(), api.services(), api.counters()]);
     data.site.value = site;
     data.services.value = services;
-    data.procedures.value = procedures;
     data.counters.value = counters;
     data.loadError.value = null;
   } catch (e) {
