@@ -17,6 +17,8 @@ export interface AnalyzerOptions {
   minFaceSize?: number;
   /** Frames are scaled down so their longer side is at most this before detection (speed). */
   maxInputSide?: number;
+  /** Tiny Face Detector input (multiple of 32): 320 is fast and enough for a face filling a third of the frame. */
+  tinyInputSize?: number;
 }
 
 export interface FaceBox {
@@ -53,6 +55,7 @@ export const DEFAULT_ANALYZER_OPTIONS: Required<Omit<AnalyzerOptions, 'backend'>
   minDetectionScore: 0.5,
   minFaceSize: 40,
   maxInputSide: 640,
+  tinyInputSize: 320,
 };
 
 /** The expression net looks at 112×112 faces; a face this big or bigger loses nothing when resized. */
@@ -79,7 +82,10 @@ function validateOptions(settings: typeof DEFAULT_ANALYZER_OPTIONS): void {
     settings.minDetectionScore >= 0 &&
     settings.minDetectionScore < 1 &&
     settings.minFaceSize >= 0 &&
-    settings.maxInputSide >= 64;
+    settings.maxInputSide >= 64 &&
+    Number.isInteger(settings.tinyInputSize / 32) &&
+    settings.tinyInputSize >= 128 &&
+    settings.tinyInputSize <= 1024;
   if (!ok) throw emotionError('bad_argument', 'Tuỳ chọn mô hình không hợp lệ', 'Invalid analyzer options');
 }
 
@@ -118,7 +124,8 @@ async function analyzeRgb(
     const detections = await faceapi.detectAllFaces(input as never, detectorOptions(rt, settings));
     const largest = pickFace(detections, settings.minDetectionScore);
     if (!largest) return { kind: 'no_face' };
-    const faceRect = settings.detector === 'tiny' ? tightenTinyBox(largest.box) : largest.box;
+    const faceRect =
+      settings.detector === 'tiny' ? tightenTinyBox(largest.box, settings.tinyInputSize) : largest.box;
     const box = scaleBox(faceRect, 1 / scale);
     const face = { detectionScore: largest.score, box, quality: faceQuality(largest.score, box) };
     const rejection = rejectionReason(settings, face);
@@ -149,7 +156,10 @@ function detectorOptions(rt: LoadedRuntime, settings: typeof DEFAULT_ANALYZER_OP
   const minConfidence = Math.min(0.3, settings.minDetectionScore);
   return settings.detector === 'ssd'
     ? new rt.faceapi.SsdMobilenetv1Options({ minConfidence, maxResults: 10 })
-    : new rt.faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: minConfidence });
+    : new rt.faceapi.TinyFaceDetectorOptions({
+        inputSize: settings.tinyInputSize,
+        scoreThreshold: minConfidence,
+      });
 }
 
 interface Detection {
@@ -175,17 +185,40 @@ export function largestDetection<T extends Detection>(detections: readonly T[]):
   return best;
 }
 
-/**
- * Tiny Face Detector boxes are square and loose; the expression net expects SSD-like crops (narrower, higher).
- * Fitted on the 22 faces of face-api's sample photos (SSD box vs Tiny box at input 416, see docs/emotion-model.md).
- */
-export const TINY_TO_SSD_BOX = { width: 0.623, height: 0.997, centerX: 0.001, centerY: -0.163 };
+export interface BoxCorrection {
+  width: number;
+  height: number;
+  centerX: number;
+  centerY: number;
+}
 
-export function tightenTinyBox(box: FaceBox): FaceBox {
-  const width = box.width * TINY_TO_SSD_BOX.width;
-  const height = box.height * TINY_TO_SSD_BOX.height;
-  const cx = box.x + box.width / 2 + box.width * TINY_TO_SSD_BOX.centerX;
-  const cy = box.y + box.height / 2 + box.height * TINY_TO_SSD_BOX.centerY;
+/**
+ * Tiny Face Detector boxes are square and loose; the expression net expects SSD-like crops (narrower,
+ * higher). Mean SSD/Tiny box ratios per Tiny input size, fitted on the faces of face-api's sample photos
+ * that both detectors found (22 at 416, 18 at 320; see docs/emotion-model.md).
+ */
+export const TINY_TO_SSD_BOX: Readonly<Record<number, BoxCorrection>> = {
+  320: { width: 0.602, height: 0.973, centerX: 0.016, centerY: -0.096 },
+  416: { width: 0.623, height: 0.997, centerX: 0.001, centerY: -0.163 },
+};
+
+function correctionFor(inputSize: number): BoxCorrection {
+  const sizes = Object.keys(TINY_TO_SSD_BOX).map(Number);
+  const nearest = sizes.reduce((best, size) =>
+    Math.abs(size - inputSize) < Math.abs(best - inputSize) ? size : best,
+  );
+  return TINY_TO_SSD_BOX[nearest]!;
+}
+
+export function tightenTinyBox(
+  box: FaceBox,
+  inputSize: number = DEFAULT_ANALYZER_OPTIONS.tinyInputSize,
+): FaceBox {
+  const c = correctionFor(inputSize);
+  const width = box.width * c.width;
+  const height = box.height * c.height;
+  const cx = box.x + box.width / 2 + box.width * c.centerX;
+  const cy = box.y + box.height / 2 + box.height * c.centerY;
   return { x: cx - width / 2, y: cy - height / 2, width, height };
 }
 

@@ -1,12 +1,13 @@
 /** `emotion bench`: model load time and per-frame latency on 640×480 JPEG frames. */
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { createFaceAnalyzer, type DetectorName } from './analyzer.ts';
+import { createFaceAnalyzer, DEFAULT_ANALYZER_OPTIONS, type DetectorName } from './analyzer.ts';
 import type { BackendChoice } from './backend.ts';
 import { decodeImage } from './image.ts';
 import { makeCounterFrames } from './samples.ts';
 
 export interface BenchOptions {
   detector?: DetectorName;
+  tinyInputSize?: number;
   backend?: BackendChoice;
   iterations?: number;
   warmup?: number;
@@ -31,6 +32,7 @@ export interface BenchReport {
   };
   backend: string;
   detector: DetectorName;
+  tinyInputSize: number | null;
   frame: { width: number; height: number; count: number };
   loadMs: number;
   iterations: number;
@@ -53,6 +55,7 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
   const started = performance.now();
   const analyzer = await createFaceAnalyzer({
     detector: options.detector ?? 'tiny',
+    ...(options.tinyInputSize ? { tinyInputSize: options.tinyInputSize } : {}),
     ...(options.backend ? { backend: options.backend } : {}),
   });
   const loadMs = performance.now() - started;
@@ -87,6 +90,8 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
     },
     backend: analyzer.backend,
     detector: analyzer.detector,
+    tinyInputSize:
+      analyzer.detector === 'tiny' ? (options.tinyInputSize ?? DEFAULT_ANALYZER_OPTIONS.tinyInputSize) : null,
     frame: { width: 640, height: 480, count: frames.length },
     loadMs: round(loadMs),
     iterations,

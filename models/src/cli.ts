@@ -28,7 +28,7 @@ const USAGE = `Cách dùng / Usage: npm run emotion -- <eval|bench|run|make-samp
   bench [--iterations N] [--json]
   run --simulate <ảnh/image|thư mục/folder>… | --camera rpicam|v4l2 [--device /dev/video0] [--json]
   make-sample-set <thư mục ra/out folder> [--clear-only]
-  --detector ssd|tiny   --backend auto|wasm|tensorflow`;
+  --detector ssd|tiny   --backend auto|wasm|tensorflow   --tiny-size 320|416|…`;
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -36,6 +36,7 @@ const OPTIONS = {
   detector: { type: 'string' },
   backend: { type: 'string' },
   iterations: { type: 'string' },
+  'tiny-size': { type: 'string' },
   simulate: { type: 'boolean' },
   camera: { type: 'string' },
   device: { type: 'string' },
@@ -58,7 +59,11 @@ async function main(argv: string[]): Promise<void> {
   throw new UsageError(`Lệnh không rõ / Unknown command: ${command}`);
 }
 
-function analyzerChoices(values: Values): { detector?: DetectorName; backend?: BackendChoice } {
+function analyzerChoices(values: Values): {
+  detector?: DetectorName;
+  backend?: BackendChoice;
+  tinyInputSize?: number;
+} {
   const detector = values.detector;
   if (detector !== undefined && detector !== 'ssd' && detector !== 'tiny')
     throw new UsageError('--detector ssd|tiny');
@@ -66,7 +71,12 @@ function analyzerChoices(values: Values): { detector?: DetectorName; backend?: B
   if (backend !== undefined && !['auto', 'wasm', 'tensorflow'].includes(backend)) {
     throw new UsageError('--backend auto|wasm|tensorflow');
   }
-  return { ...(detector ? { detector } : {}), ...(backend ? { backend: backend as BackendChoice } : {}) };
+  const tinySize = values['tiny-size'] === undefined ? undefined : Number(values['tiny-size']);
+  return {
+    ...(detector ? { detector } : {}),
+    ...(backend ? { backend: backend as BackendChoice } : {}),
+    ...(tinySize !== undefined ? { tinyInputSize: tinySize } : {}),
+  };
 }
 
 async function evalCommand(args: string[], values: Values): Promise<void> {
@@ -104,7 +114,7 @@ async function benchCommand(values: Values): Promise<void> {
       `tải / load avg ${m.loadAverage.join(' → ')}`,
   );
   console.log(
-    `Backend: ${report.backend}, detector: ${report.detector}, khung/frame ${report.frame.width}×${report.frame.height}`,
+    `Backend: ${report.backend}, detector: ${report.detector}${report.tinyInputSize ? ` (${report.tinyInputSize})` : ''}, khung/frame ${report.frame.width}×${report.frame.height}`,
   );
   console.log(`Nạp mô hình / Model load: ${report.loadMs} ms`);
   const f = report.frameMs;

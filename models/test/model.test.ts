@@ -74,14 +74,18 @@ describe('emotion estimator', () => {
     expect(estimator.estimateForService(500_000, 600_000)).toBeNull();
   });
 
-  it('is less confident with one frame than with several', async () => {
+  it('is less confident with one frame than with several agreeing ones, and with disagreeing ones', async () => {
     const estimator = await createEmotionEstimator({ analyzer });
-    for (const [i, frame] of frames.entries()) await estimator.addFrame(frame, 1000 * i);
-    const last = 1000 * (frames.length - 1);
-    const one = estimator.estimateForService(last, last)!;
-    const all = estimator.estimateForService(0, last)!;
+    // The same citizen's face for 5 s, then 6 different people (different expressions).
+    for (let i = 0; i < 5; i++) await estimator.addFrame(frames[0]!, 1000 * i);
+    for (const [i, frame] of frames.entries()) await estimator.addFrame(frame, 100_000 + 1000 * i);
+    const one = estimator.estimateForService(4000, 4000)!;
+    const agreeing = estimator.estimateForService(0, 4000)!;
+    const mixed = estimator.estimateForService(100_000, 100_000 + 1000 * (frames.length - 1))!;
     expect(one.facesFound).toBe(1);
-    expect(one.confidence).toBeLessThan(all.confidence);
+    expect(agreeing.facesFound).toBe(5);
+    expect(one.confidence).toBeLessThan(agreeing.confidence);
+    expect(mixed.factors.agreement).toBeLessThan(agreeing.factors.agreement);
   });
 
   it('refuses bad bytes with a typed error and keeps working', async () => {

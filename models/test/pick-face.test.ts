@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { faceQuality, pickFace, tightenTinyBox } from '../src/analyzer.ts';
+import { createFaceAnalyzer, faceQuality, pickFace, tightenTinyBox } from '../src/analyzer.ts';
 
 const detection = (score: number, side: number, x = 0) => ({
   score,
@@ -36,5 +36,18 @@ describe('face quality and Tiny box correction', () => {
     expect(tight.y).toBeLessThan(tiny.y);
     expect(tight.x).toBeGreaterThan(tiny.x);
     expect(tight.x + tight.width).toBeLessThan(tiny.x + tiny.width);
+  });
+});
+
+describe('analyzer options', () => {
+  it('refuses invalid options before loading anything', async () => {
+    for (const bad of [
+      { tinyInputSize: 300 },
+      { minDetectionScore: 1.5 },
+      { minFaceSize: Number.NaN },
+      { maxInputSide: 10 },
+    ]) {
+      await expect(createFaceAnalyzer(bad)).rejects.toMatchObject({ code: 'bad_argument' });
+    }
   });
 });
