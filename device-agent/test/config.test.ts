@@ -1,0 +1,91 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, checkConfig, loadConfig } from '../src/config.ts';
+import { tempDir } from './helpers.ts';
+
+const enrolment = {
+  site: 'demo',
+  deviceId: 'kiosk-1',
+  kind: 'kiosk',
+  username: 'kiosk-1',
+  password: 'secret-secret',
+  mqttUrl: 'mqtt://127.0.0.1:1883',
+};
+const valid = {
+  device: { id: 'kiosk-1', kind: 'kiosk', site: 'demo' },
+  credentials: enrolment,
+  serverUrl: 'http://127.0.0.1:8080',
+  hardware: {
+    printer: { driver: 'file', path: '/dev/usb/lp0', paper: '80mm' },
+    scanner: { driver: 'serial', path: '/dev/serial/by-id/usb-scanner' },
+    cardReader: { driver: 'pcsc' },
+  },
+};
+
+function fieldOf(value: unknown): string {
+  try {
+    checkConfig(value);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).field;
+  }
+  throw new Error('accepted');
+}
+
+describe('config', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+
+  it('accepts a complete kiosk config with the enrol output as credentials', () => {
+    expect(checkConfig(valid).device.id).toBe('kiosk-1');
+  });
+
+  it('names the bad field', () => {
+    expect(fieldOf({ ...valid, serverUrl: 'ftp://x' })).toBe('serverUrl');
+    expect(fieldOf({ ...valid, credentials: { ...enrolment, password: undefined } })).toBe(
+      'credentials.password',
+    );
+    expect(fieldOf({ ...valid, device: { ...valid.device, kind: 'toaster' } })).toBe('device.kind');
+    expect(fieldOf({ ...valid, hardware: { printer: { driver: 'file' } } })).toBe('hardware.printer.path');
+    expect(fieldOf({ ...valid, hardware: { printer: { driver: 'tcp', hots: 'x' } } })).toBe(
+      'hardware.printer.hots',
+    );
+    expect(fieldOf({ ...valid, device: { ...valid.device, id: 'kiosk-2' } })).toBe('credentials.deviceId');
+    expect(
+      fieldOf({
+        ...valid,
+        device: { id: 'counter-1', kind: 'counter', site: 'demo' },
+        credentials: { ...enrolment, deviceId: 'counter-1', username: 'counter-1', kind: 'counter' },
+      }),
+    ).toBe('device.counterId');
+    expect(
+      fieldOf({
+        ...valid,
+        device: { id: 'counter-1', kind: 'counter', site: 'demo', counterId: 'c1' },
+        credentials: { ...enrolment, deviceId: 'counter-1', username: 'counter-1', kind: 'counter' },
+        hardware: { gpio: { driver: 'gpio', buttons: { next: 17, recall: 17 } } },
+      }),
+    ).toBe('hardware.gpio.buttons.recall');
+    expect(fieldOf({ ...valid, offline: { leaseSize: 10, renewBelow: 10 } })).toBe('offline.renewBelow');
+    expect(fieldOf('just text')).toBe('');
+  });
+
+  it('loads YAML and JSON files; a broken file is a ConfigError, never a crash', () => {
+    const yamlPath = join(dir.path, 'agent.yaml');
+    writeFileSync(
+      yamlPath,
+      `device: {id: kiosk-1, kind: kiosk, site: demo}\ncredentials: ${JSON.stringify(enrolment)}\nserverUrl: http://10.0.0.2:8080\ndataDir: ./state\n`,
+    );
+    const loaded = loadConfig(yamlPath);
+    expect(loaded.serverUrl).toBe('http://10.0.0.2:8080');
+    expect(loaded.dataDir).toBe(join(dir.path, 'state'));
+    const jsonPath = join(dir.path, 'agent.json');
+    writeFileSync(jsonPath, JSON.stringify(valid));
+    expect(loadConfig(jsonPath).hardware?.printer?.driver).toBe('file');
+    const bad = join(dir.path, 'bad.yaml');
+    writeFileSync(bad, 'device: [unclosed\n  : : :');
+    expect(() => loadConfig(bad)).toThrow(ConfigError);
+    expect(() => loadConfig(join(dir.path, 'missing.yaml'))).toThrow(ConfigError);
+  });
+});

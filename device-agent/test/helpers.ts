@@ -1,0 +1,138 @@
+/** A real site server (embedded broker, SQLite) and simulated agents for the agent's tests. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AgentToUi, Enrolment, UiToAgent } from '@oss/protocol';
+import WebSocket from 'ws';
+import { enroll } from '../../queue-server/src/cli/enroll.ts';
+import { readEnv } from '../../queue-server/src/env.ts';
+import { silentLogger } from '../../queue-server/src/log.ts';
+import { type RunningServer, startServer } from '../../queue-server/src/server.ts';
+import type { AgentConfig } from '../src/config.ts';
+
+export function tempDir(prefix = 'oss-agent-test-'): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function startSite(
+  dataDir: string,
+  ports: { http?: number; mqtt?: number } = {},
+): Promise<RunningServer> {
+  return startServer(
+    readEnv({
+      ...process.env,
+      OSS_DATA_DIR: dataDir,
+      OSS_HTTP_PORT: String(ports.http ?? 0),
+      OSS_MQTT_PORT: String(ports.mqtt ?? 0),
+      OSS_HTTP_HOST: '127.0.0.1',
+      OSS_MQTT_URL: '',
+      OSS_SITE_CONFIG: '',
+    }),
+    { log: silentLogger },
+  );
+}
+
+export function enrolDevice(server: RunningServer, args: string[]): Enrolment {
+  return enroll(args, { ...server.env, mqttUrl: server.mqttUrl });
+}
+
+export function agentConfig(
+  server: RunningServer,
+  credentials: Enrolment,
+  extra: Partial<AgentConfig> = {},
+): AgentConfig {
+  return {
+    device: {
+      id: credentials.deviceId,
+      kind: credentials.kind,
+      site: credentials.site,
+      ...(credentials.counterId ? { counterId: credentials.counterId } : {}),
+    },
+    credentials,
+    serverUrl: `http://127.0.0.1:${server.httpPort}`,
+    mqtt: { requestTimeoutMs: 2000, retries: 1, reconnectMs: 100 },
+    ...extra,
+  };
+}
+
+export async function waitFor<T>(
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A local app: the agent's WebSocket with every message kept. */
+export interface UiConnection {
+  messages: AgentToUi[];
+  send(message: UiToAgent | string | Buffer): void;
+  next<T extends AgentToUi['type']>(
+    type: T,
+    match?: (m: Extract<AgentToUi, { type: T }>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Extract<AgentToUi, { type: T }>>;
+  close(): void;
+}
+
+export async function connectUi(port: number, origin?: string): Promise<UiConnection> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, origin ? { origin } : {});
+  const messages: AgentToUi[] = [];
+  const consumed = new Set<number>();
+  ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as AgentToUi));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return {
+    messages,
+    send: (m) => ws.send(typeof m === 'string' || Buffer.isBuffer(m) ? m : JSON.stringify(m)),
+    async next(type, match = () => true, timeoutMs = 15_000) {
+      const found = await waitFor(
+        () => {
+          for (let i = 0; i < messages.length; i++) {
+            const m = messages[i]!;
+            if (!consumed.has(i) && m.type === type && match(m as never)) {
+              consumed.add(i);
+              return m as never;
+            }
+          }
+          return undefined;
+        },
+        `a "${type}" message`,
+        timeoutMs,
+      );
+      return found;
+    },
+    close: () => ws.close(),
+  };
+}
+
+export async function signIn(baseUrl: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status}`);
+  return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+}
