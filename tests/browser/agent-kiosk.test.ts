@@ -1,0 +1,102 @@
+/**
+ * The kiosk app in agent mode, in Chromium: `/agent.json` answers, the app talks to the agent over its
+ * WebSocket. A CCCD scan fills the identity (elderly priority from the birth date), the printer runs
+ * out of paper, and "done" tells the agent to forget the citizen and clears the screen.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeAgent, startFakeAgent } from './fake-agent.ts';
+import {
+  enrolKiosk,
+  ensureBuilt,
+  HAVE_CHROMIUM,
+  LANDSCAPE,
+  launchBrowser,
+  PORTRAIT,
+  type Site,
+  screenshotPath,
+  startSite,
+} from './harness.ts';
+
+describe.skipIf(!HAVE_CHROMIUM)('kiosk in agent mode', () => {
+  let site: Site;
+  let agent: FakeAgent;
+  let browser: Browser;
+  let kiosk: Page;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    site = await startSite();
+    agent = await startFakeAgent(site.url, 'kiosk-pi', enrolKiosk(site, 'kiosk-pi'));
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: PORTRAIT });
+    kiosk = await context.newPage();
+    kiosk.setDefaultTimeout(15_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await agent?.close();
+    await site?.stop();
+  });
+
+  it('a CCCD scan shows the name, sets the elderly priority from the birth date, and the ticket is printed', async () => {
+    await kiosk.goto(`${agent.url}/kiosk`);
+    await kiosk.locator('[data-ready=true] [data-screen=home]').waitFor();
+    await expect.poll(() => agent.connected()).toBe(1);
+    agent.send({
+      type: 'identity',
+      identity: {
+        fullName: 'Trần Thị Bích',
+        birthDate: '1950-05-17',
+        maskedId: '0010****7064',
+        source: 'qr',
+      },
+    });
+    // Scanning on the home screen starts taking a ticket.
+    await kiosk.locator('[data-screen=services]').waitFor();
+    await kiosk.locator('[data-service=social]').click();
+    await kiosk.locator('[data-identity=read] .identity-name', { hasText: 'Trần Thị Bích' }).waitFor();
+    await expect(kiosk.locator('.consent').textContent()).resolves.toContain('không được lưu lại');
+    await kiosk.screenshot({ path: screenshotPath('kiosk-agent-identity-portrait') });
+    await kiosk.locator('[data-identity=read] button').click();
+    await kiosk.locator('.priority-auto[data-priority=elderly]').waitFor();
+    await kiosk.screenshot({ path: screenshotPath('kiosk-agent-priority-portrait') });
+    await kiosk.locator('.priority-auto').click();
+    await kiosk.locator('[data-screen=ticket] [data-printed=true]').waitFor();
+    const number = await kiosk.locator('.ticket-number').getAttribute('data-ticket-number');
+    expect(number).toMatch(/^E\d{3}$/);
+    const sent = agent.received.find((m) => m.type === 'ticket.issue');
+    expect(sent).toMatchObject({ serviceId: 'social', priority: 'elderly', useIdentity: true, lang: 'vi' });
+    const url = await kiosk.locator('svg.qr').getAttribute('data-qr');
+    const { ticket } = (await (await fetch(`${site.url}/api/tickets/${url!.split('/').pop()}`)).json()) as {
+      ticket: { priority: string };
+    };
+    expect(ticket.priority).toBe('elderly');
+    await kiosk.screenshot({ path: screenshotPath('kiosk-agent-ticket-portrait') });
+  });
+
+  it('"done" clears the citizen and tells the agent; with no paper the ticket is on screen only, said clearly', async () => {
+    await kiosk.locator('[data-action=done]').click();
+    await kiosk.locator('[data-screen=home]').waitFor();
+    await expect
+      .poll(() => agent.received.filter((m) => m.type === 'session.clear').length)
+      .toBeGreaterThan(0);
+    expect(await kiosk.content()).not.toContain('Trần Thị Bích');
+
+    agent.setPrinter({
+      ok: false,
+      paper: 'out',
+      coverOpen: false,
+      message: { vi: 'Hết giấy in', en: 'Out of paper' },
+    });
+    await kiosk.locator('.printer-banner[data-printer=out]').waitFor();
+    await kiosk.setViewportSize(LANDSCAPE);
+    await kiosk.locator('[data-action=take]').click();
+    await kiosk.locator('[data-service=land]').click();
+    await kiosk.locator('[data-action=skip]').click();
+    await kiosk.locator('[data-priority=normal]').click();
+    await kiosk.locator('[data-screen=ticket] [data-printed=false].banner-error').waitFor();
+    await kiosk.screenshot({ path: screenshotPath('kiosk-agent-no-paper-landscape') });
+  });
+});
