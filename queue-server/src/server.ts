@@ -68,7 +68,7 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
         log,
         verifyDevice: async (username, password) => {
           const device = store.findDevice(username);
-          return device !== null && (await verifyPassword(password, device.password_hash));
+          return device && (await verifyPassword(password, device.password_hash)) ? device.enrolled_at : null;
         },
       });
       cleanups.unshift(() => broker!.close());
@@ -145,14 +145,18 @@ function seedStaff(store: Store, config: SiteConfig, now: number, log: Logger): 
     log.warn({}, 'no staff accounts yet: create one with `npm run staff -- add <username> --role admin`');
     return;
   }
-  for (const s of DEMO_STAFF)
+  // One hash per distinct demo password keeps the first start quick.
+  const hashes = new Map<string, string>();
+  for (const s of DEMO_STAFF) {
+    if (!hashes.has(s.password)) hashes.set(s.password, hashPassword(s.password));
     store.upsertStaff({
       username: s.username,
       display_name: s.displayName,
       role: s.role,
-      password_hash: hashPassword(s.password),
+      password_hash: hashes.get(s.password)!,
       created_at: now,
     });
+  }
   log.info({ accounts: DEMO_STAFF.length }, 'demo staff accounts created (see README)');
 }
 
@@ -170,7 +174,7 @@ function startTimers(
       const changed = store.devicesEnrolledSince(enrolmentsSeen);
       for (const d of changed) {
         enrolmentsSeen = Math.max(enrolmentsSeen, d.enrolled_at);
-        broker?.disconnect(d.id);
+        broker?.dropStale(d.id, d.enrolled_at);
       }
     } catch (e) {
       log.warn({ err: String(e) }, 'enrolment check failed');

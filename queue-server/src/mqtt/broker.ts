@@ -12,19 +12,19 @@ export interface BrokerOptions {
   host?: string;
   site: string;
   serverPassword: string;
-  /** Checks a device's enrolment credentials (slow hash). */
-  verifyDevice: (username: string, password: string) => Promise<boolean>;
+  /** Checks a device's enrolment credentials (slow hash); the enrolment's time when they are right. */
+  verifyDevice: (username: string, password: string) => Promise<number | null>;
   log: Logger;
 }
 
 export interface EmbeddedBroker {
   port: number;
-  /** Drops a device's connections (after its secret was replaced). */
-  disconnect(deviceId: string): void;
+  /** Drops a device's connections made with an older enrolment than `enrolledAt` (its secret was replaced). */
+  dropStale(deviceId: string, enrolledAt: number): void;
   close(): Promise<void>;
 }
 
-type DeviceClient = Client & { deviceId?: string };
+type DeviceClient = Client & { deviceId?: string; enrolledAt?: number };
 
 function authError(): AuthenticateError {
   const error = new Error('bad username or password') as AuthenticateError;
@@ -43,10 +43,12 @@ export async function startEmbeddedBroker(options: BrokerOptions): Promise<Embed
         return;
       }
       options.verifyDevice(user, secret).then(
-        (ok) => {
-          if (ok) client.deviceId = user;
-          else log.warn({ clientId: client.id }, 'device refused: bad credentials');
-          done(ok ? null : authError(), ok);
+        (enrolledAt) => {
+          if (enrolledAt !== null) {
+            client.deviceId = user;
+            client.enrolledAt = enrolledAt;
+          } else log.warn({ clientId: client.id }, 'device refused: bad credentials');
+          done(enrolledAt !== null ? null : authError(), enrolledAt !== null);
         },
         () => done(authError(), false),
       );
@@ -75,9 +77,13 @@ export async function startEmbeddedBroker(options: BrokerOptions): Promise<Embed
 
   return {
     port,
-    disconnect(deviceId) {
+    dropStale(deviceId, enrolledAt) {
       const clients = (broker as unknown as { clients: Record<string, DeviceClient> }).clients;
-      for (const client of Object.values(clients)) if (client.deviceId === deviceId) client.close();
+      for (const client of Object.values(clients))
+        if (client.deviceId === deviceId && client.enrolledAt !== enrolledAt) {
+          log.info({ device: deviceId }, 'connection with a replaced secret dropped');
+          client.close();
+        }
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,136 @@
+/** Starting real site servers and real MQTT clients for integration tests. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ResponseEnvelope, topics } from '@oss/protocol';
+import mqtt, { type MqttClient } from 'mqtt';
+import { enroll } from '../src/cli/enroll.ts';
+import { readEnv, type ServerEnv } from '../src/env.ts';
+import { silentLogger } from '../src/log.ts';
+import { type RunningServer, type StartOptions, startServer } from '../src/server.ts';
+
+export function tempDir(prefix = 'oss-test-'): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function testEnv(dataDir: string, extra: Record<string, string> = {}): ServerEnv {
+  return readEnv({
+    OSS_DATA_DIR: dataDir,
+    OSS_HTTP_PORT: '0',
+    OSS_MQTT_PORT: '0',
+    OSS_HTTP_HOST: '127.0.0.1',
+    ...extra,
+  });
+}
+
+export async function startTestServer(
+  dataDir: string,
+  extra: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  return startServer(testEnv(dataDir, extra), { log: silentLogger, ...options });
+}
+
+/** Enrols a device into the server's database, as `npm run enroll` does. */
+export function enrolDevice(server: RunningServer, args: string[]) {
+  return enroll(args, { ...server.env, mqttUrl: server.mqttUrl });
+}
+
+export interface DeviceClient {
+  client: MqttClient;
+  deviceId: string;
+  /** Publishes a raw request payload and waits for the response with the given id (or null id). */
+  requestRaw(action: string, payload: string | Buffer, expectId: string | null): Promise<ResponseEnvelope>;
+  request(action: string, params: Record<string, unknown>): Promise<ResponseEnvelope>;
+  close(): Promise<void>;
+}
+
+let requestCounter = 0;
+
+export async function connectDevice(
+  url: string,
+  site: string,
+  creds: { username: string; password: string },
+): Promise<DeviceClient> {
+  const client = await mqtt.connectAsync(url, {
+    username: creds.username,
+    password: creds.password,
+    reconnectPeriod: 0,
+    clientId: `${creds.username}-${Math.random().toString(36).slice(2)}`,
+  });
+  const deviceId = creds.username;
+  const waiters: { match: (r: ResponseEnvelope) => boolean; resolve: (r: ResponseEnvelope) => void }[] = [];
+  client.on('message', (topic, payload) => {
+    if (!topic.includes('/res/')) return;
+    const response = JSON.parse(payload.toString()) as ResponseEnvelope;
+    const i = waiters.findIndex((w) => w.match(response));
+    if (i >= 0) waiters.splice(i, 1)[0]!.resolve(response);
+  });
+  await client.subscribeAsync(`${topics.devicePrefix(site, deviceId)}res/#`, { qos: 1 });
+  const requestRaw = (action: string, payload: string | Buffer, expectId: string | null) =>
+    new Promise<ResponseEnvelope>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no response to ${action} ${expectId}`)), 10_000);
+      waiters.push({
+        match: (r) => r.id === expectId,
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      });
+      client.publish(topics.request(site, deviceId, action), payload, { qos: 1 });
+    });
+  return {
+    client,
+    deviceId,
+    requestRaw,
+    request: (action, params) => {
+      const id = (params.id as string | undefined) ?? `r${++requestCounter}-${Date.now()}`;
+      return requestRaw(action, JSON.stringify({ id, ...params }), id);
+    },
+    close: () => client.endAsync(true),
+  };
+}
+
+/** Resolves with the next message on `topic` that satisfies `match`. */
+export function nextMessage<T>(
+  client: MqttClient,
+  topic: string,
+  match: (m: T) => boolean = () => true,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no message on ${topic}`)), 10_000);
+    const onMessage = (t: string, payload: Buffer) => {
+      if (t !== topic) return;
+      const m = JSON.parse(payload.toString()) as T;
+      if (!match(m)) return;
+      clearTimeout(timer);
+      client.off('message', onMessage);
+      resolve(m);
+    };
+    client.on('message', onMessage);
+  });
+}
+
+export async function signIn(baseUrl: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.get('set-cookie') ?? '';
+  return cookie.split(';')[0]!;
+}
