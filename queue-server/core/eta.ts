@@ -1,13 +1,15 @@
 /**
  * Wait prediction for a waiting ticket (docs/simulation.md has the measurements).
  *
- * `predictWait` (the one shown on tickets) combines: the ticket's place by the routing policy, the
- * counters working on its service (a counter shared by several busy lines counts by its share), the
- * service times learned in the state, and the tickets that will arrive later and still be called
- * first (priority citizens), whose rate is estimated from the last hour of issues:
- * E[wait] ≈ (n + ½ − idle) · m / s / (1 − λ_over · m / s)  (shared/reference/queueing.md).
- * It is shown as a range whose width follows the 1/√(k+1) law of k departures plus model error,
- * calibrated in the simulator to hold about 80 % of real waits.
+ * `predictWait` (the one shown on tickets) combines: the ticket's place by the routing policy at its
+ * expected call time, the counters working on its service (a counter shared by several busy lines
+ * gives each a share that grows with the time the line would take to clear), and the service times
+ * learned in the state: E[wait] ≈ (n + ½ − idle) · m / s. It is shown as a range whose width follows
+ * the 1/√(k+1) law of k departures plus model error, calibrated in the simulator to hold about 80 %
+ * of real waits. `predictWaitWithLaterArrivals` also counts the tickets that will be issued later
+ * and still be called first (priority citizens): E[wait] ≈ base / (1 − λ_over · m / s)
+ * (shared/reference/queueing.md). It removes the bias but has a larger mean absolute error, so the
+ * tickets show `predictWait`.
  */
 import type { RoutingPolicy } from './routing.ts';
 import type { Site } from './site.ts';
@@ -102,21 +104,29 @@ export function serversFor(
  * The wait of a ticket with `ahead` people before it. `now` and `ticket` (the ticket itself, or the
  * class of a ticket about to be issued) enable the correction for later arrivals that go first.
  */
+export interface ForecastOptions {
+  /** The ticket itself (already in its line), or omitted for a ticket about to be issued. */
+  ticket?: Pick<TicketRecord, 'priority' | 'issuedAt'>;
+  /** Correct for tickets issued later that will be called first (needs `now`). */
+  laterArrivals?: { now: number };
+}
+
 export function predictFromAhead(
   site: Site,
   state: QueueState,
   serviceId: string,
   ahead: number,
-  now?: number,
-  ticket?: Pick<TicketRecord, 'priority' | 'issuedAt'>,
+  options: ForecastOptions = {},
 ): WaitPrediction {
+  const { ticket } = options;
   const mean = meanServiceMinutes(site, state, serviceId);
   const { servers, idle } = serversFor(site, state, serviceId, ticket ? 0 : 1);
   const inFront = ahead + 1 - idle;
   if (inFront <= 0) return { ahead, etaMinutes: 0, low: 0, high: Math.ceil(mean / 2) };
   const base = ((inFront - 0.5) * mean) / servers;
   let eta = base;
-  if (now !== undefined) {
+  if (options.laterArrivals) {
+    const { now } = options.laterArrivals;
     const me = ticket ?? { priority: 'normal', issuedAt: now };
     // Two fixed-point steps: how many overtake depends on how long the ticket waits.
     for (let i = 0; i < 2; i++) {
@@ -155,20 +165,42 @@ export function peopleAhead(site: Site, state: QueueState, ticket: TicketRecord,
   return ahead;
 }
 
+/** The wait shown on tickets: the best predictor in the simulator (docs/simulation.md). */
 export function predictWait(
   site: Site,
   state: QueueState,
   ticket: TicketRecord,
   now: number,
 ): WaitPrediction {
+  return forecastTicket(site, state, ticket, now, false);
+}
+
+/** The same, corrected for later arrivals that go first: unbiased on average, but a larger MAE. */
+export function predictWaitWithLaterArrivals(
+  site: Site,
+  state: QueueState,
+  ticket: TicketRecord,
+  now: number,
+): WaitPrediction {
+  return forecastTicket(site, state, ticket, now, true);
+}
+
+function forecastTicket(
+  site: Site,
+  state: QueueState,
+  ticket: TicketRecord,
+  now: number,
+  laterArrivals: boolean,
+): WaitPrediction {
   if (ticket.status !== 'waiting') return { ahead: 0, etaMinutes: 0, low: 0, high: 0 };
+  const options: ForecastOptions = { ticket, ...(laterArrivals ? { laterArrivals: { now } } : {}) };
   const ahead = peopleAhead(site, state, ticket, now);
-  const first = predictFromAhead(site, state, ticket.serviceId, ahead, now, ticket);
+  const first = predictFromAhead(site, state, ticket.serviceId, ahead, options);
   if (first.etaMinutes === 0) return first;
   // Who is still ahead when the ticket is expected to be called.
   const later = peopleAhead(site, state, ticket, now + first.etaMinutes * MINUTE);
   if (later === ahead) return first;
-  return { ...predictFromAhead(site, state, ticket.serviceId, later, now, ticket), ahead };
+  return { ...predictFromAhead(site, state, ticket.serviceId, later, options), ahead };
 }
 
 /**
@@ -329,4 +361,5 @@ export const ETA_PREDICTORS: Record<string, EtaPredictor> = {
   naive: naiveWait,
   position: positionWait,
   flow: predictWait,
+  'flow+later': predictWaitWithLaterArrivals,
 };

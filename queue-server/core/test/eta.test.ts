@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../decide.ts';
-import { naiveWait, predictWait, serversFor } from '../eta.ts';
+import { naiveWait, predictWait, predictWaitWithLaterArrivals, serversFor } from '../eta.ts';
 import { QueueCore } from '../queue-core.ts';
 import { compileSite } from '../site.ts';
 import type { QueueEvent } from '../state.ts';
@@ -36,7 +36,7 @@ describe('wait prediction', () => {
     expect(land + civil).toBeCloseTo(3, 6);
   });
 
-  it('a normal ticket waits longer when priority citizens have been arriving (they will overtake it)', () => {
+  it('with later arrivals: a normal ticket waits longer when priority citizens have been arriving', () => {
     const now = MONDAY_9AM;
     /** The same hour at the same centre, except for the class of the twelve citizens served earlier. */
     const withHistory = (priority?: string, policy?: string) => {
@@ -50,12 +50,18 @@ describe('wait prediction', () => {
       for (const counterId of ['counter-1', 'counter-3'])
         c.run({ type: 'next', counterId }, now - 4 * MINUTE);
       const id = c.issue('civil-status', now);
-      return predictWait(c.core.site, c.core.state, c.core.state.tickets.get(id)!, now);
+      const ticket = c.core.state.tickets.get(id)!;
+      return {
+        ...predictWaitWithLaterArrivals(c.core.site, c.core.state, ticket, now),
+        shown: predictWait(c.core.site, c.core.state, ticket, now).etaMinutes,
+      };
     };
     const quiet = withHistory();
     const crowded = withHistory('elderly');
     expect(crowded.ahead).toBe(quiet.ahead);
     expect(crowded.etaMinutes).toBeGreaterThan(quiet.etaMinutes);
+    // The prediction shown on tickets does not use the arrival history.
+    expect(crowded.shown).toBe(quiet.shown);
     // Under FIFO nobody overtakes, whatever the history.
     expect(withHistory('elderly', 'fifo')).toEqual(withHistory(undefined, 'fifo'));
   });

@@ -67,6 +67,10 @@ describe('demo site: routing policies', () => {
     expect(flow.mae).toBeLessThan(naive.mae * 0.8);
     expect(flow.mae).toBeLessThan(position.mae);
     expect(Math.abs(flow.bias)).toBeLessThan(Math.abs(naive.bias));
+    // Counting later priority arrivals removes most of the (optimistic) bias, at some cost in MAE.
+    const later = etaSummary(tickets, 'flow+later')!;
+    expect(Math.abs(later.bias)).toBeLessThan(Math.abs(flow.bias));
+    expect(later.mae).toBeGreaterThan(flow.mae);
     expect(flow.coverage).toBeGreaterThan(0.78);
     expect(flow.coverage).toBeLessThan(0.92);
     // Priority tickets are predicted well too (later priority arrivals do not apply to them).
