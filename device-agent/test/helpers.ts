@@ -106,14 +106,18 @@ export async function connectUi(port: number, origin?: string): Promise<UiConnec
   return {
     messages,
     send: (m) => ws.send(typeof m === 'string' || Buffer.isBuffer(m) ? m : JSON.stringify(m)),
-    async next(type, match = () => true, timeoutMs = 15_000) {
-      const found = await waitFor(
+    async next<T extends AgentToUi['type']>(
+      type: T,
+      match: (m: Extract<AgentToUi, { type: T }>) => boolean = () => true,
+      timeoutMs = 15_000,
+    ): Promise<Extract<AgentToUi, { type: T }>> {
+      const found = await waitFor<Extract<AgentToUi, { type: T }>>(
         () => {
           for (let i = 0; i < messages.length; i++) {
             const m = messages[i]!;
-            if (!consumed.has(i) && m.type === type && match(m as never)) {
+            if (!consumed.has(i) && m.type === type && match(m as Extract<AgentToUi, { type: T }>)) {
               consumed.add(i);
-              return m as never;
+              return m as Extract<AgentToUi, { type: T }>;
             }
           }
           return undefined;
