@@ -17,7 +17,7 @@ export interface AnalyzerOptions {
   minFaceSize?: number;
   /** Frames are scaled down so their longer side is at most this before detection (speed). */
   maxInputSide?: number;
-  /** Tiny Face Detector input (multiple of 32): 320 is fast and enough for a face filling a third of the frame. */
+  /** Tiny Face Detector input (multiple of 32): 416 (default) scores counter faces 0.7–0.9; 320 is ~25 % faster, scores ~0.55–0.7. */
   tinyInputSize?: number;
 }
 
@@ -55,7 +55,7 @@ export const DEFAULT_ANALYZER_OPTIONS: Required<Omit<AnalyzerOptions, 'backend'>
   minDetectionScore: 0.5,
   minFaceSize: 40,
   maxInputSide: 640,
-  tinyInputSize: 320,
+  tinyInputSize: 416,
 };
 
 /** The expression net looks at 112×112 faces; a face this big or bigger loses nothing when resized. */
