@@ -157,9 +157,56 @@ describe.skipIf(!HAVE_CHROMIUM)('the four apps in Chromium', () => {
     await dash.locator('[data-kpi=served]', { hasText: '1' }).waitFor();
     await dash.locator('tr[data-officer=officer1]').waitFor();
     await dash.locator('.counter-card[data-counter=counter-1]').waitFor();
+    // The server has no advice or hourly-statistics route yet: those panels stay hidden / fall back.
+    expect(await dash.locator('[data-panel=advice]').count()).toBe(0);
+    await dash.locator('[data-panel=arrivals] svg.chart').waitFor();
     await dash.screenshot({ path: screenshotPath('dashboard-landscape'), fullPage: true });
     await dash.setViewportSize(PORTRAIT);
     await dash.screenshot({ path: screenshotPath('dashboard-portrait'), fullPage: true });
+  });
+
+  it('the dashboard renders advice and hourly statistics when the server answers them, and applies advice', async () => {
+    const dash = await page(LANDSCAPE);
+    await dash.route('**/api/advice', (route) =>
+      route.fulfill({
+        json: {
+          advice: [
+            {
+              counterId: 'counter-6',
+              toServiceId: 'land',
+              predictedWaitBefore: 34,
+              predictedWaitAfter: 12,
+              reason: { vi: 'Đất đai đang chờ lâu', en: 'Land is waiting long' },
+            },
+          ],
+        },
+      }),
+    );
+    await dash.route('**/api/stats/hourly*', (route) =>
+      route.fulfill({
+        json: {
+          hours: [8, 9, 10, 11].map((hour) => ({
+            hour,
+            arrivals: hour * 2,
+            meanWaitMinutes: hour,
+            typicalArrivals: 20,
+            typicalMeanWaitMinutes: 12,
+          })),
+        },
+      }),
+    );
+    await dash.goto(`${site.url}/dashboard`);
+    await signIn(dash, 'manager', 'demo-manager');
+    await dash.locator('[data-panel=advice] li', { hasText: 'Quầy 6' }).waitFor();
+    // Four hours of today's bars plus the typical-day outlines, in both charts.
+    await expect.poll(() => dash.locator('[data-panel=arrivals] rect').count()).toBe(8);
+    await dash.screenshot({ path: screenshotPath('dashboard-advice-landscape'), fullPage: true });
+    await dash.locator('[data-panel=advice] button').click();
+    await dash.locator('[data-panel=advice] button[disabled]').waitFor();
+    const { counters } = (await (await fetch(`${site.url}/api/counters`)).json()) as {
+      counters: { id: string; serviceIds: string[] }[];
+    };
+    expect(counters.find((c) => c.id === 'counter-6')!.serviceIds[0]).toBe('land');
   });
 
   it('the kiosk in landscape, in English, and back to Vietnamese after the idle timeout', async () => {

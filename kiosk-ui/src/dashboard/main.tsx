@@ -420,7 +420,7 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
               return (
                 <div
                   key={c.counterId}
-                  class={`counter-card ${state} ${device && !device.online ? 'offline' : ''}`}
+                  class={`counter-card ${state} ${device && !device.online && device.statusAt !== null ? 'offline' : ''}`}
                   data-counter={c.counterId}
                 >
                   <b>{counterName(c.counterId)}</b>
@@ -459,11 +459,15 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
                   .map((d) => (
                     <span
                       key={d.id}
-                      class={`badge ${d.online ? 'badge-ok' : 'badge-err'}`}
+                      class={`badge ${d.online ? 'badge-ok' : d.statusAt === null ? 'badge-off' : 'badge-err'}`}
                       data-device={d.id}
                     >
                       {t(`dash.kind.${d.kind}`)} {d.id}:{' '}
-                      {d.online ? t('dash.deviceOnline') : t('dash.deviceOffline')}
+                      {d.online
+                        ? t('dash.deviceOnline')
+                        : d.statusAt === null
+                          ? t('dash.deviceNever')
+                          : t('dash.deviceOffline')}
                     </span>
                   ))}
               </div>
