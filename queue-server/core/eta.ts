@@ -35,6 +35,8 @@ const RATE_WINDOW_MINUTES = 60;
 /** z of the range's quantiles (≈ 10 % and 90 %) and the model's own relative variance. */
 const RANGE_Z = 1.0;
 const MODEL_CV2 = 0.05;
+/** Capacity assumed for a service no open counter serves (a tenth of a counter). */
+const UNSERVED_SHARE = 0.1;
 
 /** Mean service time in minutes: learned when there is history, else the configured one. */
 export function meanServiceMinutes(site: Site, state: QueueState, serviceId: string): number {
@@ -91,7 +93,9 @@ export function serversFor(
   });
   const servers = capacity.get(serviceId) ?? 0;
   if (servers === 0) {
-    // Nobody open yet: assume the configured counters will open.
+    // Counters open but none serving this service: say so with a long wait rather than pretend
+    // (the advice relies on it). Nobody open yet: assume the configured counters will open.
+    if (open.length > 0) return { servers: UNSERVED_SHARE, idle: 0 };
     return {
       servers: site.config.counters.filter((c) => c.serviceIds.includes(serviceId)).length || 1,
       idle: 0,

@@ -50,3 +50,21 @@ describe('counter advice', () => {
     expect(rest.every((a) => a.counterId !== 'counter-1')).toBe(true);
   });
 });
+
+describe('counter advice never strands a line', () => {
+  it('does not move the only open counter of a service that has people waiting', () => {
+    const { core, run } = centre();
+    run({ type: 'close', counterId: 'counter-3' });
+    for (let i = 0; i < 10; i++) run({ type: 'issue', serviceId: 'land' }, MONDAY_9AM + i * 1000);
+    for (let i = 0; i < 3; i++) run({ type: 'issue', serviceId: 'civil-status' }, MONDAY_9AM + 20_000 + i);
+    for (const counterId of ['counter-1', 'counter-2']) run({ type: 'next', counterId }, MONDAY_9AM + MINUTE);
+    expect(predictedServiceWaits(core.site, core.state).get('land')!).toBeGreaterThan(15);
+    // counter-1 is the only open civil-status counter and two citizens wait there.
+    expect(adviseSwitches(core.site, core.state, MONDAY_9AM + MINUTE)).toEqual([]);
+    // Once nobody waits for civil status, moving it is the advice.
+    run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + 2 * MINUTE);
+    run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + 3 * MINUTE);
+    const [move] = adviseSwitches(core.site, core.state, MONDAY_9AM + 3 * MINUTE);
+    expect(move).toMatchObject({ counterId: 'counter-1', toServiceId: 'land' });
+  });
+});
