@@ -46,7 +46,7 @@ export function loadSiteConfig(file: string = DEMO_SITE_CONFIG): SiteConfig {
 
 export function parseSiteConfig(text: string, file = '(inline)'): SiteConfig {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,

@@ -20,7 +20,13 @@ export interface HttpAppOptions {
 
 export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
   const { service, log } = options;
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 64 * 1024,
+    return503OnClosing: true,
+    // As strict as the MQTT side: unknown fields and wrong types are refused, not dropped or coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
   installErrorHandler(app, log);
   await app.register(fastifyCookie);
   const sessions = new Sessions(service.store, service.clock);

@@ -1,0 +1,79 @@
+/** The site configuration file: the demo site, and errors that name the field and the line. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEMO_SITE_CONFIG, loadSiteConfig, parseSiteConfig } from '../src/config/load.ts';
+import { readEnv } from '../src/env.ts';
+import { tempDir } from './helpers.ts';
+
+const demoText = readFileSync(DEMO_SITE_CONFIG, 'utf8');
+
+function problem(text: string): string {
+  try {
+    parseSiteConfig(text, 'site.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('site configuration', () => {
+  it('the demo site is a realistic one-stop shop', () => {
+    const config = loadSiteConfig();
+    expect(config.services.length).toBeGreaterThanOrEqual(6);
+    expect(config.counters.length).toBeGreaterThanOrEqual(8);
+    expect(config.procedures.length).toBeGreaterThanOrEqual(20);
+    expect(config.procedures.map((p) => p.name.vi)).toContain('Đăng ký khai sinh');
+    for (const p of config.procedures) expect(p.requiredPapers.length).toBeGreaterThan(0);
+    for (const s of config.services) expect(config.procedures.some((p) => p.serviceId === s.id)).toBe(true);
+    expect(config.targets.waitMinutes).toBe(15);
+    expect(config.priorityClasses.find((c) => c.id === 'elderly')?.minAge).toBe(60);
+  });
+
+  it('names the field and its line for a schema error', () => {
+    const text = demoText.replace(/prefix: C\b/, 'prefix: CC');
+    const line = text.split('\n').findIndex((l) => l.includes('prefix: CC')) + 1;
+    expect(problem(text)).toMatch(new RegExp(`site\\.yaml:${line} services\\.2\\.prefix: .*pattern`));
+  });
+
+  it('points a missing field at its parent', () => {
+    const text = demoText.replace(/\n {4}meanServiceMinutes: 15\n/, '\n');
+    expect(problem(text)).toMatch(/services\.2\.meanServiceMinutes/);
+    expect(problem(text)).toMatch(/missing field/);
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    expect(problem('site:\n  id: demo\n  name: [unclosed\n')).toMatch(/site\.yaml:\d+/);
+  });
+
+  it('reports cross-reference problems', () => {
+    const text = demoText.replace(/serviceIds: \[civil-status/, 'serviceIds: [no-such-service');
+    expect(text).not.toBe(demoText);
+    expect(problem(text)).toMatch(/unknown service "no-such-service"/);
+  });
+
+  it('applies defaults (opening hours enforcement, routing policy)', () => {
+    const text = demoText.replace(/^enforceOpeningHours:.*$/m, '').replace(/^routingPolicy:.*$/m, '');
+    const config = parseSiteConfig(text);
+    expect(config.enforceOpeningHours).toBe(true);
+    expect(config.routingPolicy).toBe('accumulating');
+  });
+
+  it('a missing file and a non-mapping file are clear errors', () => {
+    expect(() => loadSiteConfig('/no/such/site.yaml')).toThrow(/cannot read the file \(ENOENT\)/);
+    const dir = tempDir();
+    const file = join(dir.path, 'x.yaml');
+    writeFileSync(file, '- just\n- a list\n');
+    expect(() => loadSiteConfig(file)).toThrow(/must hold a mapping/);
+    dir.remove();
+  });
+
+  it('environment variables are checked', () => {
+    expect(readEnv({}).httpPort).toBe(8080);
+    expect(readEnv({}).mqttPort).toBe(1883);
+    expect(readEnv({}).mqttUrl).toBeNull();
+    expect(() => readEnv({ OSS_HTTP_PORT: 'eighty' })).toThrow(/OSS_HTTP_PORT/);
+    expect(() => readEnv({ OSS_MQTT_URL: 'localhost:1883' })).toThrow(/OSS_MQTT_URL/);
+  });
+});
