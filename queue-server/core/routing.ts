@@ -147,12 +147,13 @@ export function accumulatingPolicy(options: PolicyOptions): RoutingPolicy {
 }
 
 /**
- * Short services go first across lines, by the learned mean service time (10 min when unknown),
+ * Short services go first across lines, by the learned mean service time (10 min until 5 are known),
  * bounded to [½, 2] so that odd history cannot make a line unreachable.
  */
 function speedFactor(state: QueueState, serviceId: string, speed: number): number {
   if (speed === 0) return 1;
-  const mean = state.serviceTimes.get(serviceId)?.meanMinutes ?? 10;
+  const learned = state.serviceTimes.get(serviceId);
+  const mean = learned && learned.n >= 5 ? learned.meanMinutes : 10;
   return Math.min(2, Math.max(0.5, (10 / Math.max(mean, 0.1)) ** speed));
 }
 
