@@ -1,7 +1,7 @@
 import '../shared/style.css';
 import type { QueueSummary } from '@oss/protocol';
 import { render } from 'preact';
-import type { Api } from '../shared/api.ts';
+import { Api } from '../shared/api.ts';
 import { liveFeed } from '../shared/live.ts';
 import { KioskApp } from './app.tsx';
 import { IdleTimer } from './idle.ts';
@@ -16,6 +16,15 @@ let api: Api;
 let feed: ReturnType<typeof liveFeed> | null = null;
 let unsubscribe: (() => void) | null = null;
 
+// Asked from the page's own origin while the agent probe runs: in plain-browser mode (no agent) they are
+// the answers the kiosk needs, one round trip sooner.
+let early: Promise<unknown> | null = (() => {
+  const sameOrigin = new Api();
+  const p = Promise.all([sameOrigin.site(), sameOrigin.services(), sameOrigin.counters()]);
+  p.catch(() => {});
+  return p;
+})();
+
 async function load(): Promise<void> {
   // The procedures (the largest answer) load beside the rest: the home screen does not wait for them.
   api.procedures().then(
@@ -25,7 +34,14 @@ async function load(): Promise<void> {
     () => setTimeout(load, 5000),
   );
   try {
-    const [site, services, counters] = await Promise.all([api.site(), api.services(), api.counters()]);
+    const first = api.base === '' ? early : null;
+    early = null;
+    const [site, services, counters] = (await (first ??
+      Promise.all([api.site(), api.services(), api.counters()]))) as [
+      Awaited<ReturnType<Api['site']>>,
+      Awaited<ReturnType<Api['services']>>,
+      Awaited<ReturnType<Api['counters']>>,
+    ];
     data.site.value = site;
     data.services.value = services;
     data.counters.value = counters;
