@@ -5,6 +5,7 @@
  * whether they show up, when counters open and take breaks); which ticket is called is the core's.
  */
 import { adviseSwitches, predictedServiceWaits } from '../core/advice.ts';
+import type { Command } from '../core/decide.ts';
 import type { WaitPrediction } from '../core/eta.ts';
 import { QueueCore } from '../core/queue-core.ts';
 import { type AccumulatingTuning, createPolicy } from '../core/routing.ts';
@@ -95,229 +96,272 @@ interface CounterSim {
 }
 
 export function simulateDay(scenario: Scenario, options: RunOptions): DayResult {
-  const config = options.counters ? { ...scenario.config, counters: options.counters } : scenario.config;
-  const site = compileSite(config, options.policy ?? config.routingPolicy);
-  if (options.tuning)
-    site.policy = createPolicy(site.policy.name, {
-      classes: config.priorityClasses,
-      maxWaitMinutes: config.targets.maxWaitMinutes,
-      accumulating: options.tuning,
-    });
-  const core = new QueueCore(site, scenario.date);
-  // A running site has learned its service times on earlier days (carried over by day.started).
-  if (options.history !== false)
-    for (const [serviceId, model] of scenario.serviceTimes)
-      core.state.serviceTimes.set(serviceId, { n: 50, meanMinutes: model.mean });
-  const rootRng = createRng(options.seed);
-  const arrivals = generateArrivals(scenario, rootRng.fork());
-  const ms = (minute: number) => scenario.midnightMs + minute * MINUTE;
-  let idSeq = 0;
-  const newId = () => `t${++idSeq}`;
-  const heap = new EventHeap<SimEvent>();
-  let seq = 0;
-  const schedule = (e: Omit<SimEvent, 'seq'>) => heap.push({ ...e, seq: seq++ });
+  return new SimulatedDay(scenario, options).run();
+}
 
-  const counters = new Map<string, CounterSim>(
-    config.counters.map((c) => [
-      c.id,
-      {
-        id: c.id,
-        ticketId: null,
-        working: false,
-        closing: false,
-        breakPending: null,
-        busyMinutes: 0,
-        openMinutes: 0,
-        workingSince: 0,
-        serviceStart: 0,
-      },
-    ]),
-  );
-  // Counters that can take a service now, specialists (service first in their list) first.
-  const takers = new Map<string, CounterSim[]>();
-  const takersOf = (serviceId: string) => {
-    let list = takers.get(serviceId);
-    if (!list) {
-      const rank = (c: CounterSim) => core.state.counters.get(c.id)!.serviceIds.indexOf(serviceId);
-      list = [...counters.values()].filter((c) => rank(c) >= 0).sort((a, b) => rank(a) - rank(b));
-      takers.set(serviceId, list);
+/** One day: the core, the counters as the officers work them, and the timed events still to come. */
+class SimulatedDay {
+  private readonly site: Site;
+  private readonly core: QueueCore;
+  private readonly arrivals: Arrival[];
+  private readonly heap = new EventHeap<SimEvent>();
+  private readonly counters: Map<string, CounterSim>;
+  /** Counters that can take a service now, specialists (service first in their list) first. */
+  private readonly takers = new Map<string, CounterSim[]>();
+  private readonly arrivalOf = new Map<string, Arrival>();
+  private readonly outcomes = new Map<string, TicketOutcome>();
+  private readonly predictors: [string, Predictor][];
+  /** Counters moved by the advice, with the services to give back. */
+  private readonly switched = new Map<string, { original: string[]; to: string }>();
+  private switches = 0;
+  private seq = 0;
+  private idSeq = 0;
+  private readonly newId = () => `t${++this.idSeq}`;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly options: RunOptions,
+  ) {
+    const config = options.counters ? { ...scenario.config, counters: options.counters } : scenario.config;
+    this.site = compileSite(config, options.policy ?? config.routingPolicy);
+    if (options.tuning)
+      this.site.policy = createPolicy(this.site.policy.name, {
+        classes: config.priorityClasses,
+        maxWaitMinutes: config.targets.maxWaitMinutes,
+        accumulating: options.tuning,
+      });
+    this.core = new QueueCore(this.site, scenario.date);
+    // A running site has learned its service times on earlier days (carried over by day.started).
+    if (options.history !== false)
+      for (const [serviceId, model] of scenario.serviceTimes)
+        this.core.state.serviceTimes.set(serviceId, { n: 50, meanMinutes: model.mean });
+    this.arrivals = generateArrivals(scenario, createRng(options.seed).fork());
+    this.counters = new Map(config.counters.map((c) => [c.id, newCounter(c.id)]));
+    this.predictors = Object.entries(options.predictors ?? {});
+  }
+
+  run(): DayResult {
+    const start = this.scheduleDay();
+    let now = start;
+    for (let e = this.heap.pop(); e && e.at <= this.scenario.horizon; e = this.heap.pop()) {
+      now = e.at;
+      this.handle(e, now);
     }
-    return list;
-  };
-  const arrivalOf = new Map<string, Arrival>();
-  const outcomes = new Map<string, TicketOutcome>();
+    return this.result(now);
+  }
 
-  const exec = (command: Parameters<QueueCore['execute']>[0], minute: number): QueueEvent[] =>
-    core.execute(command, ms(minute), newId);
+  /** Counters start closed, then follow their schedules and breaks; returns the first minute. */
+  private scheduleDay(): number {
+    const periods = [...this.counters.keys()].flatMap((id) => this.scheduleOf(id));
+    const start = Math.min(this.arrivals[0]?.at ?? Number.POSITIVE_INFINITY, ...periods.map((p) => p.from));
+    for (const c of this.counters.values()) this.exec({ type: 'close', counterId: c.id }, start);
+    for (const counterId of this.counters.keys())
+      for (const p of this.scheduleOf(counterId)) {
+        this.schedule({ at: p.from, kind: 'open', counterId });
+        this.schedule({ at: p.to, kind: 'close', counterId });
+      }
+    for (const b of this.scenario.breaks)
+      if (this.counters.has(b.counterId))
+        this.schedule({ at: b.at, kind: 'break', counterId: b.counterId, minutes: b.minutes });
+    for (const arrival of this.arrivals) this.schedule({ at: arrival.at, kind: 'arrival', arrival });
+    const every = this.options.followAdviceEveryMinutes;
+    if (every) {
+      const end = Math.max(...periods.map((p) => p.to));
+      for (let m = start + every; m < end; m += every) this.schedule({ at: m, kind: 'advice' });
+    }
+    return start;
+  }
 
-  const startWork = (c: CounterSim, now: number) => {
-    if (c.working) return;
-    exec({ type: 'open', counterId: c.id }, now);
-    c.working = true;
-    c.workingSince = now;
-  };
-  const stopWork = (c: CounterSim, now: number) => {
-    if (!c.working) return;
-    exec({ type: 'close', counterId: c.id }, now);
-    c.working = false;
-    c.openMinutes += now - c.workingSince;
-  };
+  private handle(e: SimEvent, now: number): void {
+    const c = e.counterId ? this.counters.get(e.counterId)! : undefined;
+    switch (e.kind) {
+      case 'arrival':
+        return this.arrive(e.arrival!, now);
+      case 'done':
+        return this.finish(c!, now, 'done');
+      case 'no-show':
+        return this.finish(c!, now, 'no_show');
+      case 'open':
+        c!.closing = false;
+        this.startWork(c!, now);
+        if (c!.ticketId === null) this.callNext(c!, now);
+        return;
+      case 'close':
+        c!.closing = true;
+        if (c!.ticketId === null) this.stopWork(c!, now);
+        return;
+      case 'break':
+        if (!c!.working) return;
+        if (c!.ticketId === null) {
+          this.stopWork(c!, now);
+          this.schedule({ at: now + e.minutes!, kind: 'break-end', counterId: c!.id });
+        } else c!.breakPending = e.minutes!;
+        return;
+      case 'break-end':
+        if (c!.closing) return;
+        this.startWork(c!, now);
+        this.callNext(c!, now);
+        return;
+      case 'advice':
+        return this.followAdvice(now);
+    }
+  }
+
+  /** A citizen takes a ticket; the ETA predictors are scored as the ticket would show them. */
+  private arrive(a: Arrival, now: number): void {
+    const events = this.exec({ type: 'issue', serviceId: a.serviceId, priority: a.priority }, now);
+    const issued = events.find((x) => x.type === 'ticket.issued') as Extract<
+      QueueEvent,
+      { type: 'ticket.issued' }
+    >;
+    this.arrivalOf.set(issued.ticketId, a);
+    const ticket = this.core.state.tickets.get(issued.ticketId)!;
+    const predictions: Record<string, WaitPrediction> = {};
+    for (const [name, predict] of this.predictors)
+      predictions[name] = predict(this.site, this.core.state, ticket, this.ms(now));
+    const { measure } = this.scenario;
+    this.outcomes.set(issued.ticketId, {
+      serviceId: a.serviceId,
+      priority: a.priority,
+      issuedAt: now,
+      wait: null,
+      measured: !a.initial && now >= measure.from && now < measure.to,
+      noShow: a.noShow,
+      serviceMinutes: a.serviceMinutes,
+      predictions,
+    });
+    for (const taker of this.takersOf(a.serviceId))
+      if (
+        taker.working &&
+        taker.ticketId === null &&
+        taker.breakPending === null &&
+        this.callNext(taker, now)
+      )
+        break;
+  }
 
   /** A free, working counter calls the next ticket; returns whether it got one. */
-  const callNext = (c: CounterSim, now: number): boolean => {
-    const called = exec({ type: 'next', counterId: c.id }, now).find((e) => e.type === 'ticket.called');
+  private callNext(c: CounterSim, now: number): boolean {
+    const called = this.exec({ type: 'next', counterId: c.id }, now).find((e) => e.type === 'ticket.called');
     if (called?.type !== 'ticket.called') return false;
-    const arrival = arrivalOf.get(called.ticketId)!;
+    const arrival = this.arrivalOf.get(called.ticketId)!;
     c.ticketId = called.ticketId;
     c.serviceStart = now;
-    if (arrival.noShow) schedule({ at: now + scenario.noShowGraceMinutes, kind: 'no-show', counterId: c.id });
-    else schedule({ at: now + arrival.serviceMinutes, kind: 'done', counterId: c.id });
+    if (arrival.noShow)
+      this.schedule({ at: now + this.scenario.noShowGraceMinutes, kind: 'no-show', counterId: c.id });
+    else this.schedule({ at: now + arrival.serviceMinutes, kind: 'done', counterId: c.id });
     return true;
-  };
+  }
 
-  const whenFree = (c: CounterSim, now: number) => {
+  private finish(c: CounterSim, now: number, outcome: 'done' | 'no_show'): void {
+    this.exec({ type: 'finish', counterId: c.id, ticketId: c.ticketId!, outcome }, now);
+    c.busyMinutes += now - c.serviceStart;
+    c.ticketId = null;
     if (c.breakPending !== null) {
-      stopWork(c, now);
-      schedule({ at: now + c.breakPending, kind: 'break-end', counterId: c.id });
+      this.stopWork(c, now);
+      this.schedule({ at: now + c.breakPending, kind: 'break-end', counterId: c.id });
       c.breakPending = null;
       return;
     }
     if (!c.working) return;
-    if (!callNext(c, now) && c.closing) stopWork(c, now);
-  };
-
-  const finish = (c: CounterSim, now: number, outcome: 'done' | 'no_show') => {
-    exec({ type: 'finish', counterId: c.id, ticketId: c.ticketId!, outcome }, now);
-    c.busyMinutes += now - c.serviceStart;
-    c.ticketId = null;
-    whenFree(c, now);
-  };
-
-  // Counters start closed, then follow their schedules and breaks.
-  const scheduleOf = (counterId: string) => scenario.schedules.get(counterId) ?? scenario.defaultSchedule;
-  const start = Math.min(
-    arrivals[0]?.at ?? Number.POSITIVE_INFINITY,
-    ...[...counters.keys()].flatMap(scheduleOf).map((p) => p.from),
-  );
-  for (const c of counters.values()) exec({ type: 'close', counterId: c.id }, start);
-  for (const counterId of counters.keys()) {
-    for (const p of scheduleOf(counterId)) {
-      schedule({ at: p.from, kind: 'open', counterId });
-      schedule({ at: p.to, kind: 'close', counterId });
-    }
+    if (!this.callNext(c, now) && c.closing) this.stopWork(c, now);
   }
-  for (const b of scenario.breaks)
-    if (counters.has(b.counterId))
-      schedule({ at: b.at, kind: 'break', counterId: b.counterId, minutes: b.minutes });
-  for (const arrival of arrivals) schedule({ at: arrival.at, kind: 'arrival', arrival });
-  const every = options.followAdviceEveryMinutes;
-  if (every) {
-    const end = Math.max(...[...counters.keys()].flatMap(scheduleOf).map((p) => p.to));
-    for (let m = start + every; m < end; m += every) schedule({ at: m, kind: 'advice' });
+
+  private startWork(c: CounterSim, now: number): void {
+    if (c.working) return;
+    this.exec({ type: 'open', counterId: c.id }, now);
+    c.working = true;
+    c.workingSince = now;
   }
-  const switched = new Map<string, { original: string[]; to: string }>();
-  let switches = 0;
-  const setServices = (counterId: string, serviceIds: string[], now: number) => {
-    exec({ type: 'set-services', counterId, serviceIds }, now);
-    takers.clear();
-    switches++;
-    const c = counters.get(counterId)!;
-    if (c.working && c.ticketId === null && c.breakPending === null) callNext(c, now);
-  };
-  const followAdvice = (now: number) => {
-    const waits = predictedServiceWaits(site, core.state);
-    for (const [counterId, { original, to }] of switched)
-      if ((waits.get(to) ?? 0) <= site.waitTargetMinutes / 2) {
-        switched.delete(counterId);
-        setServices(counterId, original, now);
+
+  private stopWork(c: CounterSim, now: number): void {
+    if (!c.working) return;
+    this.exec({ type: 'close', counterId: c.id }, now);
+    c.working = false;
+    c.openMinutes += now - c.workingSince;
+  }
+
+  /** The manager follows the dashboard: gives back calmed counters, then makes the top switch. */
+  private followAdvice(now: number): void {
+    const waits = predictedServiceWaits(this.site, this.core.state);
+    for (const [counterId, { original, to }] of this.switched)
+      if ((waits.get(to) ?? 0) <= this.site.waitTargetMinutes / 2) {
+        this.switched.delete(counterId);
+        this.setServices(counterId, original, now);
       }
-    const [advice] = adviseSwitches(site, core.state, ms(now), { limit: 1 });
-    if (!advice || !counters.get(advice.counterId)!.working) return;
-    const original = switched.get(advice.counterId)?.original ?? advice.fromServiceIds;
-    switched.set(advice.counterId, { original, to: advice.toServiceId });
-    setServices(advice.counterId, advice.serviceIdsAfter, now);
-  };
+    const [advice] = adviseSwitches(this.site, this.core.state, this.ms(now), { limit: 1 });
+    if (!advice || !this.counters.get(advice.counterId)!.working) return;
+    const original = this.switched.get(advice.counterId)?.original ?? advice.fromServiceIds;
+    this.switched.set(advice.counterId, { original, to: advice.toServiceId });
+    this.setServices(advice.counterId, advice.serviceIdsAfter, now);
+  }
 
-  let now = start;
-  const predictors = Object.entries(options.predictors ?? {});
-  for (let e = heap.pop(); e && e.at <= scenario.horizon; e = heap.pop()) {
-    now = e.at;
-    const c = e.counterId ? counters.get(e.counterId)! : undefined;
-    switch (e.kind) {
-      case 'arrival': {
-        const a = e.arrival!;
-        const issued = exec({ type: 'issue', serviceId: a.serviceId, priority: a.priority }, now).find(
-          (x) => x.type === 'ticket.issued',
-        )!;
-        const ticketId = (issued as Extract<QueueEvent, { type: 'ticket.issued' }>).ticketId;
-        arrivalOf.set(ticketId, a);
-        const ticket = core.state.tickets.get(ticketId)!;
-        const predictions: Record<string, WaitPrediction> = {};
-        for (const [name, predict] of predictors)
-          predictions[name] = predict(site, core.state, ticket, ms(now));
-        outcomes.set(ticketId, {
-          serviceId: a.serviceId,
-          priority: a.priority,
-          issuedAt: now,
-          wait: null,
-          measured: !a.initial && now >= scenario.measure.from && now < scenario.measure.to,
-          noShow: a.noShow,
-          serviceMinutes: a.serviceMinutes,
-          predictions,
-        });
-        for (const taker of takersOf(a.serviceId))
-          if (taker.working && taker.ticketId === null && taker.breakPending === null && callNext(taker, now))
-            break;
-        break;
-      }
-      case 'done':
-        finish(c!, now, 'done');
-        break;
-      case 'no-show':
-        finish(c!, now, 'no_show');
-        break;
-      case 'open':
-        c!.closing = false;
-        startWork(c!, now);
-        if (c!.ticketId === null) callNext(c!, now);
-        break;
-      case 'close':
-        c!.closing = true;
-        if (c!.ticketId === null) stopWork(c!, now);
-        break;
-      case 'break':
-        if (!c!.working) break;
-        if (c!.ticketId === null) {
-          stopWork(c!, now);
-          schedule({ at: now + e.minutes!, kind: 'break-end', counterId: c!.id });
-        } else c!.breakPending = e.minutes!;
-        break;
-      case 'break-end':
-        if (c!.closing) break;
-        startWork(c!, now);
-        callNext(c!, now);
-        break;
-      case 'advice':
-        followAdvice(now);
-        break;
+  private setServices(counterId: string, serviceIds: string[], now: number): void {
+    this.exec({ type: 'set-services', counterId, serviceIds }, now);
+    this.takers.clear();
+    this.switches++;
+    const c = this.counters.get(counterId)!;
+    if (c.working && c.ticketId === null && c.breakPending === null) this.callNext(c, now);
+  }
+
+  private takersOf(serviceId: string): CounterSim[] {
+    let list = this.takers.get(serviceId);
+    if (!list) {
+      const rank = (c: CounterSim) => this.core.state.counters.get(c.id)!.serviceIds.indexOf(serviceId);
+      list = [...this.counters.values()].filter((c) => rank(c) >= 0).sort((a, b) => rank(a) - rank(b));
+      this.takers.set(serviceId, list);
     }
+    return list;
   }
-  for (const c of counters.values()) {
-    if (c.ticketId) c.busyMinutes += now - c.serviceStart;
-    if (c.working) c.openMinutes += now - c.workingSince;
+
+  private result(now: number): DayResult {
+    for (const c of this.counters.values()) {
+      if (c.ticketId) c.busyMinutes += now - c.serviceStart;
+      if (c.working) c.openMinutes += now - c.workingSince;
+    }
+    for (const [id, outcome] of this.outcomes) {
+      const t = this.core.state.tickets.get(id)!;
+      if (t.firstCalledAt !== undefined) outcome.wait = (t.firstCalledAt - t.issuedAt) / MINUTE;
+    }
+    return {
+      tickets: [...this.outcomes.values()],
+      counters: [...this.counters.values()].map((c) => ({
+        counterId: c.id,
+        busyMinutes: c.busyMinutes,
+        openMinutes: c.openMinutes,
+      })),
+      endedAt: now,
+      switches: this.switches,
+    };
   }
-  for (const [id, outcome] of outcomes) {
-    const t = core.state.tickets.get(id)!;
-    if (t.firstCalledAt !== undefined) outcome.wait = (t.firstCalledAt - t.issuedAt) / MINUTE;
+
+  private scheduleOf(counterId: string): { from: number; to: number }[] {
+    return this.scenario.schedules.get(counterId) ?? this.scenario.defaultSchedule;
   }
+
+  private schedule(e: Omit<SimEvent, 'seq'>): void {
+    this.heap.push({ ...e, seq: this.seq++ });
+  }
+
+  private exec(command: Command, minute: number): QueueEvent[] {
+    return this.core.execute(command, this.ms(minute), this.newId);
+  }
+
+  private ms(minute: number): number {
+    return this.scenario.midnightMs + minute * MINUTE;
+  }
+}
+
+function newCounter(id: string): CounterSim {
   return {
-    tickets: [...outcomes.values()],
-    counters: [...counters.values()].map((c) => ({
-      counterId: c.id,
-      busyMinutes: c.busyMinutes,
-      openMinutes: c.openMinutes,
-    })),
-    endedAt: now,
-    switches,
+    id,
+    ticketId: null,
+    working: false,
+    closing: false,
+    breakPending: null,
+    busyMinutes: 0,
+    openMinutes: 0,
+    workingSince: 0,
+    serviceStart: 0,
   };
 }
