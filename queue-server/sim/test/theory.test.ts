@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../rng.ts';
-import { cobhamMeanWaits, erlangC, lambdaFor, mmcMeanWait, mmcWithin } from '../theory.ts';
+import {
+  allenCunneenMeanWait,
+  cobhamMeanWaits,
+  erlangC,
+  lambdaFor,
+  mmcMeanWait,
+  mmcStationary,
+  mmcWithin,
+} from '../theory.ts';
 
 const reference = (counters: number) => ({ lambda: lambdaFor(0.8, counters, 8), meanService: 8, counters });
 
@@ -20,6 +28,18 @@ describe('queueing theory (reference numbers of shared/reference/queueing.md)', 
     expect(high).toBeCloseTo(1.36, 2);
     expect(low).toBeCloseTo(6.78, 2);
     expect(0.15 * high! + 0.85 * low!).toBeCloseTo(mmcMeanWait(q), 10);
+  });
+
+  it('the stationary distribution and the general-service approximation', () => {
+    const q = reference(4);
+    const p = mmcStationary(q);
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    // P(wait) = P(N ≥ c) is Erlang C; mean queue length over λ is W_q (Little).
+    expect(p.slice(4).reduce((a, b) => a + b, 0)).toBeCloseTo(0.596, 3);
+    const lq = p.reduce((a, pn, n) => a + Math.max(0, n - 4) * pn, 0);
+    expect(lq / q.lambda).toBeCloseTo(5.96, 2);
+    expect(allenCunneenMeanWait(q, 1, 1)).toBeCloseTo(mmcMeanWait(q), 10);
+    expect(allenCunneenMeanWait(q, 1, 0.6)).toBeCloseTo(mmcMeanWait(q) * 0.68, 10);
   });
 
   it('share within a target and unstable queues', () => {
