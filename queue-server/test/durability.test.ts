@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { enroll } from '../src/cli/enroll.ts';
 import { readEnv } from '../src/env.ts';
 import { databasePath } from '../src/storage/store.ts';
-import { connectDevice, freePort, tempDir } from './helpers.ts';
+import { connectDevice, freePort, okResult, tempDir } from './helpers.ts';
 import { type ServerProcess, spawnServer } from './process.ts';
 
 const dir = tempDir('oss-kill-');
@@ -104,7 +104,7 @@ describe('durability', () => {
     const r = await again.request('ticket.issue', { serviceId: 'civil-status' });
     await again.close();
     expect(r.ok).toBe(true);
-    const newNumber = (r as { result: { ticket: { number: string } } }).result.ticket.number;
+    const newNumber = okResult<{ ticket: { number: string } }>(r).ticket.number;
     expect(rows.map((x) => x.number)).not.toContain(newNumber);
 
     // SIGTERM: stop cleanly with exit code 0.

@@ -10,6 +10,12 @@ import { readEnv, type ServerEnv } from '../src/env.ts';
 import { silentLogger } from '../src/log.ts';
 import { type RunningServer, type StartOptions, startServer } from '../src/server.ts';
 
+/** The result of a successful response; a refusal fails the test with its error. */
+export function okResult<T = Record<string, never>>(r: ResponseEnvelope): T {
+  if (!r.ok) throw new Error(`refused: ${JSON.stringify(r.error)}`);
+  return r.result as T;
+}
+
 export function tempDir(prefix = 'oss-test-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };

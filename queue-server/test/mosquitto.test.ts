@@ -11,7 +11,7 @@ import { SERVER_USERNAME, topics } from '@oss/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mosquittoAcl, mosquittoConf } from '../src/mqtt/mosquitto.ts';
 import type { RunningServer } from '../src/server.ts';
-import { connectDevice, enrolDevice, freePort, startTestServer, tempDir } from './helpers.ts';
+import { connectDevice, enrolDevice, freePort, okResult, startTestServer, tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
 const hasMosquitto = await run('which', [
@@ -208,7 +208,7 @@ describe.skipIf(!hasMosquitto)('a real Mosquitto as the site broker', () => {
       .catch(() => {});
     await new Promise((r) => setTimeout(r, 500));
     const after = site.service.core.state.counters.get('counter-4')!;
-    expect(after.currentTicketId).toBe((next as { result: { ticket: { id: string } } }).result.ticket.id);
+    expect(after.currentTicketId).toBe(okResult<{ ticket: { id: string } }>(next).ticket.id);
     expect(site.service.core.state.tickets.size).toBe(before);
     // And a wrong password is refused.
     await expect(

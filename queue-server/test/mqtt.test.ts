@@ -23,10 +23,7 @@ const eventCount = () =>
   (server.service.store.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
 const ticketCount = () =>
   (server.service.store.db.prepare('SELECT count(*) AS n FROM tickets').get() as { n: number }).n;
-const ok = (r: ResponseEnvelope) => {
-  if (!r.ok) throw new Error(`refused: ${JSON.stringify(r.error)}`);
-  return r.result as Record<string, never>;
-};
+const ok = (r: ResponseEnvelope) => okResult(r);
 
 beforeAll(async () => {
   dir = tempDir();
