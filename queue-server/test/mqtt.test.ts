@@ -8,6 +8,7 @@ import {
   type DeviceClient,
   enrolDevice,
   nextMessage,
+  okResult,
   startTestServer,
   tempDir,
 } from './helpers.ts';
