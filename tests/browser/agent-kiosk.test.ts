@@ -79,6 +79,8 @@ describe.skipIf(!HAVE_CHROMIUM)('kiosk in agent mode', () => {
   it('"done" clears the citizen and tells the agent; with no paper the ticket is on screen only, said clearly', async () => {
     await kiosk.locator('[data-action=done]').click();
     await kiosk.locator('[data-screen=home]').waitFor();
+    // The queue summary reaches the kiosk over the agent's WebSocket (no SSE in agent mode).
+    await kiosk.locator('.home-status', { hasText: '1 người đang chờ' }).waitFor();
     await expect
       .poll(() => agent.received.filter((m) => m.type === 'session.clear').length)
       .toBeGreaterThan(0);

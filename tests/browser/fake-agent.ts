@@ -1,14 +1,14 @@
 /**
  * A stand-in for the device agent (being built in parallel), enough to drive the kiosk app in agent
  * mode in a real browser: serves the built kiosk and `/agent.json`, proxies `/api/*` to the queue
- * server, and speaks `UiToAgent` / `AgentToUi` on `/ws`. Tickets are issued on the real server over
+ * server (as the real agent does), pushes the queue summary, and speaks `UiToAgent` / `AgentToUi` on `/ws`. Tickets are issued on the real server over
  * HTTP with the kiosk's enrolment; "printing" succeeds unless the test says the paper is out.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import type { AgentToUi, PrinterState, UiToAgent } from '@oss/protocol';
+import type { AgentToUi, PrinterState, QueueSummary, UiToAgent } from '@oss/protocol';
 import { WebSocket, WebSocketServer } from 'ws';
 import { APPS_DIST } from './harness.ts';
 
@@ -40,7 +40,7 @@ export async function startFakeAgent(
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/agent.json') {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ deviceId, kind: 'kiosk', site: 'demo', serverUrl: agent.url }));
+      res.end(JSON.stringify({ deviceId, kind: 'kiosk', site: 'demo', serverUrl }));
       return;
     }
     if (path.startsWith('/api/')) {
@@ -70,6 +70,11 @@ export async function startFakeAgent(
   const sendAll = (m: AgentToUi) => {
     for (const c of wss.clients) if (c.readyState === WebSocket.OPEN) c.send(JSON.stringify(m));
   };
+  // The real agent relays the retained MQTT queue summary; this one asks the server over HTTP.
+  const broadcastQueue = async () => {
+    const summary = (await (await fetch(`${serverUrl}/api/queue`)).json()) as QueueSummary;
+    sendAll({ type: 'queue', summary });
+  };
   wss.on('connection', (socket) => {
     const send = (m: AgentToUi) => socket.send(JSON.stringify(m));
     send({
@@ -77,11 +82,12 @@ export async function startFakeAgent(
       deviceId,
       kind: 'kiosk',
       site: 'demo',
-      serverUrl: agent.url,
+      serverUrl,
       hardware: { printer: true, scanner: true, cardReader: true },
     });
     send({ type: 'connection', online: true });
     send({ type: 'printer', state: printer });
+    void broadcastQueue();
     socket.on('message', async (data) => {
       const m = JSON.parse(String(data)) as UiToAgent;
       received.push(m);
@@ -114,7 +120,8 @@ export async function startFakeAgent(
           code: body.error?.code ?? 'unavailable',
           message: body.error!.text,
         });
-      else
+      else {
+        void broadcastQueue();
         send({
           type: 'ticket',
           requestId: m.requestId,
@@ -122,6 +129,7 @@ export async function startFakeAgent(
           printed: printer.ok && printer.paper !== 'out',
           url: `${serverUrl}/t/${(body.ticket as { id: string }).id}`,
         });
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

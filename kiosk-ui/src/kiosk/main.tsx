@@ -34,7 +34,7 @@ async function load(): Promise<void> {
     () => setTimeout(load, 5000),
   );
   try {
-    const first = api.base === '' ? early : null;
+    const first = transportRef.value?.mode === 'browser' ? early : null;
     early = null;
     const [site, services, counters] = (await (first ??
       Promise.all([api.site(), api.services(), api.counters()]))) as [
@@ -78,6 +78,9 @@ function attach(transport: KioskTransport): void {
       case 'agent':
         ui.agentOnline.value = event.connected;
         return;
+      case 'queue':
+        data.queue.value = event.summary;
+        return;
       case 'error':
         session.error.value = event.message;
         return;
@@ -91,6 +94,9 @@ async function start(): Promise<void> {
   attach(detected.transport);
   await load();
   feed?.close();
+  feed = null;
+  // With an agent, the queue summary comes over its WebSocket; in a plain browser, from the server's feed.
+  if (detected.transport.mode === 'agent') return;
   feed = liveFeed(
     `${api.base}/api/events`,
     {

@@ -134,6 +134,7 @@ describe('AgentTransport (device agent over the local WebSocket)', () => {
           },
         });
         send({ type: 'printer', state: { ok: false, paper: 'out', coverOpen: false } });
+        send({ type: 'queue', summary: { at: '2026-11-22T08:01:03.000+07:00', services: [], counters: [] } });
         send({
           type: 'ticket',
           requestId: m.requestId,
@@ -166,7 +167,9 @@ describe('AgentTransport (device agent over the local WebSocket)', () => {
     });
     // With the agent's identity, the birth date stays in the agent: it is not sent back to it.
     expect(sent && 'birthDate' in sent).toBe(false);
-    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['agent', 'identity', 'printer']));
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['agent', 'identity', 'printer', 'queue']),
+    );
     transport.clearSession();
     await until(() => agent.received.some((m) => m.type === 'session.clear'));
   });

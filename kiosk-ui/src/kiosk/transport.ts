@@ -11,6 +11,7 @@ import type {
   Lang,
   LocalizedText,
   PrinterState,
+  QueueSummary,
   Ticket,
   UiToAgent,
 } from '@oss/protocol';
@@ -41,6 +42,7 @@ export type KioskEvent =
   | { type: 'connection'; online: boolean }
   | { type: 'agent'; connected: boolean }
   | { type: 'cccd.progress'; step: 'waiting-card' | 'authenticating' | 'reading' | 'verifying' | 'done' }
+  | { type: 'queue'; summary: QueueSummary }
   | { type: 'error'; code: string; message: LocalizedText };
 
 export interface Hardware {
@@ -231,6 +233,8 @@ export class AgentTransport implements KioskTransport {
         return this.emitter.emit({ type: 'identity', identity: message.identity });
       case 'printer':
         return this.emitter.emit({ type: 'printer', state: message.state });
+      case 'queue':
+        return this.emitter.emit({ type: 'queue', summary: message.summary });
       case 'cccd.progress':
         this.emitter.emit({ type: 'cccd.progress', step: message.step });
         if (message.step === 'done') this.settle(message.requestId, message);
@@ -347,7 +351,9 @@ export async function detectTransport(): Promise<{ transport: KioskTransport; ap
       if (info && typeof info.deviceId === 'string' && typeof info.serverUrl === 'string') {
         const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
         const transport = new AgentTransport(`${scheme}://${location.host}/ws`, info);
-        return { transport, api: new Api({ base: transport.serverUrl }) };
+        // The agent proxies GET /api/* on its own origin (keeping the last answers for offline use)
+        // and pushes the queue summary over the WebSocket.
+        return { transport, api: new Api() };
       }
     }
   } catch {
