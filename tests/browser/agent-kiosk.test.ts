@@ -101,4 +101,26 @@ describe.skipIf(!HAVE_CHROMIUM)('kiosk in agent mode', () => {
     await kiosk.locator('[data-screen=ticket] [data-printed=false].banner-error').waitFor();
     await kiosk.screenshot({ path: screenshotPath('kiosk-agent-no-paper-landscape') });
   });
+
+  it('a display board served by an agent takes the queue and the calls from its WebSocket', async () => {
+    const board = await browser.newPage({ viewport: LANDSCAPE });
+    await board.goto(`${agent.url}/display`);
+    await board.locator('.board[data-ready=true]').waitFor();
+    agent.send({
+      type: 'call',
+      call: {
+        ticketId: 'tk_never_shown_on_boards',
+        number: 'B042',
+        counterId: 'counter-3',
+        serviceId: 'certification',
+        calledAt: '2026-11-24T09:00:00.000+07:00',
+        recall: false,
+        counterNumber: 3,
+        priority: 'normal',
+      },
+    });
+    await board.locator('.board-call[data-latest=B042]').waitFor();
+    await board.locator('.counter-tile.fresh[data-counter=counter-3]').waitFor();
+    await board.close();
+  });
 });

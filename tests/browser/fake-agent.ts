@@ -56,7 +56,8 @@ export async function startFakeAgent(
       req.pipe(proxied);
       return;
     }
-    const file = path === '/' || path === '/kiosk' ? 'kiosk.html' : normalize(path).replace(/^\/+/, '');
+    const page = /^\/(kiosk|display|counter)$/.exec(path)?.[1];
+    const file = path === '/' ? 'kiosk.html' : page ? `${page}.html` : normalize(path).replace(/^\/+/, '');
     try {
       const body = readFileSync(join(APPS_DIST, file));
       res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');

@@ -8,6 +8,7 @@ import type { CallMessage, QueueSummary } from '@oss/protocol';
 import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { agentFeed, probeAgent } from '../shared/agent-feed.ts';
 import { Api, type ServiceInfo, type SiteInfo } from '../shared/api.ts';
 import { loc, type StringKey, t } from '../shared/i18n.ts';
 import { Icon } from '../shared/icons.tsx';
@@ -16,7 +17,9 @@ import { Emblem } from '../shared/ui.tsx';
 
 const api = new Api();
 const params = new URLSearchParams(location.search);
-const SPEAK = params.get('speak') !== '0';
+/** `?speak=0`: chime only. With an agent, the page makes no sound at all (the agent speaks). */
+const speech = params.get('speak') !== '0';
+let sound = true;
 const HIGHLIGHT_MS = 10_000;
 const RECENT = 8;
 
@@ -58,15 +61,15 @@ function chime(): void {
   }
 }
 
-/** "A012" → "A 12": speech engines read the number, not "zero one two". */
+/** "A012" → "A 0 1 2": read digit by digit, as Vietnamese call systems (and the agent's clips) do. */
 export function spokenNumber(number: string): string {
-  const m = /^([A-Za-z]*)0*(\d+)$/.exec(number);
-  return m ? `${m[1]} ${m[2]}`.trim() : number;
+  return [...number].join(' ');
 }
 
 function announce(call: Call): void {
+  if (!sound) return;
   chime();
-  if (!SPEAK || typeof speechSynthesis === 'undefined') return;
+  if (!speech || typeof speechSynthesis === 'undefined') return;
   const text = t('display.call', { number: spokenNumber(call.number), counter: call.counterNumber }, 'vi');
   const u = new SpeechSynthesisUtterance(text);
   u.lang = 'vi-VN';
@@ -245,15 +248,34 @@ function Board() {
   );
 }
 
-const feed = liveFeed(
-  '/api/events',
-  {
-    queue: (summary) => {
-      queue.value = summary as QueueSummary;
+async function start(): Promise<void> {
+  // Served by a display Pi's agent: its WebSocket brings the queue and the calls, and the agent says
+  // the calls aloud itself (recorded clips), so the page stays silent.
+  const agent = await probeAgent();
+  if (agent) {
+    sound = false;
+    const feed = agentFeed(
+      (m) => {
+        if (m.type === 'queue') queue.value = m.summary;
+        else if (m.type === 'call') onCall(m.call);
+      },
+      () => void load(),
+    );
+    feed.connected.subscribe((c) => (connected.value = c));
+    return;
+  }
+  const feed = liveFeed(
+    '/api/events',
+    {
+      queue: (summary) => {
+        queue.value = summary as QueueSummary;
+      },
+      call: onCall,
     },
-    call: onCall,
-  },
-  () => void load(),
-);
-feed.connected.subscribe((c) => (connected.value = c));
+    () => void load(),
+  );
+  feed.connected.subscribe((c) => (connected.value = c));
+}
+
+void start();
 render(<Board />, document.getElementById('app')!);

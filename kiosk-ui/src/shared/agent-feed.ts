@@ -1,0 +1,69 @@
+/**
+ * For apps served by a device agent (display board): `/agent.json` on the page's origin tells that
+ * an agent is there; its WebSocket then pushes the queue summary and the calls (the agent relays MQTT),
+ * since its `/api` proxy does not stream server-sent events. Reconnects by itself.
+ */
+import type { AgentToUi } from '@oss/protocol';
+import { type Signal, signal } from '@preact/signals';
+
+export interface AgentJson {
+  deviceId: string;
+  kind: string;
+  site: string;
+  serverUrl: string;
+}
+
+export async function probeAgent(): Promise<AgentJson | null> {
+  try {
+    const res = await fetch('/agent.json', { cache: 'no-store' });
+    if (!res.ok) return null;
+    const info = (await res.json()) as AgentJson;
+    return info && typeof info.deviceId === 'string' ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+export function agentFeed(
+  onMessage: (message: AgentToUi) => void,
+  onOpen: () => void,
+): { connected: Signal<boolean>; close(): void } {
+  const connected = signal<boolean>(false);
+  let socket: WebSocket | null = null;
+  let closed = false;
+  let retry = 500;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const open = () => {
+    if (closed) return;
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const ws = new WebSocket(`${scheme}://${location.host}/ws`);
+    socket = ws;
+    ws.onopen = () => {
+      retry = 500;
+      connected.value = true;
+      onOpen();
+    };
+    ws.onmessage = (ev) => {
+      try {
+        onMessage(JSON.parse(String(ev.data)) as AgentToUi);
+      } catch {
+        // not JSON: ignored
+      }
+    };
+    ws.onclose = () => {
+      connected.value = false;
+      if (socket !== ws || closed) return;
+      timer = setTimeout(open, retry);
+      retry = Math.min(retry * 2, 5000);
+    };
+  };
+  open();
+  return {
+    connected,
+    close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      socket?.close();
+    },
+  };
+}
