@@ -25,7 +25,7 @@ describe.skipIf(!HAVE_CHROMIUM)('kiosk in agent mode', () => {
   let kiosk: Page;
 
   beforeAll(async () => {
-    ensureBuilt();
+    await ensureBuilt();
     site = await startSite();
     agent = await startFakeAgent(site.url, 'kiosk-pi', enrolKiosk(site, 'kiosk-pi'));
     browser = await launchBrowser();

@@ -39,7 +39,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the four apps in Chromium', () => {
   }
 
   beforeAll(async () => {
-    ensureBuilt();
+    await ensureBuilt();
     site = await startSite();
     browser = await launchBrowser();
   }, 120_000);

@@ -3,7 +3,16 @@
  * playwright-core, and a kiosk enrolled for plain-browser mode.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,15 +38,39 @@ function newest(dir: string): number {
   return t;
 }
 
-/** Builds kiosk-ui/dist when it is missing or older than the sources. */
-export function ensureBuilt(): void {
+function stale(): boolean {
   const page = join(APPS_DIST, 'kiosk.html');
-  const stale =
+  return (
     !existsSync(page) ||
     statSync(page).mtimeMs <
-      Math.max(newest(join(KIOSK_UI, 'src')), statSync(join(KIOSK_UI, 'vite.config.ts')).mtimeMs);
-  if (stale)
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: KIOSK_UI, stdio: 'inherit' });
+      Math.max(newest(join(KIOSK_UI, 'src')), statSync(join(KIOSK_UI, 'vite.config.ts')).mtimeMs)
+  );
+}
+
+/**
+ * Builds kiosk-ui/dist when it is missing or older than the sources. Test files run in parallel
+ * processes: one builds while holding a lock file, the others wait for it and then find dist fresh.
+ */
+export async function ensureBuilt(): Promise<void> {
+  const lock = join(tmpdir(), 'oss-kiosk-ui-build.lock');
+  for (let waited = 0; stale(); waited += 200) {
+    let fd: number | null = null;
+    try {
+      fd = openSync(lock, 'wx');
+    } catch {
+      // Someone else is building (or died holding the lock: taken over after two minutes).
+      if (waited > 120_000) rmSync(lock, { force: true });
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    try {
+      if (stale())
+        execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: KIOSK_UI, stdio: 'inherit' });
+    } finally {
+      closeSync(fd);
+      rmSync(lock, { force: true });
+    }
+  }
 }
 
 export interface Site {
