@@ -27,6 +27,15 @@ describe.skipIf(!HAVE_CHROMIUM)('the four apps in Chromium', () => {
   async function page(viewport = LANDSCAPE): Promise<Page> {
     const context = await browser.newContext({ viewport, locale: 'vi-VN' });
     contexts.push(context);
+    // Record what the apps say aloud instead of saying it.
+    await context.addInitScript(() => {
+      const w = window as unknown as { spoken: string[] };
+      w.spoken = [];
+      if ('speechSynthesis' in window)
+        window.speechSynthesis.speak = (u: SpeechSynthesisUtterance) => {
+          w.spoken.push(`${u.lang}|${u.text}`);
+        };
+    });
     const p = await context.newPage();
     p.setDefaultTimeout(15_000);
     return p;
@@ -84,11 +93,19 @@ describe.skipIf(!HAVE_CHROMIUM)('the four apps in Chromium', () => {
     await expect(kiosk.locator('.papers li').count()).resolves.toBeGreaterThan(1);
     await expect(kiosk.locator('.where').textContent()).resolves.toContain('Quầy 1');
     await kiosk.screenshot({ path: screenshotPath('kiosk-procedure-portrait') });
+    // Larger text and high contrast, then back; read-aloud stays on for the ticket.
+    await kiosk.locator('.a11y-group .chip').nth(2).click();
+    await kiosk.locator('[data-action=contrast]').click();
+    await kiosk.locator('.kiosk.size-2.contrast').waitFor();
+    await kiosk.screenshot({ path: screenshotPath('kiosk-procedure-contrast-portrait') });
+    await kiosk.locator('.a11y-group .chip').nth(0).click();
+    await kiosk.locator('[data-action=contrast]').click();
+    await kiosk.locator('[data-action=read-aloud]').click();
   });
 
   it('the display board is live before the first call', async () => {
     display = await page(LANDSCAPE);
-    await display.goto(`${site.url}/display?speak=0`);
+    await display.goto(`${site.url}/display`);
     await display.locator('.board[data-ready=true]').waitFor();
     await display.locator('.counter-tile[data-counter=counter-1]').waitFor();
   });
@@ -110,6 +127,12 @@ describe.skipIf(!HAVE_CHROMIUM)('the four apps in Chromium', () => {
     expect(ticket.number).toBe(ticketNumber);
     expect(ticket.procedureId).toBe('birth-registration');
     await kiosk.screenshot({ path: screenshotPath('kiosk-ticket-portrait') });
+    const spoken = () => kiosk.evaluate(() => (window as unknown as { spoken: string[] }).spoken);
+    await expect
+      .poll(spoken)
+      .toContainEqual(
+        expect.stringMatching(new RegExp(`^vi-VN\\|Số thứ tự của quý khách: ${[...ticketNumber].join(' ')}`)),
+      );
     // The display board's waiting count follows.
     await display.locator('tr[data-service=civil-status] td[data-waiting="1"]').waitFor();
   });
@@ -129,6 +152,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the four apps in Chromium', () => {
       .locator(`.counter-tile.fresh[data-counter=counter-1][data-number="${ticketNumber}"]`)
       .waitFor();
     await display.screenshot({ path: screenshotPath('display-call-landscape') });
+    // Said in Vietnamese, the number digit by digit.
+    await expect
+      .poll(() => display.evaluate(() => (window as unknown as { spoken: string[] }).spoken))
+      .toContain(`vi-VN|Mời số ${[...ticketNumber].join(' ')} đến quầy số 1`);
     // Start and finish: the officer's own figures count it.
     await counter.locator('[data-action=start]').click();
     await counter.locator('[data-action=finish]').click();
@@ -163,6 +190,12 @@ describe.skipIf(!HAVE_CHROMIUM)('the four apps in Chromium', () => {
     await dash.screenshot({ path: screenshotPath('dashboard-landscape'), fullPage: true });
     await dash.setViewportSize(PORTRAIT);
     await dash.screenshot({ path: screenshotPath('dashboard-portrait'), fullPage: true });
+    // The printable daily report: controls hidden, the report title shown.
+    await dash.emulateMedia({ media: 'print' });
+    await dash.locator('.print-only', { hasText: 'Báo cáo ngày' }).waitFor();
+    expect(await dash.locator('[data-panel=config]').isVisible()).toBe(false);
+    await dash.screenshot({ path: screenshotPath('dashboard-print-portrait'), fullPage: true });
+    await dash.emulateMedia({ media: 'screen' });
   });
 
   it('the dashboard renders advice and hourly statistics when the server answers them, and applies advice', async () => {
