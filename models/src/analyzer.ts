@@ -58,6 +58,23 @@ export const DEFAULT_ANALYZER_OPTIONS: Required<Omit<AnalyzerOptions, 'backend'>
   tinyInputSize: 416,
 };
 
+/** Smaller frames cannot hold a face of minFaceSize; smaller crops are noise to the expression net. */
+const MIN_FRAME_SIDE = 32;
+const MIN_CROP_SIDE = 16;
+/** A frame 8 times wider than high (or the reverse) is not a camera frame. */
+const MAX_ASPECT = 8;
+
+function assertAnalysable(image: RgbImage, minSide: number): void {
+  const { width, height } = image;
+  if (Math.min(width, height) < minSide || Math.max(width, height) / Math.min(width, height) > MAX_ASPECT) {
+    throw emotionError(
+      'bad_image',
+      `Kích thước ảnh không phù hợp (${width}×${height})`,
+      `Unsuitable image size (${width}×${height}): at least ${minSide} px a side, aspect ratio at most ${MAX_ASPECT}`,
+    );
+  }
+}
+
 /** The expression net looks at 112×112 faces; a face this big or bigger loses nothing when resized. */
 const EXPRESSION_INPUT_SIDE = 112;
 
@@ -111,6 +128,7 @@ async function analyzeRgb(
   settings: typeof DEFAULT_ANALYZER_OPTIONS,
   image: RgbImage,
 ): Promise<FrameAnalysis> {
+  assertAnalysable(image, MIN_FRAME_SIDE);
   const { tf, faceapi } = rt;
   const scale = Math.min(1, settings.maxInputSide / Math.max(image.width, image.height));
   const input = tf.tidy(() => {
@@ -233,6 +251,7 @@ export function faceQuality(detectionScore: number, box: FaceBox): number {
 }
 
 async function expressionsOfWholeImage(rt: LoadedRuntime, image: RgbImage): Promise<ExpressionProbabilities> {
+  assertAnalysable(image, MIN_CROP_SIDE);
   const input = rt.tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
   try {
     return await predict(rt, input);

@@ -95,6 +95,19 @@ describe('emotion estimator', () => {
     await expect(estimator.addFrame(new TextEncoder().encode('GIF89a'), 1000)).rejects.toBeInstanceOf(
       EmotionError,
     );
+    const sized = (width: number, height: number) =>
+      encodePng({ width, height, data: new Uint8Array(width * height * 3) });
+    for (const [width, height] of [
+      [4, 4],
+      [1000, 20],
+      [20, 1000],
+    ] as const) {
+      await expect(estimator.addFrame(sized(width, height), 1500)).rejects.toMatchObject({
+        code: 'bad_image',
+      });
+    }
+    await expect(analyzer.analyzeCropped(sized(8, 8))).rejects.toMatchObject({ code: 'bad_image' });
+    expect(Object.keys(await analyzer.analyzeCropped(sized(48, 48)))).toHaveLength(7);
     expect((await estimator.addFrame(frames[1]!, 2000)).status).toBe('face');
     expect((await estimator.addFrame(frames[1]!, 2100)).status).toBe('skipped');
     estimator.close();
