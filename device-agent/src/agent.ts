@@ -392,7 +392,20 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
       agentInfo,
       catalog,
       log,
-      health: () => ({ online: link.connected, outbox: store.pendingCount() }),
+      health: () => {
+        const m = process.memoryUsage();
+        const mb = (x: number) => Math.round(x / 104857.6) / 10;
+        return {
+          online: link.connected,
+          outbox: store.pendingCount(),
+          memoryMb: {
+            rss: mb(m.rss),
+            heapUsed: mb(m.heapUsed),
+            heapTotal: mb(m.heapTotal),
+            external: mb(m.external),
+          },
+        };
+      },
       connect: (send) => {
         const remove = ui.add({ send });
         send({

@@ -1,0 +1,124 @@
+/**
+ * Kiosk agent benchmark: `npx tsx device-agent/bench/kiosk.ts [tickets]`.
+ * A real site server runs in this process; the agent runs as its own process exactly as on a Pi
+ * (`node --import tsx device-agent/src/main.ts --config … --simulate`), so its RSS is its own.
+ * Latency: `ticket.issue` sent on the agent's local WebSocket → the `ticket` answer, which the agent
+ * sends only after the ticket was issued over MQTT, rendered and its ESC/POS bytes written to the
+ * (simulated) printer transport: an upper bound of "request → printed bytes".
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  agentConfig,
+  connectUi,
+  enrolDevice,
+  freePort,
+  startSite,
+  tempDir,
+  waitFor,
+} from '../test/helpers.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const N = Number(process.argv[2] ?? 300);
+export const NODE_FLAGS = '--max-semi-space-size=1 --max-old-space-size=48';
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const dir = tempDir('oss-agent-bench-');
+const server = await startSite(join(dir.path, 'server'));
+let child: ChildProcess | null = null;
+try {
+  const credentials = enrolDevice(server, ['kiosk-bench', 'kiosk']);
+  const port = await freePort();
+  const configPath = join(dir.path, 'agent.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify({ ...agentConfig(server, credentials), dataDir: join(dir.path, 'agent'), http: { port } }),
+  );
+  // BENCH_RUNTIME=tsx runs the TypeScript through tsx; default: the bundle (npm run build -w device-agent).
+  const runtime =
+    process.env.BENCH_RUNTIME === 'tsx'
+      ? ['--import', 'tsx', 'device-agent/src/main.ts']
+      : ['device-agent/dist/agent.mjs'];
+  // The flags the systemd unit uses on a Pi (docs/device-agent.md); BENCH_NODE_FLAGS='' for none.
+  const flags = (process.env.BENCH_NODE_FLAGS ?? NODE_FLAGS).split(' ').filter(Boolean);
+  child = spawn(process.execPath, [...flags, ...runtime, '--config', configPath, '--simulate'], {
+    cwd: ROOT,
+    // glibc's per-thread malloc arenas (libuv pool, resvg) inflate RSS; the systemd unit sets the same.
+    env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
+    stdio: ['ignore', 'ignore', process.env.BENCH_DEBUG ? 'inherit' : 'ignore'],
+  });
+  const pid = child.pid!;
+  await waitFor(
+    async () => {
+      try {
+        const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {
+          online?: boolean;
+        };
+        return health.online === true;
+      } catch {
+        return false;
+      }
+    },
+    'the agent online',
+    60_000,
+  );
+  const rssIdle = rssMb(pid);
+  const ui = await connectUi(port);
+  const services = ['civil-status', 'certification', 'land'];
+  const times: number[] = [];
+  let printed = 0;
+  for (let i = 0; i < N + 20; i++) {
+    const requestId = `b-${i}`;
+    const t0 = performance.now();
+    ui.send({ type: 'ticket.issue', requestId, serviceId: services[i % services.length]!, lang: 'vi' });
+    const answer = await ui.next('ticket', (m) => m.requestId === requestId, 10_000);
+    const ms = performance.now() - t0;
+    if (i >= 20) {
+      times.push(ms);
+      if (answer.printed) printed++;
+    }
+  }
+  const rssAfter = rssMb(pid);
+  const memory = ((await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { memoryMb: unknown })
+    .memoryMb;
+  ui.close();
+  times.sort((a, b) => a - b);
+  const fmt = (x: number) => x.toFixed(1);
+  const result = {
+    runtime: process.env.BENCH_RUNTIME === 'tsx' ? 'tsx' : 'bundle',
+    nodeFlags: process.env.BENCH_NODE_FLAGS ?? NODE_FLAGS,
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    loadavg: loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
+    tickets: N,
+    printed,
+    p50: fmt(percentile(times, 50)),
+    p95: fmt(percentile(times, 95)),
+    p99: fmt(percentile(times, 99)),
+    max: fmt(times.at(-1)!),
+    rssIdleMb: fmt(rssIdle),
+    rssAfterMb: fmt(rssAfter),
+    memoryAfterMb: memory,
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  child?.kill('SIGTERM');
+  if (child) await new Promise((r) => child!.once('exit', r));
+  await server.stop();
+  dir.remove();
+}
