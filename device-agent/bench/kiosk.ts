@@ -31,6 +31,18 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
+/** PSS and private (dirty) memory: RSS also counts the Node binary's clean pages shared with every node process. */
+function smapsMb(pid: number): { pss: number; private: number; sharedClean: number } {
+  const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
+  const mb = (x: number) => Math.round(x / 102.4) / 10;
+  return {
+    pss: mb(kb('Pss')),
+    private: mb(kb('Private_Dirty') + kb('Private_Clean')),
+    sharedClean: mb(kb('Shared_Clean')),
+  };
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
@@ -75,6 +87,7 @@ try {
     60_000,
   );
   const rssIdle = rssMb(pid);
+  const smapsIdle = smapsMb(pid);
   const ui = await connectUi(port);
   const services = ['civil-status', 'certification', 'land'];
   const times: number[] = [];
@@ -91,6 +104,7 @@ try {
     }
   }
   const rssAfter = rssMb(pid);
+  const smapsAfter = smapsMb(pid);
   const memory = ((await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { memoryMb: unknown })
     .memoryMb;
   ui.close();
@@ -113,6 +127,8 @@ try {
     max: fmt(times.at(-1)!),
     rssIdleMb: fmt(rssIdle),
     rssAfterMb: fmt(rssAfter),
+    smapsIdleMb: smapsIdle,
+    smapsAfterMb: smapsAfter,
     memoryAfterMb: memory,
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -89,3 +89,10 @@ describe('config', () => {
     expect(() => loadConfig(join(dir.path, 'missing.yaml'))).toThrow(ConfigError);
   });
 });
+
+describe('example configs', () => {
+  it.each(['kiosk', 'counter', 'display'])('%s.yaml is valid', (name) => {
+    const config = loadConfig(join(import.meta.dirname, '..', 'examples', `${name}.yaml`));
+    expect(config.device.kind).toBe(name);
+  });
+});
