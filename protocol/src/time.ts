@@ -31,7 +31,20 @@ export interface LocalParts {
   offsetMinutes: number;
 }
 
+/** The last minute computed per time zone: offsets change only on minute boundaries. */
+const minuteCache = new Map<string, { minute: number; parts: LocalParts }>();
+
 export function localParts(epochMs: number, timeZone: string): LocalParts {
+  const minute = Math.floor(epochMs / 60_000);
+  const cached = minuteCache.get(timeZone);
+  if (cached?.minute === minute)
+    return { ...cached.parts, second: Math.floor((epochMs - minute * 60_000) / 1000) };
+  const parts = computeLocalParts(minute * 60_000, timeZone);
+  minuteCache.set(timeZone, { minute, parts });
+  return { ...parts, second: Math.floor((epochMs - minute * 60_000) / 1000) };
+}
+
+function computeLocalParts(epochMs: number, timeZone: string): LocalParts {
   const get: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(epochMs))) {
     if (p.type !== 'literal') get[p.type] = Number(p.value);

@@ -158,9 +158,14 @@ function withRange(ahead: number, eta: number, departures: number): WaitPredicti
  * predicting, at the expected call time: a priority ticket soon overtakes the people it sees ahead).
  */
 export function peopleAhead(site: Site, state: QueueState, ticket: TicketRecord, now: number): number {
+  const line = state.waiting.get(ticket.serviceId) ?? [];
+  // Every policy's score grows with the wait and the class weight, so the newest ticket of the lightest
+  // class is behind everyone already waiting: the common case at issue, without scanning the line.
+  if (line.at(-1) === ticket.id && (site.classes.get(ticket.priority)?.weight ?? 1) <= 1)
+    return line.length - 1;
   const mine = site.policy.score(ticket, now);
   let ahead = 0;
-  for (const id of state.waiting.get(ticket.serviceId) ?? []) {
+  for (const id of line) {
     if (id === ticket.id) continue;
     const other = state.tickets.get(id)!;
     const theirs = site.policy.score(other, now);

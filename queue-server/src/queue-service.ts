@@ -90,45 +90,56 @@ export class QueueService {
   }
 
   execute(command: Command, options: ExecuteOptions): ResponseEnvelope {
+    return this.executeBatch([{ command, options }])[0]!;
+  }
+
+  /**
+   * Group commit: the commands of a batch share one transaction (one fsync) and are answered only
+   * after it commits. Each command is still decided, refused or applied on its own, in order.
+   */
+  executeBatch(items: { command: Command; options: ExecuteOptions }[]): ResponseEnvelope[] {
+    const now = this.clock();
+    const responses: ResponseEnvelope[] = [];
+    const committed: QueueEvent[][] = [];
+    try {
+      this.store.transaction(() => {
+        for (const { command, options } of items)
+          responses.push(this.executeInTransaction(command, options, now, committed));
+      });
+    } catch (e) {
+      // The memory may be ahead of the database: take the database's word.
+      this.log.error({ err: String(e), batch: items.length }, 'storage failed; state rebuilt');
+      this.core = this.rebuild();
+      return items.map(({ options }) =>
+        this.failure(options.key?.requestId ?? null, unavailable(), options.lang),
+      );
+    }
+    for (const events of committed) this.announce(events);
+    return responses;
+  }
+
+  private executeInTransaction(
+    command: Command,
+    options: ExecuteOptions,
+    now: number,
+    committed: QueueEvent[][],
+  ): ResponseEnvelope {
     const { key } = options;
     if (key) {
       const stored = this.store.findResponse(key.deviceId, key.requestId);
       if (stored) return JSON.parse(stored) as ResponseEnvelope;
     }
-    const now = this.clock();
-    let events: QueueEvent[];
-    try {
-      events = this.core.decide(command, now, () => randomSecret(16));
-    } catch (e) {
-      const failure = this.failure(key?.requestId ?? null, e, options.lang);
-      if (key)
-        this.tryStore(() =>
-          this.store.saveResponse(key.deviceId, key.requestId, key.action, now, JSON.stringify(failure)),
-        );
-      return failure;
-    }
     let response: ResponseEnvelope;
     try {
-      response = this.store.transaction(() => {
-        this.commit(events, options);
-        const ok: ResponseEnvelope = {
-          id: key?.requestId ?? '',
-          ok: true,
-          result: options.result(events, this.core, now),
-        };
-        if (key) this.store.saveResponse(key.deviceId, key.requestId, key.action, now, JSON.stringify(ok));
-        return ok;
-      });
+      const events = this.core.decide(command, now, () => randomSecret(16));
+      this.commit(events, options);
+      committed.push(events);
+      response = { id: key?.requestId ?? '', ok: true, result: options.result(events, this.core, now) };
     } catch (e) {
-      // The memory may be ahead of the database: take the database's word.
-      this.log.error(
-        { err: String(e), action: key?.action ?? command.type },
-        'storage failed; state rebuilt',
-      );
-      this.core = this.rebuild();
-      return this.failure(key?.requestId ?? null, unavailable());
+      if (!(e instanceof ProtocolError)) throw e;
+      response = this.failure(key?.requestId ?? null, e, options.lang);
     }
-    this.announce(events);
+    if (key) this.store.saveResponse(key.deviceId, key.requestId, key.action, now, JSON.stringify(response));
     return response;
   }
 
@@ -187,14 +198,6 @@ export class QueueService {
     if (e instanceof ProtocolError) return { id, ok: false, error: e.toBody(lang) };
     this.log.error({ err: String(e) }, 'unexpected error');
     return { id, ok: false, error: unavailable().toBody(lang) };
-  }
-
-  private tryStore(fn: () => void): void {
-    try {
-      this.store.transaction(fn);
-    } catch (e) {
-      this.log.warn({ err: String(e) }, 'could not store a refusal');
-    }
   }
 }
 

@@ -8,6 +8,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { enroll } from '../src/cli/enroll.ts';
 import { readEnv, type ServerEnv } from '../src/env.ts';
 import { silentLogger } from '../src/log.ts';
+import { noDelay } from '../src/mqtt/gateway.ts';
 import { type RunningServer, type StartOptions, startServer } from '../src/server.ts';
 
 /** The result of a successful response; a refusal fails the test with its error. */
@@ -77,6 +78,7 @@ export async function connectDevice(
     reconnectPeriod: 0,
     clientId: `${creds.username}-${Math.random().toString(36).slice(2)}`,
   });
+  noDelay(client);
   const deviceId = creds.username;
   const waiters: { match: (r: ResponseEnvelope) => boolean; resolve: (r: ResponseEnvelope) => void }[] = [];
   client.on('message', (topic, payload) => {

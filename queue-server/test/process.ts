@@ -1,8 +1,23 @@
 /** Runs the site server as a real child process (as `npm start` does), for crash and signal tests. */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { QUEUE_SERVER_ROOT, REPO_ROOT } from '../src/paths.ts';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+/** The same bundle `npm start` runs, built once per test process. */
+let bundle: string | null = null;
+function serverBundle(): string {
+  if (!bundle) {
+    const outdir = join(QUEUE_SERVER_ROOT, 'dist', `test-${process.pid}`);
+    execFileSync(process.execPath, [join(QUEUE_SERVER_ROOT, 'build.mjs'), outdir], { cwd: REPO_ROOT });
+    process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
+    bundle = join(outdir, 'main.mjs');
+  }
+  return bundle;
+}
+
+/** The Node options `npm start` uses. */
+export const NODE_OPTIONS = ['--enable-source-maps', '--max-semi-space-size=4'];
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -12,7 +27,7 @@ export interface ServerProcess {
 }
 
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, [...NODE_OPTIONS, serverBundle()], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

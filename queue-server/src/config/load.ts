@@ -3,13 +3,13 @@
  * problems by field path and line: `demo-site.yaml:42 services.3.prefix: must match pattern …`.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { validate } from '@oss/protocol';
 import { crossCheck, SiteConfig } from '@oss/queue-server/core';
 import { Value } from '@sinclair/typebox/value';
 import { type Document, LineCounter, parseDocument } from 'yaml';
+import { DEMO_SITE_CONFIG } from '../paths.ts';
 
-export const DEMO_SITE_CONFIG = fileURLToPath(new URL('../../config/demo-site.yaml', import.meta.url));
+export { DEMO_SITE_CONFIG };
 
 export interface ConfigProblem {
   path: string;

@@ -4,12 +4,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { APPS_DIST } from '../paths.ts';
 import type { QueueService } from '../queue-service.ts';
-
-export const APPS_DIST = fileURLToPath(new URL('../../../kiosk-ui/dist', import.meta.url));
 
 /** Route → the built page that serves it. */
 const APP_PAGES: Record<string, string> = {

@@ -66,7 +66,11 @@ export async function startEmbeddedBroker(options: BrokerOptions): Promise<Embed
       done(null, null);
     },
   });
-  const server: Server = createServer(broker.handle);
+  // Small request/response packets: without TCP_NODELAY, Nagle + delayed ACK add ~40 ms per round trip.
+  const server: Server = createServer((socket) => {
+    socket.setNoDelay(true);
+    broker.handle(socket);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());

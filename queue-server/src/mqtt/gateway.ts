@@ -14,10 +14,14 @@ import {
   topics,
   validate,
 } from '@oss/protocol';
+import type { Command } from '@oss/queue-server/core';
 import mqtt, { type MqttClient } from 'mqtt';
 import { actionFor } from '../actions.ts';
 import type { Logger } from '../log.ts';
-import type { QueueService } from '../queue-service.ts';
+import type { ExecuteOptions, QueueService } from '../queue-service.ts';
+
+/** At most this many requests share one transaction. */
+const MAX_BATCH = 256;
 
 export interface GatewayOptions {
   url: string;
@@ -33,6 +37,8 @@ export class MqttGateway {
   private summaryTimer: NodeJS.Timeout | null = null;
   private lastSummaryAt = 0;
   private readonly site: string;
+  private pending: { command: Command; options: ExecuteOptions; respond: (r: ResponseEnvelope) => void }[] =
+    [];
   /** Requests being answered; `stop` waits for them. */
   private inFlight = new Set<Promise<unknown>>();
 
@@ -55,7 +61,9 @@ export class MqttGateway {
       connectTimeout: 10_000,
     });
     this.client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    noDelay(this.client);
     this.client.on('connect', () => {
+      noDelay(this.client);
       log.info({}, 'MQTT gateway connected');
       this.publishSummary();
     });
@@ -72,6 +80,7 @@ export class MqttGateway {
 
   async stop(): Promise<void> {
     if (this.summaryTimer) clearTimeout(this.summaryTimer);
+    this.flush();
     await Promise.allSettled([...this.inFlight]);
     await this.client?.endAsync();
   }
@@ -136,18 +145,34 @@ export class MqttGateway {
         deviceId,
       });
       const params = checked.value as { citizen?: { idNumber?: string } };
-      respond(
-        service.execute(command, {
+      this.enqueue(
+        command,
+        {
           key: { deviceId, requestId: id, action },
           ...(lang ? { lang } : {}),
           ...(params.citizen?.idNumber ? { citizenIdNumber: params.citizen.idNumber } : {}),
           result: spec.result,
-        }),
+        },
+        respond,
       );
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
       respond({ id, ok: false, error: e.toBody(lang) });
     }
+  }
+
+  /** Requests read together are committed together (see QueueService.executeBatch). */
+  private enqueue(command: Command, options: ExecuteOptions, respond: (r: ResponseEnvelope) => void): void {
+    this.pending.push({ command, options, respond });
+    if (this.pending.length === 1) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    const batch = this.pending.splice(0, MAX_BATCH);
+    if (this.pending.length > 0) setImmediate(() => this.flush());
+    if (batch.length === 0) return;
+    const responses = this.options.service.executeBatch(batch);
+    batch.forEach((item, i) => item.respond(responses[i]!));
   }
 
   private onStatus(deviceId: string, payload: Buffer): void {
@@ -210,6 +235,11 @@ export class MqttGateway {
     this.inFlight.add(sent);
     void sent.finally(() => this.inFlight.delete(sent));
   }
+}
+
+/** MQTT.js does not set TCP_NODELAY; responses are small and latency matters. */
+export function noDelay(client: MqttClient): void {
+  (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
 }
 
 function refusal(id: string | null, code: 'invalid_request', vi: string, en: string): ResponseEnvelope {
