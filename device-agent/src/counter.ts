@@ -13,12 +13,18 @@ import { type UiHub, uiError } from './ui.ts';
 
 export type CounterButton = Extract<UiToAgent, { type: 'counter.button' }>['button'];
 
-/** A satisfaction estimate from the counter camera's model: a score in [0, 1] and its confidence. */
+/**
+ * A satisfaction estimate from the counter camera's model, as @oss/models' `ServiceEstimate` and
+ * its proposed `emotion.submit` params: only numbers, never images.
+ */
 export interface SatisfactionEstimate {
-  score: number;
+  /** 0 = very dissatisfied, 0.5 = neutral, 1 = very satisfied. */
+  satisfaction: number;
   confidence: number;
-  /** Frames that contributed. */
-  samples?: number;
+  frames: number;
+  facesFound: number;
+  model: string;
+  expressions?: Record<string, number>;
 }
 
 /**
@@ -168,9 +174,13 @@ export class CounterProfile {
         this.o.link.send('emotion.submit', {
           counterId: this.o.counterId,
           ticketId: ticket.id,
-          score: estimate.score,
+          satisfaction: estimate.satisfaction,
           confidence: estimate.confidence,
-          ...(estimate.samples !== undefined ? { samples: estimate.samples } : {}),
+          frames: estimate.frames,
+          facesFound: estimate.facesFound,
+          model: estimate.model,
+          measuredAt: new Date(this.o.link.serverNow()).toISOString(),
+          ...(estimate.expressions ? { expressions: estimate.expressions } : {}),
         });
     } catch (e) {
       this.o.log.warn({ err: String(e) }, 'satisfaction estimator failed');

@@ -8,6 +8,7 @@ import type { Ticket } from '@oss/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../queue-server/src/server.ts';
 import { type AgentHandle, qrTextOf, startAgent } from '../src/agent.ts';
+import type { SatisfactionEstimator } from '../src/counter.ts';
 import { silentLogger } from '../src/log.ts';
 import { callClips } from '../src/speech.ts';
 import {
@@ -28,6 +29,14 @@ describe('device agent against the queue server', () => {
   let counter: AgentHandle;
   let display: AgentHandle;
   let ui: UiConnection;
+  const estimates: string[] = [];
+  const estimator: SatisfactionEstimator = {
+    onServiceStart: (id) => estimates.push(`start ${id}`),
+    onServiceEnd: (id) => {
+      estimates.push(`end ${id}`);
+      return null;
+    },
+  };
 
   beforeAll(async () => {
     server = await startSite(`${dir.path}/server`);
@@ -37,6 +46,7 @@ describe('device agent against the queue server', () => {
         log: silentLogger,
         port: 0,
         dataDir: `${dir.path}/${args[0]}`,
+        estimator,
       });
     [kiosk, counter, display] = await Promise.all([
       start(['kiosk-1', 'kiosk']),
@@ -238,6 +248,14 @@ describe('device agent against the queue server', () => {
       ticket: Ticket;
     };
     expect(first.ticket.status).toBe('done');
+    // The emotion hook saw each service start and end.
+    const secondId = second.ticket!.id;
+    expect(estimates).toEqual([
+      `start ${ticket.id}`,
+      `end ${ticket.id}`,
+      `start ${secondId}`,
+      `end ${secondId}`,
+    ]);
     counterUi.close();
   });
 
