@@ -1,3 +1,4 @@
+export * from './advice.ts';
 export * from './apply.ts';
 export * from './decide.ts';
 export * from './eta.ts';

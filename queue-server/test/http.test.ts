@@ -162,6 +162,20 @@ describe('staff', () => {
     expect(lines.join('\n')).not.toMatch(/079040001234/);
   });
 
+  it('hourly figures count today’s arrivals; advice is a list', async () => {
+    const stats = (await (await get('/api/stats/hourly', manager)).json()) as {
+      hours: { hour: number; arrivals: number }[];
+      typical: unknown[];
+    };
+    expect(stats.hours).toHaveLength(24);
+    const kpis = (await (await get('/api/kpis', manager)).json()) as { issued: number };
+    expect(stats.hours.reduce((a, h) => a + h.arrivals, 0)).toBe(kpis.issued);
+    expect((await get('/api/stats/hourly?day=not-a-day', manager)).status).toBe(400);
+    const advice = (await (await get('/api/advice', manager)).json()) as { advice: unknown[] };
+    expect(Array.isArray(advice.advice)).toBe(true);
+    expect((await get('/api/advice', officer)).status).toBe(403);
+  });
+
   it('managers move a counter to other services', async () => {
     const res = await fetch(`${base}/api/counters/counter-1/services`, {
       ...json({ serviceIds: ['land', 'civil-status'] }, manager),

@@ -1,11 +1,13 @@
 /** Routes for signed-in staff: sign-in, the counter console, and the manager's views and controls. */
 import { fail, STAFF_ROLES } from '@oss/protocol';
+import { adviseSwitches } from '@oss/queue-server/core';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hashPassword } from '../auth/secrets.ts';
 import type { QueueService } from '../queue-service.ts';
 import { requireRole, SESSION_COOKIE, type Sessions } from './auth.ts';
 import { statusOf } from './errors.ts';
+import { hourlyStats } from './stats.ts';
 import { openStream } from './stream.ts';
 
 export interface StaffRoutesOptions {
@@ -152,6 +154,11 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
 
   app.get('/api/kpis', { preHandler: managers }, async () => service.core.kpis(now()));
 
+  /** Which counter to switch to which service when a line's predicted wait is over the target. */
+  app.get('/api/advice', { preHandler: managers }, async () => ({
+    advice: adviseSwitches(site, service.core.state, now()),
+  }));
+
   app.get('/api/devices', { preHandler: managers }, async () => ({
     devices: store.listDevices().map((d) => ({
       id: d.id,
@@ -194,6 +201,15 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
       reply.header('content-type', 'text/csv; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="tickets-${day}.csv"`);
       return `\uFEFF${[header, ...rows].join('\n')}\n`;
+    },
+  );
+
+  app.get(
+    '/api/stats/hourly',
+    { schema: { querystring: DayQuery }, preHandler: managers },
+    async (request) => {
+      const day = (request.query as { day?: string }).day ?? service.core.state.day;
+      return hourlyStats(store, day, site.timeZone, now());
     },
   );
 
@@ -241,6 +257,7 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
         const t = now();
         send('kpis', service.core.kpis(t));
         send('queue', service.core.summary(t));
+        send('advice', adviseSwitches(site, service.core.state, t));
       };
       snapshot();
       let pending: NodeJS.Timeout | null = null;
