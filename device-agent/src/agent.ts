@@ -18,6 +18,7 @@ import {
   createPrinter,
   createScanner,
   type EscPosPrinter,
+  type PrinterStatus,
   type Scanner,
   type SimulatedCardReader,
   type SimulatedCitizen,
@@ -28,6 +29,7 @@ import {
   sampleCitizen,
 } from '@oss/hardware';
 import type { AgentToUi, Ticket, UiToAgent } from '@oss/protocol';
+import type { FastifyInstance } from 'fastify';
 import { SiteCatalog } from './catalog.ts';
 import { type AgentConfig, counterIdOf, DEFAULTS } from './config.ts';
 import { type CounterButton, CounterProfile, type SatisfactionEstimator } from './counter.ts';
@@ -66,7 +68,19 @@ export interface SimulatedHardware {
   player: SimulatedPlayer | null;
 }
 
-export interface AgentHandle {
+/** What `--simulate` lets code (and `POST /sim/*` on 127.0.0.1) do to the simulated devices. */
+export interface SimHooks {
+  scan(text: string): void;
+  scanRaw(bytes: Uint8Array): void;
+  /** Puts a simulated CCCD on the reader (the sample citizen by default). */
+  tapCard(citizen?: SimulatedCitizen): void;
+  removeCard(): void;
+  press(button: ButtonName | CounterButton): Promise<void>;
+  /** Changes the simulated printer's state (paper out, cover open…). */
+  printer(status: Partial<PrinterStatus>): void;
+}
+
+export interface AgentHandle extends SimHooks {
   config: AgentConfig;
   /** Local HTTP/WebSocket port. */
   port: number;
@@ -81,13 +95,6 @@ export interface AgentHandle {
   catalog: SiteCatalog;
   /** The simulated devices (all null without `simulate`). */
   sim: SimulatedHardware;
-  /** Simulation hooks. */
-  scan(text: string): void;
-  scanRaw(bytes: Uint8Array): void;
-  /** Puts a simulated CCCD on the reader (the sample citizen by default). */
-  tapCard(citizen?: SimulatedCitizen): void;
-  removeCard(): void;
-  press(button: ButtonName | CounterButton): Promise<void>;
   /** Handles a UI message as if it came over the WebSocket; replies go to `reply`. */
   handle(message: UiToAgent, reply: (m: AgentToUi) => void): Promise<void>;
   stop(): Promise<void>;
@@ -372,6 +379,20 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
           return counter.press(message.button, null, reply);
       }
     };
+    const hooks: SimHooks = {
+      scan: (text) => sim.scanner?.scan(text),
+      scanRaw: (bytes) => sim.scanner?.pushRaw(bytes),
+      tapCard: (citizen) =>
+        sim.cardReader?.insert(new CccdChipSimulator({ citizen: citizen ?? sampleCitizen() })),
+      removeCard: () => sim.cardReader?.remove(),
+      press: async (button) => {
+        if (counter) await counter.press((PANEL_NAMES[button] ?? button) as CounterButton, null);
+      },
+      printer: (status) => {
+        if (sim.printer) sim.printer.status = { ...sim.printer.status, ...status };
+        void kiosk?.checkPrinter();
+      },
+    };
     const hardwareFlags = {
       printer: printer !== null,
       scanner: scanner !== null,
@@ -392,6 +413,7 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
       agentInfo,
       catalog,
       log,
+      ...(simulate ? { routes: (app: FastifyInstance) => simRoutes(app, hooks) } : {}),
       health: () => {
         const m = process.memoryUsage();
         const mb = (x: number) => Math.round(x / 104857.6) / 10;
@@ -450,14 +472,7 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
       leases,
       catalog,
       sim,
-      scan: (text) => sim.scanner?.scan(text),
-      scanRaw: (bytes) => sim.scanner?.pushRaw(bytes),
-      tapCard: (citizen) =>
-        sim.cardReader?.insert(new CccdChipSimulator({ citizen: citizen ?? sampleCitizen() })),
-      removeCard: () => sim.cardReader?.remove(),
-      press: async (button) => {
-        if (counter) await counter.press((PANEL_NAMES[button] ?? button) as CounterButton, null);
-      },
+      ...hooks,
       handle,
       stop: () => {
         stopping ??= runCleanups();
@@ -468,4 +483,46 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
     await runCleanups();
     throw e;
   }
+}
+
+const BUTTON_NAMES = new Set<string>([
+  'next',
+  'recall',
+  'noShow',
+  'no-show',
+  ...[1, 2, 3, 4, 5].flatMap((n) => [`rating${n}`, `rate-${n}`]),
+]);
+
+/** `--simulate` only: the hooks over HTTP, for trying the apps by hand (curl -XPOST …/sim/card). */
+function simRoutes(app: FastifyInstance, hooks: SimHooks): void {
+  app.post('/sim/scan', async (request, reply) => {
+    const text = (request.body as { text?: unknown } | null)?.text;
+    if (typeof text !== 'string' || text.length > 4096)
+      return reply.status(400).send({ error: { code: 'invalid_request', message: 'body: {"text": "…"}' } });
+    hooks.scan(text);
+    return { ok: true };
+  });
+  app.post('/sim/card', async () => {
+    hooks.tapCard();
+    return { ok: true, qr: qrTextOf() };
+  });
+  app.delete('/sim/card', async () => {
+    hooks.removeCard();
+    return { ok: true };
+  });
+  app.post('/sim/button/:name', async (request, reply) => {
+    const name = (request.params as { name: string }).name;
+    if (!BUTTON_NAMES.has(name))
+      return reply
+        .status(400)
+        .send({ error: { code: 'invalid_request', message: `unknown button ${name}` } });
+    await hooks.press(name as ButtonName);
+    return { ok: true };
+  });
+  app.post('/sim/printer', async (request) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const flag = (k: string) => (typeof body[k] === 'boolean' ? { [k]: body[k] as boolean } : {});
+    hooks.printer({ ...flag('paperOut'), ...flag('paperNearEnd'), ...flag('coverOpen'), ...flag('online') });
+    return { ok: true };
+  });
 }

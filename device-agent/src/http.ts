@@ -24,6 +24,8 @@ export interface HttpOptions {
   log: AgentLogger;
   health: () => Record<string, unknown>;
   /** A new app connection: returns its message handler and a goodbye. */
+  /** More routes (the `--simulate` hooks). */
+  routes?: (app: FastifyInstance) => void;
   connect: (send: (m: AgentToUi) => void) => {
     onMessage: (m: UiToAgent) => void;
     close: () => void;
@@ -77,6 +79,8 @@ export async function startHttp(o: HttpOptions): Promise<{ app: FastifyInstance;
     if (answer.fromCache) reply.header('x-oss-cache', 'stale');
     return reply.send(answer.body);
   });
+
+  o.routes?.(app);
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   app.server.on('upgrade', (request, socket, head) => {

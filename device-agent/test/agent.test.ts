@@ -182,6 +182,22 @@ describe('device agent against the queue server', () => {
     expect((await ui.next('ticket', (m) => m.requestId === 'r-after')).printed).toBe(true);
   });
 
+  it('exposes the simulation hooks on 127.0.0.1 with --simulate; session.clear forgets the identity', async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${kiosk.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await post('/sim/scan', { text: qrTextOf() })).status).toBe(200);
+    expect((await ui.next('identity')).identity.maskedId).toBe('0010****7064');
+    expect(kiosk.kiosk!.hasIdentity).toBe(true);
+    ui.send({ type: 'session.clear' });
+    await waitFor(() => !kiosk.kiosk!.hasIdentity, 'the identity forgotten');
+    expect((await post('/sim/scan', {})).status).toBe(400);
+    expect((await post('/sim/button/self-destruct', {})).status).toBe(400);
+  });
+
   it('falls back to an on-screen ticket when the printer is out of paper, and reports it', async () => {
     const printer = kiosk.sim.printer!;
     printer.status = { ...printer.status, paperOut: true };
