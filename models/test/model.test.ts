@@ -12,6 +12,7 @@ import { EmotionError } from '../src/errors.ts';
 import { createEmotionEstimator, modelName } from '../src/estimator.ts';
 import { evaluateFolder } from '../src/evaluate.ts';
 import { encodePng } from '../src/image.ts';
+import { spawnFrameSource } from '../src/mjpeg.ts';
 import { writeSampleSet } from '../src/sample-set.ts';
 import { makeCounterFrames } from '../src/samples.ts';
 
@@ -86,6 +87,27 @@ describe('emotion estimator', () => {
     expect(agreeing.facesFound).toBe(5);
     expect(one.confidence).toBeLessThan(agreeing.confidence);
     expect(mixed.factors.agreement).toBeLessThan(agreeing.factors.agreement);
+  });
+
+  it('runs the counter pipeline: MJPEG from a camera process into the estimator', async () => {
+    // `cat` of JPEG files stands in for rpicam-vid: the same concatenated JPEGs on stdout.
+    const dir = mkdtempSync(join(work, 'camera-'));
+    const files = frames.map((frame, i) => {
+      const file = join(dir, `${i}.jpg`);
+      writeFileSync(file, frame);
+      return file;
+    });
+    const estimator = await createEmotionEstimator({ analyzer });
+    let at = 0;
+    const statuses: string[] = [];
+    for await (const jpeg of spawnFrameSource({ command: 'cat', args: files })) {
+      statuses.push((await estimator.addFrame(jpeg, (at += 500))).status);
+    }
+    expect(statuses).toEqual(frames.map(() => 'face'));
+    expect(estimator.estimateForService(0, at)).toMatchObject({
+      frames: frames.length,
+      facesFound: frames.length,
+    });
   });
 
   it('refuses bad bytes with a typed error and keeps working', async () => {
