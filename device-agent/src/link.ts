@@ -143,7 +143,15 @@ export class ServerLink {
       });
     });
     client.on('close', () => this.setOnline(false));
-    client.on('error', (e) => this.o.log.warn({ err: e.message }, 'MQTT error'));
+    // Reconnecting every second while the server is away: log each different error once a minute at most.
+    let lastError = '';
+    let lastErrorAt = 0;
+    client.on('error', (e) => {
+      if (e.message === lastError && Date.now() - lastErrorAt < 60_000) return;
+      lastError = e.message;
+      lastErrorAt = Date.now();
+      this.o.log.warn({ err: e.message }, 'MQTT error');
+    });
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
   }
 
