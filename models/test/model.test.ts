@@ -101,7 +101,8 @@ describe('emotion estimator', () => {
     let at = 0;
     const statuses: string[] = [];
     for await (const jpeg of spawnFrameSource({ command: 'cat', args: files })) {
-      statuses.push((await estimator.addFrame(jpeg, (at += 500))).status);
+      at += 500;
+      statuses.push((await estimator.addFrame(jpeg, at)).status);
     }
     expect(statuses).toEqual(frames.map(() => 'face'));
     expect(estimator.estimateForService(0, at)).toMatchObject({
