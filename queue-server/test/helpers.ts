@@ -3,12 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ResponseEnvelope, topics } from '@oss/protocol';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { ResponseEnvelope } from '@oss/protocol';
+import type { MqttClient } from 'mqtt';
 import { enroll } from '../src/cli/enroll.ts';
 import { readEnv, type ServerEnv } from '../src/env.ts';
 import { silentLogger } from '../src/log.ts';
-import { noDelay } from '../src/mqtt/gateway.ts';
 import { type RunningServer, type StartOptions, startServer } from '../src/server.ts';
 
 /** The result of a successful response; a refusal fails the test with its error. */
@@ -56,61 +55,7 @@ export function enrolDevice(server: RunningServer, args: string[]) {
   return enroll(args, { ...server.env, mqttUrl: server.mqttUrl });
 }
 
-export interface DeviceClient {
-  client: MqttClient;
-  deviceId: string;
-  /** Publishes a raw request payload and waits for the response with the given id (or null id). */
-  requestRaw(action: string, payload: string | Buffer, expectId: string | null): Promise<ResponseEnvelope>;
-  request(action: string, params: Record<string, unknown>): Promise<ResponseEnvelope>;
-  close(): Promise<void>;
-}
-
-let requestCounter = 0;
-
-export async function connectDevice(
-  url: string,
-  site: string,
-  creds: { username: string; password: string },
-): Promise<DeviceClient> {
-  const client = await mqtt.connectAsync(url, {
-    username: creds.username,
-    password: creds.password,
-    reconnectPeriod: 0,
-    clientId: `${creds.username}-${Math.random().toString(36).slice(2)}`,
-  });
-  noDelay(client);
-  const deviceId = creds.username;
-  const waiters: { match: (r: ResponseEnvelope) => boolean; resolve: (r: ResponseEnvelope) => void }[] = [];
-  client.on('message', (topic, payload) => {
-    if (!topic.includes('/res/')) return;
-    const response = JSON.parse(payload.toString()) as ResponseEnvelope;
-    const i = waiters.findIndex((w) => w.match(response));
-    if (i >= 0) waiters.splice(i, 1)[0]!.resolve(response);
-  });
-  await client.subscribeAsync(`${topics.devicePrefix(site, deviceId)}res/#`, { qos: 1 });
-  const requestRaw = (action: string, payload: string | Buffer, expectId: string | null) =>
-    new Promise<ResponseEnvelope>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no response to ${action} ${expectId}`)), 10_000);
-      waiters.push({
-        match: (r) => r.id === expectId,
-        resolve: (r) => {
-          clearTimeout(timer);
-          resolve(r);
-        },
-      });
-      client.publish(topics.request(site, deviceId, action), payload, { qos: 1 });
-    });
-  return {
-    client,
-    deviceId,
-    requestRaw,
-    request: (action, params) => {
-      const id = (params.id as string | undefined) ?? `r${++requestCounter}-${Date.now()}`;
-      return requestRaw(action, JSON.stringify({ id, ...params }), id);
-    },
-    close: () => client.endAsync(true),
-  };
-}
+export { connectDevice, type DeviceClient } from '../src/mqtt/device-client.ts';
 
 /** Resolves with the next message on `topic` that satisfies `match`. */
 export function nextMessage<T>(
