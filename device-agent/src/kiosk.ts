@@ -295,7 +295,7 @@ export class KioskProfile {
         ...(birthDate ? { birthDate } : {}),
       });
       if (!ticket) return uiError(msg.requestId, 'unavailable', OFFLINE_EXHAUSTED);
-    } else if (this.o.leases.remaining(msg.serviceId) < 1) void this.o.leases.topUp();
+    } else void this.o.leases.topUp(); // renews only the services running low
     // The ticket ends the citizen's session: the identity is not kept for the next person.
     this.clearSession();
     const url = `${this.o.serverUrl.replace(/\/$/, '')}/t/${ticket.id}`;
