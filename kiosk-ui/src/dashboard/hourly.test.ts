@@ -39,6 +39,25 @@ describe('hourly chart data', () => {
       typicalMeanWaitMinutes: null,
     });
     expect(normaliseHourly(null)).toEqual([]);
+    // The queue server's shape: 24 rows each, a typical day only when earlier weeks had tickets.
+    const zero = (hour: number) => ({ hour, arrivals: 0, meanWaitMinutes: null });
+    const server = {
+      day: '2026-11-24',
+      hours: Array.from({ length: 24 }, (_, h) =>
+        h === 9 ? { hour: 9, arrivals: 3, meanWaitMinutes: 4.5 } : zero(h),
+      ),
+      typical: Array.from({ length: 24 }, (_, h) => zero(h)),
+      typicalDays: 0,
+    };
+    expect(normaliseHourly(server)).toEqual([
+      { hour: 9, arrivals: 3, meanWaitMinutes: 4.5, typicalArrivals: null, typicalMeanWaitMinutes: null },
+    ]);
+    server.typical[10] = { hour: 10, arrivals: 2.5, meanWaitMinutes: 8 } as never;
+    server.typicalDays = 3;
+    expect(normaliseHourly(server).map((r) => [r.hour, r.typicalArrivals])).toEqual([
+      [9, 0],
+      [10, 2.5],
+    ]);
     expect(normaliseHourly({ hours: [{ arrivals: 3 }] })).toEqual([]);
   });
 });

@@ -13,9 +13,14 @@ export interface HourRow {
 type Loose = Record<string, unknown>;
 const n = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 
-/** Accepts `{hours:[{hour, arrivals, meanWaitMinutes, typicalArrivals, typicalMeanWaitMinutes}]}` or `{today:[…], typical:[…]}`. */
+/**
+ * Accepts the server's `{day, hours:[{hour, arrivals, meanWaitMinutes}], typical:[…], typicalDays}`, or
+ * `hours` rows carrying `typicalArrivals`/`typicalMeanWaitMinutes`, or `{today:[…], typical:[…]}`.
+ * Hours with nothing today nor on a typical day are left out; no typical day (`typicalDays: 0`) → null.
+ */
 export function normaliseHourly(body: unknown): HourRow[] {
-  const b = (body ?? {}) as Loose;
+  const given = (body ?? {}) as Loose;
+  const b: Loose = given.typicalDays === 0 ? { ...given, typical: undefined } : given;
   const rows = new Map<number, HourRow>();
   const row = (hour: number) => {
     let r = rows.get(hour);
@@ -54,7 +59,9 @@ export function normaliseHourly(body: unknown): HourRow[] {
           r.meanWaitMinutes = wait(h);
         }
       }
-  return [...rows.values()].sort((a, b) => a.hour - b.hour);
+  return [...rows.values()]
+    .filter((r) => r.arrivals > 0 || (r.typicalArrivals ?? 0) > 0 || r.meanWaitMinutes !== null)
+    .sort((a, b) => a.hour - b.hour);
 }
 
 /** Today's hours from the ticket CSV (issued_at and wait_minutes columns), in the site's time zone. */

@@ -63,6 +63,8 @@ interface Device {
 interface Advice {
   counterId: string;
   toServiceId: string;
+  /** The counter's services after the switch, when the server says them. */
+  serviceIdsAfter?: string[];
   predictedWaitBefore: number;
   predictedWaitAfter: number;
   reason: LocalizedText;
@@ -203,6 +205,9 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
           setDevices((list) => list.map((x) => (x.id === deviceId ? { ...x, online } : x)));
           void loadDevices();
         },
+        advice: (a) => {
+          if (Array.isArray(a)) setAdvice(a as Advice[]);
+        },
         deviceEvent: (e) => {
           const { deviceId, name, body } = e as {
             deviceId: string;
@@ -264,7 +269,9 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
     if (!c) return;
     try {
       await api.put(`/api/counters/${encodeURIComponent(a.counterId)}/services`, {
-        serviceIds: [a.toServiceId, ...c.serviceIds.filter((s) => s !== a.toServiceId)],
+        serviceIds: a.serviceIdsAfter?.length
+          ? a.serviceIdsAfter
+          : [a.toServiceId, ...c.serviceIds.filter((s) => s !== a.toServiceId)],
       });
       setApplied(new Set([...applied, `${a.counterId}>${a.toServiceId}`]));
       await loadCounters();

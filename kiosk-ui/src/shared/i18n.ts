@@ -8,6 +8,10 @@ export type StringKey = keyof typeof vi;
 export const TABLES: Record<Lang, Record<StringKey, string>> = { vi, en };
 
 export const lang = signal<Lang>('vi');
+if (typeof document !== 'undefined')
+  lang.subscribe((l) => {
+    document.documentElement.lang = l;
+  });
 
 /** `t('common.minutes', { n: 5 })` → "5 phút". Reads `lang`, so components re-render on a switch. */
 export function t(key: StringKey, params?: Record<string, string | number>, language: Lang = lang.value) {
@@ -24,7 +28,6 @@ export function loc(text: LocalizedText | undefined | null, language: Lang = lan
 
 export function toggleLang(): void {
   lang.value = lang.value === 'vi' ? 'en' : 'vi';
-  document.documentElement.lang = lang.value;
 }
 
 /** Numbers and percentages in the current language's style. */
