@@ -29,7 +29,7 @@ export interface ProcedureInfo {
 }
 export interface SiteInfo {
   site?: { id?: string; name?: LocalizedText; timezone?: string };
-  priorityClasses?: { id: string; name: LocalizedText }[];
+  priorityClasses?: { id: string; name: LocalizedText; minAge?: number | null }[];
 }
 
 export interface ApiAnswer {

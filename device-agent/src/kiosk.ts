@@ -29,7 +29,14 @@ import {
   type TrustAnchor,
   waitRange,
 } from '@oss/hardware';
-import type { AgentToUi, LocalizedText, PrinterState, Ticket, UiToAgent } from '@oss/protocol';
+import {
+  type AgentToUi,
+  ageOn,
+  type LocalizedText,
+  type PrinterState,
+  type Ticket,
+  type UiToAgent,
+} from '@oss/protocol';
 import type { SiteCatalog } from './catalog.ts';
 import type { LeaseKeeper } from './leases.ts';
 import { LinkError, type ServerLink } from './link.ts';
@@ -295,12 +302,23 @@ export class KioskProfile {
         ...(birthDate ? { birthDate } : {}),
       });
       if (!ticket) return uiError(msg.requestId, 'unavailable', OFFLINE_EXHAUSTED);
+      // The server decides the priority from the birth date when merging; print what it will decide.
+      if (!msg.priority && birthDate) ticket.priority = this.agePriority(birthDate) ?? ticket.priority;
     } else void this.o.leases.topUp(); // renews only the services running low
     // The ticket ends the citizen's session: the identity is not kept for the next person.
     this.clearSession();
     const url = `${this.o.serverUrl.replace(/\/$/, '')}/t/${ticket.id}`;
     const printed = await this.print(ticket, url, msg.lang);
     return { type: 'ticket', requestId: msg.requestId, ticket, printed, url };
+  }
+
+  /** The age-based priority class (elderly ≥ 60 in the demo site) a birth date gives today, if any. */
+  private agePriority(birthDate: string): string | undefined {
+    const today = this.o.leases.today();
+    const classes = (this.o.catalog.site.priorityClasses ?? []).filter(
+      (c): c is typeof c & { minAge: number } => typeof c.minAge === 'number',
+    );
+    return classes.sort((a, b) => b.minAge - a.minAge).find((c) => ageOn(birthDate, today) >= c.minAge)?.id;
   }
 
   printable(ticket: Ticket, url: string): PrintableTicket {

@@ -53,7 +53,13 @@ describe('offline kiosk', () => {
 
     const issued: Ticket[] = [];
     for (let i = 0; i < 50; i++) {
-      ui.send({ type: 'ticket.issue', requestId: `off-${i}`, serviceId, lang: 'vi' });
+      ui.send({
+        type: 'ticket.issue',
+        requestId: `off-${i}`,
+        serviceId,
+        lang: 'vi',
+        ...(i === 3 ? { birthDate: '1950-01-01' } : {}),
+      });
       const answer = await ui.next('ticket', (m) => m.requestId === `off-${i}`);
       expect(answer.printed).toBe(true);
       expect(answer.ticket.offline).toBe(true);
@@ -61,6 +67,7 @@ describe('offline kiosk', () => {
       issued.push(answer.ticket);
     }
     expect(new Set(issued.map((t) => t.number)).size).toBe(50);
+    expect(issued[3]!.priority).not.toBe('normal'); // printed as the server will decide (≥ 60)
     expect(issued.map((t) => t.number)).not.toContain(online.ticket.number);
     expect(agent.store.pendingCount()).toBe(50);
     const merges = agent.store.pending(100);
@@ -76,13 +83,16 @@ describe('offline kiosk', () => {
 
     const ids = issued.map((t) => t.id);
     const rows = back.service.store.db
-      .prepare(`SELECT id, number, issued_at FROM tickets WHERE id IN (${ids.map(() => '?').join(',')})`)
-      .all(...ids) as { id: string; number: string; issued_at: number }[];
+      .prepare(
+        `SELECT id, number, issued_at, priority FROM tickets WHERE id IN (${ids.map(() => '?').join(',')})`,
+      )
+      .all(...ids) as { id: string; number: string; issued_at: number; priority: string }[];
     expect(rows.length).toBe(50);
     for (const t of issued) {
       const row = rows.find((r) => r.id === t.id)!;
       expect(row.number).toBe(t.number);
       expect(row.issued_at).toBe(Date.parse(t.issuedAt));
+      expect(row.priority).toBe(t.priority);
     }
     const sample = (await (await fetch(`${agent.config.serverUrl}/api/tickets/${issued[7]!.id}`)).json()) as {
       ticket: Ticket;
