@@ -289,6 +289,18 @@ describe('device agent against the queue server', () => {
       'kiosk online',
     );
     expect(kioskStatus.status?.kind).toBe('kiosk');
+    // A crash (the connection drops without DISCONNECT): the broker publishes the last will, then the
+    // agent reconnects and says online again.
+    const seen: string[] = [];
+    server.service.bus.on('device', (id: string, online: boolean) => {
+      if (id === 'counter-dev-1') seen.push(online ? 'online' : 'offline');
+    });
+    (counter.link as unknown as { client: { stream: { destroy(): void } } }).client.stream.destroy();
+    await waitFor(
+      () => seen.includes('offline') && seen.lastIndexOf('online') > seen.indexOf('offline'),
+      'will, then online',
+    );
+    await waitFor(() => counter.link.connected, 'counter reconnected');
     await display.stop();
     await waitFor(
       async () => (await devices()).find((d) => d.id === 'display-1' && !d.online),
