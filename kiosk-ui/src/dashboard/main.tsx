@@ -178,6 +178,7 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
   useEffect(() => {
     let s: SiteInfo | null = null;
     let day: string | undefined;
+    let hourlyAt = Date.now();
     (async () => {
       try {
         const [si, sv, pr] = await Promise.all([api.site(), api.services(), api.procedures()]);
@@ -198,6 +199,11 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
           const v = k as Kpis;
           day = v.day;
           setKpis(v);
+          // The charts follow the day too, at most twice a minute.
+          if (Date.now() - hourlyAt > 30_000) {
+            hourlyAt = Date.now();
+            void loadHourly(s, day);
+          }
         },
         queue: (q) => setQueue(q as QueueSummary),
         device: (d) => {

@@ -228,7 +228,7 @@ export const en: Record<keyof typeof vi, string> = {
   'dash.ratings': 'Ratings',
   'dash.emotion': 'Satisfied (camera)',
   'dash.advice': 'Counter reassignment advice',
-  'dash.adviceLine': 'Move counter {counter} to {service}: predicted wait {before} → {after} min',
+  'dash.adviceLine': 'Move {counter} to {service}: predicted wait {before} → {after} min',
   'dash.apply': 'Apply',
   'dash.applied': 'Applied',
   'dash.reports': 'Reports',

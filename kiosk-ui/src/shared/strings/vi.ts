@@ -243,7 +243,7 @@ export const vi = {
   'dash.ratings': 'Đánh giá',
   'dash.emotion': 'Hài lòng (camera)',
   'dash.advice': 'Đề xuất điều chuyển quầy',
-  'dash.adviceLine': 'Chuyển quầy {counter} sang {service}: dự kiến chờ {before} → {after} phút',
+  'dash.adviceLine': 'Chuyển {counter} sang {service}: dự kiến chờ {before} → {after} phút',
   'dash.apply': 'Áp dụng',
   'dash.applied': 'Đã áp dụng',
   'dash.reports': 'Báo cáo',
