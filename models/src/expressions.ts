@@ -1,5 +1,7 @@
 /** The seven expressions the face-api expression net outputs (FER-2013 classes, its own names). */
-export const EXPRESSIONS = ['angry', 'disgusted', 'fearful', 'happy', 'neutral', 'sad', 'surprised'] as const;
+export { EXPRESSIONS } from '@oss/protocol';
+
+import { EXPRESSIONS } from '@oss/protocol';
 export type Expression = (typeof EXPRESSIONS)[number];
 export type ExpressionProbabilities = Record<Expression, number>;
 

@@ -81,6 +81,10 @@ const Citizen = Type.Object(
 
 const strict = { additionalProperties: false } as const;
 
+/** The seven expressions of the emotion model. */
+export const EXPRESSIONS = ['angry', 'disgusted', 'fearful', 'happy', 'neutral', 'sad', 'surprised'] as const;
+const Fraction = Type.Number({ minimum: 0, maximum: 1 });
+
 /** Params of every request action, by action name. `id` is common to all. */
 export const RequestSchemas = {
   'ticket.issue': Type.Object(
@@ -116,6 +120,33 @@ export const RequestSchemas = {
       counterId: CounterId,
       ticketId: Type.Optional(TicketId),
       score: Type.Integer({ minimum: 1, maximum: 5 }),
+    },
+    strict,
+  ),
+  /**
+   * Addition: the counter camera's satisfaction estimate for one service (only scores, never images).
+   * `satisfaction` 0 = very dissatisfied, 0.5 = neutral, 1 = very satisfied; `confidence` 0..1.
+   */
+  'emotion.submit': Type.Object(
+    {
+      id: Id,
+      counterId: CounterId,
+      ticketId: TicketId,
+      satisfaction: Fraction,
+      confidence: Fraction,
+      frames: Type.Integer({ minimum: 0, maximum: 10_000 }),
+      facesFound: Type.Integer({ minimum: 0, maximum: 10_000 }),
+      model: Type.String({ minLength: 1, maxLength: 128 }),
+      measuredAt: Type.Optional(Type.String({ format: 'date-time' })),
+      expressions: Type.Optional(
+        Type.Object(
+          Object.fromEntries(EXPRESSIONS.map((name) => [name, Fraction])) as Record<
+            (typeof EXPRESSIONS)[number],
+            typeof Fraction
+          >,
+          { additionalProperties: false },
+        ),
+      ),
     },
     strict,
   ),

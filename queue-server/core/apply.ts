@@ -120,6 +120,17 @@ export function applyEvent(state: QueueState, event: QueueEvent): QueueState {
     case 'counter.services-set':
       counter(state, event.counterId).serviceIds = [...event.serviceIds];
       return state;
+    case 'emotion.submitted':
+      state.emotions.push({
+        ticketId: event.ticketId,
+        counterId: event.counterId,
+        officerId: event.officerId,
+        serviceId: event.serviceId,
+        satisfaction: event.satisfaction,
+        confidence: event.confidence,
+        at: event.at,
+      });
+      return state;
     case 'lease.granted':
       state.lastSeq[event.prefix] = Math.max(state.lastSeq[event.prefix] ?? 0, event.to);
       state.leases.push({

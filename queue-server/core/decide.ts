@@ -32,6 +32,15 @@ export type Command =
   | { type: 'rollover' }
   | { type: 'lease'; deviceId: string; serviceId: string; size: number }
   | {
+      type: 'emotion';
+      counterId: string;
+      ticketId: string;
+      satisfaction: number;
+      confidence: number;
+      frames: number;
+      model: string;
+    }
+  | {
       type: 'merge';
       deviceId: string;
       ticketId: string;
@@ -86,6 +95,7 @@ function freshDay(e: DayStartedEvent): QueueState {
     ),
     serviceTimes: new Map(e.serviceTimes),
     ratings: [],
+    emotions: [],
     leases: [],
   };
 }
@@ -142,6 +152,34 @@ function decideToday(state: QueueState, c: Command, ctx: DecideContext): QueueEv
     }
     case 'merge':
       return [merge(state, c, ctx)];
+    case 'emotion': {
+      const t = state.tickets.get(c.ticketId);
+      if (!t) notFound();
+      counterOf(state, c.counterId);
+      if (t.counterId !== c.counterId)
+        fail(
+          'conflict',
+          'Số này không được phục vụ tại quầy này',
+          'That ticket was not served at this counter',
+        );
+      if (state.emotions.some((e) => e.ticketId === t.id))
+        fail('conflict', 'Đã có ước lượng cho số này', 'That ticket already has an estimate');
+      const { satisfaction, confidence, frames, model } = c;
+      return [
+        {
+          type: 'emotion.submitted',
+          at,
+          ticketId: t.id,
+          counterId: c.counterId,
+          officerId: t.officerId ?? null,
+          serviceId: t.serviceId,
+          satisfaction,
+          confidence,
+          frames,
+          model,
+        },
+      ];
+    }
     case 'next': {
       const counter = counterOf(state, c.counterId);
       const events: QueueEvent[] = [];

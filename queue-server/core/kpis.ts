@@ -23,21 +23,32 @@ export interface RatingStats {
   satisfiedShare: number | null;
 }
 
-export interface ServiceKpi extends WaitStats, RatingStats {
+/**
+ * The camera's estimates, weighted by their confidence. Never the only basis for judging an officer:
+ * shown beside the button ratings, with how many there are and how sure they were.
+ */
+export interface EmotionStats {
+  emotionEstimates: number;
+  /** Confidence-weighted mean satisfaction 0..1. */
+  emotionSatisfaction: number | null;
+  emotionMeanConfidence: number | null;
+}
+
+export interface ServiceKpi extends WaitStats, RatingStats, EmotionStats {
   serviceId: string;
   served: number;
   noShows: number;
   meanServiceMinutes: number | null;
 }
 
-export interface OfficerKpi extends RatingStats {
+export interface OfficerKpi extends RatingStats, EmotionStats {
   officerId: string;
   served: number;
   noShows: number;
   meanServiceMinutes: number | null;
 }
 
-export interface SiteKpis extends WaitStats, RatingStats {
+export interface SiteKpis extends WaitStats, RatingStats, EmotionStats {
   day: string;
   issued: number;
   served: number;
@@ -87,6 +98,17 @@ export function ratingStats(ratings: { score: number }[]): RatingStats {
   };
 }
 
+export function emotionStats(estimates: { satisfaction: number; confidence: number }[]): EmotionStats {
+  const weight = estimates.reduce((a, e) => a + e.confidence, 0);
+  const round2 = (x: number) => Math.round(x * 100) / 100;
+  return {
+    emotionEstimates: estimates.length,
+    emotionSatisfaction:
+      weight > 0 ? round2(estimates.reduce((a, e) => a + e.satisfaction * e.confidence, 0) / weight) : null,
+    emotionMeanConfidence: estimates.length ? round2(weight / estimates.length) : null,
+  };
+}
+
 function serviceMinutes(tickets: TicketRecord[]): number | null {
   return round1(
     mean(
@@ -117,7 +139,9 @@ export function computeKpis(site: Site, state: QueueState, now: number): SiteKpi
   const finished = all.filter((t) => t.status === 'done' || t.status === 'no_show');
   const byOfficer = groupBy(finished, (t) => t.officerId);
   const ratingsByOfficer = groupBy<RatingRecord>(state.ratings, (r) => r.officerId);
-  const officerIds = new Set([...byOfficer.keys(), ...ratingsByOfficer.keys()]);
+  const emotionsByService = groupBy(state.emotions, (e) => e.serviceId);
+  const emotionsByOfficer = groupBy(state.emotions, (e) => e.officerId);
+  const officerIds = new Set([...byOfficer.keys(), ...ratingsByOfficer.keys(), ...emotionsByOfficer.keys()]);
   return {
     day: state.day,
     issued: all.length,
@@ -125,6 +149,7 @@ export function computeKpis(site: Site, state: QueueState, now: number): SiteKpi
     targetWaitMinutes: target,
     ...waitStats(all, now, target),
     ...ratingStats(state.ratings),
+    ...emotionStats(state.emotions),
     services: site.config.services.map((s) => {
       const tickets = byService.get(s.id) ?? [];
       return {
@@ -134,6 +159,7 @@ export function computeKpis(site: Site, state: QueueState, now: number): SiteKpi
         meanServiceMinutes: serviceMinutes(tickets),
         ...waitStats(tickets, now, target),
         ...ratingStats(ratingsByService.get(s.id) ?? []),
+        ...emotionStats(emotionsByService.get(s.id) ?? []),
       };
     }),
     officers: [...officerIds].sort().map((officerId) => {
@@ -144,6 +170,7 @@ export function computeKpis(site: Site, state: QueueState, now: number): SiteKpi
         noShows: tickets.filter((t) => t.status === 'no_show').length,
         meanServiceMinutes: serviceMinutes(tickets),
         ...ratingStats(ratingsByOfficer.get(officerId) ?? []),
+        ...emotionStats(emotionsByOfficer.get(officerId) ?? []),
       };
     }),
   };

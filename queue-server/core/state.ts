@@ -54,6 +54,17 @@ export interface RatingRecord {
   at: number;
 }
 
+/** The counter camera's estimate for one service. */
+export interface EmotionRecord {
+  ticketId: string;
+  counterId: string;
+  officerId: string | null;
+  serviceId: string;
+  satisfaction: number;
+  confidence: number;
+  at: number;
+}
+
 /** A block of today's numbers reserved by a kiosk for issuing while offline. */
 export interface LeaseRecord {
   deviceId: string;
@@ -75,6 +86,7 @@ export interface QueueState {
   counters: Map<string, CounterState>;
   serviceTimes: Map<string, ServiceTimeStats>;
   ratings: RatingRecord[];
+  emotions: EmotionRecord[];
   leases: LeaseRecord[];
 }
 
@@ -126,6 +138,18 @@ export type QueueEvent =
   | { type: 'counter.closed'; at: number; counterId: string }
   | { type: 'counter.services-set'; at: number; counterId: string; serviceIds: string[] }
   | {
+      type: 'emotion.submitted';
+      at: number;
+      ticketId: string;
+      counterId: string;
+      officerId: string | null;
+      serviceId: string;
+      satisfaction: number;
+      confidence: number;
+      frames: number;
+      model: string;
+    }
+  | {
       type: 'lease.granted';
       at: number;
       deviceId: string;
@@ -164,6 +188,7 @@ export function emptyState(day: string, counters: CounterSeed[]): QueueState {
     ),
     serviceTimes: new Map(),
     ratings: [],
+    emotions: [],
     leases: [],
   };
 }

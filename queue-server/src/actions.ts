@@ -51,6 +51,19 @@ export const ACTIONS: { [A in ActionName]: ActionSpec<A> } = {
     }),
     result: ticketOf('ticket.issued'),
   },
+  'emotion.submit': {
+    allowed: ['counter'],
+    command: (p, caller) => ({
+      type: 'emotion',
+      counterId: forCounter(caller, p.counterId),
+      ticketId: p.ticketId,
+      satisfaction: p.satisfaction,
+      confidence: p.confidence,
+      frames: p.frames,
+      model: p.model,
+    }),
+    result: () => ({ accepted: true }),
+  },
   'lease.request': {
     allowed: ['kiosk'],
     command: (p, caller) => ({

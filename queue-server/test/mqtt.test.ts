@@ -232,6 +232,27 @@ describe('bad input changes nothing', () => {
     'not_found',
   ]);
   cases.push(['rating.submit', '{"id":"b21","counterId":"counter-2","score":4}', c1, 'b21', 'forbidden']);
+  cases.push([
+    'emotion.submit',
+    '{"id":"b26","counterId":"counter-1","ticketId":"x","satisfaction":1.5,"confidence":0.5,"frames":1,"facesFound":1,"model":"m"}',
+    c1,
+    'b26',
+    'invalid_request',
+  ]);
+  cases.push([
+    'emotion.submit',
+    '{"id":"b27","counterId":"counter-1","ticketId":"x","satisfaction":0.5,"confidence":0.5,"frames":1,"facesFound":1,"model":"m"}',
+    k,
+    'b27',
+    'forbidden',
+  ]);
+  cases.push([
+    'emotion.submit',
+    '{"id":"b28","counterId":"counter-1","ticketId":"x","satisfaction":0.5,"confidence":0.5,"frames":1,"facesFound":1,"model":"m","image":"AAAA"}',
+    c1,
+    'b28',
+    'invalid_request',
+  ]);
   cases.push(['lease.request', '{"id":"b22","serviceId":"land","size":0}', k, 'b22', 'invalid_request']);
   cases.push(['lease.request', '{"id":"b23","serviceId":"land","size":5}', c1, 'b23', 'forbidden']);
   cases.push([
