@@ -312,7 +312,9 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
     if (kiosk) cleanups.unshift(() => kiosk.close());
     const fetchTicket = async (id: string): Promise<Ticket | null> => {
       const answer = await catalog.get(`/api/tickets/${encodeURIComponent(id)}`);
-      return answer.status === 200 ? ((JSON.parse(answer.body) as { ticket: Ticket }).ticket ?? null) : null;
+      if (answer.status === 404) return null;
+      if (answer.status !== 200) throw new Error(`ticket lookup failed: HTTP ${answer.status}`);
+      return (JSON.parse(answer.body) as { ticket: Ticket }).ticket ?? null;
     };
     const counter =
       kind === 'counter' && counterId
@@ -324,6 +326,7 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
             panel,
             display,
             fetchTicket,
+            store,
             ...(options.estimator ? { estimator: options.estimator } : {}),
           })
         : null;

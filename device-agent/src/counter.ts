@@ -9,6 +9,7 @@ import type { ButtonName, CounterDisplay, CounterPanel } from '@oss/hardware';
 import type { AgentToUi, CallMessage, Ticket, UiToAgent } from '@oss/protocol';
 import { LinkError, type ServerLink } from './link.ts';
 import type { AgentLogger } from './log.ts';
+import type { AgentStore } from './store.ts';
 import { type UiHub, uiError } from './ui.ts';
 
 export type CounterButton = Extract<UiToAgent, { type: 'counter.button' }>['button'];
@@ -66,6 +67,8 @@ export interface CounterOptions {
   estimator?: SatisfactionEstimator;
   /** Fetches a ticket's public view (for calls made from the officer's console). */
   fetchTicket?: (id: string) => Promise<Ticket | null>;
+  /** Keeps the current ticket (public view only) across restarts. */
+  store?: AgentStore;
 }
 
 export class CounterProfile {
@@ -81,6 +84,34 @@ export class CounterProfile {
     this.estimator = o.estimator ?? noEstimator;
     if (o.panel) this.unsubscribe.push(o.panel.onPress((b) => void this.press(PANEL_TO_BUTTON[b], null)));
     this.unsubscribe.push(o.link.on('call', (call) => this.onCall(call)));
+    // After a restart: the ticket that was at this counter, checked with the server once online.
+    try {
+      const saved = o.store?.get('counterCurrent');
+      if (saved) {
+        this.current = JSON.parse(saved) as Ticket;
+        void this.press_(() => this.setCurrent(this.current));
+      }
+    } catch {
+      this.current = null;
+    }
+    this.unsubscribe.push(
+      o.link.on('online', (online) => {
+        if (online) void this.press_(() => this.recheck());
+      }),
+    );
+  }
+
+  /** Drops the remembered current ticket when the server says it is no longer at this counter. */
+  private async recheck(): Promise<void> {
+    const current = this.current;
+    if (!current || !this.o.fetchTicket) return;
+    const fresh = await this.o.fetchTicket(current.id).catch(() => undefined);
+    if (fresh === undefined || this.current !== current) return; // server not answering: keep it
+    const here =
+      fresh &&
+      fresh.counterId === this.o.counterId &&
+      (fresh.status === 'called' || fresh.status === 'serving');
+    await this.setCurrent(here ? fresh : null);
   }
 
   greeting(): AgentToUi[] {
@@ -189,6 +220,7 @@ export class CounterProfile {
 
   private async setCurrent(ticket: Ticket | null): Promise<void> {
     this.current = ticket;
+    this.o.store?.set('counterCurrent', ticket ? JSON.stringify(ticket) : '');
     this.o.ui.broadcast({ type: 'counter.current', ticket });
     await this.o.panel?.setLed('serving', ticket !== null).catch(() => {});
     try {

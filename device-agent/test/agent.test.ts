@@ -275,6 +275,19 @@ describe('device agent against the queue server', () => {
     counterUi.close();
   });
 
+  it('a restarted counter agent remembers the ticket at its counter', async () => {
+    await counter.press('next');
+    const ticket = await waitFor(() => counter.counter!.current, 'a ticket called');
+    const config = counter.config;
+    const dataDir = `${dir.path}/counter-dev-1`;
+    await counter.stop();
+    counter = await startAgent(config, { simulate: true, log: silentLogger, port: 0, dataDir, estimator });
+    expect(counter.counter!.current?.id).toBe(ticket.id);
+    await waitFor(() => counter.link.connected, 'counter back online');
+    await waitFor(() => counter.sim.display!.device.number === ticket.number, 'the number shown again');
+    expect(counter.counter!.current?.id).toBe(ticket.id);
+  });
+
   it('publishes a retained online status and its last will is offline', async () => {
     const baseUrl = `http://127.0.0.1:${server.httpPort}`;
     const cookie = await signIn(baseUrl, 'manager', 'demo-manager');
