@@ -299,9 +299,9 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
       setError(e);
     }
   };
+  /** The camera's confidence-weighted mean satisfaction (0..1), shown beside the button ratings. */
   const emotionOf = (o: Kpis['officers'][number]): number | null => {
-    const e = o.emotion as { satisfiedShare?: number } | undefined;
-    const v = o.emotionSatisfiedShare ?? e?.satisfiedShare;
+    const v = o.emotionSatisfaction;
     return typeof v === 'number' ? v : null;
   };
   const hasEmotion = kpis?.officers.some((o) => emotionOf(o) !== null) ?? false;
@@ -556,7 +556,11 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
                   </td>
                   <td class="n">{o.ratings}</td>
                   <td class="n">{pct(o.satisfiedShare)}</td>
-                  {hasEmotion && <td class="n">{pct(emotionOf(o))}</td>}
+                  {hasEmotion && (
+                    <td class="n">
+                      {pct(emotionOf(o))} <small class="muted">({Number(o.emotionEstimates ?? 0)})</small>
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

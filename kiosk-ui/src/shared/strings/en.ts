@@ -226,7 +226,7 @@ export const en: Record<keyof typeof vi, string> = {
   'dash.officer': 'Officer',
   'dash.meanService': 'Mean service',
   'dash.ratings': 'Ratings',
-  'dash.emotion': 'Satisfied (camera)',
+  'dash.emotion': 'Estimated satisfaction (camera)',
   'dash.advice': 'Counter reassignment advice',
   'dash.adviceLine': 'Move {counter} to {service}: predicted wait {before} → {after} min',
   'dash.apply': 'Apply',

@@ -241,7 +241,7 @@ export const vi = {
   'dash.officer': 'Cán bộ',
   'dash.meanService': 'Phục vụ TB',
   'dash.ratings': 'Đánh giá',
-  'dash.emotion': 'Hài lòng (camera)',
+  'dash.emotion': 'Mức hài lòng ước tính (camera)',
   'dash.advice': 'Đề xuất điều chuyển quầy',
   'dash.adviceLine': 'Chuyển {counter} sang {service}: dự kiến chờ {before} → {after} phút',
   'dash.apply': 'Áp dụng',
