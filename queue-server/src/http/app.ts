@@ -10,6 +10,13 @@ import { pages } from './pages.ts';
 import { publicRoutes } from './public-routes.ts';
 import { staffRoutes } from './staff-routes.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered, for tests that must cover them all. */
+    routeList: { method: string; url: string }[];
+  }
+}
+
 export interface HttpAppOptions {
   service: QueueService;
   log: Logger;
@@ -26,6 +33,12 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     return503OnClosing: true,
     // As strict as the MQTT side: unknown fields and wrong types are refused, not dropped or coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+  const routeList: { method: string; url: string }[] = [];
+  app.decorate('routeList', routeList);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') routeList.push({ method, url: route.url });
   });
   installErrorHandler(app, log);
   await app.register(fastifyCookie);
