@@ -74,7 +74,7 @@ export const ACTIONS: { [A in ActionName]: ActionSpec<A> } = {
     }),
     result: (events, core) => {
       const e = events.find((x) => x.type === 'lease.granted');
-      if (!e || e.type !== 'lease.granted') return { lease: null };
+      if (e?.type !== 'lease.granted') return { lease: null };
       const { serviceId, prefix, from, to } = e;
       return {
         lease: {

@@ -7,6 +7,7 @@ import { DEVICE_KINDS, type DeviceKind, type Enrolment, isValidSegment } from '@
 import { hashPassword, randomSecret } from '../auth/secrets.ts';
 import { loadSiteConfig } from '../config/load.ts';
 import { deviceMqttUrl, readEnv } from '../env.ts';
+import { upsertMosquittoPassword } from '../mqtt/mosquitto.ts';
 import { Store } from '../storage/store.ts';
 
 export class UsageError extends Error {}
@@ -40,7 +41,16 @@ export function parseEnrollArgs(args: string[]): {
   return { deviceId, kind: kind as DeviceKind, counterId };
 }
 
-export function enroll(args: string[], env = readEnv()): Enrolment {
+/**
+ * With `mosquittoPasswd` (env `OSS_MOSQUITTO_PASSWD`: a production site on Mosquitto), the new secret
+ * also replaces the device's line in that Mosquitto password file, in Mosquitto's own hash format:
+ * re-enrolment revokes the old secret at Mosquitto's next reload.
+ */
+export function enroll(
+  args: string[],
+  env = readEnv(),
+  mosquittoPasswd: string | undefined = process.env.OSS_MOSQUITTO_PASSWD || undefined,
+): Enrolment {
   const { deviceId, kind, counterId: given } = parseEnrollArgs(args);
   const config = loadSiteConfig(env.siteConfig);
   // A counter device named after its counter (counter-3) needs no --counter.
@@ -61,6 +71,7 @@ export function enroll(args: string[], env = readEnv()): Enrolment {
       enrolled_at: Date.now(),
     });
     store.audit(Date.now(), 'cli', 'device.enrol', { deviceId, kind, counterId });
+    if (mosquittoPasswd) upsertMosquittoPassword(mosquittoPasswd, deviceId, password);
   } finally {
     store.close();
   }

@@ -172,7 +172,9 @@ export class MqttGateway {
     if (this.pending.length > 0) setImmediate(() => this.flush());
     if (batch.length === 0) return;
     const responses = this.options.service.executeBatch(batch);
-    batch.forEach((item, i) => item.respond(responses[i]!));
+    batch.forEach((item, i) => {
+      item.respond(responses[i]!);
+    });
   }
 
   private onStatus(deviceId: string, payload: Buffer): void {

@@ -2,6 +2,8 @@
  * Production broker configuration for Mosquitto: the ACL equals the embedded broker's rules
  * (`deviceMayPublish` / `deviceMaySubscribe` in the protocol package).
  */
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { SERVER_USERNAME, topics } from '@oss/protocol';
 
 export function mosquittoAcl(site: string): string {
@@ -48,4 +50,36 @@ export function mosquittoConf(o: MosquittoConfOptions): string {
       ...(o.tls.cafile ? [`cafile ${o.tls.cafile}`] : []),
     );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One line of a Mosquitto password file in Mosquitto 2's own format
+ * (`user:$7$<iterations>$<salt b64>$<PBKDF2-SHA512 b64>`), as `mosquitto_passwd` writes it.
+ * Device secrets are 144 random bits, so the iteration count only needs to match Mosquitto's default.
+ */
+export function mosquittoPasswordLine(username: string, password: string, iterations = 101): string {
+  if (!/^[^:\s]+$/.test(username)) throw new Error(`invalid Mosquitto username "${username}"`);
+  const salt = randomBytes(12);
+  const hash = pbkdf2Sync(password, salt, iterations, 64, 'sha512');
+  return `${username}:$7$${iterations}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+/**
+ * Adds or replaces `username` in a Mosquitto password file (created 0640 if missing). The file is
+ * rewritten through a temporary file and a rename, so Mosquitto never reads half a file. Replacing an
+ * entry revokes the old secret at Mosquitto's next reload (SIGHUP).
+ */
+export function upsertMosquittoPassword(file: string, username: string, password: string): void {
+  let lines: string[] = [];
+  let mode = 0o640;
+  if (existsSync(file)) {
+    lines = readFileSync(file, 'utf8').split('\n');
+    mode = statSync(file).mode & 0o777;
+  }
+  const kept = lines.filter((l) => l.trim() !== '' && !l.startsWith(`${username}:`));
+  kept.push(mosquittoPasswordLine(username, password));
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${kept.join('\n')}\n`, { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, file);
 }
