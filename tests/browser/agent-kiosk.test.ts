@@ -76,7 +76,7 @@ describe.skipIf(!HAVE_CHROMIUM)('kiosk in agent mode', () => {
     await kiosk.screenshot({ path: screenshotPath('kiosk-agent-ticket-portrait') });
   });
 
-  it('"done" clears the citizen and tells the agent; with no paper the ticket is on screen only, said clearly', async () => {
+  it('"done" clears the citizen and tells the agent; with no paper the ticket is on screen only, said clearly; an offline ticket says so', async () => {
     await kiosk.locator('[data-action=done]').click();
     await kiosk.locator('[data-screen=home]').waitFor();
     // The queue summary reaches the kiosk over the agent's WebSocket (no SSE in agent mode).
@@ -97,8 +97,12 @@ describe.skipIf(!HAVE_CHROMIUM)('kiosk in agent mode', () => {
     await kiosk.locator('[data-action=take]').click();
     await kiosk.locator('[data-service=land]').click();
     await kiosk.locator('[data-action=skip]').click();
+    agent.offlineNext = true;
     await kiosk.locator('[data-priority=normal]').click();
     await kiosk.locator('[data-screen=ticket] [data-printed=false].banner-error').waitFor();
+    // Issued from the agent's leased block while the server was unreachable: said, and no estimate.
+    await kiosk.locator('[data-offline-ticket]').waitFor();
+    await expect(kiosk.locator('.fact-value').nth(1).textContent()).resolves.toBe('Chưa có ước tính');
     await kiosk.screenshot({ path: screenshotPath('kiosk-agent-no-paper-landscape') });
   });
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import type { AgentToUi, PrinterState, QueueSummary, UiToAgent } from '@oss/protocol';
+import type { AgentToUi, PrinterState, QueueSummary, Ticket, UiToAgent } from '@oss/protocol';
 import { WebSocket, WebSocketServer } from 'ws';
 import { APPS_DIST } from './harness.ts';
 
@@ -24,6 +24,8 @@ export interface FakeAgent {
   /** Sends a message to every connected app. */
   send(message: AgentToUi): void;
   setPrinter(state: PrinterState): void;
+  /** The next ticket is answered as if issued offline from a leased block. */
+  offlineNext: boolean;
   connected(): number;
   close(): Promise<void>;
 }
@@ -126,7 +128,7 @@ export async function startFakeAgent(
         send({
           type: 'ticket',
           requestId: m.requestId,
-          ticket: body.ticket,
+          ticket: agent.offlineNext ? { ...(body.ticket as Ticket), offline: true } : body.ticket,
           printed: printer.ok && printer.paper !== 'out',
           url: `${serverUrl}/t/${(body.ticket as { id: string }).id}`,
         });
@@ -145,6 +147,7 @@ export async function startFakeAgent(
       printer = state;
       sendAll({ type: 'printer', state });
     },
+    offlineNext: false,
     connected: () => wss.clients.size,
     async close() {
       for (const c of wss.clients) c.terminate();

@@ -422,9 +422,11 @@ function TicketScreen() {
           <div>
             <span class="fact-label">{t('kiosk.predicted')}</span>
             <span class="fact-value">
-              {eta
-                ? t('common.minutesRange', { low: eta.low, high: eta.high })
-                : t('common.minutes', { n: ticket.etaMinutes })}
+              {ticket.offline
+                ? t('kiosk.noEstimate')
+                : eta
+                  ? t('common.minutesRange', { low: eta.low, high: eta.high })
+                  : t('common.minutes', { n: ticket.etaMinutes })}
             </span>
           </div>
         </div>
@@ -440,6 +442,11 @@ function TicketScreen() {
       >
         {agent ? (result.printed ? t('kiosk.printed') : t('kiosk.notPrinted')) : t('kiosk.screenOnly')}
       </p>
+      {ticket.offline && (
+        <p class="banner banner-info" data-offline-ticket>
+          {t('kiosk.offlineTicket')}
+        </p>
+      )}
       <p class="muted">{t('kiosk.listen')}</p>
       <button type="button" class="btn btn-primary btn-huge" data-action="done" onClick={resetSession}>
         {t('kiosk.done')}

@@ -109,6 +109,9 @@ export const en: Record<keyof typeof vi, string> = {
   'kiosk.notPrinted':
     'The printer has a problem and the ticket could not be printed. Please note the number or scan the QR code on screen.',
   'kiosk.screenOnly': 'Please note the number or scan the QR code on screen.',
+  'kiosk.offlineTicket':
+    'Issued while the kiosk could not reach the server; it will be called in the normal order.',
+  'kiosk.noEstimate': 'No estimate yet',
   'kiosk.done': 'Done',
   'kiosk.listen': 'Please watch the display board and listen for your number.',
   'kiosk.printerProblem': 'Printer: {message}',

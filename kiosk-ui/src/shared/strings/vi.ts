@@ -119,6 +119,9 @@ export const vi = {
   'kiosk.notPrinted':
     'Máy in đang gặp sự cố, vé không in được. Xin hãy ghi lại số hoặc quét mã QR trên màn hình.',
   'kiosk.screenOnly': 'Xin hãy ghi lại số hoặc quét mã QR trên màn hình.',
+  'kiosk.offlineTicket':
+    'Số được cấp khi ki-ốt mất kết nối máy chủ; số vẫn được gọi theo thứ tự bình thường.',
+  'kiosk.noEstimate': 'Chưa có ước tính',
   'kiosk.done': 'Xong',
   'kiosk.listen': 'Vui lòng chú ý bảng gọi số và loa thông báo.',
   'kiosk.printerProblem': 'Máy in: {message}',
