@@ -570,7 +570,7 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
         {advice !== null && (
           <section class="card span-6" data-panel="advice">
             <h2>{t('dash.advice')}</h2>
-            {advice.length === 0 && <p class="muted">{t('dash.noAlerts')}</p>}
+            {advice.length === 0 && <p class="muted">{t('dash.noAdvice')}</p>}
             <ul class="alerts">
               {advice.map((a) => {
                 const key = `${a.counterId}>${a.toServiceId}`;

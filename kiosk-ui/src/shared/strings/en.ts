@@ -232,6 +232,7 @@ export const en: Record<keyof typeof vi, string> = {
   'dash.emotion': 'Estimated satisfaction (camera)',
   'dash.advice': 'Counter reassignment advice',
   'dash.adviceLine': 'Move {counter} to {service}: predicted wait {before} → {after} min',
+  'dash.noAdvice': 'No change needed: every service is within the target',
   'dash.apply': 'Apply',
   'dash.applied': 'Applied',
   'dash.reports': 'Reports',

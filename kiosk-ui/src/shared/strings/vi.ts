@@ -247,6 +247,7 @@ export const vi = {
   'dash.emotion': 'Mức hài lòng ước tính (camera)',
   'dash.advice': 'Đề xuất điều chuyển quầy',
   'dash.adviceLine': 'Chuyển {counter} sang {service}: dự kiến chờ {before} → {after} phút',
+  'dash.noAdvice': 'Không cần điều chuyển: các lĩnh vực đều trong mục tiêu',
   'dash.apply': 'Áp dụng',
   'dash.applied': 'Đã áp dụng',
   'dash.reports': 'Báo cáo',
