@@ -43,6 +43,12 @@ function smapsMb(pid: number): { pss: number; private: number; sharedClean: numb
   };
 }
 
+/** CPU time (user + system) of a process in ms, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
@@ -91,6 +97,7 @@ try {
   const ui = await connectUi(port);
   const services = ['civil-status', 'certification', 'land'];
   const times: number[] = [];
+  let cpuStart = 0;
   let printed = 0;
   for (let i = 0; i < N + 20; i++) {
     const requestId = `b-${i}`;
@@ -98,11 +105,13 @@ try {
     ui.send({ type: 'ticket.issue', requestId, serviceId: services[i % services.length]!, lang: 'vi' });
     const answer = await ui.next('ticket', (m) => m.requestId === requestId, 10_000);
     const ms = performance.now() - t0;
+    if (i === 19) cpuStart = cpuMs(pid);
     if (i >= 20) {
       times.push(ms);
       if (answer.printed) printed++;
     }
   }
+  const agentCpuMsPerTicket = (cpuMs(pid) - cpuStart) / N;
   const rssAfter = rssMb(pid);
   const smapsAfter = smapsMb(pid);
   const memory = ((await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { memoryMb: unknown })
@@ -125,6 +134,7 @@ try {
     p95: fmt(percentile(times, 95)),
     p99: fmt(percentile(times, 99)),
     max: fmt(times.at(-1)!),
+    agentCpuMsPerTicket: fmt(agentCpuMsPerTicket),
     rssIdleMb: fmt(rssIdle),
     rssAfterMb: fmt(rssAfter),
     smapsIdleMb: smapsIdle,
