@@ -1,0 +1,3 @@
+export * from './inventory.ts';
+export * from './render.ts';
+export * from './server.ts';

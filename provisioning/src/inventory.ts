@@ -1,0 +1,258 @@
+/**
+ * The site inventory: one YAML file listing the site's Raspberry Pis. Validated with TypeBox and
+ * `validate` from @oss/protocol; an error names the device and the field, in Vietnamese and English.
+ */
+import { readFileSync } from 'node:fs';
+import { validate } from '@oss/protocol';
+import { type Static, Type } from '@sinclair/typebox';
+import { parse } from 'yaml';
+
+const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
+const Hostname = Type.String({ pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$' });
+const Cidr = Type.String({ pattern: '^\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}$' });
+const Ip = Type.String({ pattern: '^\\d{1,3}(\\.\\d{1,3}){3}$' });
+const Pin = Type.Integer({ minimum: 2, maximum: 27 });
+const strict = { additionalProperties: false } as const;
+
+export const Network = Type.Object(
+  {
+    /** `dhcp`, or a static address such as 192.168.10.21/24. */
+    address: Type.Union([Type.Literal('dhcp'), Cidr]),
+    gateway: Type.Optional(Ip),
+    dns: Type.Optional(Type.Array(Ip, { maxItems: 4 })),
+    interface: Type.Optional(Type.Union([Type.Literal('eth0'), Type.Literal('wlan0')])),
+    wifi: Type.Optional(
+      Type.Object(
+        {
+          ssid: Type.String({ minLength: 1, maxLength: 32 }),
+          password: Type.String({ minLength: 8, maxLength: 63 }),
+          country: Type.String({ pattern: '^[A-Z]{2}$' }),
+        },
+        strict,
+      ),
+    ),
+  },
+  strict,
+);
+
+export const Hardware = Type.Object(
+  {
+    printer: Type.Optional(Type.Union([Type.Literal('usb'), Type.Literal('serial'), Type.Literal('none')])),
+    paper: Type.Optional(Type.Union([Type.Literal('80mm'), Type.Literal('58mm')])),
+    scanner: Type.Optional(
+      Type.Union([Type.Literal('serial'), Type.Literal('evdev'), Type.Literal('hid'), Type.Literal('none')]),
+    ),
+    /** USB ids of the scanner (4 hex digits each): needed for the wedge udev rule. */
+    scannerUsb: Type.Optional(
+      Type.Object(
+        {
+          vendorId: Type.String({ pattern: '^[0-9a-f]{4}$' }),
+          productId: Type.String({ pattern: '^[0-9a-f]{4}$' }),
+        },
+        strict,
+      ),
+    ),
+    cardReader: Type.Optional(Type.Union([Type.Literal('pcsc'), Type.Literal('none')])),
+    /** Counter buttons and LEDs by BCM offset; buttons get pull-ups in config.txt. */
+    buttons: Type.Optional(
+      Type.Object(
+        {
+          next: Type.Optional(Pin),
+          recall: Type.Optional(Pin),
+          noShow: Type.Optional(Pin),
+          rating1: Type.Optional(Pin),
+          rating2: Type.Optional(Pin),
+          rating3: Type.Optional(Pin),
+          rating4: Type.Optional(Pin),
+          rating5: Type.Optional(Pin),
+        },
+        strict,
+      ),
+    ),
+    leds: Type.Optional(Type.Object({ serving: Type.Optional(Pin), rateNow: Type.Optional(Pin) }, strict)),
+    counterDisplay: Type.Optional(Type.Union([Type.Literal('serial'), Type.Literal('none')])),
+    /** ALSA device for the display's call-outs, e.g. hdmi:CARD=vc4hdmi0. */
+    audio: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9:=,_-]+$' })),
+  },
+  strict,
+);
+
+export const Device = Type.Object(
+  {
+    id: Slug,
+    kind: Type.Union([Type.Literal('kiosk'), Type.Literal('counter'), Type.Literal('display')]),
+    hostname: Type.Optional(Hostname),
+    /** Counter devices: the site counter they act for. */
+    counter: Type.Optional(Slug),
+    /** `desktop` (Raspberry Pi OS with desktop: labwc), `lite` (cage), `none` (no screen). */
+    session: Type.Optional(Type.Union([Type.Literal('desktop'), Type.Literal('lite'), Type.Literal('none')])),
+    network: Type.Optional(Network),
+    hardware: Type.Optional(Hardware),
+  },
+  strict,
+);
+
+export const Inventory = Type.Object(
+  {
+    site: Type.Object(
+      {
+        id: Slug,
+        /** The queue server's HTTP base URL as the Pis reach it. */
+        serverUrl: Type.String({ pattern: '^https?://[^\\s]+$' }),
+        /** The broker URL the Pis use (mqtts:// in production). */
+        mqttUrl: Type.String({ pattern: '^(mqtts?|tls)://[^\\s]+$' }),
+        timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+        /** Technician's SSH public keys (password SSH stays off). */
+        sshAuthorizedKeys: Type.Array(Type.String({ pattern: '^(ssh-|ecdsa-)[^\\n]+$' }), { minItems: 1 }),
+        /** Local Debian/Raspberry Pi OS mirror reachable without the Internet (optional). */
+        aptMirror: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
+        /** CA certificate (PEM) the Pis trust for mqtts:// and https://, copied next to the agent config. */
+        caCertificate: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      strict,
+    ),
+    /** Defaults for every device's network. */
+    network: Type.Optional(Network),
+    devices: Type.Array(Device, { minItems: 1 }),
+  },
+  strict,
+);
+
+export type Inventory = Static<typeof Inventory>;
+export type InventoryDevice = Static<typeof Device>;
+export type DeviceNetwork = Static<typeof Network>;
+
+export class InventoryError extends Error {
+  constructor(
+    readonly field: string,
+    readonly vi: string,
+    readonly en: string,
+  ) {
+    super(`${vi} / ${en}`);
+  }
+}
+
+/** Validates a parsed inventory; the error names the device (`devices.kiosk-1.hardware.printer`). */
+export function checkInventory(value: unknown): Inventory {
+  const result = validate(Inventory, value);
+  if (!result.ok) {
+    const field = namedPath(value, result.path);
+    throw new InventoryError(
+      field,
+      `Tệp kiểm kê sai ở "${field}": ${result.text.vi}`,
+      `inventory field "${field}" is invalid: ${result.text.en}`,
+    );
+  }
+  const inv = result.value;
+  const ids = new Set<string>();
+  const hosts = new Set<string>();
+  const addresses = new Set<string>();
+  for (const d of inv.devices) {
+    const at = (f: string) => `devices.${d.id}.${f}`;
+    if (ids.has(d.id))
+      throw new InventoryError(at('id'), `Trùng mã thiết bị "${d.id}"`, `duplicate device id "${d.id}"`);
+    ids.add(d.id);
+    const host = hostnameOf(d);
+    if (hosts.has(host))
+      throw new InventoryError(at('hostname'), `Trùng tên máy "${host}"`, `duplicate hostname "${host}"`);
+    hosts.add(host);
+    if (d.kind === 'counter' && !d.counter)
+      throw new InventoryError(
+        at('counter'),
+        'Thiết bị quầy cần trường "counter" (mã quầy)',
+        'a counter device needs "counter" (the counter id)',
+      );
+    if (d.kind !== 'counter' && d.counter)
+      throw new InventoryError(
+        at('counter'),
+        'Chỉ thiết bị quầy có "counter"',
+        'only counter devices have "counter"',
+      );
+    const hw = d.hardware ?? {};
+    if (d.kind !== 'counter' && (hw.buttons || hw.leds || hw.counterDisplay))
+      throw new InventoryError(
+        at('hardware'),
+        'Nút bấm, đèn và bảng số chỉ dành cho thiết bị quầy',
+        'buttons, LEDs and the counter display are for counter devices only',
+      );
+    if (d.kind !== 'kiosk' && (hw.printer || hw.scanner || hw.cardReader))
+      throw new InventoryError(
+        at('hardware'),
+        'Máy in, máy quét và đầu đọc thẻ chỉ dành cho ki-ốt',
+        'printer, scanner and card reader are for kiosks only',
+      );
+    if (hw.scanner === 'evdev' && !hw.scannerUsb)
+      throw new InventoryError(
+        at('hardware.scannerUsb'),
+        'Máy quét kiểu bàn phím cần vendorId/productId để ẩn khỏi màn hình',
+        'a keyboard-wedge scanner needs vendorId/productId for its udev rule',
+      );
+    const pins = [...Object.values(hw.buttons ?? {}), ...Object.values(hw.leds ?? {})];
+    const dup = pins.find((p, i) => pins.indexOf(p) !== i);
+    if (dup !== undefined)
+      throw new InventoryError(
+        at('hardware'),
+        `Chân GPIO ${dup} dùng hai lần`,
+        `GPIO pin ${dup} is used twice`,
+      );
+    const net = networkOf(inv, d);
+    if (net.address !== 'dhcp') {
+      if (!net.gateway)
+        throw new InventoryError(
+          at('network.gateway'),
+          'Địa chỉ tĩnh cần gateway',
+          'a static address needs a gateway',
+        );
+      const ip = net.address.split('/')[0]!;
+      if (addresses.has(ip))
+        throw new InventoryError(
+          at('network.address'),
+          `Trùng địa chỉ IP ${ip}`,
+          `duplicate IP address ${ip}`,
+        );
+      addresses.add(ip);
+    }
+    if (net.interface === 'wlan0' && !net.wifi)
+      throw new InventoryError(
+        at('network.wifi'),
+        'Mạng Wi-Fi cần ssid và mật khẩu',
+        'wlan0 needs wifi settings',
+      );
+  }
+  return inv;
+}
+
+/** Turns `devices/3/hardware/printer` into `devices.kiosk-2.hardware.printer` where the id is known. */
+function namedPath(value: unknown, path: string): string {
+  const m = /^devices\.(\d+)(.*)$/.exec(path);
+  if (!m) return path;
+  const devices = (value as { devices?: unknown[] })?.devices;
+  const d = Array.isArray(devices) ? (devices[Number(m[1])] as { id?: unknown } | undefined) : undefined;
+  return typeof d?.id === 'string' ? `devices.${d.id}${m[2]}` : path;
+}
+
+export function loadInventory(file: string): Inventory {
+  let parsed: unknown;
+  try {
+    parsed = parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InventoryError(
+      '',
+      `Không đọc được tệp kiểm kê ${file}`,
+      `cannot read inventory ${file}: ${String(e)}`,
+    );
+  }
+  return checkInventory(parsed);
+}
+
+export function hostnameOf(d: InventoryDevice): string {
+  return d.hostname ?? `oss-${d.id}`;
+}
+
+export function networkOf(inv: Inventory, d: InventoryDevice): DeviceNetwork {
+  return { ...(inv.network ?? { address: 'dhcp' }), ...(d.network ?? {}) } as DeviceNetwork;
+}
+
+export function sessionOf(d: InventoryDevice): 'desktop' | 'lite' | 'none' {
+  return d.session ?? (d.kind === 'counter' ? 'none' : 'desktop');
+}
