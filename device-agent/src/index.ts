@@ -3,6 +3,7 @@ export {
   DEFAULT_CLIPS_DIR,
   DEFAULT_UI_DIST,
   qrTextOf,
+  type SimHooks,
   type SimulatedHardware,
   type StartOptions,
   startAgent,
