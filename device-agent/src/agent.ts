@@ -455,6 +455,12 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
     });
     cleanups.unshift(() => http.app.close());
 
+    // Paper running low shows up without waiting for the next ticket.
+    if (kiosk && printer) {
+      const poll = setInterval(() => void kiosk.checkPrinter(), 30_000);
+      poll.unref();
+      cleanups.unshift(() => clearInterval(poll));
+    }
     leases?.start();
     if (leases) cleanups.unshift(() => leases.stop());
     link.start();
