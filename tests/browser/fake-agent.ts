@@ -26,6 +26,9 @@ export interface FakeAgent {
   setPrinter(state: PrinterState): void;
   /** The next ticket is answered as if issued offline from a leased block. */
   offlineNext: boolean;
+  /** Which profile `/agent.json` and `hello` announce (a counter device answers its buttons). */
+  kind: 'kiosk' | 'counter' | 'display';
+  counterId: string | undefined;
   connected(): number;
   close(): Promise<void>;
 }
@@ -42,7 +45,7 @@ export async function startFakeAgent(
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/agent.json') {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ deviceId, kind: 'kiosk', site: 'demo', serverUrl }));
+      res.end(JSON.stringify({ deviceId, kind: agent.kind, site: 'demo', serverUrl }));
       return;
     }
     if (path.startsWith('/api/')) {
@@ -83,9 +86,10 @@ export async function startFakeAgent(
     send({
       type: 'hello',
       deviceId,
-      kind: 'kiosk',
+      kind: agent.kind,
       site: 'demo',
       serverUrl,
+      ...(agent.counterId ? { counterId: agent.counterId } : {}),
       hardware: { printer: true, scanner: true, cardReader: true },
     });
     send({ type: 'connection', online: true });
@@ -95,6 +99,22 @@ export async function startFakeAgent(
       const m = JSON.parse(String(data)) as UiToAgent;
       received.push(m);
       if (m.type === 'session.clear') identity = null;
+      if (m.type === 'counter.button' && m.button === 'next')
+        send({
+          type: 'counter.current',
+          ticket: {
+            id: 'tk_counter_device_test',
+            number: 'C007',
+            serviceId: 'land',
+            priority: 'normal',
+            status: 'called',
+            issuedAt: '2026-11-24T09:00:00.000+07:00',
+            ahead: 0,
+            etaMinutes: 0,
+            counterId: agent.counterId ?? 'counter-5',
+            counterNumber: 5,
+          },
+        });
       if (m.type !== 'ticket.issue') return;
       const birthDate = m.useIdentity ? identity?.birthDate : m.birthDate;
       const res = await fetch(`${serverUrl}/api/actions/ticket.issue`, {
@@ -148,6 +168,8 @@ export async function startFakeAgent(
       sendAll({ type: 'printer', state });
     },
     offlineNext: false,
+    kind: 'kiosk',
+    counterId: undefined,
     connected: () => wss.clients.size,
     async close() {
       for (const c of wss.clients) c.terminate();

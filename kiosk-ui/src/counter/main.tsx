@@ -3,6 +3,7 @@ import '../shared/style.css';
 import type { LocalizedText, Ticket } from '@oss/protocol';
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { probeAgent } from '../shared/agent-feed.ts';
 import {
   Api,
   ApiError,
@@ -14,6 +15,7 @@ import {
 import { lang, loc, num, pct, t, timeOf } from '../shared/i18n.ts';
 import { liveFeed } from '../shared/live.ts';
 import { ErrorBanner, Header, Login, OfflineBanner } from '../shared/ui.tsx';
+import { CounterDevice } from './device.tsx';
 
 const api = new Api();
 
@@ -437,4 +439,7 @@ function App() {
   return <Console staff={staff} counterId={counterId} onLeave={() => pick(null)} onSignOut={signOut} />;
 }
 
-render(<App />, document.getElementById('app')!);
+// On a counter Pi the agent serves this page: the device panel instead of the officer's console.
+probeAgent().then((agent) =>
+  render(agent?.kind === 'counter' ? <CounterDevice /> : <App />, document.getElementById('app')!),
+);

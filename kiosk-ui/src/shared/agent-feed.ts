@@ -3,7 +3,7 @@
  * an agent is there; its WebSocket then pushes the queue summary and the calls (the agent relays MQTT),
  * since its `/api` proxy does not stream server-sent events. Reconnects by itself.
  */
-import type { AgentToUi } from '@oss/protocol';
+import type { AgentToUi, UiToAgent } from '@oss/protocol';
 import { type Signal, signal } from '@preact/signals';
 
 export interface AgentJson {
@@ -27,7 +27,7 @@ export async function probeAgent(): Promise<AgentJson | null> {
 export function agentFeed(
   onMessage: (message: AgentToUi) => void,
   onOpen: () => void,
-): { connected: Signal<boolean>; close(): void } {
+): { connected: Signal<boolean>; send(message: UiToAgent): boolean; close(): void } {
   const connected = signal<boolean>(false);
   let socket: WebSocket | null = null;
   let closed = false;
@@ -60,6 +60,11 @@ export function agentFeed(
   open();
   return {
     connected,
+    send(message) {
+      if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+      socket.send(JSON.stringify(message));
+      return true;
+    },
     close() {
       closed = true;
       if (timer) clearTimeout(timer);

@@ -188,6 +188,16 @@ export const vi = {
   'counter.shortcuts': 'Phím tắt: N gọi số tiếp, R gọi lại, S bắt đầu, X vắng mặt, F hoàn thành, T chuyển',
   'counter.changeCounter': 'Đổi quầy',
 
+  'device.title': 'Thiết bị quầy',
+  'device.waiting': 'Chưa có công dân tại quầy',
+  'device.rate': 'Quý khách hài lòng với phục vụ của quầy?',
+  'device.thanks': 'Cảm ơn quý khách đã đánh giá!',
+  'device.agentDown': 'Mất kết nối với phần mềm thiết bị, đang thử lại…',
+  'rating.5': 'Rất hài lòng',
+  'rating.4': 'Hài lòng',
+  'rating.3': 'Bình thường',
+  'rating.2': 'Không hài lòng',
+  'rating.1': 'Rất không hài lòng',
   // display board
   'display.nowServing': 'Mời số',
   'display.toCounter': 'đến quầy số {n}',
