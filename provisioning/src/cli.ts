@@ -86,10 +86,16 @@ export function renderAll(
   return written;
 }
 
-export function enrollAll(inv: Inventory, credentialsDir: string): string[] {
+export function enrollAll(
+  inv: Inventory,
+  credentialsDir: string,
+  env?: Parameters<typeof enroll>[1],
+  mosquittoPasswd?: string,
+): string[] {
   mkdirSync(credentialsDir, { recursive: true, mode: 0o700 });
   return inv.devices.map((d) => {
-    const e = enroll([d.id, d.kind, ...(d.counter ? ['--counter', d.counter] : [])]);
+    const args = [d.id, d.kind, ...(d.counter ? ['--counter', d.counter] : [])];
+    const e = env ? enroll(args, env, mosquittoPasswd) : enroll(args);
     if (e.site !== inv.site.id)
       throw new CliError(
         `Máy chủ là điểm "${e.site}", tệp kiểm kê là "${inv.site.id}" / the server's site is "${e.site}", the inventory's "${inv.site.id}"`,

@@ -228,7 +228,9 @@ function namedPath(value: unknown, path: string): string {
   if (!m) return path;
   const devices = (value as { devices?: unknown[] })?.devices;
   const d = Array.isArray(devices) ? (devices[Number(m[1])] as { id?: unknown } | undefined) : undefined;
-  return typeof d?.id === 'string' ? `devices.${d.id}${m[2]}` : path;
+  return typeof d?.id === 'string' && /^[a-z0-9][a-z0-9-]{0,62}$/.test(d.id)
+    ? `devices.${d.id}${m[2]}`
+    : path;
 }
 
 export function loadInventory(file: string): Inventory {

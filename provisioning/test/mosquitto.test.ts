@@ -1,0 +1,116 @@
+/**
+ * The production broker files with a real Mosquitto and real clients (mosquitto_pub/mosquitto_sub):
+ * passwords written by `enroll` (OSS_MOSQUITTO_PASSWD, Mosquitto's $7$ format), the generated ACL;
+ * each device publishes only under its own topics; a re-enrolled device's old secret is refused.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { enroll } from '../../queue-server/src/cli/enroll.ts';
+import {
+  mosquittoAcl,
+  mosquittoConf,
+  upsertMosquittoPassword,
+} from '../../queue-server/src/mqtt/mosquitto.ts';
+import { freePort, tempDir, testEnv } from '../../queue-server/test/helpers.ts';
+
+const run = promisify(execFile);
+const hasMosquitto = await run('which', ['mosquitto', 'mosquitto_pub', 'mosquitto_sub']).then(
+  () => true,
+  () => false,
+);
+if (!hasMosquitto && process.env.CI) throw new Error('CI must install mosquitto and mosquitto-clients');
+
+const cleanup: (() => void)[] = [];
+afterAll(() => {
+  for (const c of cleanup.reverse()) c();
+});
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      }).once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+describe.skipIf(!hasMosquitto)('production Mosquitto from the generated files', () => {
+  it('each device publishes only under its own topics; re-enrolment revokes the old secret', async () => {
+    const dir = tempDir('oss-prov-mosq-');
+    cleanup.push(() => dir.remove());
+    const port = await freePort();
+    const passwd = join(dir.path, 'passwd');
+    const acl = join(dir.path, 'acl');
+    const conf = join(dir.path, 'mosquitto.conf');
+    const env = testEnv(join(dir.path, 'data'), { OSS_MQTT_URL: `mqtt://127.0.0.1:${port}` });
+    const kiosk = enroll(['kiosk-1', 'kiosk'], env, passwd);
+    const counter = enroll(['counter-2', 'counter'], env, passwd);
+    upsertMosquittoPassword(passwd, '_server', 'server-secret');
+    expect(readFileSync(passwd, 'utf8')).toMatch(/^kiosk-1:\$7\$101\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/m);
+    expect(readFileSync(passwd, 'utf8')).not.toContain(kiosk.password);
+    writeFileSync(acl, mosquittoAcl('demo'));
+    writeFileSync(conf, mosquittoConf({ port, passwordFile: passwd, aclFile: acl }));
+    for (const f of [dir.path, passwd, acl, conf]) chmodSync(f, f === dir.path ? 0o755 : 0o644);
+    const broker: ChildProcess = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+    cleanup.push(() => void broker.kill('SIGTERM'));
+    await waitForPort(port);
+
+    const base = ['-h', '127.0.0.1', '-p', String(port), '-V', 'mqttv311', '-q', '1'];
+    const as = (c: { username: string; password: string }) => ['-u', c.username, '-P', c.password];
+    // The server sees everything under the site: it records what actually reached the broker.
+    const sub = spawn('mosquitto_sub', [
+      ...base,
+      ...as({ username: '_server', password: 'server-secret' }),
+      '-t',
+      'oss/v1/demo/#',
+      '-v',
+    ]);
+    cleanup.push(() => void sub.kill('SIGTERM'));
+    let seen = '';
+    sub.stdout.on('data', (d) => (seen += d));
+    await new Promise((r) => setTimeout(r, 500));
+
+    const pub = (c: { username: string; password: string }, topic: string, message: string) =>
+      run('mosquitto_pub', [...base, ...as(c), '-t', topic, '-m', message]).then(
+        () => 'ok',
+        (e: { stderr: string }) => `refused: ${e.stderr}`,
+      );
+    expect(await pub(kiosk, 'oss/v1/demo/devices/kiosk-1/req/ticket.issue', '{"id":"own-1"}')).toBe('ok');
+    expect(await pub(counter, 'oss/v1/demo/devices/counter-2/req/counter.next', '{"id":"own-2"}')).toBe('ok');
+    // Under another device's topics, or the site's broadcast topics: Mosquitto drops them silently.
+    await pub(kiosk, 'oss/v1/demo/devices/counter-2/req/counter.next', '{"id":"spoof-1"}');
+    await pub(counter, 'oss/v1/demo/devices/kiosk-1/status', '{"id":"spoof-2"}');
+    await pub(kiosk, 'oss/v1/demo/calls', '{"id":"spoof-3"}');
+    await pub(kiosk, 'oss/v1/demo/devices/kiosk-1/res/ticket.issue', '{"id":"spoof-4"}');
+    await pub(kiosk, 'oss/v1/other-site/devices/kiosk-1/req/ticket.issue', '{"id":"spoof-5"}');
+    await expect.poll(() => seen, { timeout: 5000 }).toContain('own-2');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(seen).toContain('own-1');
+    expect(seen).not.toMatch(/spoof/);
+
+    // Re-enrolment: a new secret; after Mosquitto's reload (SIGHUP) the old one is refused.
+    const again = enroll(['kiosk-1', 'kiosk'], env, passwd);
+    expect(again.password).not.toBe(kiosk.password);
+    broker.kill('SIGHUP');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await pub(kiosk, 'oss/v1/demo/devices/kiosk-1/req/ticket.issue', '{"id":"old"}')).toMatch(
+      /refused: .*(not authori[sz]ed|Connection Refused)/i,
+    );
+    expect(await pub(again, 'oss/v1/demo/devices/kiosk-1/req/ticket.issue', '{"id":"new-1"}')).toBe('ok');
+    await expect.poll(() => seen, { timeout: 5000 }).toContain('new-1');
+    expect(seen).not.toContain('"old"');
+    // A device never enrolled cannot connect at all.
+    expect(
+      await pub({ username: 'kiosk-9', password: 'x' }, 'oss/v1/demo/devices/kiosk-9/status', '{}'),
+    ).toMatch(/refused/);
+  }, 60_000);
+});
