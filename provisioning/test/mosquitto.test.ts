@@ -4,7 +4,7 @@
  * each device publishes only under its own topics; a re-enrolled device's old secret is refused.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,8 +16,13 @@ import {
   upsertMosquittoPassword,
 } from '../../queue-server/src/mqtt/mosquitto.ts';
 import { freePort, tempDir, testEnv } from '../../queue-server/test/helpers.ts';
+import { MOSQUITTO_DIR, productionMosquittoConf } from '../src/server.ts';
 
 const run = promisify(execFile);
+const hasOpenssl = await run('which', ['openssl']).then(
+  () => true,
+  () => false,
+);
 const hasMosquitto = await run('which', ['mosquitto', 'mosquitto_pub', 'mosquitto_sub']).then(
   () => true,
   () => false,
@@ -112,5 +117,117 @@ describe.skipIf(!hasMosquitto)('production Mosquitto from the generated files', 
     expect(
       await pub({ username: 'kiosk-9', password: 'x' }, 'oss/v1/demo/devices/kiosk-9/status', '{}'),
     ).toMatch(/refused/);
+  }, 60_000);
+});
+
+describe.skipIf(!hasMosquitto || !hasOpenssl)('the generated production configuration', () => {
+  it('serves devices over TLS on the TLS listener and the server on loopback', async () => {
+    const dir = tempDir('oss-prov-tls-');
+    cleanup.push(() => dir.remove());
+    const tls = join(dir.path, 'tls');
+    const sh = (args: string[]) => run('openssl', args, { cwd: dir.path });
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(tls);
+    await sh([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'tls/ca.key',
+      '-out',
+      'tls/ca.crt',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=oss-test-ca',
+    ]);
+    await sh([
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'tls/server.key',
+      '-out',
+      'tls/server.csr',
+      '-subj',
+      '/CN=localhost',
+    ]);
+    writeFileSync(join(dir.path, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+    await sh([
+      'x509',
+      '-req',
+      '-in',
+      'tls/server.csr',
+      '-CA',
+      'tls/ca.crt',
+      '-CAkey',
+      'tls/ca.key',
+      '-CAcreateserial',
+      '-out',
+      'tls/server.crt',
+      '-days',
+      '2',
+      '-extfile',
+      'san.ext',
+    ]);
+    const [plain, secure] = await Promise.all([freePort(), freePort()]);
+    // The file install-server.sh installs, with this test's folder and ports.
+    const conf = productionMosquittoConf()
+      .replaceAll(MOSQUITTO_DIR, dir.path)
+      .replace('listener 1883 127.0.0.1', `listener ${plain} 127.0.0.1`)
+      .replace('listener 8883', `listener ${secure}`);
+    expect(conf).toContain('allow_anonymous false');
+    writeFileSync(join(dir.path, 'oss.conf'), conf);
+    writeFileSync(join(dir.path, 'acl'), mosquittoAcl('demo'));
+    const passwd = join(dir.path, 'passwd');
+    const kiosk = enroll(['kiosk-1', 'kiosk'], testEnv(join(dir.path, 'data')), passwd);
+    upsertMosquittoPassword(passwd, '_server', 'server-secret');
+    for (const f of readdirSync(dir.path)) chmodSync(join(dir.path, f), 0o755);
+    for (const f of readdirSync(tls)) chmodSync(join(tls, f), 0o644);
+    chmodSync(dir.path, 0o755);
+    const broker = spawn('mosquitto', ['-c', join(dir.path, 'oss.conf')], { stdio: 'ignore' });
+    cleanup.push(() => void broker.kill('SIGTERM'));
+    await waitForPort(plain);
+    await waitForPort(secure);
+    const pub = (args: string[]) =>
+      run('mosquitto_pub', [...args, '-V', 'mqttv311', '-q', '1', '-m', '{}']).then(
+        () => 'ok',
+        () => 'refused',
+      );
+    const own = ['-t', 'oss/v1/demo/devices/kiosk-1/status', '-u', 'kiosk-1', '-P', kiosk.password];
+    expect(
+      await pub(['-h', 'localhost', '-p', String(secure), '--cafile', join(tls, 'ca.crt'), ...own]),
+    ).toBe('ok');
+    // Without TLS the TLS listener answers nothing useful; a wrong CA is refused.
+    expect(await pub(['-h', '127.0.0.1', '-p', String(secure), ...own])).toBe('refused');
+    expect(
+      await pub([
+        '-h',
+        'localhost',
+        '-p',
+        String(secure),
+        '--cafile',
+        '/etc/ssl/certs/ca-certificates.crt',
+        ...own,
+      ]),
+    ).toBe('refused');
+    // The loopback listener is the server's.
+    expect(
+      await pub([
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(plain),
+        '-u',
+        '_server',
+        '-P',
+        'server-secret',
+        '-t',
+        'oss/v1/demo/calls',
+      ]),
+    ).toBe('ok');
   }, 60_000);
 });
