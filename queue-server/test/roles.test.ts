@@ -242,6 +242,39 @@ describe('roles on every route', () => {
   });
 });
 
+describe('audit', () => {
+  it('staff actions and enrolments are in the audit table; priority claims in ticket.issued events', async () => {
+    const rows = server.service.store.db.prepare('SELECT actor, action, detail FROM audit').all() as {
+      actor: string;
+      action: string;
+      detail: string;
+    }[];
+    const has = (actor: string, action: string) => rows.some((r) => r.actor === actor && r.action === action);
+    expect(has('cli', 'device.enrol')).toBe(true);
+    expect(has('admin', 'sign-in')).toBe(true);
+    expect(has('officer1', 'counter.sign-in')).toBe(true);
+    expect(has('manager', 'counter.set-services')).toBe(true);
+    expect(has('admin', 'staff.upsert')).toBe(true);
+    expect(has('officer1', 'counter.next')).toBe(true);
+    expect(rows.every((r) => !r.detail.includes('password'))).toBe(true);
+    // A declared priority claim is recorded with its basis.
+    const res = await fetch(`${base}/api/actions/ticket.issue`, {
+      method: 'POST',
+      headers: { ...auth.kiosk, 'content-type': 'application/json' },
+      body: JSON.stringify({ serviceId: 'land', priority: 'disabled' }),
+    });
+    const { ticket } = (await res.json()) as { ticket: { id: string } };
+    const event = server.service.store.db
+      .prepare("SELECT data FROM events WHERE type = 'ticket.issued' AND ticket_id = ?")
+      .get(ticket.id) as { data: string };
+    expect(JSON.parse(event.data)).toMatchObject({
+      priority: 'disabled',
+      priorityBasis: 'declared',
+      deviceId: 'kiosk-1',
+    });
+  });
+});
+
 describe('cross-site requests (CSRF)', () => {
   it('every state-changing route refuses another Origin, for any caller', async () => {
     const keys = Object.keys(RULES).filter((k) => !k.startsWith('GET '));
