@@ -33,7 +33,8 @@ afterAll(async () => {
 });
 
 describe('public routes (PROTOCOL.md §4)', () => {
-  it('health, services, counters, queue', async () => {
+  it('health, services, counters, queue (readable cross-origin)', async () => {
+    expect((await get('/api/services')).headers.get('access-control-allow-origin')).toBe('*');
     expect(await (await get('/api/health')).json()).toMatchObject({ status: 'ok' });
     const services = (await (await get('/api/services')).json()) as {
       services: { id: string; prefix: string; name: { vi: string; en: string } }[];
@@ -127,8 +128,12 @@ describe('staff', () => {
     expect((await get('/api/kpis', officer)).status).toBe(403);
     expect((await get('/api/devices', officer)).status).toBe(403);
     expect((await get('/api/kpis')).status).toBe(401);
-    const kpis = (await (await get('/api/kpis', manager)).json()) as { issued: number; services: unknown[] };
+    const kpis = (await (await get('/api/kpis', manager)).json()) as {
+      issued: number;
+      officers: { officerId: string; displayName: string }[];
+    };
     expect(kpis.issued).toBeGreaterThanOrEqual(2);
+    expect(kpis.officers.find((o) => o.officerId === 'officer1')?.displayName).toBe('Cán bộ quầy 1');
     expect((await fetch(`${base}/api/actions/counter.next`, json({ counterId: 'counter-1' }))).status).toBe(
       401,
     );

@@ -44,6 +44,15 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(fastifyCookie);
   const sessions = new Sessions(service.store, service.clock);
   identify(app, sessions, service.store);
+  // Public reads may come from an agent-served app on another origin; no credentials are involved.
+  app.addHook('onSend', async (request, reply) => {
+    if (
+      request.method === 'GET' &&
+      request.url.startsWith('/api/') &&
+      !request.url.startsWith('/api/events/staff')
+    )
+      reply.header('access-control-allow-origin', '*');
+  });
   // Browsers send an Origin on cross-site requests: refuse state changes from other origins (CSRF).
   app.addHook('onRequest', async (request, reply) => {
     if (request.method === 'GET' || request.method === 'HEAD') return;

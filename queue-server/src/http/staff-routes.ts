@@ -152,7 +152,17 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
 
   // --- manager ----------------------------------------------------------------------------------
 
-  app.get('/api/kpis', { preHandler: managers }, async () => service.core.kpis(now()));
+  /** KPIs with each officer's display name from the staff accounts. */
+  const kpis = (t: number) => {
+    const names = new Map(store.listStaff().map((s) => [s.username, s.display_name]));
+    const k = service.core.kpis(t);
+    return {
+      ...k,
+      officers: k.officers.map((o) => ({ ...o, displayName: names.get(o.officerId) ?? o.officerId })),
+    };
+  };
+
+  app.get('/api/kpis', { preHandler: managers }, async () => kpis(now()));
 
   /** Which counter to switch to which service when a line's predicted wait is over the target. */
   app.get('/api/advice', { preHandler: managers }, async () => ({
@@ -255,7 +265,7 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
     openStream(request, reply, (send) => {
       const snapshot = () => {
         const t = now();
-        send('kpis', service.core.kpis(t));
+        send('kpis', kpis(t));
         send('queue', service.core.summary(t));
         send('advice', adviseSwitches(site, service.core.state, t));
       };

@@ -24,6 +24,8 @@ export function openStream(
     'cache-control': 'no-cache, no-transform',
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
+    // Cross-origin readers get no cookies, so the staff stream stays closed to them.
+    'access-control-allow-origin': '*',
   });
   res.write('retry: 2000\n\n');
   const send: Send = (event, data) => {
