@@ -88,6 +88,41 @@ describe('the inventory', () => {
   });
 });
 
+describe('the CLI', () => {
+  const cli = (args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../src/cli.ts'), ...args]).then(
+      (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({
+        code: e.code,
+        out: e.stdout,
+        err: e.stderr,
+      }),
+    );
+
+  it('checks an inventory, and names the field of a bad one with exit code 2', async () => {
+    expect(await cli(['check', INVENTORY])).toMatchObject({ code: 0, out: 'ok: 11 devices / thiết bị\n' });
+    const bad = join(dir.path, 'bad.yaml');
+    writeFileSync(
+      bad,
+      readFileSync(INVENTORY, 'utf8').replace('printer: usb, paper: 80mm', 'printer: laser, paper: 80mm'),
+    );
+    const result = await cli(['check', bad]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('devices.kiosk-1.hardware.printer');
+    // render refuses a device without its enrolment file.
+    const missing = await cli([
+      'render',
+      INVENTORY,
+      '--credentials',
+      join(dir.path, 'none'),
+      '--out',
+      join(dir.path, 'x'),
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/missing enrolment .*kiosk-1\.json/);
+  }, 30_000);
+});
+
 describe('the rendered files', () => {
   it('agent configs load in the device agent, with the secret in a 0600 file', () => {
     for (const d of inv.devices) {
