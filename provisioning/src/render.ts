@@ -318,6 +318,14 @@ done
 `
     : ''
 }
+# Images written without Imager's settings start a first-boot wizard; the site has its own users.
+if id -u rpi-first-boot-wizard >/dev/null 2>&1; then
+  systemctl disable userconfig.service >/dev/null 2>&1 || true
+  deluser --remove-home rpi-first-boot-wizard || true
+  rm -f /etc/sudoers.d/010_wiz-nopasswd /etc/xdg/autostart/deluser.desktop /etc/xdg/autostart/piwiz.desktop
+  systemctl enable getty@tty1.service || true
+fi
+
 # 4. Configuration with the device's secret: 0600, owned by the service user; then off the FAT partition.
 install -d -m 0750 -o root -g ${AGENT_USER} /etc/oss
 if [ -f "$SRC/agent.yaml" ]; then
@@ -377,6 +385,10 @@ printf '[Seat:*]\\nautologin-user=${KIOSK_USER}\\n' > /etc/lightdm/lightdm.conf.
 install -d -o ${KIOSK_USER} -g ${KIOSK_USER} /home/${KIOSK_USER}/.config /home/${KIOSK_USER}/.config/labwc
 install -m 0644 -o ${KIOSK_USER} -g ${KIOSK_USER} "$SRC/labwc-autostart" /home/${KIOSK_USER}/.config/labwc/autostart
 if command -v raspi-config >/dev/null; then raspi-config nonint do_boot_behaviour B4 || true; fi
+# raspi-config names the first user in lightdm.conf, which is read last: name ours there too.
+if [ -f /etc/lightdm/lightdm.conf ]; then
+  sed -i 's/^#\\?autologin-user=.*/autologin-user=${KIOSK_USER}/' /etc/lightdm/lightdm.conf
+fi
 `;
 }
 

@@ -170,6 +170,12 @@ describe('the rendered files', () => {
       'install -m 0600 -o oss-agent -g oss-agent "$SRC/agent.yaml" /etc/oss/agent.yaml',
     );
     expect(install).toContain('raspi-config nonint do_blanking 1');
+    expect(install).toContain(
+      "sed -i 's/^#\\?autologin-user=.*/autologin-user=oss-kiosk/' /etc/lightdm/lightdm.conf",
+    );
+    expect(readFileSync(join(out, 'kiosk-1/oss/labwc-autostart'), 'utf8')).toContain(
+      '/usr/local/bin/oss-kiosk',
+    );
   });
 
   it.skipIf(!tools.cloudInit)(
