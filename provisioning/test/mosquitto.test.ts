@@ -27,7 +27,8 @@ const hasMosquitto = await run('which', ['mosquitto', 'mosquitto_pub', 'mosquitt
   () => true,
   () => false,
 );
-if (!hasMosquitto && process.env.CI) throw new Error('CI must install mosquitto and mosquitto-clients');
+if ((!hasMosquitto || !hasOpenssl) && process.env.CI)
+  throw new Error('CI must install mosquitto, mosquitto-clients and openssl');
 
 const cleanup: (() => void)[] = [];
 afterAll(() => {
