@@ -180,7 +180,8 @@ fi
 SERVER_PASSWORD="$(. /etc/oss/queue-server.env && echo "$OSS_MQTT_PASSWORD")"
 
 # Mosquitto: ACL, password file (writable by the enroll CLI as ${SERVER_USER}, readable by mosquitto), TLS.
-install -d -m 0750 -o ${SERVER_USER} -g mosquitto ${MOSQUITTO_DIR}
+# setgid: the files enroll rewrites (as ${SERVER_USER}) stay in group mosquitto.
+install -d -m 2750 -o ${SERVER_USER} -g mosquitto ${MOSQUITTO_DIR}
 install -m 0644 "$HERE/acl" ${MOSQUITTO_DIR}/acl
 touch ${MOSQUITTO_DIR}/passwd
 chown ${SERVER_USER}:mosquitto ${MOSQUITTO_DIR}/passwd

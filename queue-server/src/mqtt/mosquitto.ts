@@ -3,7 +3,7 @@
  * (`deviceMayPublish` / `deviceMaySubscribe` in the protocol package).
  */
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { SERVER_USERNAME, topics } from '@oss/protocol';
 
 export function mosquittoAcl(site: string): string {
@@ -72,14 +72,25 @@ export function mosquittoPasswordLine(username: string, password: string, iterat
 export function upsertMosquittoPassword(file: string, username: string, password: string): void {
   let lines: string[] = [];
   let mode = 0o640;
+  let owner: { uid: number; gid: number } | null = null;
   if (existsSync(file)) {
     lines = readFileSync(file, 'utf8').split('\n');
-    mode = statSync(file).mode & 0o777;
+    const st = statSync(file);
+    mode = st.mode & 0o777;
+    owner = { uid: st.uid, gid: st.gid };
   }
   const kept = lines.filter((l) => l.trim() !== '' && !l.startsWith(`${username}:`));
   kept.push(mosquittoPasswordLine(username, password));
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, `${kept.join('\n')}\n`, { mode });
   chmodSync(tmp, mode);
+  // Keep the file's group (Mosquitto reads it through its group). Where the writer may not set it,
+  // the folder's setgid bit (install-server.sh) gives new files the folder's group anyway.
+  if (owner)
+    try {
+      chownSync(tmp, owner.uid, owner.gid);
+    } catch {
+      // not permitted: the setgid folder decides
+    }
   renameSync(tmp, file);
 }
