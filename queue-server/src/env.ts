@@ -11,6 +11,8 @@ export interface ServerEnv {
   mqttPassword: string | null;
   dataDir: string;
   siteConfig: string;
+  /** Mark session cookies Secure: set when HTTPS terminates in front of the server. */
+  secureCookies: boolean;
 }
 
 function port(name: string, value: string | undefined, fallback: number): number {
@@ -34,6 +36,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     mqttPassword: env.OSS_MQTT_PASSWORD || null,
     dataDir: resolve(env.OSS_DATA_DIR || './data'),
     siteConfig: env.OSS_SITE_CONFIG ? resolve(env.OSS_SITE_CONFIG) : DEMO_SITE_CONFIG,
+    secureCookies: env.OSS_SECURE_COOKIES === '1' || env.OSS_SECURE_COOKIES === 'true',
   };
 }
 

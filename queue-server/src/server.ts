@@ -92,6 +92,7 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
       service,
       log,
       health: () => ({ database: safe(() => store.ping()), broker: gateway.connected }),
+      secureCookies: env.secureCookies,
       ...(options.appsDist ? { appsDist: options.appsDist } : {}),
     });
     await http.listen({ port: env.httpPort, host: env.httpHost });

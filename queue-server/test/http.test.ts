@@ -181,6 +181,25 @@ describe('staff', () => {
     expect((await get('/api/advice', officer)).status).toBe(403);
   });
 
+  it('session cookies are HttpOnly and SameSite=Strict, and Secure behind HTTPS', async () => {
+    const login = () =>
+      fetch(`${base}/api/auth/login`, json({ username: 'officer5', password: 'demo-officer' })).then(
+        (r) => r.headers.get('set-cookie') ?? '',
+      );
+    expect(await login()).toMatch(/HttpOnly/i);
+    expect(await login()).toMatch(/SameSite=Strict/i);
+    expect(await login()).not.toMatch(/Secure/);
+    const secureDir = tempDir();
+    const secure = await startTestServer(secureDir.path, { OSS_SECURE_COOKIES: 'true' });
+    const res = await fetch(
+      `http://127.0.0.1:${secure.httpPort}/api/auth/login`,
+      json({ username: 'officer5', password: 'demo-officer' }),
+    );
+    expect(res.headers.get('set-cookie')).toMatch(/Secure/);
+    await secure.stop();
+    secureDir.remove();
+  });
+
   it('managers move a counter to other services', async () => {
     const res = await fetch(`${base}/api/counters/counter-1/services`, {
       ...json({ serviceIds: ['land', 'civil-status'] }, manager),
