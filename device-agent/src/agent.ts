@@ -33,6 +33,7 @@ import type { FastifyInstance } from 'fastify';
 import { SiteCatalog } from './catalog.ts';
 import { type AgentConfig, counterIdOf, DEFAULTS } from './config.ts';
 import { type CounterButton, CounterProfile, type SatisfactionEstimator } from './counter.ts';
+import { CameraEstimator, type ModelsLoader, simulatedCamera } from './emotion.ts';
 import { startHttp } from './http.ts';
 import { KioskProfile } from './kiosk.ts';
 import { LeaseKeeper } from './leases.ts';
@@ -55,6 +56,8 @@ export interface StartOptions {
   dataDir?: string;
   player?: ClipPlayer;
   estimator?: SatisfactionEstimator;
+  /** How the counter camera's estimator loads @oss/models (tests inject a failing one). */
+  loadModels?: ModelsLoader;
   /** Milliseconds a `ticket.issue` may wait for the server before the lease is used (default 3000). */
   issueTimeoutMs?: number;
 }
@@ -316,6 +319,17 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
       if (answer.status !== 200) throw new Error(`ticket lookup failed: HTTP ${answer.status}`);
       return (JSON.parse(answer.body) as { ticket: Ticket }).ticket ?? null;
     };
+    // The counter camera: the model and the camera start with the first service, not here.
+    const cameraConfig = hw.camera && hw.camera.driver !== 'none' ? hw.camera : null;
+    const estimator =
+      options.estimator ??
+      (kind === 'counter' && cameraConfig
+        ? new CameraEstimator({
+            camera: simulate ? simulatedCamera(cameraConfig) : cameraConfig,
+            log,
+            ...(options.loadModels ? { loadModels: options.loadModels } : {}),
+          })
+        : undefined);
     const counter =
       kind === 'counter' && counterId
         ? new CounterProfile({
@@ -327,7 +341,7 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
             display,
             fetchTicket,
             store,
-            ...(options.estimator ? { estimator: options.estimator } : {}),
+            ...(estimator ? { estimator } : {}),
           })
         : null;
     if (counter) cleanups.unshift(() => counter.close());

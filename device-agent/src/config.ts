@@ -113,6 +113,29 @@ const AudioSection = Type.Object(
   strict,
 );
 
+const CameraSection = Type.Object(
+  {
+    /** `rpicam` (Pi camera, rpicam-vid), `v4l2` (USB camera through ffmpeg), `files` (image files as frames: --simulate, tests), `none`. */
+    driver: Type.Union([
+      Type.Literal('rpicam'),
+      Type.Literal('v4l2'),
+      Type.Literal('files'),
+      Type.Literal('none'),
+    ]),
+    /** V4L2 device (default /dev/video0). */
+    device: Type.Optional(Type.String({ minLength: 1 })),
+    width: Type.Optional(Type.Integer({ minimum: 64, maximum: 4096 })),
+    height: Type.Optional(Type.Integer({ minimum: 64, maximum: 4096 })),
+    /** Frames per second (default 2; the model analyses at most ~2.5/s). */
+    fps: Type.Optional(Type.Number({ minimum: 0.1, maximum: 30 })),
+    /** `files` driver: image files or folders of .jpg/.jpeg/.png, cycled through in order. */
+    files: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    /** Estimates below this confidence are not sent (default 0.2). */
+    minConfidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  },
+  strict,
+);
+
 export const AgentConfigSchema = Type.Object(
   {
     device: Type.Object(
@@ -182,6 +205,7 @@ export const AgentConfigSchema = Type.Object(
           gpio: Type.Optional(GpioSection),
           counterDisplay: Type.Optional(CounterDisplaySection),
           audio: Type.Optional(AudioSection),
+          camera: Type.Optional(CameraSection),
         },
         strict,
       ),
@@ -253,6 +277,11 @@ export function checkConfig(value: unknown): AgentConfig {
         used.set(pin, `${group}.${name}`);
       }
   }
+  const cam = hw.camera;
+  if (cam && cam.driver !== 'none' && c.device.kind !== 'counter')
+    bad('hardware.camera', 'is only for counter devices');
+  if (cam?.driver === 'files' && !cam.files) bad('hardware.camera.files', 'is required for the files driver');
+  if (cam?.files && cam.driver !== 'files') bad('hardware.camera.files', 'is only for the files driver');
   const off = c.offline;
   if (off?.renewBelow !== undefined && off.renewBelow >= (off.leaseSize ?? DEFAULTS.leaseSize))
     bad('offline.renewBelow', 'must be smaller than offline.leaseSize');
@@ -276,9 +305,18 @@ export function loadConfig(path: string): AgentConfig {
   const config = checkConfig(parsed);
   // Relative paths in the file are relative to the file.
   const base = dirname(resolve(path));
+  const camera = config.hardware?.camera;
   return {
     ...config,
     ...(config.dataDir ? { dataDir: resolve(base, config.dataDir) } : {}),
+    ...(camera?.files
+      ? {
+          hardware: {
+            ...config.hardware,
+            camera: { ...camera, files: camera.files.map((f) => resolve(base, f)) },
+          },
+        }
+      : {}),
   };
 }
 
@@ -293,6 +331,8 @@ export const DEFAULTS = {
   leaseSize: 50,
   renewBelow: 15,
   idleMs: 120_000,
+  minConfidence: 0.2,
+  cameraFps: 2,
 } as const;
 
 /** The counter this device acts for (counter devices only). */

@@ -26,6 +26,8 @@ export interface SatisfactionEstimate {
   facesFound: number;
   model: string;
   expressions?: Record<string, number>;
+  /** When the service ended (this device's clock, ms); the agent converts it to the server's clock. */
+  measuredAt?: number;
 }
 
 /**
@@ -76,12 +78,21 @@ export class CounterProfile {
   /** The ticket finished last (by next or no-show): a late rating goes to it. */
   private lastFinished: Ticket | null = null;
   private readonly rated = new Set<string>();
+  /** Tickets an estimate was queued for (kept in `kv`): never a second `emotion.submit` for one. */
+  private readonly estimated: Set<string>;
+  private readonly estimating = new Set<Promise<void>>();
+  private closed = false;
   private busy: Promise<unknown> = Promise.resolve();
   private readonly unsubscribe: (() => void)[] = [];
   readonly estimator: SatisfactionEstimator;
 
   constructor(private readonly o: CounterOptions) {
     this.estimator = o.estimator ?? noEstimator;
+    let estimated: string[] = [];
+    try {
+      estimated = JSON.parse(o.store?.get('emotionSent') ?? '[]') as string[];
+    } catch {}
+    this.estimated = new Set(Array.isArray(estimated) ? estimated : []);
     if (o.panel) this.unsubscribe.push(o.panel.onPress((b) => void this.press(PANEL_TO_BUTTON[b], null)));
     this.unsubscribe.push(o.link.on('call', (call) => this.onCall(call)));
     // After a restart: the ticket that was at this counter, checked with the server once online.
@@ -150,7 +161,10 @@ export class CounterProfile {
           const current = this.current;
           if (!current) return reply(uiError(requestId, 'no_ticket', NO_TICKET));
           await link.request('counter.finish', { counterId, ticketId: current.id, outcome: 'no_show' });
-          this.estimator.onServiceEnd(current.id);
+          try {
+            // Nobody was served: the estimate, if any, is dropped.
+            void Promise.resolve(this.estimator.onServiceEnd(current.id)).catch(() => {});
+          } catch {}
           this.rated.add(current.id); // nobody to rate
           await this.setCurrent(null);
           return;
@@ -198,24 +212,46 @@ export class CounterProfile {
   private async endService(ticket: Ticket): Promise<void> {
     this.lastFinished = ticket;
     await this.o.panel?.setLed('rateNow', !this.rated.has(ticket.id)).catch(() => {});
+    // Told at once (in order), but the estimate (which waits ~3 s for the citizen's reaction) is
+    // awaited off the button queue: the officer's next press is never held up by the model.
+    let result: ReturnType<SatisfactionEstimator['onServiceEnd']>;
     try {
-      const estimate = await this.estimator.onServiceEnd(ticket.id);
-      if (estimate)
-        // The server will accept `emotion.submit` (models package); until then it answers invalid_request.
-        this.o.link.send('emotion.submit', {
-          counterId: this.o.counterId,
-          ticketId: ticket.id,
-          satisfaction: estimate.satisfaction,
-          confidence: estimate.confidence,
-          frames: estimate.frames,
-          facesFound: estimate.facesFound,
-          model: estimate.model,
-          measuredAt: new Date(this.o.link.serverNow()).toISOString(),
-          ...(estimate.expressions ? { expressions: estimate.expressions } : {}),
-        });
+      result = this.estimator.onServiceEnd(ticket.id);
     } catch (e) {
       this.o.log.warn({ err: String(e) }, 'satisfaction estimator failed');
+      return;
     }
+    const run = Promise.resolve(result)
+      .then((estimate) => {
+        if (estimate) this.submitEstimate(ticket.id, estimate);
+      })
+      .catch((e: unknown) => this.o.log.warn({ err: String(e) }, 'satisfaction estimator failed'))
+      .finally(() => this.estimating.delete(run));
+    this.estimating.add(run);
+  }
+
+  /** Estimates still being computed (tests wait for them). */
+  settled(): Promise<void> {
+    return Promise.all([...this.estimating]).then(() => {});
+  }
+
+  /** Queues `emotion.submit` (durable, like ratings), at most once per ticket. */
+  private submitEstimate(ticketId: string, estimate: SatisfactionEstimate): void {
+    if (this.closed || this.estimated.has(ticketId)) return;
+    this.estimated.add(ticketId);
+    this.o.store?.set('emotionSent', JSON.stringify([...this.estimated].slice(-200)));
+    const offset = this.o.link.serverNow() - Date.now();
+    this.o.link.send('emotion.submit', {
+      counterId: this.o.counterId,
+      ticketId,
+      satisfaction: estimate.satisfaction,
+      confidence: estimate.confidence,
+      frames: estimate.frames,
+      facesFound: estimate.facesFound,
+      model: estimate.model,
+      measuredAt: new Date((estimate.measuredAt ?? Date.now()) + offset).toISOString(),
+      ...(estimate.expressions ? { expressions: estimate.expressions } : {}),
+    });
   }
 
   private async setCurrent(ticket: Ticket | null): Promise<void> {
@@ -263,6 +299,7 @@ export class CounterProfile {
   }
 
   close(): void {
+    this.closed = true;
     for (const u of this.unsubscribe) u();
     this.estimator.close?.();
   }

@@ -292,8 +292,9 @@ export class ServerLink {
         if (!this.online || this.stopped) return;
         this.o.store.attempted(entry.requestId);
         const answer = await this.exchange(entry.action, entry.body, this.o.requestTimeoutMs);
-        if (!answer || this.stopped) return; // link lost or slow: retried on the next connect or send
-        if (!answer.ok && answer.error.code === 'rate_limited') return;
+        if (this.stopped) return;
+        // Link lost or slow, or rate limited: retried on the next connect or send, or in a moment.
+        if (!answer || (!answer.ok && answer.error.code === 'rate_limited')) return this.retryLater();
         if (answer.ok) this.o.store.acknowledge(entry.requestId);
         else {
           this.o.log.warn(
@@ -310,6 +311,18 @@ export class ServerLink {
     }
   }
 
+  private retryTimer: NodeJS.Timeout | null = null;
+
+  /** An unanswered outbox entry is sent again (same id) after a pause, even if nothing else is sent. */
+  private retryLater(): void {
+    if (this.retryTimer || this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.online && !this.stopped) void this.drain();
+    }, this.o.requestTimeoutMs);
+    this.retryTimer.unref();
+  }
+
   /** Telemetry on `evt/{name}`; dropped (not queued) while offline. */
   event(name: string, body: Record<string, unknown>): void {
     if (!this.client || !this.online) return;
@@ -319,6 +332,7 @@ export class ServerLink {
   /** Says offline (retained) and disconnects. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     const client = this.client;
     if (!client) return;
     if (client.connected)

@@ -71,6 +71,29 @@ describe('config', () => {
     expect(fieldOf('just text')).toBe('');
   });
 
+  it('checks the counter camera section', () => {
+    const counter = {
+      ...valid,
+      device: { id: 'counter-1', kind: 'counter', site: 'demo', counterId: 'c1' },
+      credentials: { ...enrolment, deviceId: 'counter-1', username: 'counter-1', kind: 'counter' },
+    };
+    const camera = (c: Record<string, unknown>) => ({ ...counter, hardware: { camera: c } });
+    expect(
+      checkConfig(camera({ driver: 'rpicam', width: 640, height: 480, fps: 2 })).hardware?.camera?.driver,
+    ).toBe('rpicam');
+    expect(checkConfig(camera({ driver: 'v4l2', device: '/dev/video0', minConfidence: 0.3 }))).toBeTruthy();
+    expect(fieldOf(camera({ driver: 'webcam' }))).toBe('hardware.camera.driver');
+    expect(fieldOf(camera({ driver: 'files' }))).toBe('hardware.camera.files');
+    expect(fieldOf(camera({ driver: 'rpicam', files: ['/tmp/a.jpg'] }))).toBe('hardware.camera.files');
+    expect(fieldOf(camera({ driver: 'rpicam', minConfidence: 1.5 }))).toBe('hardware.camera.minConfidence');
+    expect(fieldOf(camera({ driver: 'rpicam', fps: 0 }))).toBe('hardware.camera.fps');
+    expect(fieldOf(camera({ driver: 'rpicam', zoom: 2 }))).toBe('hardware.camera.zoom');
+    expect(fieldOf({ ...valid, hardware: { camera: { driver: 'rpicam' } } })).toBe('hardware.camera');
+    const path = join(dir.path, 'counter.json');
+    writeFileSync(path, JSON.stringify(camera({ driver: 'files', files: ['faces'] })));
+    expect(loadConfig(path).hardware?.camera?.files).toEqual([join(dir.path, 'faces')]);
+  });
+
   it('loads YAML and JSON files; a broken file is a ConfigError, never a crash', () => {
     const yamlPath = join(dir.path, 'agent.yaml');
     writeFileSync(
