@@ -15,7 +15,12 @@ export function applyEvent(state: QueueState, event: QueueEvent): QueueState {
     case 'day.started': {
       const e = event as DayStartedEvent;
       const next = emptyState(e.day, e.counters ?? [...state.counters.values()]);
-      next.serviceTimes = new Map(e.serviceTimes ?? state.serviceTimes);
+      next.serviceTimes = new Map(
+        [...(e.serviceTimes ?? state.serviceTimes)].map(([id, st]) => [
+          id,
+          { ...st, ...(st.byHour ? { byHour: structuredClone(st.byHour) } : {}) },
+        ]),
+      );
       return next;
     }
     case 'ticket.issued': {
@@ -69,7 +74,7 @@ export function applyEvent(state: QueueState, event: QueueEvent): QueueState {
       t.finishedAt = event.at;
       releaseCounter(state, t);
       if (event.outcome === 'done')
-        learnServiceTime(state, t.serviceId, event.at - (t.startedAt ?? t.calledAt!));
+        learnServiceTime(state, t.serviceId, event.at - (t.startedAt ?? t.calledAt!), event.localHour);
       return state;
     }
     case 'ticket.transferred': {
@@ -184,15 +189,25 @@ function releaseCounter(state: QueueState, t: TicketRecord): void {
   if (c?.currentTicketId === t.id) c.currentTicketId = null;
 }
 
-function learnServiceTime(state: QueueState, serviceId: string, durationMs: number): void {
+function learnServiceTime(state: QueueState, serviceId: string, durationMs: number, hour?: number): void {
   const minutes = durationMs / 60_000;
   if (!(minutes > 0)) return;
-  const s = state.serviceTimes.get(serviceId);
+  let s = state.serviceTimes.get(serviceId);
   if (!s) {
-    state.serviceTimes.set(serviceId, { n: 1, meanMinutes: minutes });
-    return;
+    s = { n: 0, meanMinutes: minutes };
+    state.serviceTimes.set(serviceId, s);
   }
-  // Plain mean while history is short, then an exponential average that follows the day.
+  learn(s, minutes);
+  if (hour !== undefined) {
+    s.byHour ??= {};
+    const atHour = s.byHour[hour] ?? { n: 0, meanMinutes: minutes };
+    s.byHour[hour] = atHour;
+    learn(atHour, minutes);
+  }
+}
+
+/** Plain mean while history is short, then an exponential average that follows recent services. */
+function learn(s: { n: number; meanMinutes: number }, minutes: number): void {
   const alpha = Math.max(SERVICE_TIME_ALPHA, 1 / (s.n + 1));
   s.meanMinutes += alpha * (minutes - s.meanMinutes);
   s.n++;

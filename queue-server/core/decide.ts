@@ -2,7 +2,7 @@
  * Decisions: a command and the current state give the events to store, or a ProtocolError that changes
  * nothing. Nothing here mutates the state; `applyEvent` does, after the shell has stored the events.
  */
-import { ageOn, fail, localDate, localMinuteOfDay, localWeekday } from '@oss/protocol';
+import { ageOn, fail, localDate, localMinuteOfDay, localParts, localWeekday } from '@oss/protocol';
 import type { DayStartedEvent } from './apply.ts';
 import { counterSeeds, type Site } from './site.ts';
 import type { CounterState, QueueEvent, QueueState, TicketRecord } from './state.ts';
@@ -62,6 +62,13 @@ export interface DecideContext {
 
 /** Events for `command`, preceded by the day's rollover when the site's date has changed. */
 export function decide(state: QueueState, command: Command, ctx: DecideContext): QueueEvent[] {
+  const hour = localParts(ctx.now, ctx.site.timeZone).hour;
+  return decideEvents(state, command, ctx).map((e) =>
+    e.type === 'ticket.finished' && e.outcome === 'done' ? { ...e, localHour: hour } : e,
+  );
+}
+
+function decideEvents(state: QueueState, command: Command, ctx: DecideContext): QueueEvent[] {
   const rollover = rolloverEvents(state, ctx);
   if (rollover.length > 0) {
     // Decide against the new day's state without touching the caller's.
@@ -122,7 +129,7 @@ export function rolloverEvents(state: QueueState, ctx: DecideContext): QueueEven
     at: ctx.now,
     day: today,
     counters: counterSeeds(ctx.site),
-    serviceTimes: [...state.serviceTimes].map(([id, s]) => [id, { ...s }]),
+    serviceTimes: [...state.serviceTimes].map(([id, s]) => [id, structuredClone(s)]),
   };
   events.push(started);
   return events;

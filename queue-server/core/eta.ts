@@ -11,6 +11,7 @@
  * (shared/reference/queueing.md). It removes the bias but has a larger mean absolute error, so the
  * tickets show `predictWait`.
  */
+import { localParts } from '@oss/protocol';
 import type { RoutingPolicy } from './routing.ts';
 import type { Site } from './site.ts';
 import type { QueueState, TicketRecord } from './state.ts';
@@ -38,15 +39,25 @@ const MODEL_CV2 = 0.05;
 /** Capacity assumed for a service no open counter serves (a tenth of a counter). */
 const UNSERVED_SHARE = 0.1;
 
-/** Mean service time in minutes: learned when there is history, else the configured one. */
-export function meanServiceMinutes(site: Site, state: QueueState, serviceId: string): number {
+/**
+ * Mean service time in minutes: learned when there is history, else the configured one; at a given
+ * local hour, that hour's own mean once it has seen enough services.
+ */
+export function meanServiceMinutes(site: Site, state: QueueState, serviceId: string, hour?: number): number {
   const learned = state.serviceTimes.get(serviceId);
   const configured = site.services.get(serviceId)?.meanServiceMinutes ?? 10;
   if (!learned || learned.n === 0) return configured;
   // Blend towards the configured value while fewer than 10 services were seen.
   const w = Math.min(1, learned.n / 10);
-  return w * learned.meanMinutes + (1 - w) * configured;
+  const overall = w * learned.meanMinutes + (1 - w) * configured;
+  const atHour = hour === undefined ? undefined : learned.byHour?.[hour];
+  if (!atHour || atHour.n < MIN_HOURLY_SERVICES) return overall;
+  const h = Math.min(1, atHour.n / (2 * MIN_HOURLY_SERVICES));
+  return h * atHour.meanMinutes + (1 - h) * overall;
 }
+
+/** An hour's own mean counts only after this many services at that hour. */
+const MIN_HOURLY_SERVICES = 5;
 
 /**
  * Counters working on a service, each counted by the share of its time the service can expect.
@@ -109,6 +120,8 @@ export function serversFor(
  * class of a ticket about to be issued) enable the correction for later arrivals that go first.
  */
 export interface ForecastOptions {
+  /** The time of the forecast: service times of the site's local hour then. */
+  at?: number;
   /** The ticket itself (already in its line), or omitted for a ticket about to be issued. */
   ticket?: Pick<TicketRecord, 'priority' | 'issuedAt'>;
   /** Correct for tickets issued later that will be called first (needs `now`). */
@@ -123,7 +136,8 @@ export function predictFromAhead(
   options: ForecastOptions = {},
 ): WaitPrediction {
   const { ticket } = options;
-  const mean = meanServiceMinutes(site, state, serviceId);
+  const hour = options.at === undefined ? undefined : localParts(options.at, site.timeZone).hour;
+  const mean = meanServiceMinutes(site, state, serviceId, hour);
   const { servers, idle } = serversFor(site, state, serviceId, ticket ? 0 : 1);
   const inFront = ahead + 1 - idle;
   if (inFront <= 0) return { ahead, etaMinutes: 0, low: 0, high: Math.ceil(mean / 2) };
@@ -202,7 +216,7 @@ function forecastTicket(
   laterArrivals: boolean,
 ): WaitPrediction {
   if (ticket.status !== 'waiting') return { ahead: 0, etaMinutes: 0, low: 0, high: 0 };
-  const options: ForecastOptions = { ticket, ...(laterArrivals ? { laterArrivals: { now } } : {}) };
+  const options: ForecastOptions = { ticket, at: now, ...(laterArrivals ? { laterArrivals: { now } } : {}) };
   const ahead = peopleAhead(site, state, ticket, now);
   const first = predictFromAhead(site, state, ticket.serviceId, ahead, options);
   if (first.etaMinutes === 0) return first;

@@ -42,6 +42,8 @@ export interface ServiceTimeStats {
   n: number;
   /** Exponentially weighted mean service time in minutes. */
   meanMinutes: number;
+  /** The same per local hour of the day (0–23), learned across days: mornings and afternoons differ. */
+  byHour?: Record<number, { n: number; meanMinutes: number }>;
 }
 
 export interface RatingRecord {
@@ -112,7 +114,15 @@ export type QueueEvent =
   | { type: 'ticket.called'; at: number; ticketId: string; counterId: string; officerId: string | null }
   | { type: 'ticket.recalled'; at: number; ticketId: string; counterId: string }
   | { type: 'ticket.started'; at: number; ticketId: string; counterId: string }
-  | { type: 'ticket.finished'; at: number; ticketId: string; counterId: string; outcome: 'done' | 'no_show' }
+  | {
+      type: 'ticket.finished';
+      at: number;
+      ticketId: string;
+      counterId: string;
+      outcome: 'done' | 'no_show';
+      /** The site's local hour at `at`, for learning service times per hour. */
+      localHour?: number;
+    }
   | {
       type: 'ticket.transferred';
       at: number;

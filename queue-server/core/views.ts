@@ -43,7 +43,7 @@ export function queueSummary(site: Site, state: QueueState, now: number): QueueS
         serviceId: s.id,
         prefix: s.prefix,
         waiting,
-        etaMinutes: predictFromAhead(site, state, s.id, waiting).etaMinutes,
+        etaMinutes: predictFromAhead(site, state, s.id, waiting, { at: now }).etaMinutes,
         countersOpen: [...state.counters.values()].filter((c) => c.open && c.serviceIds.includes(s.id))
           .length,
         lastCalled: lastCalled.get(s.id)?.number ?? null,

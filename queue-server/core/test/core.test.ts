@@ -2,6 +2,7 @@ import { ProtocolError } from '@oss/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { applyEvent } from '../apply.ts';
 import type { Command } from '../decide.ts';
+import { predictWait } from '../eta.ts';
 import { QueueCore } from '../queue-core.ts';
 import { compileSite } from '../site.ts';
 import { crossCheck } from '../site-config.ts';
@@ -60,7 +61,11 @@ describe('queue core', () => {
       recalls: 1,
     });
     expect(core.state.counters.get('counter-1')!.currentTicketId).toBeNull();
-    expect(core.state.serviceTimes.get('civil-status')).toEqual({ n: 1, meanMinutes: 6 });
+    expect(core.state.serviceTimes.get('civil-status')).toEqual({
+      n: 1,
+      meanMinutes: 6,
+      byHour: { 9: { n: 1, meanMinutes: 6 } },
+    });
   });
 
   it('counter.next finishes the previous ticket as done and calls the next', () => {
@@ -325,5 +330,40 @@ describe('site config cross-checks', () => {
     expect(problems).toContain('counters.3.serviceIds.0: unknown service "nope"');
     expect(problems).toContain('counters.3.number: counter number 1 is used twice');
     expect(problems).toContain('site.timezone: unknown time zone "Mars/Olympus"');
+  });
+});
+
+describe('service times per hour of day', () => {
+  it('learns each local hour and predicts with the hour’s own mean once it has enough services', () => {
+    const core = newCore();
+    const ids = idSequence();
+    const serve = (at: number, minutes: number) => {
+      const [issued] = core.execute({ type: 'issue', serviceId: 'civil-status' }, at, ids);
+      const ticketId = (issued as { ticketId: string }).ticketId;
+      core.execute({ type: 'next', counterId: 'counter-1' }, at, ids);
+      core.execute({ type: 'start', counterId: 'counter-1', ticketId }, at, ids);
+      core.execute(
+        { type: 'finish', counterId: 'counter-1', ticketId, outcome: 'done' },
+        at + minutes * MINUTE,
+        ids,
+      );
+    };
+    // Quick services around 9:00, slow ones around 14:00 (Hà Nội time).
+    const at = (hh: number, mm: number) =>
+      Date.parse(`2026-11-23T${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}:00+07:00`);
+    for (let i = 0; i < 10; i++) serve(at(9, i * 5), 3);
+    for (let i = 0; i < 10; i++) serve(at(14, i * 4), 15); // all finish before 15:00
+    const stats = core.state.serviceTimes.get('civil-status')!;
+    expect(stats.byHour![9]).toMatchObject({ n: 10, meanMinutes: 3 });
+    expect(stats.byHour![14]!.n).toBe(10);
+    expect(stats.byHour![14]!.meanMinutes).toBeCloseTo(15, 5);
+    // The same line predicts a longer wait at 14:30 than at 9:30.
+    for (let i = 0; i < 6; i++) core.execute({ type: 'issue', serviceId: 'civil-status' }, at(14, 55), ids);
+    core.execute({ type: 'next', counterId: 'counter-1' }, at(14, 55), ids);
+    core.execute({ type: 'next', counterId: 'counter-3' }, at(14, 55), ids);
+    const last = [...core.state.waiting.get('civil-status')!].at(-1)!;
+    const morning = predictWait(core.site, core.state, core.state.tickets.get(last)!, at(9, 30));
+    const afternoon = predictWait(core.site, core.state, core.state.tickets.get(last)!, at(14, 30));
+    expect(afternoon.etaMinutes).toBeGreaterThan(morning.etaMinutes * 2);
   });
 });
