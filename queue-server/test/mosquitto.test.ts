@@ -11,7 +11,15 @@ import { SERVER_USERNAME, topics } from '@oss/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mosquittoAcl, mosquittoConf } from '../src/mqtt/mosquitto.ts';
 import type { RunningServer } from '../src/server.ts';
-import { connectDevice, enrolDevice, freePort, okResult, startTestServer, tempDir } from './helpers.ts';
+import {
+  connectDevice,
+  enrolDevice,
+  freePort,
+  nextMessage,
+  okResult,
+  startTestServer,
+  tempDir,
+} from './helpers.ts';
 
 const run = promisify(execFile);
 const hasMosquitto = await run('which', [
@@ -227,5 +235,61 @@ describe.skipIf(!hasMosquitto)('a real Mosquitto as the site broker', () => {
         'x',
       ]),
     ).rejects.toThrow();
+  }, 60_000);
+});
+
+describe.skipIf(!hasMosquitto)('a Mosquitto restart', () => {
+  it('the server reconnects, resubscribes and republishes the queue by itself; devices carry on', async () => {
+    const dir = tempDir('oss-mosq-restart-');
+    cleanup.push(() => dir.remove());
+    const port = await freePort();
+    const url = `mqtt://127.0.0.1:${port}`;
+    const passwords = join(dir.path, 'passwd');
+    const acl = join(dir.path, 'acl');
+    const conf = join(dir.path, 'mosquitto.conf');
+    writeFileSync(passwords, '');
+    writeFileSync(acl, mosquittoAcl('demo'));
+    writeFileSync(conf, mosquittoConf({ port, passwordFile: passwords, aclFile: acl }));
+    const data = join(dir.path, 'data');
+    const { enroll } = await import('../src/cli/enroll.ts');
+    const { testEnv } = await import('./helpers.ts');
+    const kiosk = enroll(['kiosk-1', 'kiosk'], testEnv(data, { OSS_MQTT_URL: url }));
+    await run('mosquitto_passwd', ['-b', passwords, SERVER_USERNAME, 'server-secret']);
+    await run('mosquitto_passwd', ['-b', passwords, kiosk.username, kiosk.password]);
+    for (const f of [dir.path, passwords, acl, conf]) chmodSync(f, f === dir.path ? 0o755 : 0o644);
+    const startBroker = async () => {
+      const broker = spawn('mosquitto', ['-c', conf]);
+      await waitForPort(port);
+      return broker;
+    };
+    let broker = await startBroker();
+    cleanup.push(() => void broker.kill('SIGTERM'));
+    const site = await startTestServer(data, { OSS_MQTT_URL: url, OSS_MQTT_PASSWORD: 'server-secret' });
+    cleanup.push(() => site.stop());
+    const before = await connectDevice(url, 'demo', kiosk);
+    expect((await before.request('ticket.issue', { serviceId: 'land' })).ok).toBe(true);
+    await before.close();
+
+    const stopped = new Promise((r) => broker.once('exit', r));
+    broker.kill('SIGTERM');
+    await stopped;
+    await expect.poll(() => site.gateway.connected, { timeout: 5000 }).toBe(false);
+    broker = await startBroker();
+    await expect.poll(() => site.gateway.connected, { timeout: 15_000 }).toBe(true);
+
+    const after = await connectDevice(url, 'demo', kiosk);
+    cleanup.push(() => after.close());
+    // The retained summary is back (Mosquitto kept nothing across the restart: persistence is off).
+    const summary = nextMessage<{ services: { serviceId: string; waiting: number }[] }>(
+      after.client,
+      topics.queue('demo'),
+    );
+    await after.client.subscribeAsync(topics.queue('demo'), { qos: 1 });
+    expect((await summary).services.find((s) => s.serviceId === 'land')?.waiting).toBe(1);
+    // And requests are answered again: the server's subscriptions came back.
+    const r = okResult<{ ticket: { number: string } }>(
+      await after.request('ticket.issue', { serviceId: 'land' }),
+    );
+    expect(r.ticket.number).toBe('C002');
   }, 60_000);
 });

@@ -10,8 +10,9 @@ export function mosquittoAcl(site: string): string {
   const device = `oss/v1/${site}/devices/%u`;
   return [
     '# Generated: every device publishes only under its own topics (PROTOCOL.md §3).',
-    `topic read ${topics.calls(site)}`,
-    `topic read ${topics.queue(site)}`,
+    // `pattern`, not `topic`: topic lines before any `user` line apply to anonymous clients only.
+    `pattern read ${topics.calls(site)}`,
+    `pattern read ${topics.queue(site)}`,
     `pattern write ${device}/status`,
     `pattern write ${device}/req/+`,
     `pattern write ${device}/evt/+`,
