@@ -1,6 +1,7 @@
 /** The site configuration file: the demo site, and errors that name the field and the line. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEMO_SITE_CONFIG, loadSiteConfig, parseSiteConfig } from '../src/config/load.ts';
 import { readEnv } from '../src/env.ts';
@@ -75,5 +76,49 @@ describe('site configuration', () => {
     expect(readEnv({}).mqttUrl).toBeNull();
     expect(() => readEnv({ OSS_HTTP_PORT: 'eighty' })).toThrow(/OSS_HTTP_PORT/);
     expect(() => readEnv({ OSS_MQTT_URL: 'localhost:1883' })).toThrow(/OSS_MQTT_URL/);
+  });
+});
+
+describe('config loader under fuzzing', () => {
+  const onlyConfigErrors = (text: string) => {
+    try {
+      parseSiteConfig(text, 'fuzz.yaml');
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      expect(e.problems.length).toBeGreaterThan(0);
+      expect(e.message).toMatch(/^invalid site configuration fuzz\.yaml/);
+    }
+  };
+
+  it('random text gives a ConfigError or a valid configuration, never anything else', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), onlyConfigErrors), { numRuns: 300 });
+  });
+
+  it('the demo file with random lines cut, duplicated or garbled gives only ConfigErrors', () => {
+    const lines = demoText.split('\n');
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            at: fc.nat({ max: lines.length - 1 }),
+            edit: fc.constantFrom('cut', 'dup', 'garble', 'indent'),
+            junk: fc.string({ maxLength: 12 }),
+          }),
+          { minLength: 1, maxLength: 5 },
+        ),
+        (edits) => {
+          const copy = [...lines];
+          for (const { at, edit, junk } of edits) {
+            const i = Math.min(at, copy.length - 1);
+            if (edit === 'cut') copy.splice(i, 1);
+            else if (edit === 'dup') copy.splice(i, 0, copy[i]!);
+            else if (edit === 'garble') copy[i] = `${copy[i]!.slice(0, 8)}${junk}`;
+            else copy[i] = ` ${copy[i]}`;
+          }
+          onlyConfigErrors(copy.join('\n'));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
