@@ -92,8 +92,12 @@ try {
     'the agent online',
     60_000,
   );
+  await new Promise((r) => setTimeout(r, 2000)); // settle: catalogue fetched, leases granted
   const rssIdle = rssMb(pid);
   const smapsIdle = smapsMb(pid);
+  const memoryIdle = (
+    (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { memoryMb: unknown }
+  ).memoryMb;
   const ui = await connectUi(port);
   const services = ['civil-status', 'certification', 'land'];
   const times: number[] = [];
@@ -139,6 +143,7 @@ try {
     rssAfterMb: fmt(rssAfter),
     smapsIdleMb: smapsIdle,
     smapsAfterMb: smapsAfter,
+    memoryIdleMb: memoryIdle,
     memoryAfterMb: memory,
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

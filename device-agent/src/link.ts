@@ -121,6 +121,8 @@ export class ServerLink {
       reconnectPeriod: this.o.reconnectMs,
       connectTimeout: 5000,
       keepalive: 15,
+      // mqtt-packet would otherwise pre-build 65 536 two-byte Buffers (~8 MB of heap) for packet ids.
+      writeCache: false,
       will: { topic: statusTopic, payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
     });
     this.client = client;
