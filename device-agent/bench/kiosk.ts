@@ -120,6 +120,9 @@ try {
   const smapsAfter = smapsMb(pid);
   const memory = ((await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { memoryMb: unknown })
     .memoryMb;
+  await new Promise((r) => setTimeout(r, 4000)); // the agent's idle GC (with --expose-gc) runs 2 s after the last ticket
+  const rssSettled = rssMb(pid);
+  const smapsSettled = smapsMb(pid);
   ui.close();
   times.sort((a, b) => a - b);
   const fmt = (x: number) => x.toFixed(1);
@@ -141,6 +144,8 @@ try {
     agentCpuMsPerTicket: fmt(agentCpuMsPerTicket),
     rssIdleMb: fmt(rssIdle),
     rssAfterMb: fmt(rssAfter),
+    rssSettledMb: fmt(rssSettled),
+    smapsSettledMb: smapsSettled,
     smapsIdleMb: smapsIdle,
     smapsAfterMb: smapsAfter,
     memoryIdleMb: memoryIdle,

@@ -366,6 +366,24 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
     });
     link.on('command', ({ name }) => log.info({ command: name }, 'command received (none handled yet)'));
 
+    // A ticket render leaves ~80 KB of Buffers and resvg memory that V8 frees only at its next
+    // full GC, which a 48 MB heap rarely needs: with `node --expose-gc` (the systemd unit's flags),
+    // one full GC 2 s after the last ticket of a burst gives that memory back.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    let gcTimer: NodeJS.Timeout | null = null;
+    const collectWhenIdle = () => {
+      if (!gc) return;
+      if (gcTimer) clearTimeout(gcTimer);
+      gcTimer = setTimeout(() => {
+        gcTimer = null;
+        gc();
+      }, 2000);
+      gcTimer.unref();
+    };
+    cleanups.unshift(() => {
+      if (gcTimer) clearTimeout(gcTimer);
+    });
+
     // ---- local HTTP + WebSocket
     const handle = async (message: UiToAgent, reply: (m: AgentToUi) => void): Promise<void> => {
       const unsupported = () =>
@@ -380,6 +398,7 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
           if (!kiosk) return unsupported();
           try {
             reply(await kiosk.issue(message));
+            collectWhenIdle();
           } catch (e) {
             log.error({ err: String(e) }, 'ticket issue failed');
             reply(uiError(message.requestId, 'internal', { vi: 'Lỗi thiết bị', en: 'Device error' }));
