@@ -123,7 +123,7 @@ SupplementaryGroups=${AGENT_GROUPS.join(' ')}
 WorkingDirectory=${APP_DIR}
 Environment=NODE_ENV=production
 Environment=NODE_EXTRA_CA_CERTS=/etc/oss/ca.crt
-ExecStart=${NODE_BIN} --max-semi-space-size=1 --max-old-space-size=96 ${APP_DIR}/device-agent/dist/agent.mjs --config /etc/oss/agent.yaml
+ExecStart=${NODE_BIN} --max-semi-space-size=1 --max-old-space-size=96 --expose-gc ${APP_DIR}/device-agent/dist/agent.mjs --config /etc/oss/agent.yaml
 Restart=always
 RestartSec=2
 TimeoutStopSec=15

@@ -39,6 +39,7 @@ export type Command =
       confidence: number;
       frames: number;
       model: string;
+      expressions?: Record<string, number>;
     }
   | {
       type: 'merge';
@@ -171,7 +172,7 @@ function decideToday(state: QueueState, c: Command, ctx: DecideContext): QueueEv
         );
       if (state.emotions.some((e) => e.ticketId === t.id))
         fail('conflict', 'Đã có ước lượng cho số này', 'That ticket already has an estimate');
-      const { satisfaction, confidence, frames, model } = c;
+      const { satisfaction, confidence, frames, model, expressions } = c;
       return [
         {
           type: 'emotion.submitted',
@@ -184,6 +185,7 @@ function decideToday(state: QueueState, c: Command, ctx: DecideContext): QueueEv
           confidence,
           frames,
           model,
+          ...(expressions ? { expressions } : {}),
         },
       ];
     }

@@ -158,6 +158,8 @@ export type QueueEvent =
       confidence: number;
       frames: number;
       model: string;
+      /** Mean probability of each expression over the frames: kept to calibrate the mapping later. */
+      expressions?: Record<string, number>;
     }
   | {
       type: 'lease.granted';

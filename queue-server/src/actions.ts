@@ -61,6 +61,7 @@ export const ACTIONS: { [A in ActionName]: ActionSpec<A> } = {
       confidence: p.confidence,
       frames: p.frames,
       model: p.model,
+      ...(p.expressions ? { expressions: p.expressions } : {}),
     }),
     result: () => ({ accepted: true }),
   },
