@@ -1,8 +1,4 @@
 /** A real site server (embedded broker, SQLite) and simulated agents for the agent's tests. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AgentToUi, Enrolment, UiToAgent } from '@oss/protocol';
 import WebSocket from 'ws';
 import { enroll } from '../../queue-server/src/cli/enroll.ts';
@@ -11,21 +7,7 @@ import { silentLogger } from '../../queue-server/src/log.ts';
 import { type RunningServer, startServer } from '../../queue-server/src/server.ts';
 import type { AgentConfig } from '../src/config.ts';
 
-export function tempDir(prefix = 'oss-agent-test-'): { path: string; remove: () => void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort, tempDir } from '../../queue-server/test/helpers.ts';
 
 export function startSite(
   dataDir: string,

@@ -2,36 +2,22 @@
  * Tools nobody here wrote: mosquitto_pub / mosquitto_sub against the embedded broker, and a real
  * Mosquitto as the site's broker with the generated ACL.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { SERVER_USERNAME, topics } from '@oss/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mosquittoAcl, mosquittoConf } from '../src/mqtt/mosquitto.ts';
+import { enroll } from '../src/cli/enroll.ts';
 import type { RunningServer } from '../src/server.ts';
 import {
   connectDevice,
   enrolDevice,
-  freePort,
   nextMessage,
   okResult,
   startTestServer,
   tempDir,
+  testEnv,
 } from './helpers.ts';
-
-const run = promisify(execFile);
-const hasMosquitto = await run('which', [
-  'mosquitto',
-  'mosquitto_pub',
-  'mosquitto_sub',
-  'mosquitto_passwd',
-]).then(
-  () => true,
-  () => false,
-);
-if (!hasMosquitto && process.env.CI) throw new Error('CI must install mosquitto and mosquitto-clients');
+import { hasMosquitto, run, testMosquitto } from './mosquitto.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -64,19 +50,6 @@ function subscribe(url: string, creds: { username: string; password: string }, t
     ),
   );
   return { done, ready: new Promise((r) => setTimeout(r, 500)) };
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(true)).once('error', () => resolve(false));
-      socket.setTimeout(500, () => resolve(false));
-      setTimeout(() => socket.destroy(), 600);
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on ${port}`);
 }
 
 describe.skipIf(!hasMosquitto)('with the Mosquitto tools', () => {
@@ -151,54 +124,35 @@ describe.skipIf(!hasMosquitto)('a real Mosquitto as the site broker', () => {
   it('carries requests, responses and calls, and enforces the generated ACL', async () => {
     const dir = tempDir('oss-mosq-');
     cleanup.push(() => dir.remove());
-    const port = await freePort();
-    const url = `mqtt://127.0.0.1:${port}`;
+    const broker = await testMosquitto(dir.path);
+    cleanup.push(() => broker.stop());
     const serverPassword = 'server-secret-for-test';
-    const server = await startTestServer(join(dir.path, 'data'), {
-      OSS_MQTT_URL: url,
+    const brokerEnv = {
+      OSS_MQTT_URL: broker.url,
       OSS_MQTT_USERNAME: SERVER_USERNAME,
       OSS_MQTT_PASSWORD: serverPassword,
-    }).catch((e) => e as Error);
-    // The server cannot start without its broker: start Mosquitto first, with the devices' secrets.
-    expect(server).toBeInstanceOf(Error);
+    };
+    // The server cannot start without its broker.
+    expect(await startTestServer(join(dir.path, 'data0'), brokerEnv).catch((e) => e as Error)).toBeInstanceOf(
+      Error,
+    );
 
-    const passwords = join(dir.path, 'passwd');
-    const acl = join(dir.path, 'acl');
-    const conf = join(dir.path, 'mosquitto.conf');
-    writeFileSync(passwords, '');
-    writeFileSync(acl, mosquittoAcl('demo'));
-    writeFileSync(conf, mosquittoConf({ port, passwordFile: passwords, aclFile: acl }));
-    await run('mosquitto_passwd', ['-b', passwords, SERVER_USERNAME, serverPassword]);
+    const data = join(dir.path, 'data');
+    const kiosk = enroll(['kiosk-1', 'kiosk'], testEnv(data, { OSS_MQTT_URL: broker.url }));
+    const counter = enroll(['counter-4', 'counter'], testEnv(data, { OSS_MQTT_URL: broker.url }));
+    await broker.addUser(SERVER_USERNAME, serverPassword);
+    for (const d of [kiosk, counter]) await broker.addUser(d.username, d.password);
+    await broker.start();
 
-    const data = join(dir.path, 'data2');
-    const enrolEnv = { OSS_MQTT_URL: url };
-    const { enroll } = await import('../src/cli/enroll.ts');
-    const { testEnv } = await import('./helpers.ts');
-    const kiosk = enroll(['kiosk-1', 'kiosk'], testEnv(data, enrolEnv));
-    const counter = enroll(['counter-4', 'counter'], testEnv(data, enrolEnv));
-    for (const d of [kiosk, counter])
-      await run('mosquitto_passwd', ['-b', passwords, d.username, d.password]);
-
-    // Run as root, Mosquitto drops to its own user: it must be able to read these files.
-    for (const f of [dir.path, passwords, acl, conf]) chmodSync(f, f === dir.path ? 0o755 : 0o644);
-    const broker: ChildProcess = spawn('mosquitto', ['-c', conf]);
-    cleanup.push(() => void broker.kill('SIGTERM'));
-    await waitForPort(port);
-
-    const site = await startTestServer(data, {
-      OSS_MQTT_URL: url,
-      OSS_MQTT_USERNAME: SERVER_USERNAME,
-      OSS_MQTT_PASSWORD: serverPassword,
-    });
+    const site = await startTestServer(data, brokerEnv);
     cleanup.push(() => site.stop());
-    const k = await connectDevice(url, 'demo', kiosk);
-    const c = await connectDevice(url, 'demo', counter);
+    const k = await connectDevice(broker.url, 'demo', kiosk);
+    const c = await connectDevice(broker.url, 'demo', counter);
     cleanup.push(
       () => k.close(),
       () => c.close(),
     );
-    const issued = await k.request('ticket.issue', { serviceId: 'land' });
-    expect(issued.ok).toBe(true);
+    expect((await k.request('ticket.issue', { serviceId: 'land' })).ok).toBe(true);
     const next = await c.request('counter.next', { counterId: 'counter-4' });
     expect(next).toMatchObject({
       ok: true,
@@ -215,8 +169,9 @@ describe.skipIf(!hasMosquitto)('a real Mosquitto as the site broker', () => {
       )
       .catch(() => {});
     await new Promise((r) => setTimeout(r, 500));
-    const after = site.service.core.state.counters.get('counter-4')!;
-    expect(after.currentTicketId).toBe(okResult<{ ticket: { id: string } }>(next).ticket.id);
+    expect(site.service.core.state.counters.get('counter-4')!.currentTicketId).toBe(
+      okResult<{ ticket: { id: string } }>(next).ticket.id,
+    );
     expect(site.service.core.state.tickets.size).toBe(before);
     // And a wrong password is refused.
     await expect(
@@ -224,7 +179,7 @@ describe.skipIf(!hasMosquitto)('a real Mosquitto as the site broker', () => {
         '-h',
         '127.0.0.1',
         '-p',
-        String(port),
+        String(broker.port),
         '-u',
         'kiosk-1',
         '-P',
@@ -242,42 +197,28 @@ describe.skipIf(!hasMosquitto)('a Mosquitto restart', () => {
   it('the server reconnects, resubscribes and republishes the queue by itself; devices carry on', async () => {
     const dir = tempDir('oss-mosq-restart-');
     cleanup.push(() => dir.remove());
-    const port = await freePort();
-    const url = `mqtt://127.0.0.1:${port}`;
-    const passwords = join(dir.path, 'passwd');
-    const acl = join(dir.path, 'acl');
-    const conf = join(dir.path, 'mosquitto.conf');
-    writeFileSync(passwords, '');
-    writeFileSync(acl, mosquittoAcl('demo'));
-    writeFileSync(conf, mosquittoConf({ port, passwordFile: passwords, aclFile: acl }));
+    const broker = await testMosquitto(dir.path);
+    cleanup.push(() => broker.stop());
     const data = join(dir.path, 'data');
-    const { enroll } = await import('../src/cli/enroll.ts');
-    const { testEnv } = await import('./helpers.ts');
-    const kiosk = enroll(['kiosk-1', 'kiosk'], testEnv(data, { OSS_MQTT_URL: url }));
-    await run('mosquitto_passwd', ['-b', passwords, SERVER_USERNAME, 'server-secret']);
-    await run('mosquitto_passwd', ['-b', passwords, kiosk.username, kiosk.password]);
-    for (const f of [dir.path, passwords, acl, conf]) chmodSync(f, f === dir.path ? 0o755 : 0o644);
-    const startBroker = async () => {
-      const broker = spawn('mosquitto', ['-c', conf]);
-      await waitForPort(port);
-      return broker;
-    };
-    let broker = await startBroker();
-    cleanup.push(() => void broker.kill('SIGTERM'));
-    const site = await startTestServer(data, { OSS_MQTT_URL: url, OSS_MQTT_PASSWORD: 'server-secret' });
+    const kiosk = enroll(['kiosk-1', 'kiosk'], testEnv(data, { OSS_MQTT_URL: broker.url }));
+    await broker.addUser(SERVER_USERNAME, 'server-secret');
+    await broker.addUser(kiosk.username, kiosk.password);
+    await broker.start();
+    const site = await startTestServer(data, {
+      OSS_MQTT_URL: broker.url,
+      OSS_MQTT_PASSWORD: 'server-secret',
+    });
     cleanup.push(() => site.stop());
-    const before = await connectDevice(url, 'demo', kiosk);
+    const before = await connectDevice(broker.url, 'demo', kiosk);
     expect((await before.request('ticket.issue', { serviceId: 'land' })).ok).toBe(true);
     await before.close();
 
-    const stopped = new Promise((r) => broker.once('exit', r));
-    broker.kill('SIGTERM');
-    await stopped;
+    await broker.stop();
     await expect.poll(() => site.gateway.connected, { timeout: 5000 }).toBe(false);
-    broker = await startBroker();
+    await broker.start();
     await expect.poll(() => site.gateway.connected, { timeout: 15_000 }).toBe(true);
 
-    const after = await connectDevice(url, 'demo', kiosk);
+    const after = await connectDevice(broker.url, 'demo', kiosk);
     cleanup.push(() => after.close());
     // The retained summary is back (Mosquitto kept nothing across the restart: persistence is off).
     const summary = nextMessage<{ services: { serviceId: string; waiting: number }[] }>(
