@@ -7,17 +7,17 @@
  *    process, as `npm start` runs it): JS heap after GC before and after, and DOM nodes.
  * Options: --calls N (default 2000), --runs N (first-render runs, default 5).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { freePort } from '../../queue-server/test/helpers.ts';
+import { type ServerProcess, spawnServer } from '../../queue-server/test/process.ts';
+import { launchBrowser } from '../../tests/browser/harness.ts';
 
 const KIOSK_UI = fileURLToPath(new URL('..', import.meta.url));
-const ROOT = join(KIOSK_UI, '..');
 const DIST = join(KIOSK_UI, 'dist');
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,7 +25,6 @@ const arg = (name: string, fallback: number) => {
 };
 const CALLS = arg('calls', 2000);
 const RUNS = arg('runs', 5);
-const CHROMIUM = process.env.OSS_CHROMIUM ?? '/usr/bin/chromium';
 
 function sizes(page: string): { js: number; jsGzip: number; css: number; cssGzip: number } {
   const html = readFileSync(join(DIST, `${page}.html`), 'utf8');
@@ -45,41 +44,16 @@ function sizes(page: string): { js: number; jsGzip: number; css: number; cssGzip
   return total;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startQueueServer(): Promise<{ url: string; child: ChildProcess; dataDir: string }> {
+/** The queue server as `npm start` runs it (the production bundle), in its own process. */
+async function startQueueServer(): Promise<ServerProcess & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'oss-bench-'));
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'queue-server/src/main.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      OSS_DATA_DIR: dataDir,
-      OSS_HTTP_PORT: String(port),
-      OSS_MQTT_PORT: String(await freePort()),
-      OSS_HTTP_HOST: '127.0.0.1',
-      OSS_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const server = await spawnServer({
+    OSS_DATA_DIR: dataDir,
+    OSS_HTTP_PORT: String(await freePort()),
+    OSS_MQTT_PORT: String(await freePort()),
+    OSS_LOG_LEVEL: 'warn',
   });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return { url, child, dataDir };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('queue server did not start');
+  return { ...server, dataDir };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -108,19 +82,7 @@ async function main(): Promise<void> {
   line(`kiosk JS gzip ${kioskGzip.toFixed(1)} KB (budget 60 KB): ${kioskGzip <= 60 ? 'PASS' : 'FAIL'}`);
 
   const server = await startQueueServer();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await launchBrowser();
   try {
     const version = browser.version();
     // First render, cold (a new context each run), CPU 4× slower.
@@ -132,7 +94,7 @@ async function main(): Promise<void> {
       const page = await context.newPage();
       const cdp = await context.newCDPSession(page);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-      await page.goto(`${server.url}/kiosk`, { waitUntil: 'commit' });
+      await page.goto(`${server.baseUrl}/kiosk`, { waitUntil: 'commit' });
       await page.locator('[data-ready=true] [data-screen=home]').waitFor({ timeout: 30_000 });
       const t = await page.evaluate(() => {
         const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN;
@@ -156,14 +118,14 @@ async function main(): Promise<void> {
     );
 
     // Display board memory over many calls.
-    const login = await fetch(`${server.url}/api/auth/login`, {
+    const login = await fetch(`${server.baseUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'officer1', password: 'demo-officer' }),
     });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const post = async (path: string, body: unknown) => {
-      const res = await fetch(`${server.url}${path}`, {
+      const res = await fetch(`${server.baseUrl}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', cookie },
         body: JSON.stringify(body),
@@ -176,7 +138,7 @@ async function main(): Promise<void> {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
-    await page.goto(`${server.url}/display?speak=0`);
+    await page.goto(`${server.baseUrl}/display?speak=0`);
     await page.locator('.board[data-ready=true]').waitFor();
     const calls = async (n: number) => {
       const before = Number(await page.locator('.board').getAttribute('data-calls'));
@@ -222,7 +184,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     server.child.kill('SIGTERM');
-    await new Promise((r) => server.child.once('exit', r));
+    await server.exited;
     rmSync(server.dataDir, { recursive: true, force: true });
   }
 }

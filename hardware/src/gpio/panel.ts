@@ -1,4 +1,4 @@
-import type { LocalizedText } from '@oss/protocol';
+import { type LocalizedText, RATING_LABELS } from '@oss/protocol';
 import { gpioError } from './errors.ts';
 
 /** The counter device's buttons: officer controls and the citizen's five rating buttons. */
@@ -19,11 +19,12 @@ export const BUTTON_LABELS: Record<ButtonName, LocalizedText> = {
   next: { vi: 'Gọi số tiếp theo', en: 'Call next' },
   recall: { vi: 'Gọi lại', en: 'Recall' },
   noShow: { vi: 'Vắng mặt', en: 'No-show' },
-  rating1: { vi: 'Rất không hài lòng', en: 'Very dissatisfied' },
-  rating2: { vi: 'Không hài lòng', en: 'Dissatisfied' },
-  rating3: { vi: 'Bình thường', en: 'Neutral' },
-  rating4: { vi: 'Hài lòng', en: 'Satisfied' },
-  rating5: { vi: 'Rất hài lòng', en: 'Very satisfied' },
+  // The five-level scale is the protocol's.
+  rating1: RATING_LABELS[1],
+  rating2: RATING_LABELS[2],
+  rating3: RATING_LABELS[3],
+  rating4: RATING_LABELS[4],
+  rating5: RATING_LABELS[5],
 };
 
 /** The score 1–5 of a rating button (as in `rating.submit`), or undefined for officer buttons. */

@@ -12,12 +12,73 @@ import {
   type ServiceInfo,
   type StaffInfo,
 } from '../shared/api.ts';
-import { lang, loc, num, pct, t, timeOf } from '../shared/i18n.ts';
+import { lang, loc, num, pct, type StringKey, t, timeOf } from '../shared/i18n.ts';
 import { liveFeed } from '../shared/live.ts';
 import { ErrorBanner, Header, Login, OfflineBanner } from '../shared/ui.tsx';
 import { CounterDevice } from './device.tsx';
 
 const api = new Api();
+
+type CurrentTicket = ConsoleData['current'];
+
+/** The console's actions: one table for the buttons and their keyboard shortcuts. */
+const COUNTER_ACTIONS: {
+  command: 'next' | 'recall' | 'start' | 'noShow' | 'transfer' | 'finish';
+  dataAction: string;
+  label: StringKey;
+  key: string;
+  style: 'primary' | 'secondary' | 'ghost';
+  enabled: (current: CurrentTicket) => boolean;
+}[] = [
+  {
+    command: 'next',
+    dataAction: 'next',
+    label: 'counter.next',
+    key: 'N',
+    style: 'primary',
+    enabled: () => true,
+  },
+  {
+    command: 'recall',
+    dataAction: 'recall',
+    label: 'counter.recall',
+    key: 'R',
+    style: 'secondary',
+    enabled: (c) => !!c,
+  },
+  {
+    command: 'start',
+    dataAction: 'start',
+    label: 'counter.start',
+    key: 'S',
+    style: 'secondary',
+    enabled: (c) => c?.status === 'called',
+  },
+  {
+    command: 'noShow',
+    dataAction: 'no-show',
+    label: 'counter.noShow',
+    key: 'X',
+    style: 'ghost',
+    enabled: (c) => !!c,
+  },
+  {
+    command: 'transfer',
+    dataAction: 'transfer',
+    label: 'counter.transfer',
+    key: 'T',
+    style: 'ghost',
+    enabled: (c) => !!c,
+  },
+  {
+    command: 'finish',
+    dataAction: 'finish',
+    label: 'counter.finish',
+    key: 'F',
+    style: 'primary',
+    enabled: (c) => !!c,
+  },
+];
 
 interface ConsoleData {
   counter: {
@@ -136,18 +197,11 @@ function Console({
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLInputElement || e.ctrlKey || e.metaKey || e.altKey) return;
       const k = e.key.toLowerCase();
-      const map: Record<string, () => unknown> = {
-        n: commands.next,
-        r: commands.recall,
-        s: commands.start,
-        x: commands.noShow,
-        f: commands.finish,
-        t: commands.transfer,
-      };
+      const action = COUNTER_ACTIONS.find((a) => a.key.toLowerCase() === k);
       if (k === 'escape') setTransfer(false);
-      else if (map[k]) {
+      else if (action) {
         e.preventDefault();
-        map[k]();
+        commands[action.command]();
       }
     };
     addEventListener('keydown', onKey);
@@ -233,60 +287,18 @@ function Console({
             </section>
           ) : (
             <section class="actions" aria-label={t('counter.title')}>
-              <button
-                type="button"
-                class="btn btn-primary"
-                data-action="next"
-                disabled={busy}
-                onClick={commands.next}
-              >
-                {t('counter.next')} <kbd>N</kbd>
-              </button>
-              <button
-                type="button"
-                class="btn btn-secondary"
-                data-action="recall"
-                disabled={busy || !current}
-                onClick={commands.recall}
-              >
-                {t('counter.recall')} <kbd>R</kbd>
-              </button>
-              <button
-                type="button"
-                class="btn btn-secondary"
-                data-action="start"
-                disabled={busy || current?.status !== 'called'}
-                onClick={commands.start}
-              >
-                {t('counter.start')} <kbd>S</kbd>
-              </button>
-              <button
-                type="button"
-                class="btn btn-ghost"
-                data-action="no-show"
-                disabled={busy || !current}
-                onClick={commands.noShow}
-              >
-                {t('counter.noShow')} <kbd>X</kbd>
-              </button>
-              <button
-                type="button"
-                class="btn btn-ghost"
-                data-action="transfer"
-                disabled={busy || !current}
-                onClick={commands.transfer}
-              >
-                {t('counter.transfer')} <kbd>T</kbd>
-              </button>
-              <button
-                type="button"
-                class="btn btn-primary"
-                data-action="finish"
-                disabled={busy || !current}
-                onClick={commands.finish}
-              >
-                {t('counter.finish')} <kbd>F</kbd>
-              </button>
+              {COUNTER_ACTIONS.map((a) => (
+                <button
+                  key={a.command}
+                  type="button"
+                  class={`btn btn-${a.style}`}
+                  data-action={a.dataAction}
+                  disabled={busy || !a.enabled(current)}
+                  onClick={commands[a.command]}
+                >
+                  {t(a.label)} <kbd>{a.key}</kbd>
+                </button>
+              ))}
             </section>
           )}
           <p class="muted small">{t('counter.shortcuts')}</p>

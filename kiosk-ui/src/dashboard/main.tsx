@@ -81,6 +81,40 @@ function Bar({ share, goal }: { share: number | null; goal: number }) {
 }
 
 /** Bars for today's values and an outline for the typical day, hours on the x axis. */
+/** One hourly chart card: today against a typical day, with its legend. */
+function HourPanel({
+  panel,
+  title,
+  rows,
+  today,
+  typical,
+}: {
+  panel: string;
+  title: string;
+  rows: HourRow[];
+  today: (r: HourRow) => number | null;
+  typical: (r: HourRow) => number | null;
+}) {
+  return (
+    <section class="card span-6" data-panel={panel}>
+      <h2>
+        {t('dash.charts')}: {title}
+      </h2>
+      <div class="legend">
+        <span>
+          <i style={{ background: '#9e1b17' }} />
+          {t('dash.today')}
+        </span>
+        <span>
+          <i style={{ border: '2px dashed #b8860b' }} />
+          {t('dash.typical')}
+        </span>
+      </div>
+      <HourChart rows={rows} today={today} typical={typical} unit={title} />
+    </section>
+  );
+}
+
 function HourChart({
   rows,
   today,
@@ -488,48 +522,20 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
           )}
         </section>
 
-        <section class="card span-6" data-panel="arrivals">
-          <h2>
-            {t('dash.charts')}: {t('dash.arrivals')}
-          </h2>
-          <div class="legend">
-            <span>
-              <i style={{ background: '#9e1b17' }} />
-              {t('dash.today')}
-            </span>
-            <span>
-              <i style={{ border: '2px dashed #b8860b' }} />
-              {t('dash.typical')}
-            </span>
-          </div>
-          <HourChart
-            rows={hourly}
-            today={(r) => r.arrivals}
-            typical={(r) => r.typicalArrivals}
-            unit={t('dash.arrivals')}
-          />
-        </section>
-        <section class="card span-6" data-panel="waits">
-          <h2>
-            {t('dash.charts')}: {t('dash.waitByHour')}
-          </h2>
-          <div class="legend">
-            <span>
-              <i style={{ background: '#9e1b17' }} />
-              {t('dash.today')}
-            </span>
-            <span>
-              <i style={{ border: '2px dashed #b8860b' }} />
-              {t('dash.typical')}
-            </span>
-          </div>
-          <HourChart
-            rows={hourly}
-            today={(r) => r.meanWaitMinutes}
-            typical={(r) => r.typicalMeanWaitMinutes}
-            unit={t('dash.waitByHour')}
-          />
-        </section>
+        <HourPanel
+          panel="arrivals"
+          title={t('dash.arrivals')}
+          rows={hourly}
+          today={(r) => r.arrivals}
+          typical={(r) => r.typicalArrivals}
+        />
+        <HourPanel
+          panel="waits"
+          title={t('dash.waitByHour')}
+          rows={hourly}
+          today={(r) => r.meanWaitMinutes}
+          typical={(r) => r.typicalMeanWaitMinutes}
+        />
 
         <section class="card span-6" data-panel="officers">
           <h2>{t('dash.officers')}</h2>
