@@ -3,7 +3,7 @@
  * nothing. Nothing here mutates the state; `applyEvent` does, after the shell has stored the events.
  */
 import { ageOn, fail, localDate, localMinuteOfDay, localParts, localWeekday } from '@oss/protocol';
-import type { DayStartedEvent } from './apply.ts';
+import { applyEvent, type DayStartedEvent } from './apply.ts';
 import { counterSeeds, type Site } from './site.ts';
 import type { CounterState, QueueEvent, QueueState, TicketRecord } from './state.ts';
 
@@ -72,40 +72,12 @@ export function decide(state: QueueState, command: Command, ctx: DecideContext):
 function decideEvents(state: QueueState, command: Command, ctx: DecideContext): QueueEvent[] {
   const rollover = rolloverEvents(state, ctx);
   if (rollover.length > 0) {
-    // Decide against the new day's state without touching the caller's.
-    const fresh = rollover.reduce<QueueState>(
-      (s, e) => (e.type === 'day.started' ? freshDay(e as DayStartedEvent) : s),
-      state,
-    );
-    return [...rollover, ...decideToday(fresh, command, ctx)];
+    // Decide against the new day's state: applying `day.started` builds a new state and leaves the
+    // caller's untouched.
+    const started = rollover.find((e) => e.type === 'day.started')!;
+    return [...rollover, ...decideToday(applyEvent(state, started), command, ctx)];
   }
   return decideToday(state, command, ctx);
-}
-
-function freshDay(e: DayStartedEvent): QueueState {
-  return {
-    day: e.day,
-    lastSeq: {},
-    tickets: new Map(),
-    waiting: new Map(),
-    counters: new Map(
-      e.counters.map((c) => [
-        c.id,
-        {
-          id: c.id,
-          open: true,
-          officerId: null,
-          currentTicketId: null,
-          serviceIds: [...c.serviceIds],
-          priorityCounter: c.priorityCounter ?? false,
-        },
-      ]),
-    ),
-    serviceTimes: new Map(e.serviceTimes),
-    ratings: [],
-    emotions: [],
-    leases: [],
-  };
 }
 
 /** At the first event of a new local day: close what is left of the old day, then start the new one. */

@@ -179,25 +179,25 @@ export interface CounterSeed {
   priorityCounter?: boolean;
 }
 
+/** A counter at the start of a day: open, no officer, no ticket, its configured services. */
+export function counterState(seed: CounterSeed): CounterState {
+  return {
+    id: seed.id,
+    open: true,
+    officerId: null,
+    currentTicketId: null,
+    serviceIds: [...seed.serviceIds],
+    priorityCounter: seed.priorityCounter ?? false,
+  };
+}
+
 export function emptyState(day: string, counters: CounterSeed[]): QueueState {
   return {
     day,
     lastSeq: {},
     tickets: new Map(),
     waiting: new Map(),
-    counters: new Map(
-      counters.map((c) => [
-        c.id,
-        {
-          id: c.id,
-          open: true,
-          officerId: null,
-          currentTicketId: null,
-          serviceIds: [...c.serviceIds],
-          priorityCounter: c.priorityCounter ?? false,
-        },
-      ]),
-    ),
+    counters: new Map(counters.map((c) => [c.id, counterState(c)])),
     serviceTimes: new Map(),
     ratings: [],
     emotions: [],

@@ -16,6 +16,7 @@ import {
 import {
   type Command,
   counterSeeds,
+  counterState,
   type DayStartedEvent,
   QueueCore,
   type QueueEvent,
@@ -76,15 +77,7 @@ export class QueueService {
     core.apply(events);
     // Counters added to the configuration since the day started.
     for (const seed of counterSeeds(this.site)) {
-      if (!core.state.counters.has(seed.id))
-        core.state.counters.set(seed.id, {
-          id: seed.id,
-          open: true,
-          officerId: null,
-          currentTicketId: null,
-          serviceIds: [...seed.serviceIds],
-          priorityCounter: seed.priorityCounter ?? false,
-        });
+      if (!core.state.counters.has(seed.id)) core.state.counters.set(seed.id, counterState(seed));
     }
     return core;
   }
