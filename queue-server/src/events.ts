@@ -1,11 +1,13 @@
 /** The server's typed event bus: what the MQTT gateway and the live HTTP stream listen to. */
 import { EventEmitter } from 'node:events';
-import type { CallMessage } from '@oss/protocol';
+import type { CallMessage, QueueSummary } from '@oss/protocol';
 import type { QueueEvent } from '@oss/queue-server/core';
 
 export interface ServerEvents {
   /** Events just committed (in order). */
   committed: [events: QueueEvent[]];
+  /** The queue summary after changes, at most every `SUMMARY_INTERVAL_MS` (computed once for all). */
+  summary: [summary: QueueSummary];
   /** A call or recall to announce. */
   call: [call: CallMessage];
   /** A device's availability changed. */

@@ -43,9 +43,13 @@ export interface ExecuteOptions {
   result: (events: QueueEvent[], core: QueueCore, now: number) => Record<string, unknown>;
 }
 
+/** Queue summaries for boards and the retained topic are computed at most this often. */
+export const SUMMARY_INTERVAL_MS = 250;
+
 export class QueueService {
   readonly bus = new ServerBus();
   core: QueueCore;
+  private summaryTimer: NodeJS.Timeout | null = null;
   private readonly citizenKey: string;
 
   constructor(
@@ -178,6 +182,20 @@ export class QueueService {
       this.bus.emit('call', call);
     }
     this.bus.emit('committed', events);
+    this.summaryTimer ??= setTimeout(() => {
+      this.summaryTimer = null;
+      this.bus.emit('summary', this.summary());
+    }, SUMMARY_INTERVAL_MS);
+  }
+
+  summary() {
+    return this.core.summary(this.clock());
+  }
+
+  /** Stops the pending summary timer (the server is stopping). */
+  close(): void {
+    if (this.summaryTimer) clearTimeout(this.summaryTimer);
+    this.summaryTimer = null;
   }
 
   /** Makes the day roll over even when no request comes (called by a timer). */

@@ -56,6 +56,7 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
   const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
   try {
     const service = new QueueService(site, store, clock, log);
+    cleanups.unshift(() => service.close());
     seedStaff(store, config, clock(), log);
 
     let broker: EmbeddedBroker | null = null;

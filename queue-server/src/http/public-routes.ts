@@ -119,24 +119,17 @@ export async function publicRoutes(
   /** Live feed for boards and kiosks: the queue summary and calls (without ticket ids). */
   app.get('/api/events', async (request, reply) => {
     openStream(request, reply, (send) => {
-      send('queue', service.core.summary(now()));
+      send('queue', service.summary());
       const onCall = (call: { ticketId: string }) => {
         const { ticketId: _secret, ...rest } = call;
         send('call', rest);
       };
-      let pending: NodeJS.Timeout | null = null;
-      const onCommit = () => {
-        pending ??= setTimeout(() => {
-          pending = null;
-          send('queue', service.core.summary(now()));
-        }, 250);
-      };
+      const onSummary = (summary: QueueSummary) => send('queue', summary);
       service.bus.on('call', onCall);
-      service.bus.on('committed', onCommit);
+      service.bus.on('summary', onSummary);
       return () => {
-        if (pending) clearTimeout(pending);
         service.bus.off('call', onCall);
-        service.bus.off('committed', onCommit);
+        service.bus.off('summary', onSummary);
       };
     });
   });

@@ -1,6 +1,6 @@
 /**
  * The server's MQTT side: answers device requests, records device status, broadcasts calls and the
- * retained queue summary (at most `summaryIntervalMs` apart).
+ * retained queue summary (the service's `summary` event).
  */
 import {
   DeviceStatus,
@@ -29,13 +29,10 @@ export interface GatewayOptions {
   password?: string;
   service: QueueService;
   log: Logger;
-  summaryIntervalMs?: number;
 }
 
 export class MqttGateway {
   private client!: MqttClient;
-  private summaryTimer: NodeJS.Timeout | null = null;
-  private lastSummaryAt = 0;
   private readonly site: string;
   private pending: { command: Command; options: ExecuteOptions; respond: (r: ResponseEnvelope) => void }[] =
     [];
@@ -74,12 +71,11 @@ export class MqttGateway {
       [topics.allEvents(this.site)]: { qos: 1 },
     });
     service.bus.on('call', (call) => this.publish(topics.calls(this.site), call, false));
-    service.bus.on('committed', () => this.scheduleSummary());
+    service.bus.on('summary', (summary) => this.publishSummary(summary));
     this.publishSummary();
   }
 
   async stop(): Promise<void> {
-    if (this.summaryTimer) clearTimeout(this.summaryTimer);
     this.flush();
     await Promise.allSettled([...this.inFlight]);
     await this.client?.endAsync();
@@ -211,21 +207,8 @@ export class MqttGateway {
     service.bus.emit('deviceEvent', deviceId, name, body as Record<string, unknown>);
   }
 
-  private scheduleSummary(): void {
-    if (this.summaryTimer) return;
-    const interval = this.options.summaryIntervalMs ?? 250;
-    const wait = Math.max(0, this.lastSummaryAt + interval - Date.now());
-    this.summaryTimer = setTimeout(() => {
-      this.summaryTimer = null;
-      this.publishSummary();
-    }, wait);
-  }
-
-  private publishSummary(): void {
-    if (!this.client?.connected) return;
-    const { service } = this.options;
-    this.lastSummaryAt = Date.now();
-    this.publish(topics.queue(this.site), service.core.summary(service.clock()), true);
+  private publishSummary(summary = this.options.service.summary()): void {
+    if (this.client?.connected) this.publish(topics.queue(this.site), summary, true);
   }
 
   private publish(topic: string, message: unknown, retain: boolean): void {
