@@ -3,6 +3,8 @@
  * the kiosk UI needs kept on disk so that it works offline. Also the `/api/*` proxy behind the
  * agent's own HTTP server.
  */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { LocalizedText } from '@oss/protocol';
 import type { AgentLogger } from './log.ts';
 import type { AgentStore } from './store.ts';
@@ -40,6 +42,44 @@ export interface ApiAnswer {
   fromCache: boolean;
 }
 
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * One GET with node:http(s). Not `fetch`: Node's fetch (undici and its WebAssembly HTTP parser)
+ * costs a kiosk ~10 MB of RSS for four small JSON answers (docs/device-agent.md, Benchmark).
+ */
+function httpGet(
+  url: URL,
+  timeoutMs: number,
+): Promise<{ status: number; body: string; contentType: string }> {
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+      headers: { accept: 'application/json' },
+    });
+    const timer = setTimeout(() => request.destroy(new Error('timeout')), timeoutMs);
+    request.on('close', () => clearTimeout(timer));
+    request.on('error', reject);
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES) request.destroy(new Error('answer too large'));
+        else chunks.push(chunk);
+      });
+      response.on('error', reject);
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 502,
+          body: Buffer.concat(chunks).toString('utf8'),
+          contentType: response.headers['content-type'] ?? 'application/json',
+        }),
+      );
+    });
+    request.end();
+  });
+}
+
 export class SiteCatalog {
   services: ServiceInfo[] = [];
   counters: CounterInfo[] = [];
@@ -63,21 +103,20 @@ export class SiteCatalog {
     const path = pathAndQuery.split('?')[0]!;
     const cacheable = (CACHED_API_PATHS as readonly string[]).includes(path) && path === pathAndQuery;
     try {
-      const response = await fetch(new URL(pathAndQuery, this.serverUrl), {
-        signal: AbortSignal.timeout(this.timeoutMs),
-        headers: { accept: 'application/json' },
-      });
-      const body = await response.text();
-      const contentType = response.headers.get('content-type') ?? 'application/json';
-      if (cacheable && response.ok) {
+      const { status, body, contentType } = await httpGet(
+        new URL(pathAndQuery, this.serverUrl),
+        this.timeoutMs,
+      );
+      if (cacheable && status >= 200 && status < 300) {
         this.store.cache(path, body, Date.now());
         this.absorb(path, body);
       }
-      return { status: response.status, body, contentType, fromCache: false };
+      return { status, body, contentType, fromCache: false };
     } catch (e) {
       const cached = cacheable ? this.store.cached(path) : undefined;
       if (cached) return { status: 200, body: cached.body, contentType: 'application/json', fromCache: true };
-      this.log.warn({ path, err: (e as Error).name }, 'server HTTP request failed');
+      const err = e as NodeJS.ErrnoException;
+      this.log.warn({ path, err: err.code ?? err.message }, 'server HTTP request failed');
       return {
         status: 503,
         body: JSON.stringify({
