@@ -12,17 +12,16 @@ import { build, type Plugin } from 'esbuild';
 /**
  * Native modules loaded at their first use instead of at start: `serialport` (+16 MB RSS: the
  * bindings and a dozen @serialport packages) only when a serial printer, scanner or counter display
- * is opened; resvg only when the first ticket is rendered. The hardware code does `new SerialPort(…)`
- * / `new Resvg(…)`; the stand-ins `require` the real module then and return the real instance.
+ * is opened. The hardware code does `new SerialPort(…)`; the stand-in `require`s the real module then
+ * and returns the real instance.
  */
 const LAZY: Record<string, string> = {
   serialport: 'SerialPort',
-  '@resvg/resvg-js': 'Resvg',
 };
 const lazyNative: Plugin = {
   name: 'lazy-native',
   setup(b) {
-    b.onResolve({ filter: /^(serialport|@resvg\/resvg-js)$/ }, (args) =>
+    b.onResolve({ filter: /^serialport$/ }, (args) =>
       args.namespace === 'lazy-native'
         ? { path: args.path, external: true }
         : { path: args.path, namespace: 'lazy-native' },

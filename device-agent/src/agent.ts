@@ -29,12 +29,12 @@ import {
   sampleCitizen,
 } from '@oss/hardware';
 import type { AgentToUi, Ticket, UiToAgent } from '@oss/protocol';
-import type { FastifyInstance } from 'fastify';
+import { type Static, Type } from '@sinclair/typebox';
 import { SiteCatalog } from './catalog.ts';
 import { type AgentConfig, counterIdOf, DEFAULTS } from './config.ts';
 import { type CounterButton, CounterProfile, type SatisfactionEstimator } from './counter.ts';
 import { CameraEstimator, type ModelsLoader, simulatedCamera } from './emotion.ts';
-import { startHttp } from './http.ts';
+import { errorReply, type LocalRoute, startHttp } from './http.ts';
 import { KioskProfile } from './kiosk.ts';
 import { LeaseKeeper } from './leases.ts';
 import { ServerLink } from './link.ts';
@@ -366,9 +366,9 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
     });
     link.on('command', ({ name }) => log.info({ command: name }, 'command received (none handled yet)'));
 
-    // A ticket render leaves ~80 KB of Buffers and resvg memory that V8 frees only at its next
-    // full GC, which a 48 MB heap rarely needs: with `node --expose-gc` (the systemd unit's flags),
-    // one full GC 2 s after the last ticket of a burst gives that memory back.
+    // A ticket leaves ~200 KB of Buffers (dots, ESC/POS job) that V8 frees only at its next full
+    // GC, which a 48 MB heap rarely needs: with `node --expose-gc` (the systemd unit's flags), one
+    // full GC 2 s after the last ticket of a burst gives that memory back.
     const gc = (globalThis as { gc?: () => void }).gc;
     let gcTimer: NodeJS.Timeout | null = null;
     const collectWhenIdle = () => {
@@ -449,7 +449,7 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
       agentInfo,
       catalog,
       log,
-      ...(simulate ? { routes: (app: FastifyInstance) => simRoutes(app, hooks) } : {}),
+      ...(simulate ? { routes: simRoutes(hooks) } : {}),
       health: () => {
         const m = process.memoryUsage();
         const mb = (x: number) => Math.round(x / 104857.6) / 10;
@@ -486,7 +486,7 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
         };
       },
     });
-    cleanups.unshift(() => http.app.close());
+    cleanups.unshift(() => http.close());
 
     // Paper running low shows up without waiting for the next ticket.
     if (kiosk && printer) {
@@ -536,35 +536,67 @@ const BUTTON_NAMES = new Set<string>([
 ]);
 
 /** `--simulate` only: the hooks over HTTP, for trying the apps by hand (curl -XPOST …/sim/card). */
-function simRoutes(app: FastifyInstance, hooks: SimHooks): void {
-  app.post('/sim/scan', async (request, reply) => {
-    const text = (request.body as { text?: unknown } | null)?.text;
-    if (typeof text !== 'string' || text.length > 4096)
-      return reply.status(400).send({ error: { code: 'invalid_request', message: 'body: {"text": "…"}' } });
-    hooks.scan(text);
-    return { ok: true };
-  });
-  app.post('/sim/card', async () => {
-    hooks.tapCard();
-    return { ok: true, qr: qrTextOf() };
-  });
-  app.delete('/sim/card', async () => {
-    hooks.removeCard();
-    return { ok: true };
-  });
-  app.post('/sim/button/:name', async (request, reply) => {
-    const name = (request.params as { name: string }).name;
-    if (!BUTTON_NAMES.has(name))
-      return reply
-        .status(400)
-        .send({ error: { code: 'invalid_request', message: `unknown button ${name}` } });
-    await hooks.press(name as ButtonName);
-    return { ok: true };
-  });
-  app.post('/sim/printer', async (request) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const flag = (k: string) => (typeof body[k] === 'boolean' ? { [k]: body[k] as boolean } : {});
-    hooks.printer({ ...flag('paperOut'), ...flag('paperNearEnd'), ...flag('coverOpen'), ...flag('online') });
-    return { ok: true };
-  });
+function simRoutes(hooks: SimHooks): LocalRoute[] {
+  const ok = (extra: Record<string, unknown> = {}) => ({ body: { ok: true, ...extra } });
+  return [
+    {
+      method: 'POST',
+      path: '/sim/scan',
+      body: SimScanBody,
+      handler: ({ body }) => {
+        hooks.scan((body as Static<typeof SimScanBody>).text);
+        return ok();
+      },
+    },
+    {
+      method: 'POST',
+      path: '/sim/card',
+      handler: () => {
+        hooks.tapCard();
+        return ok({ qr: qrTextOf() });
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/sim/card',
+      handler: () => {
+        hooks.removeCard();
+        return ok();
+      },
+    },
+    {
+      method: 'POST',
+      path: '/sim/button/:name',
+      handler: async ({ params }) => {
+        const name = params.name!;
+        if (!BUTTON_NAMES.has(name))
+          return errorReply(400, 'invalid_request', {
+            vi: `Không có nút ${name}`,
+            en: `Unknown button ${name}`,
+          });
+        await hooks.press(name as ButtonName);
+        return ok();
+      },
+    },
+    {
+      method: 'POST',
+      path: '/sim/printer',
+      body: SimPrinterBody,
+      handler: ({ body }) => {
+        hooks.printer(body as Static<typeof SimPrinterBody>);
+        return ok();
+      },
+    },
+  ];
 }
+
+const SimScanBody = Type.Object({ text: Type.String({ maxLength: 4096 }) }, { additionalProperties: false });
+const SimPrinterBody = Type.Partial(
+  Type.Object({
+    paperOut: Type.Boolean(),
+    paperNearEnd: Type.Boolean(),
+    coverOpen: Type.Boolean(),
+    online: Type.Boolean(),
+  }),
+  { additionalProperties: false },
+);

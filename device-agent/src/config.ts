@@ -5,7 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { AGENT_DEFAULT_PORT, DEVICE_KINDS, Enrolment, isValidSegment, validate } from '@oss/protocol';
+import {
+  AGENT_DEFAULT_PORT,
+  DEVICE_KINDS,
+  Enrolment,
+  isKnownTimeZone,
+  isValidSegment,
+  validate,
+} from '@oss/protocol';
 import { type Static, Type } from '@sinclair/typebox';
 import { parse as parseYaml } from 'yaml';
 
@@ -282,6 +289,8 @@ export function checkConfig(value: unknown): AgentConfig {
     bad('hardware.camera', 'is only for counter devices');
   if (cam?.driver === 'files' && !cam.files) bad('hardware.camera.files', 'is required for the files driver');
   if (cam?.files && cam.driver !== 'files') bad('hardware.camera.files', 'is only for the files driver');
+  if (c.timeZone !== undefined && !isKnownTimeZone(c.timeZone))
+    bad('timeZone', `names no known time zone ("${c.timeZone}"; e.g. Asia/Ho_Chi_Minh)`);
   const off = c.offline;
   if (off?.renewBelow !== undefined && off.renewBelow >= (off.leaseSize ?? DEFAULTS.leaseSize))
     bad('offline.renewBelow', 'must be smaller than offline.leaseSize');

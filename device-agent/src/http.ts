@@ -2,17 +2,56 @@
  * The agent's local HTTP server on 127.0.0.1: the device's app (from kiosk-ui/dist, or a plain
  * fallback page), `/agent.json`, `/api/*` proxied to the server (with the offline cache), `/health`,
  * and the `UiToAgent`/`AgentToUi` WebSocket at `/ws`.
+ *
+ * Plain node:http with a route table rather than Fastify (which the site server uses): the kiosk
+ * serves a handful of GET routes to one local browser, and Fastify with its static-file plugin was
+ * ~1 MB of the agent's bundle and ~8 MB of its RSS (docs/device-agent.md, Benchmark). Routes keep
+ * Fastify's contract where it matters: bodies are JSON checked against a schema, errors are
+ * `{error: {code, message}}`, unknown paths are 404.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
-import { join } from 'node:path';
-import fastifyStatic from '@fastify/static';
-import { AGENT_WS_PATH, type AgentToUi, type DeviceKind, UiToAgent, validate } from '@oss/protocol';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+import {
+  AGENT_WS_PATH,
+  type AgentToUi,
+  type DeviceKind,
+  type LocalizedText,
+  UiToAgent,
+  validate,
+} from '@oss/protocol';
+import type { TSchema } from '@sinclair/typebox';
 import { WebSocketServer } from 'ws';
 import type { SiteCatalog } from './catalog.ts';
 import type { AgentLogger } from './log.ts';
 import { uiError } from './ui.ts';
+
+export interface LocalRequest {
+  /** Path and query as sent. */
+  url: string;
+  /** `:name` segments of the route's path. */
+  params: Record<string, string>;
+  /** The JSON body, already checked against the route's `body` schema (undefined without one). */
+  body: unknown;
+}
+
+export interface LocalReply {
+  status?: number;
+  /** Content type; objects are sent as JSON. */
+  type?: string;
+  headers?: Record<string, string>;
+  body: string | Buffer | object;
+}
+
+export interface LocalRoute {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** `/exact`, `/prefix/*` or `/with/:param` (one segment each). */
+  path: string;
+  /** JSON schema of the body: a body that is not JSON or does not match is refused with 400. */
+  body?: TSchema;
+  handler: (request: LocalRequest) => LocalReply | Promise<LocalReply>;
+}
 
 export interface HttpOptions {
   host: string;
@@ -23,16 +62,34 @@ export interface HttpOptions {
   catalog: SiteCatalog;
   log: AgentLogger;
   health: () => Record<string, unknown>;
-  /** A new app connection: returns its message handler and a goodbye. */
   /** More routes (the `--simulate` hooks). */
-  routes?: (app: FastifyInstance) => void;
+  routes?: LocalRoute[];
+  /** A new app connection: returns its message handler and a goodbye. */
   connect: (send: (m: AgentToUi) => void) => {
     onMessage: (m: UiToAgent) => void;
     close: () => void;
   };
 }
 
+export interface LocalHttp {
+  port: number;
+  server: Server;
+  close: () => Promise<void>;
+}
+
 const MAX_MESSAGE_BYTES = 16 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.wav': 'audio/wav',
+};
 
 function fallbackPage(kind: DeviceKind): string {
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>OSS ${kind}</title></head>
@@ -54,36 +111,171 @@ function localOrigin(request: IncomingMessage): boolean {
   }
 }
 
-export async function startHttp(o: HttpOptions): Promise<{ app: FastifyInstance; port: number }> {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
-  const hasDist = existsSync(join(o.uiDist, 'kiosk.html'));
-  const page = (name: string) => {
-    const file = join(o.uiDist, `${name}.html`);
-    return existsSync(file) ? readFileSync(file, 'utf8') : fallbackPage(o.kind);
-  };
-  if (existsSync(join(o.uiDist, 'assets')))
-    await app.register(fastifyStatic, {
-      root: join(o.uiDist, 'assets'),
-      prefix: '/assets/',
-      maxAge: '1d',
-      immutable: true,
+export function errorReply(status: number, code: string, message: LocalizedText | string): LocalReply {
+  const text = typeof message === 'string' ? message : `${message.vi} / ${message.en}`;
+  return { status, body: { error: { code, message: text } } };
+}
+
+/** The route's `:name` values when `path` matches its pattern. */
+function matchPath(pattern: string, path: string): Record<string, string> | null {
+  if (pattern.endsWith('/*')) return path.startsWith(pattern.slice(0, -1)) ? {} : null;
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    if (want[i]!.startsWith(':')) {
+      if (!got[i]) return null;
+      params[want[i]!.slice(1)] = decodeURIComponent(got[i]!);
+    } else if (want[i] !== got[i]) return null;
+  }
+  return params;
+}
+
+/** The request body as JSON checked against `schema`, or the 4xx reply saying what is wrong. */
+async function readBody(
+  request: IncomingMessage,
+  schema: TSchema,
+): Promise<{ ok: true; body: unknown } | { ok: false; reply: LocalReply }> {
+  const refuse = (status: number, code: string, message: LocalizedText) => ({
+    ok: false as const,
+    reply: errorReply(status, code, message),
+  });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES)
+      return refuse(413, 'payload_too_large', {
+        vi: `Nội dung quá ${MAX_BODY_BYTES} byte`,
+        en: `Body over ${MAX_BODY_BYTES} bytes`,
+      });
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '')
+    return refuse(400, 'invalid_request', { vi: 'Thiếu nội dung JSON', en: 'JSON body required' });
+  if (!(request.headers['content-type'] ?? '').startsWith('application/json'))
+    return refuse(415, 'unsupported_media_type', {
+      vi: 'Nội dung phải là application/json',
+      en: 'The body must be application/json',
     });
-  for (const name of ['kiosk', 'counter', 'display'] as const)
-    app.get(`/${name}`, async (_req, reply) => reply.type('text/html; charset=utf-8').send(page(name)));
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(page(o.kind)));
-  app.get('/agent.json', async () => o.agentInfo());
-  app.get('/health', async () => ({ status: 'ok', ui: hasDist, ...o.health() }));
-  app.get('/api/*', async (request, reply) => {
-    const answer = await o.catalog.get(request.url);
-    reply.status(answer.status).type(answer.contentType);
-    if (answer.fromCache) reply.header('x-oss-cache', 'stale');
-    return reply.send(answer.body);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return refuse(400, 'invalid_json', { vi: 'Nội dung không phải JSON', en: 'The body is not JSON' });
+  }
+  const checked = validate(schema, parsed);
+  return checked.ok ? { ok: true, body: checked.value } : refuse(400, 'invalid_request', checked.text);
+}
+
+function send(response: ServerResponse, reply: LocalReply): void {
+  const json = typeof reply.body === 'object' && !Buffer.isBuffer(reply.body);
+  const body = json ? JSON.stringify(reply.body) : (reply.body as string | Buffer);
+  response.writeHead(reply.status ?? 200, {
+    'content-type': reply.type ?? (json ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8'),
+    'content-length': Buffer.byteLength(body),
+    'x-content-type-options': 'nosniff',
+    ...reply.headers,
+  });
+  response.end(body);
+}
+
+/** A file under `root` (no way out of it with `..` or encoded slashes), or null. */
+async function staticFile(root: string, relative: string): Promise<LocalReply | null> {
+  let name: string;
+  try {
+    name = decodeURIComponent(relative);
+  } catch {
+    return null;
+  }
+  const file = resolve(root, `.${sep}${name}`);
+  if (!file.startsWith(root + sep) || name.includes('\0')) return null;
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) return null;
+  return {
+    type: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    // Vite names assets by content hash: a new build is a new name.
+    headers: { 'cache-control': 'public, max-age=86400, immutable' },
+    body: await readFile(file),
+  };
+}
+
+function appRoutes(o: HttpOptions): LocalRoute[] {
+  const hasDist = existsSync(join(o.uiDist, 'kiosk.html'));
+  const page = (name: string): LocalReply => {
+    const file = join(o.uiDist, `${name}.html`);
+    const html = existsSync(file) ? readFileSync(file, 'utf8') : fallbackPage(o.kind);
+    return { type: 'text/html; charset=utf-8', body: html };
+  };
+  const assets = resolve(o.uiDist, 'assets');
+  return [
+    ...(['kiosk', 'counter', 'display'] as const).map(
+      (name): LocalRoute => ({ method: 'GET', path: `/${name}`, handler: () => page(name) }),
+    ),
+    { method: 'GET', path: '/', handler: () => page(o.kind) },
+    { method: 'GET', path: '/agent.json', handler: () => ({ body: o.agentInfo() }) },
+    {
+      method: 'GET',
+      path: '/health',
+      handler: () => ({ body: { status: 'ok', ui: hasDist, ...o.health() } }),
+    },
+    {
+      method: 'GET',
+      path: '/assets/*',
+      handler: async ({ url }) =>
+        (await staticFile(assets, url.split('?')[0]!.slice('/assets/'.length))) ??
+        errorReply(404, 'not_found', { vi: 'Không có tệp này', en: 'No such file' }),
+    },
+    {
+      method: 'GET',
+      path: '/api/*',
+      handler: async ({ url }): Promise<LocalReply> => {
+        const answer = await o.catalog.get(url);
+        return {
+          status: answer.status,
+          type: answer.contentType,
+          headers: answer.fromCache ? { 'x-oss-cache': 'stale' } : {},
+          body: answer.body,
+        };
+      },
+    },
+  ];
+}
+
+async function route(routes: LocalRoute[], request: IncomingMessage): Promise<LocalReply> {
+  const url = request.url ?? '/';
+  const path = url.split('?')[0]!;
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
+  for (const r of routes) {
+    if (r.method !== method) continue;
+    const params = matchPath(r.path, path);
+    if (!params) continue;
+    let body: unknown;
+    if (r.body) {
+      const read = await readBody(request, r.body);
+      if (!read.ok) return read.reply;
+      body = read.body;
+    }
+    return r.handler({ url, params, body });
+  }
+  return errorReply(404, 'not_found', { vi: `Không có ${method} ${path}`, en: `No route ${method} ${path}` });
+}
+
+export async function startHttp(o: HttpOptions): Promise<LocalHttp> {
+  const routes = [...appRoutes(o), ...(o.routes ?? [])];
+  const server = createServer((request, response) => {
+    route(routes, request)
+      .catch((e: unknown) => {
+        o.log.error({ err: String(e), path: request.url?.split('?')[0] }, 'local HTTP request failed');
+        return errorReply(500, 'internal', { vi: 'Lỗi thiết bị', en: 'Device error' });
+      })
+      .then((reply) => send(response, reply));
   });
 
-  o.routes?.(app);
-
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  app.server.on('upgrade', (request, socket, head) => {
+  server.on('upgrade', (request, socket, head) => {
     const path = (request.url ?? '').split('?')[0];
     if (path !== AGENT_WS_PATH || !localOrigin(request)) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
@@ -91,42 +283,55 @@ export async function startHttp(o: HttpOptions): Promise<{ app: FastifyInstance;
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const send = (m: AgentToUi) => {
+      const sendUi = (m: AgentToUi) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
       };
-      const session = o.connect(send);
+      const session = o.connect(sendUi);
       ws.on('message', (data, isBinary) => {
-        if (isBinary) return send(uiError(null, 'invalid_message', BINARY));
+        if (isBinary) return sendUi(uiError(null, 'invalid_message', BINARY));
         let parsed: unknown;
         try {
           parsed = JSON.parse(data.toString());
         } catch {
-          return send(uiError(null, 'invalid_message', NOT_JSON));
+          return sendUi(uiError(null, 'invalid_message', NOT_JSON));
         }
         const checked = validate(UiToAgent, parsed);
         if (!checked.ok) {
           const rid = (parsed as { requestId?: unknown } | null)?.requestId;
           const requestId = typeof rid === 'string' && rid.length > 0 && rid.length <= 64 ? rid : null;
-          return send(uiError(requestId, 'invalid_message', checked.text));
+          return sendUi(uiError(requestId, 'invalid_message', checked.text));
         }
         try {
           session.onMessage(checked.value);
         } catch (e) {
           o.log.error({ err: String(e) }, 'UI message handling failed');
-          send(uiError(null, 'internal', { vi: 'Lỗi thiết bị', en: 'Device error' }));
+          sendUi(uiError(null, 'internal', { vi: 'Lỗi thiết bị', en: 'Device error' }));
         }
       });
       ws.on('error', () => ws.terminate());
       ws.on('close', () => session.close());
     });
   });
-  app.addHook('onClose', async () => {
-    for (const c of wss.clients) c.terminate();
-    wss.close();
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
   });
-  await app.listen({ host: o.host, port: o.port });
-  const address = app.server.address();
-  return { app, port: typeof address === 'object' && address ? address.port : o.port };
+  const address = server.address();
+  return {
+    server,
+    port: typeof address === 'object' && address ? address.port : o.port,
+    close: () =>
+      new Promise<void>((done) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close();
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 const BINARY = { vi: 'Tin nhắn phải là văn bản JSON', en: 'Messages must be JSON text' };

@@ -68,6 +68,8 @@ describe('config', () => {
       }),
     ).toBe('hardware.gpio.buttons.recall');
     expect(fieldOf({ ...valid, offline: { leaseSize: 10, renewBelow: 10 } })).toBe('offline.renewBelow');
+    expect(fieldOf({ ...valid, timeZone: 'Asia/Hanoi' })).toBe('timeZone');
+    expect(checkConfig({ ...valid, timeZone: 'Europe/Berlin' }).timeZone).toBe('Europe/Berlin');
     expect(fieldOf('just text')).toBe('');
   });
 

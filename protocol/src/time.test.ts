@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, isRealDate, localDate, localMinuteOfDay, localWeekday, toIsoLocal } from './time.ts';
+import {
+  ageOn,
+  isKnownTimeZone,
+  isRealDate,
+  localDate,
+  localMinuteOfDay,
+  localParts,
+  localWeekday,
+  toIsoLocal,
+} from './time.ts';
 
 describe('site time', () => {
   it('formats ISO 8601 with the site offset and milliseconds', () => {
@@ -26,6 +35,42 @@ describe('site time', () => {
     expect(toIsoLocal(Date.parse('2026-10-25T01:00:00.000Z'), 'Europe/Berlin')).toBe(
       '2026-10-25T02:00:00.000+01:00',
     );
+  });
+
+  it('computes fixed-offset zones without ICU exactly as ICU does', () => {
+    const icu = (epochMs: number, timeZone: string) => {
+      const parts = new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+      }).formatToParts(new Date(epochMs));
+      const n = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+      return [n('year'), n('month'), n('day'), n('hour'), n('minute')];
+    };
+    // Every ~37 hours from 1976 to 2100 (all hours of the day, leap days, year ends), per zone.
+    for (const zone of ['Asia/Ho_Chi_Minh', 'Asia/Saigon', 'Asia/Bangkok', 'UTC', 'Etc/UTC']) {
+      for (let t = Date.UTC(1976, 0, 1); t < Date.UTC(2100, 0, 1); t += 37 * 3_600_000 + 61_000) {
+        const p = localParts(t, zone);
+        expect([p.year, p.month, p.day, p.hour, p.minute], `${zone} ${new Date(t).toISOString()}`).toEqual(
+          icu(t, zone),
+        );
+      }
+    }
+    // Before 1976 Việt Nam's offset changed: ICU decides.
+    expect(toIsoLocal(Date.parse('1960-06-01T00:00:00Z'), 'Asia/Ho_Chi_Minh')).toBe(
+      '1960-06-01T08:00:00.000+08:00',
+    );
+  });
+
+  it('tells known time zones from unknown ones', () => {
+    expect(isKnownTimeZone('Asia/Ho_Chi_Minh')).toBe(true);
+    expect(isKnownTimeZone('Europe/Berlin')).toBe(true);
+    expect(isKnownTimeZone('Asia/Hanoi')).toBe(false);
+    expect(isKnownTimeZone('')).toBe(false);
   });
 
   it('computes ages and checks real dates', () => {

@@ -44,7 +44,45 @@ export function localParts(epochMs: number, timeZone: string): LocalParts {
   return { ...parts, second: Math.floor((epochMs - minute * 60_000) / 1000) };
 }
 
+/**
+ * Zones on one UTC offset (minutes) with no daylight saving since 1976: their local time is plain
+ * arithmetic. Asking ICU (Intl.DateTimeFormat) instead makes Node page in ~5 MB of its locale and
+ * time-zone data, which a kiosk Pi in Việt Nam never needs. Checked against ICU in time.test.ts.
+ */
+const FIXED_OFFSET_ZONES: Readonly<Record<string, number>> = {
+  'Asia/Ho_Chi_Minh': 420,
+  'Asia/Saigon': 420,
+  'Asia/Bangkok': 420,
+  UTC: 0,
+  'Etc/UTC': 0,
+};
+const FIXED_SINCE = Date.UTC(1976, 0, 1);
+
+/** True for a time zone name this runtime knows (`Asia/Ho_Chi_Minh`), for config checks. */
+export function isKnownTimeZone(timeZone: string): boolean {
+  if (timeZone in FIXED_OFFSET_ZONES) return true;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function computeLocalParts(epochMs: number, timeZone: string): LocalParts {
+  const fixed = FIXED_OFFSET_ZONES[timeZone];
+  if (fixed !== undefined && epochMs >= FIXED_SINCE) {
+    const d = new Date(epochMs + fixed * 60_000);
+    return {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+      offsetMinutes: fixed,
+    };
+  }
   const get: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(epochMs))) {
     if (p.type !== 'literal') get[p.type] = Number(p.value);

@@ -1,5 +1,5 @@
 /** The site configuration: one file per centre, validated against this schema at start. Pure data. */
-import { LocalizedText } from '@oss/protocol';
+import { isKnownTimeZone, LocalizedText } from '@oss/protocol';
 import { type Static, Type } from '@sinclair/typebox';
 
 const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
@@ -165,10 +165,7 @@ export function crossCheck(config: SiteConfig): ConfigProblem[] {
   });
   if (!config.priorityClasses.some((p) => p.id === 'normal'))
     problems.push({ path: 'priorityClasses', message: 'a class with id "normal" is required' });
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: config.site.timezone });
-  } catch {
+  if (!isKnownTimeZone(config.site.timezone))
     problems.push({ path: 'site.timezone', message: `unknown time zone "${config.site.timezone}"` });
-  }
   return problems;
 }

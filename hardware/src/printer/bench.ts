@@ -1,5 +1,5 @@
 /**
- * Request-to-bytes time of a ticket (layout, QR, SVG render, threshold, ESC/POS encode):
+ * Request-to-bytes time of a ticket (layout, QR, rasterizing to dots, ESC/POS encode):
  * `npx tsx hardware/src/printer/bench.ts [iterations]`. Target: p99 < 150 ms.
  */
 import { cpus } from 'node:os';

@@ -1,3 +1,4 @@
+export { MonoCanvas } from './canvas.ts';
 export { PrinterError, type PrinterErrorCode } from './errors.ts';
 export {
   type CutMode,
@@ -6,8 +7,8 @@ export {
   type EncodeOptions,
   encodeRasterJob,
 } from './escpos.ts';
-export { FONT_FAMILY, FONT_FILES, FontMetrics } from './font.ts';
-export { PAPER_DOTS, type PaperWidth, ticketSvg } from './layout.ts';
+export { FONT_FILES, TrueTypeFont } from './font.ts';
+export { PAPER_DOTS, type PaperWidth, type TicketLayout, ticketLayout } from './layout.ts';
 export {
   createPrinter,
   EscPosPrinter,

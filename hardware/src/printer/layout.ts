@@ -1,6 +1,8 @@
 import QRCode from 'qrcode';
+import { MonoCanvas } from './canvas.ts';
 import { printerError } from './errors.ts';
-import { FONT_FAMILY, FONT_FILES, FontMetrics } from './font.ts';
+import { FONT_FILES, TrueTypeFont } from './font.ts';
+import type { MonoImage } from './raster.ts';
 import { checkTicket, formatIssuedAt, type PrintableTicket } from './ticket.ts';
 
 export type PaperWidth = '58mm' | '80mm';
@@ -8,24 +10,32 @@ export type PaperWidth = '58mm' | '80mm';
 /** Printable dots per line at 203 dpi. */
 export const PAPER_DOTS: Record<PaperWidth, number> = { '58mm': 384, '80mm': 576 };
 
-let metrics: { regular: FontMetrics; bold: FontMetrics } | undefined;
+let loaded: { regular: TrueTypeFont; bold: TrueTypeFont } | undefined;
 function fonts() {
-  metrics ??= {
-    regular: FontMetrics.fromFile(FONT_FILES.regular),
-    bold: FontMetrics.fromFile(FONT_FILES.bold),
+  loaded ??= {
+    regular: TrueTypeFont.fromFile(FONT_FILES.regular),
+    bold: TrueTypeFont.fromFile(FONT_FILES.bold),
   };
-  return metrics;
+  return loaded;
 }
 
 interface TextStyle {
   size: number;
   bold?: boolean;
-  fill?: string;
+  /** White text (on a black band). */
+  white?: boolean;
 }
 
-/** Builds the ticket top to bottom; `y` is the next free row in dots. */
-class SvgFlow {
-  private readonly parts: string[] = [];
+type DrawOp = (canvas: MonoCanvas) => void;
+
+/**
+ * Builds the ticket top to bottom; `y` is the next free row in dots. The height is known only at
+ * the end, so drawing is recorded and replayed on a canvas of the final size.
+ */
+class TicketFlow {
+  private readonly ops: DrawOp[] = [];
+  /** Every printed line of text, in order (for tests and logs of what a ticket said). */
+  readonly lines: string[] = [];
   y: number;
 
   constructor(
@@ -45,12 +55,11 @@ class SvgFlow {
   /** Centred text, wrapped at word boundaries to the printable width. */
   text(content: string, style: TextStyle, gapAfter = 0): void {
     const lineHeight = Math.round(style.size * 1.25);
+    const font = style.bold ? fonts().bold : fonts().regular;
     for (const line of this.wrap(content.normalize('NFC'), style)) {
       const baseline = this.y + Math.round(style.size * 0.95);
-      this.parts.push(
-        `<text x="${this.width / 2}" y="${baseline}" font-size="${style.size}" text-anchor="middle"` +
-          `${style.bold ? ' font-weight="700"' : ''} fill="${style.fill ?? '#000'}">${escapeXml(line)}</text>`,
-      );
+      const left = this.width / 2 - font.measure(line, style.size) / 2;
+      this.draw(line, (c) => c.text(font, line, left, baseline, style.size, !style.white));
       this.y += lineHeight;
     }
     this.y += gapAfter;
@@ -67,15 +76,12 @@ class SvgFlow {
     const box = Math.round(size * 0.8);
     const indent = this.margin + box + Math.round(size * 0.5);
     const inner = this.width - indent - this.margin;
-    this.parts.push(
-      `<rect x="${this.margin + 1}" y="${this.y + Math.round(size * 0.2)}" width="${box}" height="${box}"` +
-        ` fill="none" stroke="#000" stroke-width="2"/>`,
-    );
+    const boxTop = this.y + Math.round(size * 0.2);
+    this.ops.push((c) => c.strokeRect(this.margin + 1, boxTop, box, box, 2));
     const line = (content: string, style: TextStyle) => {
       for (const l of this.wrap(content.normalize('NFC'), style, inner)) {
-        this.parts.push(
-          `<text x="${indent}" y="${this.y + Math.round(style.size * 0.95)}" font-size="${style.size}">${escapeXml(l)}</text>`,
-        );
+        const baseline = this.y + Math.round(style.size * 0.95);
+        this.draw(l, (c) => c.text(fonts().regular, l, indent, baseline, style.size));
         this.y += Math.round(style.size * 1.25);
       }
     };
@@ -85,9 +91,8 @@ class SvgFlow {
   }
 
   rule(): void {
-    this.parts.push(
-      `<rect x="${this.margin}" y="${this.y}" width="${this.width - 2 * this.margin}" height="2" fill="#000"/>`,
-    );
+    const top = this.y;
+    this.ops.push((c) => c.fillRect(this.margin, top, this.width - 2 * this.margin, 2));
     this.y += 14;
   }
 
@@ -95,12 +100,10 @@ class SvgFlow {
   banner(vi: string, en: string, size: number): void {
     const top = this.y;
     const height = Math.round(size * 1.25) + Math.round(englishSize(size) * 1.25) + 12;
-    this.parts.push(
-      `<rect x="${this.margin}" y="${top}" width="${this.width - 2 * this.margin}" height="${height}" fill="#000"/>`,
-    );
+    this.ops.push((c) => c.fillRect(this.margin, top, this.width - 2 * this.margin, height));
     this.y += 6;
-    this.text(vi, { size, bold: true, fill: '#fff' });
-    this.text(en, { size: englishSize(size), fill: '#fff' });
+    this.text(vi, { size, bold: true, white: true });
+    this.text(en, { size: englishSize(size), white: true });
     this.y = top + height + 10;
   }
 
@@ -112,14 +115,12 @@ class SvgFlow {
     const side = (size + 2 * quiet) * moduleDots;
     const left = Math.floor((this.width - side) / 2) + quiet * moduleDots;
     const top = this.y + quiet * moduleDots;
-    let path = '';
-    for (let row = 0; row < size; row++) {
-      for (let col = 0; col < size; col++) {
-        if (qr.modules.get(row, col))
-          path += `M${left + col * moduleDots} ${top + row * moduleDots}h${moduleDots}v${moduleDots}h-${moduleDots}z`;
-      }
-    }
-    this.parts.push(`<path d="${path}" fill="#000" shape-rendering="crispEdges"/>`);
+    this.ops.push((c) => {
+      for (let row = 0; row < size; row++)
+        for (let col = 0; col < size; col++)
+          if (qr.modules.get(row, col))
+            c.fillRect(left + col * moduleDots, top + row * moduleDots, moduleDots, moduleDots);
+    });
     this.y += side;
     return { left, top, moduleDots, modules: qr.modules };
   }
@@ -128,12 +129,16 @@ class SvgFlow {
     this.y += dots;
   }
 
-  svg(): string {
-    const height = this.y + this.margin;
-    return (
-      `<svg xmlns="http://www.w3.org/2000/svg" width="${this.width}" height="${height}" viewBox="0 0 ${this.width} ${height}"` +
-      ` font-family="${FONT_FAMILY}"><rect width="100%" height="100%" fill="#fff"/>${this.parts.join('')}</svg>`
-    );
+  /** The ticket as 1-bit dots, white paper below the last line plus a margin. */
+  render(): MonoImage {
+    const canvas = new MonoCanvas(this.width, this.y + this.margin);
+    for (const op of this.ops) op(canvas);
+    return canvas.image();
+  }
+
+  private draw(line: string, op: DrawOp): void {
+    this.lines.push(line);
+    this.ops.push(op);
   }
 
   private wrap(content: string, style: TextStyle, maxWidth = this.width - 2 * this.margin): string[] {
@@ -165,7 +170,7 @@ class SvgFlow {
 }
 
 /** A character the font lacks would print as nothing: refuse the ticket instead of printing it wrong. */
-function assertPrintable(text: string, font: FontMetrics): void {
+function assertPrintable(text: string, font: TrueTypeFont): void {
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
     if (!/\s/.test(ch) && !font.hasGlyph(code)) {
@@ -184,10 +189,6 @@ function englishSize(size: number): number {
   return Math.max(14, Math.round(size * 0.72));
 }
 
-function escapeXml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-}
-
 /** Where the QR code was drawn, so tests can read it back from the printed image. */
 export interface QrPlacement {
   left: number;
@@ -196,17 +197,20 @@ export interface QrPlacement {
   modules: { size: number; get(row: number, col: number): number | boolean };
 }
 
-/** The ticket as an SVG sized in printer dots (1 px = 1 dot). Throws PrinterError on a bad ticket. */
-export function ticketSvg(ticket: PrintableTicket, paper: PaperWidth): string {
-  return ticketLayout(ticket, paper).svg;
+export interface TicketLayout {
+  image: MonoImage;
+  /** The printed lines of text, top to bottom. */
+  lines: string[];
+  qr: QrPlacement;
 }
 
-export function ticketLayout(ticket: PrintableTicket, paper: PaperWidth): { svg: string; qr: QrPlacement } {
+/** The ticket drawn in printer dots, full paper width. Throws PrinterError on a bad ticket. */
+export function ticketLayout(ticket: PrintableTicket, paper: PaperWidth): TicketLayout {
   checkTicket(ticket);
   const width = PAPER_DOTS[paper];
   const k = width / 576;
   const s = (px: number) => Math.round(px * k);
-  const flow = new SvgFlow(width, s(16));
+  const flow = new TicketFlow(width, s(16));
 
   flow.bilingual(ticket.siteName.vi, ticket.siteName.en, s(26), true);
   flow.rule();
@@ -253,5 +257,5 @@ export function ticketLayout(ticket: PrintableTicket, paper: PaperWidth): { svg:
   const qr = flow.qr(ticket.publicUrl, paper === '80mm' ? 5 : 4);
   flow.gap(s(4));
   flow.bilingual('Quét mã để theo dõi số thứ tự', 'Scan to follow your ticket', s(22));
-  return { svg: flow.svg(), qr };
+  return { image: flow.render(), lines: flow.lines, qr };
 }

@@ -1,7 +1,5 @@
-import { Resvg } from '@resvg/resvg-js';
 import { PNG } from 'pngjs';
-import { FONT_FAMILY, FONT_FILES } from './font.ts';
-import { type PaperWidth, ticketSvg } from './layout.ts';
+import { type PaperWidth, ticketLayout } from './layout.ts';
 import type { PrintableTicket } from './ticket.ts';
 
 /** A 1-bit image packed like ESC/POS raster data: rows of `width / 8` bytes, MSB first, 1 = black dot. */
@@ -20,20 +18,7 @@ export function getDot(image: MonoImage, x: number, y: number): boolean {
   return (byte & (0x80 >> (x & 7))) !== 0;
 }
 
-/** Renders SVG with the shipped font only (system fonts off, so output is the same on every machine). */
-export function svgToMono(svg: string, threshold = 128): MonoImage {
-  const rendered = new Resvg(svg, {
-    font: {
-      loadSystemFonts: false,
-      fontFiles: [FONT_FILES.regular, FONT_FILES.bold],
-      defaultFontFamily: FONT_FAMILY,
-    },
-    background: '#ffffff',
-  }).render();
-  return rgbaToMono(rendered.pixels, rendered.width, rendered.height, threshold);
-}
-
-/** Grayscale then a fixed threshold: the ticket is text, lines and QR, so dithering would only add noise. */
+/** Grayscale then a fixed threshold (for PNG files: goldens, previews). */
 export function rgbaToMono(rgba: Uint8Array, width: number, height: number, threshold = 128): MonoImage {
   const stride = bytesPerRow(width);
   const data = new Uint8Array(stride * height);
@@ -50,8 +35,9 @@ export function rgbaToMono(rgba: Uint8Array, width: number, height: number, thre
   return { width, height, data };
 }
 
+/** The ticket in printer dots with the shipped font only, the same on every machine. */
 export function renderTicket(ticket: PrintableTicket, paper: PaperWidth): MonoImage {
-  return svgToMono(ticketSvg(ticket, paper));
+  return ticketLayout(ticket, paper).image;
 }
 
 export function monoToPng(image: MonoImage): Buffer {

@@ -8,7 +8,10 @@ import type { PrinterTransport } from './transports.ts';
  * agent's `--simulate` mode) can change: out of paper, cover open, offline.
  */
 export class SimulatedPrinterTransport implements PrinterTransport {
+  /** The most recent jobs, at most `keep` of them: a simulated kiosk may run all day. */
   readonly jobs: Uint8Array[] = [];
+  /** Jobs written since the start. */
+  printed = 0;
   status: PrinterStatus = {
     online: true,
     coverOpen: false,
@@ -19,8 +22,12 @@ export class SimulatedPrinterTransport implements PrinterTransport {
   /** When false the printer ignores status requests, like many USB printers. */
   answersStatus = true;
 
+  constructor(private readonly keep = 20) {}
+
   async write(bytes: Uint8Array): Promise<void> {
+    this.printed++;
     this.jobs.push(bytes.slice());
+    if (this.jobs.length > this.keep) this.jobs.shift();
   }
 
   async query(request: Uint8Array, length: number, timeoutMs: number): Promise<Uint8Array> {

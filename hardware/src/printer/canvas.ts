@@ -1,0 +1,146 @@
+import type { TrueTypeFont } from './font.ts';
+import { bytesPerRow, type MonoImage } from './raster.ts';
+
+/** Samples per dot along each axis: 4 × 4 = 16 per dot. */
+const SUB = 4;
+/** A dot is inked when at least half of its samples are inside the shape (like a 50 % threshold). */
+const INK_SAMPLES = (SUB * SUB) / 2;
+
+/**
+ * A 1-bit drawing surface in printer dots: rectangles and text straight into ESC/POS raster rows,
+ * with no image library and no full-colour buffer (a ticket is ~100 KB of dots, not 3 MB of RGBA).
+ * `ink = false` draws white, e.g. text on a black band.
+ */
+export class MonoCanvas {
+  readonly data: Uint8Array;
+  private readonly stride: number;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
+    this.stride = bytesPerRow(width);
+    this.data = new Uint8Array(this.stride * height);
+  }
+
+  image(): MonoImage {
+    return { width: this.width, height: this.height, data: this.data };
+  }
+
+  setDot(x: number, y: number, ink: boolean): void {
+    if (x < 0 || y < 0 || x >= this.width || y >= this.height) return;
+    const i = y * this.stride + (x >> 3);
+    const bit = 0x80 >> (x & 7);
+    this.data[i] = ink ? this.data[i]! | bit : this.data[i]! & ~bit;
+  }
+
+  /** A rectangle rounded to whole dots. */
+  fillRect(x: number, y: number, width: number, height: number, ink = true): void {
+    const x0 = Math.max(0, Math.round(x));
+    const x1 = Math.min(this.width, Math.round(x + width));
+    const y0 = Math.max(0, Math.round(y));
+    const y1 = Math.min(this.height, Math.round(y + height));
+    for (let row = y0; row < y1; row++) for (let col = x0; col < x1; col++) this.setDot(col, row, ink);
+  }
+
+  /** An outlined rectangle; the line is centred on the edge, as in SVG. */
+  strokeRect(x: number, y: number, width: number, height: number, lineWidth: number): void {
+    const h = lineWidth / 2;
+    this.fillRect(x - h, y - h, width + lineWidth, lineWidth);
+    this.fillRect(x - h, y + height - h, width + lineWidth, lineWidth);
+    this.fillRect(x - h, y + h, lineWidth, height - lineWidth);
+    this.fillRect(x + width - h, y + h, lineWidth, height - lineWidth);
+  }
+
+  /** Draws `text` with its left end at `x` and its baseline at `baseline`; returns the advance in dots. */
+  text(font: TrueTypeFont, text: string, x: number, baseline: number, size: number, ink = true): number {
+    const scale = size / font.unitsPerEm;
+    let pen = x;
+    for (const ch of text) {
+      const glyph = font.glyphId(ch.codePointAt(0)!);
+      this.fillEdges(font.edges(glyph), pen, baseline, scale, ink);
+      pen += font.advance(glyph) * scale;
+    }
+    return pen - x;
+  }
+
+  /**
+   * Fills a closed outline (font units, y up) placed at `originX, originY` with the non-zero winding
+   * rule, sampling each dot 4 × 4 times: for each sample row, the edges' crossings sorted by x give
+   * the spans inside the outline.
+   */
+  private fillEdges(
+    edges: Float32Array,
+    originX: number,
+    originY: number,
+    scale: number,
+    ink: boolean,
+  ): void {
+    if (edges.length === 0) return;
+    const count = edges.length / 4;
+    // Device coordinates (y down), and the outline's bounding box.
+    const device = new Float64Array(edges.length);
+    let minX = Infinity;
+    let maxX = -Infinity;
+    let minY = Infinity;
+    let maxY = -Infinity;
+    for (let i = 0; i < edges.length; i += 2) {
+      const dx = originX + edges[i]! * scale;
+      const dy = originY - edges[i + 1]! * scale;
+      device[i] = dx;
+      device[i + 1] = dy;
+      minX = Math.min(minX, dx);
+      maxX = Math.max(maxX, dx);
+      minY = Math.min(minY, dy);
+      maxY = Math.max(maxY, dy);
+    }
+    const left = Math.max(0, Math.floor(minX));
+    const right = Math.min(this.width, Math.ceil(maxX));
+    const top = Math.max(0, Math.floor(minY));
+    const bottom = Math.min(this.height, Math.ceil(maxY));
+    if (left >= right || top >= bottom) return;
+    const samples = new Uint8Array(right - left);
+    // Crossings of one sample row: x and direction (+1 down, -1 up), kept sorted by x on insertion
+    // (a row crosses a glyph a handful of times).
+    const xs = new Float64Array(count);
+    const dirs = new Int8Array(count);
+    for (let row = top; row < bottom; row++) {
+      samples.fill(0);
+      for (let s = 0; s < SUB; s++) {
+        const sy = row + (s + 0.5) / SUB;
+        let n = 0;
+        for (let e = 0; e < count * 4; e += 4) {
+          const y0 = device[e + 1]!;
+          const y1 = device[e + 3]!;
+          // Half-open in y so that a vertex shared by two edges is counted once.
+          if (y0 <= sy ? y1 <= sy : y1 > sy) continue;
+          const x0 = device[e]!;
+          const x = x0 + ((sy - y0) * (device[e + 2]! - x0)) / (y1 - y0);
+          let k = n++;
+          for (; k > 0 && xs[k - 1]! > x; k--) {
+            xs[k] = xs[k - 1]!;
+            dirs[k] = dirs[k - 1]!;
+          }
+          xs[k] = x;
+          dirs[k] = y1 > y0 ? 1 : -1;
+        }
+        let winding = 0;
+        let spanStart = 0;
+        for (let k = 0; k < n; k++) {
+          if (winding === 0) spanStart = xs[k]!;
+          winding += dirs[k]!;
+          if (winding === 0) this.addSpan(samples, left, spanStart, xs[k]!);
+        }
+      }
+      for (let i = 0; i < samples.length; i++)
+        if (samples[i]! >= INK_SAMPLES) this.setDot(left + i, row, ink);
+    }
+  }
+
+  /** Counts the sample columns (at sub-dot centres) between `from` and `to` into each dot. */
+  private addSpan(samples: Uint8Array, left: number, from: number, to: number): void {
+    const first = Math.max(0, Math.ceil((from - left) * SUB - 0.5));
+    const last = Math.min(samples.length * SUB, Math.ceil((to - left) * SUB - 0.5));
+    for (let k = first; k < last; k++) samples[(k / SUB) | 0]!++;
+  }
+}
