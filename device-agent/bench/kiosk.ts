@@ -23,7 +23,9 @@ import {
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const N = Number(process.argv[2] ?? 300);
-export const NODE_FLAGS = '--max-semi-space-size=1 --max-old-space-size=48';
+/** The kiosk's systemd unit (provisioning/src/render.ts): node flags and glibc malloc settings. */
+export const NODE_FLAGS = '--max-semi-space-size=1 --max-old-space-size=48 --expose-gc';
+export const MALLOC_ENV = { MALLOC_ARENA_MAX: '2', GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536' };
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -73,8 +75,12 @@ try {
   const flags = (process.env.BENCH_NODE_FLAGS ?? NODE_FLAGS).split(' ').filter(Boolean);
   child = spawn(process.execPath, [...flags, ...runtime, '--config', configPath, '--simulate'], {
     cwd: ROOT,
-    // glibc's per-thread malloc arenas (libuv pool, resvg) inflate RSS; the systemd unit sets the same.
-    env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
+    // As the systemd unit; BENCH_GLIBC_TUNABLES='' measures without the mmap threshold.
+    env: {
+      ...process.env,
+      MALLOC_ARENA_MAX: MALLOC_ENV.MALLOC_ARENA_MAX,
+      GLIBC_TUNABLES: process.env.BENCH_GLIBC_TUNABLES ?? MALLOC_ENV.GLIBC_TUNABLES,
+    },
     stdio: ['ignore', 'ignore', process.env.BENCH_DEBUG ? 'inherit' : 'ignore'],
   });
   const pid = child.pid!;
@@ -129,6 +135,7 @@ try {
   const result = {
     runtime: process.env.BENCH_RUNTIME === 'tsx' ? 'tsx' : 'bundle',
     nodeFlags: process.env.BENCH_NODE_FLAGS ?? NODE_FLAGS,
+    glibcTunables: process.env.BENCH_GLIBC_TUNABLES ?? MALLOC_ENV.GLIBC_TUNABLES,
     node: process.version,
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,

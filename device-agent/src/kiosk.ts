@@ -18,6 +18,7 @@ import {
   identityFromChip,
   identityFromQr,
   looksLikeCccdQr,
+  MAX_PRINTED_WAIT_MINUTES,
   type PrintableTicket,
   PrinterError,
   type PrinterStatus,
@@ -329,6 +330,8 @@ export class KioskProfile {
     const wait = ticket.etaRange
       ? { minMinutes: ticket.etaRange.low, maxMinutes: Math.max(ticket.etaRange.low, ticket.etaRange.high) }
       : waitRange(ticket.etaMinutes);
+    // A queue a day long still gets its ticket, without an estimate.
+    const online = { ahead: ticket.ahead, ...(wait.maxMinutes < MAX_PRINTED_WAIT_MINUTES ? { wait } : {}) };
     return {
       siteName: catalog.site.site?.name ?? { vi: this.o.site, en: this.o.site },
       number: ticket.number,
@@ -336,7 +339,7 @@ export class KioskProfile {
       counters: catalog.countersFor(ticket.serviceId),
       issuedAt: ticket.issuedAt,
       publicUrl: url,
-      ...(ticket.offline ? { offline: true } : { ahead: ticket.ahead, wait }),
+      ...(ticket.offline ? { offline: true } : online),
       ...(procedure
         ? { procedure: { name: procedure.name, requiredPapers: procedure.requiredPapers ?? [] } }
         : {}),

@@ -8,6 +8,7 @@ import {
   CallMessage,
   type DeviceKind,
   type ErrorBody,
+  noDelay,
   QueueSummary,
   ResponseEnvelope,
   topics,
@@ -61,6 +62,7 @@ export class ServerLink {
   private drainAgain = false;
   private stopped = false;
   private offsetMs: number;
+  private savedOffsetMs: number;
   private readonly listeners = {
     online: new Set<Listener<boolean>>(),
     call: new Set<Listener<CallMessage>>(),
@@ -71,6 +73,7 @@ export class ServerLink {
 
   constructor(private readonly o: LinkOptions) {
     this.offsetMs = Number(o.store.get('serverOffsetMs') ?? 0) || 0;
+    this.savedOffsetMs = this.offsetMs;
   }
 
   get connected(): boolean {
@@ -126,7 +129,9 @@ export class ServerLink {
       will: { topic: statusTopic, payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
     });
     this.client = client;
+    noDelay(client);
     client.on('connect', () => {
+      noDelay(client);
       const filters = {
         [`${topics.devicePrefix(site, deviceId)}res/+`]: { qos: 1 as const },
         [`${topics.devicePrefix(site, deviceId)}cmd/#`]: { qos: 1 as const },
@@ -251,7 +256,11 @@ export class ServerLink {
     const offset = Math.round(server - (sentAt + receivedAt) / 2);
     if (Math.abs(offset - this.offsetMs) > 24 * 3_600_000) return;
     this.offsetMs = offset;
-    this.o.store.set('serverOffsetMs', String(offset));
+    // Written only when it moved by a second or more: not one synced disk write per ticket.
+    if (Math.abs(offset - this.savedOffsetMs) >= 1000) {
+      this.o.store.set('serverOffsetMs', String(offset));
+      this.savedOffsetMs = offset;
+    }
   }
 
   /**

@@ -3,7 +3,7 @@
  * from the local WebSocket printed as raster ESC/POS, CCCD QR and chip, bad input, counter buttons,
  * spoken calls, the retained status seen by the server.
  */
-import { sampleCitizen } from '@oss/hardware';
+import { checkTicket, sampleCitizen } from '@oss/hardware';
 import type { Ticket } from '@oss/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../queue-server/src/server.ts';
@@ -103,6 +103,25 @@ describe('device agent against the queue server', () => {
     expect(job.cuts.length).toBe(1);
     const stored = await (await fetch(`${kiosk.config.serverUrl}/api/tickets/${answer.ticket.id}`)).json();
     expect((stored as { ticket: Ticket }).ticket.number).toBe(answer.ticket.number);
+  });
+
+  it('prints a ticket behind a day-long queue, without a wait estimate', () => {
+    const ticket: Ticket = {
+      id: 't-long',
+      number: 'A999',
+      serviceId: kiosk.catalog.services[0]!.id,
+      priority: 'normal',
+      status: 'waiting',
+      issuedAt: '2026-11-23T08:00:00.000+07:00',
+      ahead: 900,
+      etaMinutes: 2000,
+    };
+    const long = kiosk.kiosk!.printable(ticket, 'https://x.example/t/t-long');
+    expect(() => checkTicket(long)).not.toThrow();
+    expect(long.wait).toBeUndefined();
+    expect(long.ahead).toBe(900);
+    const short = kiosk.kiosk!.printable({ ...ticket, etaMinutes: 15 }, 'https://x.example/t/t-long');
+    expect(short.wait).toEqual({ minMinutes: 10, maxMinutes: 20 });
   });
 
   it('reads a CCCD QR, shows a masked identity, reads the chip and uses only the birth date', async () => {

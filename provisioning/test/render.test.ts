@@ -163,8 +163,15 @@ describe('the rendered files', () => {
       'ProtectHome=yes',
       'PrivateTmp=yes',
       'SupplementaryGroups=gpio dialout lp input plugdev audio video',
+      'Environment=MALLOC_ARENA_MAX=2',
+      'Environment=GLIBC_TUNABLES=glibc.malloc.mmap_threshold=65536',
+      '--max-semi-space-size=1 --max-old-space-size=48 --expose-gc',
     ])
       expect(unit).toContain(line);
+    // A counter may run the emotion model, which needs a bigger heap.
+    expect(readFileSync(join(out, 'counter-1/oss/oss-agent.service'), 'utf8')).toContain(
+      '--max-old-space-size=96',
+    );
     const install = readFileSync(join(out, 'kiosk-1/oss/install.sh'), 'utf8');
     expect(install).toContain(
       'install -m 0600 -o oss-agent -g oss-agent "$SRC/agent.yaml" /etc/oss/agent.yaml',

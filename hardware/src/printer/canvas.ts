@@ -15,12 +15,14 @@ export class MonoCanvas {
   readonly data: Uint8Array;
   private readonly stride: number;
 
+  /** `scratch`: draw into a reused buffer instead of a new one (see ScratchBuffer). */
   constructor(
     readonly width: number,
     readonly height: number,
+    scratch?: ScratchBuffer,
   ) {
     this.stride = bytesPerRow(width);
-    this.data = new Uint8Array(this.stride * height);
+    this.data = scratch ? scratch.take(this.stride * height) : new Uint8Array(this.stride * height);
   }
 
   image(): MonoImage {
@@ -79,7 +81,7 @@ export class MonoCanvas {
     if (edges.length === 0) return;
     const count = edges.length / 4;
     // Device coordinates (y down), and the outline's bounding box.
-    const device = new Float64Array(edges.length);
+    const device = work.floats(0, edges.length);
     let minX = Infinity;
     let maxX = -Infinity;
     let minY = Infinity;
@@ -99,11 +101,11 @@ export class MonoCanvas {
     const top = Math.max(0, Math.floor(minY));
     const bottom = Math.min(this.height, Math.ceil(maxY));
     if (left >= right || top >= bottom) return;
-    const samples = new Uint8Array(right - left);
+    const samples = work.bytes(right - left);
     // Crossings of one sample row: x and direction (+1 down, -1 up), kept sorted by x on insertion
     // (a row crosses a glyph a handful of times).
-    const xs = new Float64Array(count);
-    const dirs = new Int8Array(count);
+    const xs = work.floats(1, count);
+    const dirs = work.signs(count);
     for (let row = top; row < bottom; row++) {
       samples.fill(0);
       for (let s = 0; s < SUB; s++) {
@@ -142,5 +144,49 @@ export class MonoCanvas {
     const first = Math.max(0, Math.ceil((from - left) * SUB - 0.5));
     const last = Math.min(samples.length * SUB, Math.ceil((to - left) * SUB - 0.5));
     for (let k = first; k < last; k++) samples[(k / SUB) | 0]!++;
+  }
+}
+
+/**
+ * Working arrays of the outline fill, reused for every glyph (the fill is synchronous): a ticket
+ * has ~600 glyphs, and new typed arrays for each were ~2,400 small allocations per ticket outside
+ * the V8 heap, which fragment the process's memory.
+ */
+const work = {
+  floatArrays: [new Float64Array(1024), new Float64Array(256)],
+  byteArray: new Uint8Array(1024),
+  signArray: new Int8Array(256),
+  /** Slot 0: device coordinates; slot 1: crossings. */
+  floats(slot: 0 | 1, length: number): Float64Array {
+    if (this.floatArrays[slot]!.length < length) this.floatArrays[slot] = new Float64Array(length * 2);
+    return this.floatArrays[slot]!;
+  },
+  /** Zeroed. */
+  bytes(length: number): Uint8Array {
+    if (this.byteArray.length < length) this.byteArray = new Uint8Array(length * 2);
+    const view = this.byteArray.subarray(0, length);
+    view.fill(0);
+    return view;
+  },
+  signs(length: number): Int8Array {
+    if (this.signArray.length < length) this.signArray = new Int8Array(length * 2);
+    return this.signArray;
+  },
+};
+
+/**
+ * One growing buffer for images that live only until they are encoded, so that printing a ticket
+ * does not allocate (and leave for the garbage collector) ~90 KB of dots each time. What `take`
+ * returns is valid until the next `take`.
+ */
+export class ScratchBuffer {
+  private buffer = new Uint8Array(0);
+
+  /** `bytes` zeroed bytes. */
+  take(bytes: number): Uint8Array {
+    if (this.buffer.length < bytes) this.buffer = new Uint8Array(bytes);
+    const view = this.buffer.subarray(0, bytes);
+    view.fill(0);
+    return view;
   }
 }

@@ -20,7 +20,7 @@ export {
 export { type MonoImage, monoToPng, pngToMono, renderTicket } from './raster.ts';
 export { SimulatedPrinterTransport } from './simulator.ts';
 export { type PrinterStatus, parseStatus } from './status.ts';
-export { checkTicket, type PrintableTicket, waitRange } from './ticket.ts';
+export { checkTicket, MAX_PRINTED_WAIT_MINUTES, type PrintableTicket, waitRange } from './ticket.ts';
 export {
   FilePrinterTransport,
   type PrinterTransport,

@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import { MonoCanvas } from './canvas.ts';
+import { MonoCanvas, type ScratchBuffer } from './canvas.ts';
 import { printerError } from './errors.ts';
 import { FONT_FILES, TrueTypeFont } from './font.ts';
 import type { MonoImage } from './raster.ts';
@@ -130,8 +130,8 @@ class TicketFlow {
   }
 
   /** The ticket as 1-bit dots, white paper below the last line plus a margin. */
-  render(): MonoImage {
-    const canvas = new MonoCanvas(this.width, this.y + this.margin);
+  render(scratch?: ScratchBuffer): MonoImage {
+    const canvas = new MonoCanvas(this.width, this.y + this.margin, scratch);
     for (const op of this.ops) op(canvas);
     return canvas.image();
   }
@@ -204,8 +204,15 @@ export interface TicketLayout {
   qr: QrPlacement;
 }
 
-/** The ticket drawn in printer dots, full paper width. Throws PrinterError on a bad ticket. */
-export function ticketLayout(ticket: PrintableTicket, paper: PaperWidth): TicketLayout {
+/**
+ * The ticket drawn in printer dots, full paper width. Throws PrinterError on a bad ticket. With
+ * `scratch`, the image lives in that reused buffer (valid until its next use).
+ */
+export function ticketLayout(
+  ticket: PrintableTicket,
+  paper: PaperWidth,
+  scratch?: ScratchBuffer,
+): TicketLayout {
   checkTicket(ticket);
   const width = PAPER_DOTS[paper];
   const k = width / 576;
@@ -257,5 +264,5 @@ export function ticketLayout(ticket: PrintableTicket, paper: PaperWidth): Ticket
   const qr = flow.qr(ticket.publicUrl, paper === '80mm' ? 5 : 4);
   flow.gap(s(4));
   flow.bilingual('Quét mã để theo dõi số thứ tự', 'Scan to follow your ticket', s(22));
-  return { image: flow.render(), lines: flow.lines, qr };
+  return { image: flow.render(scratch), lines: flow.lines, qr };
 }

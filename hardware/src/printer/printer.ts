@@ -1,9 +1,9 @@
 import type { SerialPortStream } from '@serialport/stream';
 import { SerialPort } from 'serialport';
+import { ScratchBuffer } from './canvas.ts';
 import { PrinterError } from './errors.ts';
 import { type EncodeOptions, encodeRasterJob, statusRequest } from './escpos.ts';
-import type { PaperWidth } from './layout.ts';
-import { renderTicket } from './raster.ts';
+import { type PaperWidth, ticketLayout } from './layout.ts';
 import { SimulatedPrinterTransport } from './simulator.ts';
 import { type PrinterStatus, parseStatus, refusal, type StatusBytes } from './status.ts';
 import type { PrintableTicket } from './ticket.ts';
@@ -34,13 +34,16 @@ export interface PrinterConfig {
   statusTimeoutMs?: number;
 }
 
+/** The dots of the ticket being encoded: drawn and encoded synchronously, so one buffer serves all. */
+const dots = new ScratchBuffer();
+
 /** The ticket as the exact bytes sent to the printer. Pure: same ticket, same bytes. */
 export function ticketToEscPos(
   ticket: PrintableTicket,
   paper: PaperWidth,
   options?: EncodeOptions,
 ): Uint8Array {
-  return encodeRasterJob(renderTicket(ticket, paper), options);
+  return encodeRasterJob(ticketLayout(ticket, paper, dots).image, options);
 }
 
 export class EscPosPrinter implements TicketPrinter {

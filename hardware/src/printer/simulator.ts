@@ -22,11 +22,12 @@ export class SimulatedPrinterTransport implements PrinterTransport {
   /** When false the printer ignores status requests, like many USB printers. */
   answersStatus = true;
 
-  constructor(private readonly keep = 20) {}
+  constructor(private readonly keep = 5) {}
 
+  /** Keeps `bytes` as given (the driver never reuses a job's bytes). */
   async write(bytes: Uint8Array): Promise<void> {
     this.printed++;
-    this.jobs.push(bytes.slice());
+    this.jobs.push(bytes);
     if (this.jobs.length > this.keep) this.jobs.shift();
   }
 

@@ -25,6 +25,9 @@ export interface PrintableTicket {
   offline?: boolean;
 }
 
+/** A wait range reaching a day is not printed (it means "not today", not a promise). */
+export const MAX_PRINTED_WAIT_MINUTES = 24 * 60;
+
 const ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const TICKET_NUMBER = /^[A-Z0-9-]{1,8}$/;
 
@@ -45,7 +48,14 @@ export function checkTicket(ticket: PrintableTicket): void {
   if (ticket.ahead !== undefined && !(Number.isInteger(ticket.ahead) && ticket.ahead >= 0))
     throw bad('ahead', 'cần số nguyên không âm', 'needs a non-negative integer');
   const wait = ticket.wait;
-  if (wait && !(wait.minMinutes >= 0 && wait.maxMinutes >= wait.minMinutes && wait.maxMinutes < 24 * 60))
+  if (
+    wait &&
+    !(
+      wait.minMinutes >= 0 &&
+      wait.maxMinutes >= wait.minMinutes &&
+      wait.maxMinutes < MAX_PRINTED_WAIT_MINUTES
+    )
+  )
     throw bad('wait', 'khoảng thời gian chờ sai', 'the wait range is wrong');
   if (ticket.offline && wait)
     throw bad('wait', 'vé ngoại tuyến không in thời gian chờ', 'offline tickets carry no wait estimate');

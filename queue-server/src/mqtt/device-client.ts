@@ -4,9 +4,8 @@
  * device agent has its own, with an outbox and retries.
  */
 import { randomUUID } from 'node:crypto';
-import { type DeviceKind, type ResponseEnvelope, topics } from '@oss/protocol';
+import { type DeviceKind, noDelay, type ResponseEnvelope, topics } from '@oss/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
-import { noDelay } from './gateway.ts';
 
 export interface DeviceClient {
   client: MqttClient;

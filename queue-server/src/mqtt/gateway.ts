@@ -6,6 +6,7 @@ import {
   DeviceStatus,
   fail,
   Id,
+  noDelay,
   ProtocolError,
   parseDeviceTopic,
   RequestSchemas,
@@ -220,11 +221,6 @@ export class MqttGateway {
     this.inFlight.add(sent);
     void sent.finally(() => this.inFlight.delete(sent));
   }
-}
-
-/** MQTT.js does not set TCP_NODELAY; responses are small and latency matters. */
-export function noDelay(client: MqttClient): void {
-  (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
 }
 
 function refusal(id: string | null, code: 'invalid_request', vi: string, en: string): ResponseEnvelope {
