@@ -18,6 +18,7 @@ import {
   createPrinter,
   createScanner,
   type EscPosPrinter,
+  monoToPng,
   type PrinterStatus,
   type Scanner,
   type SimulatedCardReader,
@@ -81,6 +82,8 @@ export interface SimHooks {
   press(button: ButtonName | CounterButton): Promise<void>;
   /** Changes the simulated printer's state (paper out, cover open…). */
   printer(status: Partial<PrinterStatus>): void;
+  /** The last ticket the simulated printer printed, decoded back from its bytes, as a PNG. */
+  lastPrintPng(): Buffer | null;
 }
 
 export interface AgentHandle extends SimHooks {
@@ -428,6 +431,10 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
         if (sim.printer) sim.printer.status = { ...sim.printer.status, ...status };
         void kiosk?.checkPrinter();
       },
+      lastPrintPng: () => {
+        const job = sim.printer?.lastJob();
+        return job ? monoToPng(job.image) : null;
+      },
     };
     const hardwareFlags = {
       printer: printer !== null,
@@ -576,6 +583,16 @@ function simRoutes(hooks: SimHooks): LocalRoute[] {
           });
         await hooks.press(name as ButtonName);
         return ok();
+      },
+    },
+    {
+      method: 'GET',
+      path: '/sim/printer/last.png',
+      handler: () => {
+        const png = hooks.lastPrintPng();
+        return png
+          ? { type: 'image/png', headers: { 'cache-control': 'no-store' }, body: png }
+          : errorReply(404, 'not_found', { vi: 'Chưa in vé nào', en: 'Nothing printed yet' });
       },
     },
     {

@@ -3,7 +3,7 @@
  * from the local WebSocket printed as raster ESC/POS, CCCD QR and chip, bad input, counter buttons,
  * spoken calls, the retained status seen by the server.
  */
-import { checkTicket, sampleCitizen } from '@oss/hardware';
+import { checkTicket, countDifferentDots, pngToMono, sampleCitizen } from '@oss/hardware';
 import type { Ticket } from '@oss/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../queue-server/src/server.ts';
@@ -215,6 +215,11 @@ describe('device agent against the queue server', () => {
     await waitFor(() => !kiosk.kiosk!.hasIdentity, 'the identity forgotten');
     expect((await post('/sim/scan', {})).status).toBe(400);
     expect((await post('/sim/button/self-destruct', {})).status).toBe(400);
+    // The last printed ticket as a PNG: the print job decoded back, dot for dot.
+    const png = await fetch(`${kiosk.url}/sim/printer/last.png`);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const image = pngToMono(Buffer.from(await png.arrayBuffer()));
+    expect(countDifferentDots(image, kiosk.sim.printer!.lastJob()!.image)).toBe(0);
   });
 
   it('falls back to an on-screen ticket when the printer is out of paper, and reports it', async () => {

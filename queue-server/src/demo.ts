@@ -2,12 +2,15 @@
  * `npm run demo`: the site server on the embedded defaults plus simulated devices speaking real MQTT
  * (two kiosks, a counter device per counter, a display) and a stream of simulated citizens, so the
  * boards and dashboards move. Time runs `--speed` times faster for service (default 10).
- * `--attach` adds the devices to a server already started with `npm start`.
+ * `--attach` adds the devices to a server already started with `npm start`. Also starts a real kiosk
+ * agent and a display agent with simulated hardware (`--agent-port`, default 8090 and 8091;
+ * `--no-agents` to skip them).
  */
 import { localDate } from '@oss/protocol';
 import { createRng } from '@oss/queue-server/sim';
 import { enroll } from './cli/enroll.ts';
 import { loadSiteConfig } from './config/load.ts';
+import { type DemoAgent, startDemoAgent, stopDemoAgents } from './demo-agents.ts';
 import { readEnv } from './env.ts';
 import { createLogger } from './log.ts';
 import { connectDevice, type DeviceClient } from './mqtt/device-client.ts';
@@ -23,6 +26,8 @@ const flag = (name: string, fallback: number) => {
 const speed = flag('--speed', 10);
 const perMinute = flag('--rate', 6);
 const attach = args.includes('--attach');
+const withAgents = !args.includes('--no-agents');
+const agentPort = flag('--agent-port', 8090);
 const rng = createRng(Date.now() % 2 ** 31);
 const log = createLogger('demo');
 
@@ -32,6 +37,8 @@ const config = server?.config ?? loadSiteConfig(env.siteConfig);
 const site = config.site.id;
 const url = server?.mqttUrl ?? `mqtt://127.0.0.1:${env.mqttPort}`;
 const devices: DeviceClient[] = [];
+const agents: DemoAgent[] = [];
+const httpPort = server?.httpPort ?? env.httpPort;
 
 async function device(
   id: string,
@@ -107,18 +114,38 @@ async function counter(def: (typeof config.counters)[number]): Promise<void> {
   }
 }
 
+if (withAgents) {
+  const options = { dataDir: `${env.dataDir}/demo-agents`, serverUrl: `http://127.0.0.1:${httpPort}`, log };
+  for (const [id, kind, port] of [
+    ['demo-kiosk-agent', 'kiosk', agentPort],
+    ['demo-display-agent', 'display', agentPort + 1],
+  ] as const)
+    agents.push(startDemoAgent(enroll([id, kind], { ...env, mqttUrl: url }), port, options));
+}
+
 let stopping = false;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const running = [citizens(), ...config.counters.map((c) => counter(c))];
+const kioskAgent = agents.find((a) => a.kind === 'kiosk');
+const displayAgent = agents.find((a) => a.kind === 'display');
 process.stdout.write(
-  `\nDemo: ${config.counters.length} counters, 2 kiosks and a display on ${url}; ~${perMinute} citizens/min, service ×${speed}.\n` +
-    `  http://localhost:${server?.httpPort ?? env.httpPort}/  (trạng thái / status)   Ctrl+C to stop\n\n`,
+  `\nTrình diễn / Demo: ${config.counters.length} quầy / counters, 2 ki-ốt / kiosks, 1 bảng / display on ${url}; ~${perMinute} người/phút / citizens/min, service ×${speed}.\n` +
+    `  http://localhost:${httpPort}/  (trạng thái / status)   Ctrl+C: dừng / stop\n` +
+    (kioskAgent
+      ? `  ${kioskAgent.url}/kiosk  (ki-ốt qua tác tử thiết bị, máy in mô phỏng / kiosk through the device agent, simulated printer)\n` +
+        `  ${kioskAgent.url}/sim/printer/last.png  (vé vừa in / the last printed ticket)\n`
+      : '') +
+    (displayAgent
+      ? `  ${displayAgent.url}/display  (bảng hiển thị qua tác tử / display board through the agent)\n`
+      : '') +
+    '\n',
 );
 
 const shutdown = async () => {
   stopping = true;
   await Promise.race([Promise.allSettled(running), sleep(2000)]);
   await Promise.allSettled(devices.map((d) => d.close()));
+  await stopDemoAgents(agents);
   await server?.stop();
   process.exit(0);
 };

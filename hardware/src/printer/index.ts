@@ -17,7 +17,7 @@ export {
   type TicketPrinter,
   ticketToEscPos,
 } from './printer.ts';
-export { type MonoImage, monoToPng, pngToMono, renderTicket } from './raster.ts';
+export { countDifferentDots, type MonoImage, monoToPng, pngToMono, renderTicket } from './raster.ts';
 export { SimulatedPrinterTransport } from './simulator.ts';
 export { type PrinterStatus, parseStatus } from './status.ts';
 export { checkTicket, MAX_PRINTED_WAIT_MINUTES, type PrintableTicket, waitRange } from './ticket.ts';
