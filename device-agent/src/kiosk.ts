@@ -5,7 +5,7 @@
  * Privacy: the citizen's identity (parsed QR, chip data) lives in `session` only, in memory, until
  * `session.clear`, the ticket, or the idle timeout; the server gets only the birth date.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   accessKeysFromQr,
   type BacAccessKey,
@@ -270,6 +270,8 @@ export class KioskProfile {
     const birthDate = identity?.birthDate ?? msg.birthDate;
     let ticket: Ticket | null = null;
     if (this.o.link.connected) {
+      // A fresh request id: the app's ids are unique only within its page load.
+      const requestId = randomUUID();
       try {
         const result = await this.o.link.request<{ ticket: Ticket }>(
           'ticket.issue',
@@ -280,8 +282,7 @@ export class KioskProfile {
             ...(msg.procedureId ? { procedureId: msg.procedureId } : {}),
             ...(birthDate ? { citizen: { birthDate } } : {}),
           },
-          // A fresh request id: the app's ids are unique only within its page load.
-          { timeoutMs: this.o.issueTimeoutMs, retries: 1 },
+          { id: requestId, timeoutMs: this.o.issueTimeoutMs, retries: 1 },
         );
         ticket = result.ticket;
       } catch (e) {
@@ -293,6 +294,9 @@ export class KioskProfile {
             e.refusal.text ?? { vi: e.refusal.message, en: e.refusal.message },
           );
         this.o.log.warn({ code: e.code }, 'online issue failed: issuing from the lease');
+        // The server may still issue it (or have issued it): withdraw it, durably, before the lease
+        // ticket's merge, so that one citizen does not hold two tickets.
+        this.o.link.send('ticket.void', { requestId });
       }
     }
     if (!ticket) {

@@ -172,6 +172,12 @@ export const RequestSchemas = {
     },
     strict,
   ),
+  /**
+   * Addition: a kiosk whose `ticket.issue` went unanswered gave the citizen a ticket from its lease
+   * instead; this withdraws the unanswered request. A waiting ticket it issued is cancelled; if it
+   * has not arrived yet it never issues one. Idempotent.
+   */
+  'ticket.void': Type.Object({ id: Id, requestId: Id }, strict),
 } satisfies Record<string, TSchema>;
 
 /** A block of numbers leased to a kiosk: `from`..`to` inclusive, valid on `day` only. */

@@ -40,6 +40,7 @@ export function applyEvent(state: QueueState, event: QueueEvent): QueueState {
         offline: event.offline ?? false,
         ...(event.procedureId ? { procedureId: event.procedureId } : {}),
         ...(event.deviceId ? { deviceId: event.deviceId } : {}),
+        ...(event.requestId ? { requestId: event.requestId } : {}),
       };
       state.tickets.set(ticket.id, ticket);
       enqueue(state, ticket);
@@ -136,6 +137,9 @@ export function applyEvent(state: QueueState, event: QueueEvent): QueueState {
         at: event.at,
       });
       return state;
+    case 'request.voided':
+      state.voidedRequests.add(voidKey(event.deviceId, event.requestId));
+      return state;
     case 'lease.granted':
       state.lastSeq[event.prefix] = Math.max(state.lastSeq[event.prefix] ?? 0, event.to);
       state.leases.push({
@@ -211,4 +215,9 @@ function learn(s: { n: number; meanMinutes: number }, minutes: number): void {
   const alpha = Math.max(SERVICE_TIME_ALPHA, 1 / (s.n + 1));
   s.meanMinutes += alpha * (minutes - s.meanMinutes);
   s.n++;
+}
+
+/** The key of a kiosk's request in `voidedRequests`. */
+export function voidKey(deviceId: string, requestId: string): string {
+  return `${deviceId}\n${requestId}`;
 }

@@ -3,7 +3,7 @@
  * nothing. Nothing here mutates the state; `applyEvent` does, after the shell has stored the events.
  */
 import { ageOn, fail, localDate, localMinuteOfDay, localParts, localWeekday } from '@oss/protocol';
-import { applyEvent, type DayStartedEvent } from './apply.ts';
+import { applyEvent, type DayStartedEvent, voidKey } from './apply.ts';
 import { counterSeeds, type Site } from './site.ts';
 import type { CounterState, QueueEvent, QueueState, TicketRecord } from './state.ts';
 
@@ -15,6 +15,8 @@ export type Command =
       birthDate?: string;
       procedureId?: string;
       deviceId?: string;
+      /** The kiosk's request id: a voided request never issues. */
+      requestId?: string;
     }
   | { type: 'next'; counterId: string }
   | { type: 'recall'; counterId: string }
@@ -31,6 +33,8 @@ export type Command =
   /** Nothing but the day's rollover, when the date has changed (a timer sends it at midnight). */
   | { type: 'rollover' }
   | { type: 'lease'; deviceId: string; serviceId: string; size: number }
+  /** A kiosk withdraws its unanswered `ticket.issue` (it printed a ticket from its lease instead). */
+  | { type: 'void'; deviceId: string; requestId: string }
   | {
       type: 'emotion';
       counterId: string;
@@ -132,6 +136,8 @@ function decideToday(state: QueueState, c: Command, ctx: DecideContext): QueueEv
     }
     case 'merge':
       return [merge(state, c, ctx)];
+    case 'void':
+      return voidRequest(state, c, at);
     case 'emotion': {
       const t = state.tickets.get(c.ticketId);
       if (!t) notFound();
@@ -272,6 +278,12 @@ function publicService(site: Site, serviceId: string) {
 function issue(state: QueueState, c: Extract<Command, { type: 'issue' }>, ctx: DecideContext): QueueEvent {
   const { site, now } = ctx;
   const service = publicService(site, c.serviceId);
+  if (c.deviceId && c.requestId && state.voidedRequests.has(voidKey(c.deviceId, c.requestId)))
+    fail(
+      'conflict',
+      'Ki-ốt đã hủy yêu cầu này và cấp số khác',
+      'The kiosk withdrew this request and issued another ticket',
+    );
   if (site.config.enforceOpeningHours && !isOpen(site, now))
     fail(
       'unavailable',
@@ -303,7 +315,21 @@ function issue(state: QueueState, c: Extract<Command, { type: 'issue' }>, ctx: D
     priorityBasis: basis,
     ...(c.procedureId ? { procedureId: c.procedureId } : {}),
     ...(c.deviceId ? { deviceId: c.deviceId } : {}),
+    ...(c.deviceId && c.requestId ? { requestId: c.requestId } : {}),
   };
+}
+
+/**
+ * The ticket the request issued is cancelled while it still waits (once called, the citizen may be
+ * at the counter: it is left alone); a request not seen yet is remembered so it never issues.
+ */
+function voidRequest(state: QueueState, c: Extract<Command, { type: 'void' }>, at: number): QueueEvent[] {
+  for (const t of state.tickets.values()) {
+    if (t.deviceId !== c.deviceId || t.requestId !== c.requestId) continue;
+    return t.status === 'waiting' ? [{ type: 'ticket.cancelled', at, ticketId: t.id, reason: 'voided' }] : [];
+  }
+  if (state.voidedRequests.has(voidKey(c.deviceId, c.requestId))) return [];
+  return [{ type: 'request.voided', at, deviceId: c.deviceId, requestId: c.requestId }];
 }
 
 /** A ticket a kiosk issued offline from its lease: it joins the line at its (bounded) original time. */

@@ -22,6 +22,8 @@ export interface TicketRecord {
   officerId?: string;
   procedureId?: string;
   deviceId?: string;
+  /** The kiosk's request that issued it (so that the kiosk can void it). */
+  requestId?: string;
   recalls: number;
   offline: boolean;
 }
@@ -90,6 +92,8 @@ export interface QueueState {
   ratings: RatingRecord[];
   emotions: EmotionRecord[];
   leases: LeaseRecord[];
+  /** Requests kiosks voided before they arrived (`deviceId` + newline + `requestId`): never issued. */
+  voidedRequests: Set<string>;
 }
 
 /** Every change to the queue, as stored. `at` is the server's time in epoch ms. */
@@ -107,6 +111,7 @@ export type QueueEvent =
       priorityBasis: 'none' | 'declared' | 'birth-date';
       procedureId?: string;
       deviceId?: string;
+      requestId?: string;
       offline?: boolean;
       /** The original issue time for tickets issued offline; otherwise `at`. */
       issuedAt: number;
@@ -131,7 +136,14 @@ export type QueueEvent =
       fromServiceId: string;
       toServiceId: string;
     }
-  | { type: 'ticket.cancelled'; at: number; ticketId: string; reason: 'staff' | 'day-end' | 'citizen' }
+  | {
+      type: 'ticket.cancelled';
+      at: number;
+      ticketId: string;
+      /** `voided`: the kiosk withdrew the request that issued it (see `ticket.void`). */
+      reason: 'staff' | 'day-end' | 'citizen' | 'voided';
+    }
+  | { type: 'request.voided'; at: number; deviceId: string; requestId: string }
   | {
       type: 'rating.submitted';
       at: number;
@@ -202,5 +214,6 @@ export function emptyState(day: string, counters: CounterSeed[]): QueueState {
     ratings: [],
     emotions: [],
     leases: [],
+    voidedRequests: new Set(),
   };
 }

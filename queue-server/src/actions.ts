@@ -47,9 +47,20 @@ export const ACTIONS: { [A in ActionName]: ActionSpec<A> } = {
       ...(p.priority ? { priority: p.priority } : {}),
       ...(p.citizen?.birthDate ? { birthDate: p.citizen.birthDate } : {}),
       ...(p.procedureId ? { procedureId: p.procedureId } : {}),
-      ...(caller.deviceId ? { deviceId: caller.deviceId } : {}),
+      ...(caller.deviceId ? { deviceId: caller.deviceId, requestId: p.id } : {}),
     }),
     result: ticketOf('ticket.issued'),
+  },
+  'ticket.void': {
+    allowed: ['kiosk'],
+    command: (p, caller) => ({ type: 'void', deviceId: caller.deviceId!, requestId: p.requestId }),
+    result: (events, core, now) => {
+      const cancelled = events.find((e) => e.type === 'ticket.cancelled');
+      return {
+        voided: events.length > 0,
+        ticket: cancelled?.type === 'ticket.cancelled' ? core.ticket(cancelled.ticketId, now) : null,
+      };
+    },
   },
   'emotion.submit': {
     allowed: ['counter'],

@@ -270,6 +270,9 @@ describe('bad input changes nothing', () => {
     'conflict',
   ]);
 
+  cases.push(['ticket.void', '{"id":"b29"}', k, 'b29', 'invalid_request']);
+  cases.push(['ticket.void', '{"id":"b30","requestId":"r-1"}', c1, 'b30', 'forbidden']);
+
   it.each(cases)('%s %s → %s', async (action, payload, device, id, code) => {
     const d = typeof device === 'function' ? device() : device;
     const before = { events: eventCount(), tickets: ticketCount() };

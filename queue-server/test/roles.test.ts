@@ -105,6 +105,10 @@ const RULES: Record<string, Rule> = {
       issuedAt: new Date().toISOString(),
     }),
   },
+  'POST /api/actions/ticket.void': {
+    allowed: ['kiosk'],
+    body: () => ({ id: id(), requestId: id() }),
+  },
   'POST /api/actions/counter.next': {
     allowed: ['counter', ...STAFF],
     body: () => ({ id: id(), counterId: 'counter-3' }),

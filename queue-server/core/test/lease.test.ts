@@ -101,4 +101,55 @@ describe('offline leases and merging', () => {
       ),
     ).toThrow(ProtocolError);
   });
+
+  it('voids an unanswered issue: its waiting ticket is cancelled, or it never issues', () => {
+    const { core, ids } = setup();
+    const issue = (requestId: string, deviceId = 'kiosk-1') =>
+      core.execute({ type: 'issue', serviceId: 'civil-status', deviceId, requestId }, MONDAY_9AM, ids);
+    const voidIt = (requestId: string, deviceId = 'kiosk-1') =>
+      core.execute({ type: 'void', deviceId, requestId }, MONDAY_9AM + MINUTE, ids);
+    // Issued, then voided while waiting: cancelled, out of the line.
+    const issued = issue('r-1')[0] as { ticketId: string };
+    expect(voidIt('r-1')).toMatchObject([{ type: 'ticket.cancelled', reason: 'voided' }]);
+    expect(core.state.tickets.get(issued.ticketId)!.status).toBe('cancelled');
+    expect(core.state.waiting.get('civil-status') ?? []).not.toContain(issued.ticketId);
+    expect(voidIt('r-1')).toEqual([]);
+    // Voided before it arrived: the late request is refused and issues nothing.
+    expect(voidIt('r-2')).toMatchObject([{ type: 'request.voided', deviceId: 'kiosk-1', requestId: 'r-2' }]);
+    expect(() => issue('r-2')).toThrow(ProtocolError);
+    expect(voidIt('r-2')).toEqual([]);
+    // Another kiosk's request with the same id is its own.
+    expect(issue('r-2', 'kiosk-2')).toHaveLength(1);
+  });
+
+  it('leaves a voided request’s ticket alone once it is called (the citizen may be at the counter)', () => {
+    const { core, ids } = setup();
+    const issued = core.execute(
+      { type: 'issue', serviceId: 'civil-status', deviceId: 'kiosk-1', requestId: 'r-3' },
+      MONDAY_9AM,
+      ids,
+    )[0] as { ticketId: string };
+    core.execute({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + MINUTE, ids);
+    expect(core.state.tickets.get(issued.ticketId)!.status).toBe('called');
+    expect(core.execute({ type: 'void', deviceId: 'kiosk-1', requestId: 'r-3' }, MONDAY_9AM, ids)).toEqual(
+      [],
+    );
+    expect(core.state.tickets.get(issued.ticketId)!.status).toBe('called');
+  });
+
+  it('replaying the events rebuilds the voided requests', () => {
+    const { core, ids } = setup();
+    const events = [
+      ...core.execute({ type: 'void', deviceId: 'kiosk-1', requestId: 'r-9' }, MONDAY_9AM, ids),
+    ];
+    const replayed = new QueueCore(compileSite(testConfig()), '2026-11-23');
+    replayed.apply(events);
+    expect(() =>
+      replayed.execute(
+        { type: 'issue', serviceId: 'civil-status', deviceId: 'kiosk-1', requestId: 'r-9' },
+        MONDAY_9AM,
+        ids,
+      ),
+    ).toThrow(ProtocolError);
+  });
 });
