@@ -1,0 +1,91 @@
+/**
+ * The kiosk app served by the real device agent (its node:http server and WebSocket, `--simulate`
+ * hardware) in Chromium, against a real site server over MQTT: the page and its hashed assets load,
+ * a ticket taken on screen is printed on the simulated printer with the number the screen shows,
+ * and the display app served by a display agent shows the call.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeEscPos } from '@oss/hardware';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AgentHandle, startAgent } from '../../device-agent/src/agent.ts';
+import { silentLogger } from '../../device-agent/src/log.ts';
+import { agentConfig, enrolDevice } from '../../device-agent/test/helpers.ts';
+import {
+  ensureBuilt,
+  HAVE_CHROMIUM,
+  LANDSCAPE,
+  launchBrowser,
+  PORTRAIT,
+  type Site,
+  screenshotPath,
+  startSite,
+} from './harness.ts';
+
+describe.skipIf(!HAVE_CHROMIUM)('apps served by the real device agent', () => {
+  let site: Site;
+  let kiosk: AgentHandle;
+  let display: AgentHandle;
+  let browser: Browser;
+  const dataDir = mkdtempSync(join(tmpdir(), 'oss-real-agent-'));
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    site = await startSite();
+    const start = (id: string, kind: 'kiosk' | 'display') =>
+      startAgent(agentConfig(site.server, enrolDevice(site.server, [id, kind])), {
+        simulate: true,
+        log: silentLogger,
+        port: 0,
+        dataDir: join(dataDir, id),
+      });
+    kiosk = await start('kiosk-real', 'kiosk');
+    display = await start('display-real', 'display');
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await kiosk?.stop();
+    await display?.stop();
+    await site?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a ticket taken on the kiosk screen is printed with the number shown, and the board shows its call', async () => {
+    const page = await browser.newPage({ viewport: PORTRAIT });
+    page.setDefaultTimeout(15_000);
+    const failed: string[] = [];
+    page.on('requestfailed', (r) => failed.push(r.url()));
+    page.on('response', (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    });
+    await page.goto(`${kiosk.url}/kiosk`);
+    await page.locator('[data-ready=true] [data-screen=home]').waitFor();
+    const printedBefore = kiosk.sim.printer!.printed;
+    await page.locator('[data-action=take]').click();
+    await page.locator('[data-service=land]').click();
+    await page.locator('[data-action=skip]').click();
+    await page.locator('[data-priority=normal]').click();
+    await page.locator('[data-screen=ticket] [data-printed=true]').waitFor();
+    const number = await page.locator('.ticket-number').getAttribute('data-ticket-number');
+    expect(number).toMatch(/^[A-Z]\d{3}$/);
+    expect(kiosk.sim.printer!.printed).toBe(printedBefore + 1);
+    const job = decodeEscPos(kiosk.sim.printer!.jobs.at(-1)!);
+    expect(job.image.width).toBe(576);
+    expect(job.cuts).toHaveLength(1);
+    expect(failed).toEqual([]);
+    await page.screenshot({ path: screenshotPath('kiosk-real-agent-ticket-portrait') });
+
+    const board = await browser.newPage({ viewport: LANDSCAPE });
+    await board.goto(`${display.url}/display`);
+    await board.locator('.board[data-ready=true]').waitFor();
+    const counterId = site.server.config.counters.find((c) => c.serviceIds.includes('land'))!.id;
+    site.server.service.execute({ type: 'next', counterId }, { result: () => ({}) });
+    await board.locator(`.board-call[data-latest=${number}]`).waitFor();
+    await board.close();
+    await page.close();
+  });
+});
