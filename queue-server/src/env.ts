@@ -15,18 +15,27 @@ export interface ServerEnv {
   secureCookies: boolean;
 }
 
+/** A bad OSS_* variable: `npm start` and the technician tools print its message for a person. */
+export class EnvError extends Error {}
+
 function port(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new Error(`${name} must be a port number (0–65535), got "${value}"`);
+    throw new EnvError(
+      `Biến môi trường ${name} phải là số cổng (0–65535), nhận được "${value}" / ` +
+        `${name} must be a port number (0–65535), got "${value}"`,
+    );
   return n;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
   const url = env.OSS_MQTT_URL || null;
   if (url && !/^(mqtts?|tcp|tls|wss?):\/\//.test(url))
-    throw new Error(`OSS_MQTT_URL must be a broker URL such as mqtt://127.0.0.1:1883, got "${url}"`);
+    throw new EnvError(
+      `Biến môi trường OSS_MQTT_URL phải là địa chỉ broker, ví dụ mqtt://127.0.0.1:1883, nhận được "${url}" / ` +
+        `OSS_MQTT_URL must be a broker URL such as mqtt://127.0.0.1:1883, got "${url}"`,
+    );
   return {
     httpPort: port('OSS_HTTP_PORT', env.OSS_HTTP_PORT, 8080),
     httpHost: env.OSS_HTTP_HOST || '0.0.0.0',

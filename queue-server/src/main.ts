@@ -1,6 +1,6 @@
 /** `npm start`: one site on the embedded defaults (PROTOCOL.md §1). */
 import { ConfigError } from './config/load.ts';
-import { readEnv } from './env.ts';
+import { EnvError, readEnv } from './env.ts';
 import { createLogger } from './log.ts';
 import { startServer } from './server.ts';
 
@@ -9,7 +9,7 @@ const log = createLogger('queue-server');
 async function main(): Promise<void> {
   const server = await startServer(readEnv(), { log });
   process.stdout.write(
-    `\nMột cửa — ${server.config.site.name.vi}\n` +
+    `\nMột cửa — ${server.config.site.name.vi} / ${server.config.site.name.en}\n` +
       `  http://localhost:${server.httpPort}/   (trạng thái / status)\n` +
       `  MQTT ${server.mqttUrl}\n\n`,
   );
@@ -28,7 +28,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  if (e instanceof ConfigError) process.stderr.write(`${e.message}\n`);
+  // What a person can fix (a variable, the site file) is told in words; anything else goes to the log.
+  if (e instanceof ConfigError || e instanceof EnvError) process.stderr.write(`${e.message}\n`);
   else log.error({ err: String(e) }, 'could not start');
   process.exit(1);
 });

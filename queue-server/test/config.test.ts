@@ -35,17 +35,27 @@ describe('site configuration', () => {
   it('names the field and its line for a schema error', () => {
     const text = demoText.replace(/prefix: C\b/, 'prefix: CC');
     const line = text.split('\n').findIndex((l) => l.includes('prefix: CC')) + 1;
-    expect(problem(text)).toMatch(new RegExp(`site\\.yaml:${line} services\\.2\\.prefix: .*pattern`));
+    const message = problem(text);
+    expect(message).toMatch(
+      /^Tệp cấu hình không hợp lệ site\.yaml \/ invalid site configuration site\.yaml:/,
+    );
+    expect(message).toMatch(
+      new RegExp(
+        `site\\.yaml:${line} services\\.2\\.prefix: Trường "services\\.2\\.prefix" không hợp lệ: .*pattern.* / field "services\\.2\\.prefix" is invalid: .*pattern`,
+      ),
+    );
   });
 
   it('points a missing field at its parent', () => {
     const text = demoText.replace(/\n {4}meanServiceMinutes: 15\n/, '\n');
     expect(problem(text)).toMatch(/services\.2\.meanServiceMinutes/);
-    expect(problem(text)).toMatch(/missing field/);
+    expect(problem(text)).toMatch(/Thiếu trường "services\.2\.meanServiceMinutes" \/ missing field/);
   });
 
   it('reports YAML syntax errors with their line', () => {
-    expect(problem('site:\n  id: demo\n  name: [unclosed\n')).toMatch(/site\.yaml:\d+/);
+    expect(problem('site:\n  id: demo\n  name: [unclosed\n')).toMatch(
+      /site\.yaml:\d+ \(tệp \/ file\): Lỗi cú pháp YAML \/ YAML syntax error: /,
+    );
   });
 
   it('reports cross-reference problems', () => {
@@ -62,11 +72,13 @@ describe('site configuration', () => {
   });
 
   it('a missing file and a non-mapping file are clear errors', () => {
-    expect(() => loadSiteConfig('/no/such/site.yaml')).toThrow(/cannot read the file \(ENOENT\)/);
+    expect(() => loadSiteConfig('/no/such/site.yaml')).toThrow(
+      /Không đọc được tệp \(ENOENT\) \/ cannot read the file \(ENOENT\)/,
+    );
     const dir = tempDir();
     const file = join(dir.path, 'x.yaml');
     writeFileSync(file, '- just\n- a list\n');
-    expect(() => loadSiteConfig(file)).toThrow(/must hold a mapping/);
+    expect(() => loadSiteConfig(file)).toThrow(/Tệp phải gồm .* \/ the file must hold a mapping/);
     dir.remove();
   });
 
@@ -74,8 +86,12 @@ describe('site configuration', () => {
     expect(readEnv({}).httpPort).toBe(8080);
     expect(readEnv({}).mqttPort).toBe(1883);
     expect(readEnv({}).mqttUrl).toBeNull();
-    expect(() => readEnv({ OSS_HTTP_PORT: 'eighty' })).toThrow(/OSS_HTTP_PORT/);
-    expect(() => readEnv({ OSS_MQTT_URL: 'localhost:1883' })).toThrow(/OSS_MQTT_URL/);
+    expect(() => readEnv({ OSS_HTTP_PORT: 'eighty' })).toThrow(
+      /^Biến môi trường OSS_HTTP_PORT phải là số cổng .* \/ OSS_HTTP_PORT must be a port number/,
+    );
+    expect(() => readEnv({ OSS_MQTT_URL: 'localhost:1883' })).toThrow(
+      /^Biến môi trường OSS_MQTT_URL .* \/ OSS_MQTT_URL must be a broker URL/,
+    );
   });
 });
 
@@ -86,7 +102,9 @@ describe('config loader under fuzzing', () => {
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       expect(e.problems.length).toBeGreaterThan(0);
-      expect(e.message).toMatch(/^invalid site configuration fuzz\.yaml/);
+      expect(e.message).toMatch(
+        /^Tệp cấu hình không hợp lệ fuzz\.yaml \/ invalid site configuration fuzz\.yaml:/,
+      );
     }
   };
 

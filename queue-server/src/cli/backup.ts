@@ -116,7 +116,8 @@ export function parseBackupArgs(args: string[]): { keep: number; restore: string
       if (!restoreFrom) throw new BackupError('--restore cần tên tệp / --restore needs a file');
     } else
       throw new BackupError(
-        `Tuỳ chọn lạ ${a} / unknown option ${a}; usage: backup [--keep N] | --restore <file>`,
+        `Tuỳ chọn không rõ ${a}; cách dùng: npm run backup -- [--keep N] | --restore <tệp> / ` +
+          `unknown option ${a}; usage: npm run backup -- [--keep N] | --restore <file>`,
       );
   }
   return { keep, restore: restoreFrom };
@@ -128,10 +129,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const env = readEnv();
     if (from) {
       const { previous } = await restore(env, from);
-      process.stdout.write(`restored ${from}${previous ? ` (previous database kept as ${previous})` : ''}\n`);
+      process.stdout.write(
+        previous
+          ? `Đã khôi phục ${from} (cơ sở dữ liệu cũ giữ tại ${previous}) / ` +
+              `restored ${from} (previous database kept as ${previous})\n`
+          : `Đã khôi phục ${from} / restored ${from}\n`,
+      );
     } else {
       const { file, removed } = await backup(env, keep);
-      process.stdout.write(`${file}${removed.length ? ` (removed ${removed.length} old)` : ''}\n`);
+      // The path comes first: timers and scripts read it; the note after it is for a person.
+      const note = removed.length ? ` (đã xoá ${removed.length} bản cũ / removed ${removed.length} old)` : '';
+      process.stdout.write(`${file}${note}\n`);
     }
   } catch (e) {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);

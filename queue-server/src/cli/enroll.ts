@@ -23,21 +23,29 @@ export function parseEnrollArgs(args: string[]): {
     const arg = args[i]!;
     if (arg === '--counter') {
       counterId = args[++i] ?? null;
-      if (!counterId) throw new UsageError('--counter needs a counter id');
+      if (!counterId) throw new UsageError('--counter cần mã quầy / --counter needs a counter id');
     } else if (arg.startsWith('--counter=')) counterId = arg.slice('--counter='.length);
-    else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+    else if (arg.startsWith('--')) throw new UsageError(`Tuỳ chọn không rõ ${arg} / unknown option ${arg}`);
     else positional.push(arg);
   }
   const [deviceId, kind] = positional;
   if (!deviceId || !kind || positional.length > 2)
     throw new UsageError(
-      'usage: npm run enroll -- <deviceId> <kiosk|counter|display> [--counter <counterId>]',
+      'Cách dùng: npm run -s enroll -- <mã thiết bị> <kiosk|counter|display> [--counter <mã quầy>]\n' +
+        'Usage: npm run -s enroll -- <deviceId> <kiosk|counter|display> [--counter <counterId>]',
     );
   if (!isValidSegment(deviceId))
-    throw new UsageError(`device id "${deviceId}" must match [a-z0-9][a-z0-9-]{0,62}`);
+    throw new UsageError(
+      `Mã thiết bị "${deviceId}" phải khớp [a-z0-9][a-z0-9-]{0,62} / ` +
+        `device id "${deviceId}" must match [a-z0-9][a-z0-9-]{0,62}`,
+    );
   if (!(DEVICE_KINDS as readonly string[]).includes(kind))
-    throw new UsageError(`kind must be one of ${DEVICE_KINDS.join(', ')}, got "${kind}"`);
-  if (counterId && kind !== 'counter') throw new UsageError('--counter is only for counter devices');
+    throw new UsageError(
+      `Loại thiết bị phải là một trong ${DEVICE_KINDS.join(', ')}, nhận được "${kind}" / ` +
+        `kind must be one of ${DEVICE_KINDS.join(', ')}, got "${kind}"`,
+    );
+  if (counterId && kind !== 'counter')
+    throw new UsageError('--counter chỉ dành cho thiết bị quầy / --counter is only for counter devices');
   return { deviceId, kind: kind as DeviceKind, counterId };
 }
 
@@ -56,10 +64,12 @@ export function enroll(
   // A counter device named after its counter (counter-3) needs no --counter.
   const counterId =
     kind === 'counter' ? (given ?? (config.counters.some((c) => c.id === deviceId) ? deviceId : null)) : null;
-  if (counterId && !config.counters.some((c) => c.id === counterId))
+  if (counterId && !config.counters.some((c) => c.id === counterId)) {
+    const known = config.counters.map((c) => c.id).join(', ');
     throw new UsageError(
-      `unknown counter "${counterId}" (known: ${config.counters.map((c) => c.id).join(', ')})`,
+      `Không có quầy "${counterId}" (các quầy: ${known}) / unknown counter "${counterId}" (known: ${known})`,
     );
+  }
   const password = randomSecret(18);
   const store = Store.open(env.dataDir);
   try {
@@ -91,7 +101,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const enrolment = enroll(process.argv.slice(2));
     if (enrolment.kind === 'counter' && !enrolment.counterId)
       process.stderr.write(
-        'warning: this counter device has no counter; it cannot act until enrolled with --counter\n',
+        'Cảnh báo: thiết bị quầy này chưa gắn với quầy nào; nó chỉ hoạt động sau khi đăng ký lại với --counter / ' +
+          'warning: this counter device has no counter; it cannot act until enrolled with --counter\n',
       );
     process.stdout.write(`${JSON.stringify(enrolment)}\n`);
   } catch (e) {

@@ -20,11 +20,15 @@ function main(args: string[]): string {
     if (command === 'list') return JSON.stringify(store.listStaff(), null, 2);
     if (command !== 'add' || !username || !/^[a-z0-9][a-z0-9._-]{1,31}$/.test(username))
       throw new Error(
-        'usage: npm run staff -- add <username> --role <admin|manager|officer> [--name "Họ tên"] | list',
+        'Cách dùng: npm run staff -- add <tên đăng nhập> --role <admin|manager|officer> [--name "Họ tên"] | list\n' +
+          'Usage: npm run staff -- add <username> --role <admin|manager|officer> [--name "Full name"] | list\n' +
+          '(tên đăng nhập / username: [a-z0-9][a-z0-9._-]{1,31})',
       );
     const role = option(args, '--role') as StaffRole | undefined;
     if (!role || !STAFF_ROLES.includes(role))
-      throw new Error(`--role must be one of ${STAFF_ROLES.join(', ')}`);
+      throw new Error(
+        `--role phải là một trong ${STAFF_ROLES.join(', ')} / --role must be one of ${STAFF_ROLES.join(', ')}`,
+      );
     const password = randomSecret(12);
     store.upsertStaff({
       username,

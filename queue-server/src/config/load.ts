@@ -23,9 +23,9 @@ export class ConfigError extends Error {
     readonly problems: ConfigProblem[],
   ) {
     super(
-      `invalid site configuration ${file}:\n` +
+      `Tệp cấu hình không hợp lệ ${file} / invalid site configuration ${file}:\n` +
         problems
-          .map((p) => `  ${file}${p.line ? `:${p.line}` : ''} ${p.path || '(file)'}: ${p.message}`)
+          .map((p) => `  ${file}${p.line ? `:${p.line}` : ''} ${p.path || '(tệp / file)'}: ${p.message}`)
           .join('\n'),
     );
     this.name = 'ConfigError';
@@ -37,8 +37,9 @@ export function loadSiteConfig(file: string = DEMO_SITE_CONFIG): SiteConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
     throw new ConfigError(file, [
-      { path: '', line: null, message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? e})` },
+      { path: '', line: null, message: `Không đọc được tệp (${code}) / cannot read the file (${code})` },
     ]);
   }
   return parseSiteConfig(text, file);
@@ -53,20 +54,31 @@ export function parseSiteConfig(text: string, file = '(inline)'): SiteConfig {
       doc.errors.map((e) => ({
         path: '',
         line: e.linePos?.[0].line ?? null,
-        message: e.message.split('\n')[0]!,
+        // The parser's own detail exists in English only.
+        message: `Lỗi cú pháp YAML / YAML syntax error: ${e.message.split('\n')[0]!}`,
       })),
     );
   }
   const raw = doc.toJS() as unknown;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new ConfigError(file, [
-      { path: '', line: 1, message: 'the file must hold a mapping (site:, services:, …)' },
+      {
+        path: '',
+        line: 1,
+        message:
+          'Tệp phải gồm các mục dạng khoá: giá trị (site:, services:, …) / ' +
+          'the file must hold a mapping (site:, services:, …)',
+      },
     ]);
   const withDefaults = Value.Default(SiteConfig, structuredClone(raw));
   const checked = validate(SiteConfig, withDefaults);
   if (!checked.ok) {
     throw new ConfigError(file, [
-      { path: checked.path, line: lineOf(doc, lines, checked.path), message: checked.text.en },
+      {
+        path: checked.path,
+        line: lineOf(doc, lines, checked.path),
+        message: `${checked.text.vi} / ${checked.text.en}`,
+      },
     ]);
   }
   const problems = crossCheck(checked.value);
