@@ -11,6 +11,7 @@ import {
   Enrolment,
   isKnownTimeZone,
   isValidSegment,
+  type LocalizedText,
   validate,
 } from '@oss/protocol';
 import { type Static, Type } from '@sinclair/typebox';
@@ -222,13 +223,16 @@ export const AgentConfigSchema = Type.Object(
 );
 export type AgentConfig = Static<typeof AgentConfigSchema>;
 
-/** A configuration problem; `field` is the dotted path of the bad field ('' for the whole file). */
+/**
+ * A configuration problem; `field` is the dotted path of the bad field ('' for the whole file). The
+ * technician reads the message in Vietnamese, then English.
+ */
 export class ConfigError extends Error {
   constructor(
     readonly field: string,
-    message: string,
+    readonly text: LocalizedText,
   ) {
-    super(message);
+    super(`Cấu hình: ${text.vi} / config: ${text.en}`);
     this.name = 'ConfigError';
   }
 }
@@ -236,40 +240,67 @@ export class ConfigError extends Error {
 /** Validates a parsed configuration; throws ConfigError naming the field. */
 export function checkConfig(value: unknown): AgentConfig {
   const checked = validate(AgentConfigSchema, value);
-  if (!checked.ok) throw new ConfigError(checked.path, `config: ${checked.text.en}`);
+  if (!checked.ok) throw new ConfigError(checked.path, checked.text);
   const c = checked.value;
-  const bad = (field: string, why: string): never => {
-    throw new ConfigError(field, `config: field "${field}" ${why}`);
+  const bad = (field: string, vi: string, en: string): never => {
+    throw new ConfigError(field, { vi: `trường "${field}" ${vi}`, en: `field "${field}" ${en}` });
   };
+  const requiredFor = (field: string, driver: string): never =>
+    bad(field, `là bắt buộc khi driver là ${driver}`, `is required for the ${driver} driver`);
   if (c.credentials.deviceId !== c.device.id)
-    bad('credentials.deviceId', `must equal device.id "${c.device.id}"`);
+    bad(
+      'credentials.deviceId',
+      `phải bằng device.id "${c.device.id}"`,
+      `must equal device.id "${c.device.id}"`,
+    );
   if (c.credentials.kind !== c.device.kind)
-    bad('credentials.kind', `must equal device.kind "${c.device.kind}"`);
+    bad(
+      'credentials.kind',
+      `phải bằng device.kind "${c.device.kind}"`,
+      `must equal device.kind "${c.device.kind}"`,
+    );
   if (c.credentials.site !== c.device.site)
-    bad('credentials.site', `must equal device.site "${c.device.site}"`);
+    bad(
+      'credentials.site',
+      `phải bằng device.site "${c.device.site}"`,
+      `must equal device.site "${c.device.site}"`,
+    );
   if (!isValidSegment(c.credentials.username) && c.credentials.username !== c.device.id)
-    bad('credentials.username', 'is not a device name');
+    bad('credentials.username', 'không phải tên thiết bị', 'is not a device name');
   if (!/^(mqtts?|tcp|tls|wss?):\/\/\S+$/.test(c.credentials.mqttUrl))
-    bad('credentials.mqttUrl', 'must be a broker URL such as mqtt://127.0.0.1:1883');
+    bad(
+      'credentials.mqttUrl',
+      'phải là địa chỉ broker, ví dụ mqtt://127.0.0.1:1883',
+      'must be a broker URL such as mqtt://127.0.0.1:1883',
+    );
   if (c.device.kind === 'counter') {
     const counterId = c.device.counterId ?? c.credentials.counterId;
-    if (!counterId) bad('device.counterId', 'is required for a counter device');
+    if (!counterId)
+      bad('device.counterId', 'là bắt buộc với thiết bị quầy', 'is required for a counter device');
     if (c.credentials.counterId && c.device.counterId && c.credentials.counterId !== c.device.counterId)
-      bad('device.counterId', `must equal credentials.counterId "${c.credentials.counterId}"`);
-  } else if (c.device.counterId) bad('device.counterId', 'is only for counter devices');
+      bad(
+        'device.counterId',
+        `phải bằng credentials.counterId "${c.credentials.counterId}"`,
+        `must equal credentials.counterId "${c.credentials.counterId}"`,
+      );
+  } else if (c.device.counterId)
+    bad('device.counterId', 'chỉ dành cho thiết bị quầy', 'is only for counter devices');
   const hw = c.hardware ?? {};
   const p = hw.printer;
   if (p && (p.driver === 'file' || p.driver === 'serial') && !p.path)
-    bad('hardware.printer.path', `is required for the ${p.driver} driver`);
-  if (p?.driver === 'tcp' && !p.host) bad('hardware.printer.host', 'is required for the tcp driver');
+    requiredFor('hardware.printer.path', p.driver);
+  if (p?.driver === 'tcp' && !p.host) requiredFor('hardware.printer.host', 'tcp');
   const s = hw.scanner;
   if (s && (s.driver === 'serial' || s.driver === 'evdev') && !s.path)
-    bad('hardware.scanner.path', `is required for the ${s.driver} driver`);
+    requiredFor('hardware.scanner.path', s.driver);
   if (s?.driver === 'hid' && !s.path && (s.vendorId === undefined || s.productId === undefined))
-    bad('hardware.scanner.path', 'or vendorId + productId is required for the hid driver');
+    bad(
+      'hardware.scanner.path',
+      'hoặc vendorId + productId là bắt buộc khi driver là hid',
+      'or vendorId + productId is required for the hid driver',
+    );
   const d = hw.counterDisplay;
-  if (d?.driver === 'serial' && !d.path)
-    bad('hardware.counterDisplay.path', 'is required for the serial driver');
+  if (d?.driver === 'serial' && !d.path) requiredFor('hardware.counterDisplay.path', 'serial');
   const g = hw.gpio;
   if (g?.driver === 'gpio') {
     const used = new Map<number, string>();
@@ -280,20 +311,30 @@ export function checkConfig(value: unknown): AgentConfig {
       for (const [name, pin] of Object.entries(pins)) {
         if (pin === undefined) continue;
         const other = used.get(pin);
-        if (other) bad(`hardware.gpio.${group}.${name}`, `uses BCM ${pin}, already used by ${other}`);
+        if (other)
+          bad(
+            `hardware.gpio.${group}.${name}`,
+            `dùng BCM ${pin}, chân này đã dành cho ${other}`,
+            `uses BCM ${pin}, already used by ${other}`,
+          );
         used.set(pin, `${group}.${name}`);
       }
   }
   const cam = hw.camera;
   if (cam && cam.driver !== 'none' && c.device.kind !== 'counter')
-    bad('hardware.camera', 'is only for counter devices');
-  if (cam?.driver === 'files' && !cam.files) bad('hardware.camera.files', 'is required for the files driver');
-  if (cam?.files && cam.driver !== 'files') bad('hardware.camera.files', 'is only for the files driver');
+    bad('hardware.camera', 'chỉ dành cho thiết bị quầy', 'is only for counter devices');
+  if (cam?.driver === 'files' && !cam.files) requiredFor('hardware.camera.files', 'files');
+  if (cam?.files && cam.driver !== 'files')
+    bad('hardware.camera.files', 'chỉ dùng khi driver là files', 'is only for the files driver');
   if (c.timeZone !== undefined && !isKnownTimeZone(c.timeZone))
-    bad('timeZone', `names no known time zone ("${c.timeZone}"; e.g. Asia/Ho_Chi_Minh)`);
+    bad(
+      'timeZone',
+      `không phải múi giờ đã biết ("${c.timeZone}"; ví dụ Asia/Ho_Chi_Minh)`,
+      `names no known time zone ("${c.timeZone}"; e.g. Asia/Ho_Chi_Minh)`,
+    );
   const off = c.offline;
   if (off?.renewBelow !== undefined && off.renewBelow >= (off.leaseSize ?? DEFAULTS.leaseSize))
-    bad('offline.renewBelow', 'must be smaller than offline.leaseSize');
+    bad('offline.renewBelow', 'phải nhỏ hơn offline.leaseSize', 'must be smaller than offline.leaseSize');
   return c;
 }
 
@@ -303,13 +344,20 @@ export function loadConfig(path: string): AgentConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError('', `config: cannot read ${path}: ${(e as Error).message}`);
+    // The system's reason (ENOENT, EACCES…) exists in English only.
+    throw new ConfigError('', {
+      vi: `không đọc được tệp ${path}`,
+      en: `cannot read ${path}: ${(e as Error).message}`,
+    });
   }
   let parsed: unknown;
   try {
     parsed = parseYaml(text, { prettyErrors: true });
   } catch (e) {
-    throw new ConfigError('', `config: ${path} is neither YAML nor JSON: ${(e as Error).message}`);
+    throw new ConfigError('', {
+      vi: `tệp ${path} không phải YAML hay JSON`,
+      en: `${path} is neither YAML nor JSON: ${(e as Error).message}`,
+    });
   }
   const config = checkConfig(parsed);
   // Relative paths in the file are relative to the file.

@@ -8,7 +8,9 @@ import { ConfigError, loadConfig } from './config.ts';
 
 function usage(message: string): never {
   process.stderr.write(
-    `${message}\nusage: npm run agent -- --config <file.yaml|file.json> [--simulate] [--port N] [--data-dir DIR]\n`,
+    `${message}\n` +
+      'Cách dùng: npm run agent -- --config <tệp.yaml|tệp.json> [--simulate] [--port N] [--data-dir THƯ_MỤC]\n' +
+      'Usage: npm run agent -- --config <file.yaml|file.json> [--simulate] [--port N] [--data-dir DIR]\n',
   );
   process.exit(2);
 }
@@ -25,11 +27,11 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--simulate') simulate = true;
   else if (a === '--port') port = Number(args[++i]);
   else if (a === '--data-dir') dataDir = args[++i];
-  else usage(`unknown argument ${a}`);
+  else usage(`Tham số không rõ ${a} / unknown argument ${a}`);
 }
-if (!configPath) usage('--config is required');
+if (!configPath) usage('Thiếu --config (tệp cấu hình) / --config is required');
 if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535))
-  usage('--port needs a port number');
+  usage('--port cần một số cổng (0–65535) / --port needs a port number (0–65535)');
 
 try {
   const config = loadConfig(configPath);
@@ -38,7 +40,10 @@ try {
     ...(port !== undefined ? { port } : {}),
     ...(dataDir ? { dataDir } : {}),
   });
-  process.stdout.write(`device agent ${config.device.id} (${config.device.kind}) on ${agent.url}\n`);
+  const who = `${config.device.id} (${config.device.kind})`;
+  process.stdout.write(
+    `Phần mềm thiết bị ${who} chạy tại ${agent.url} / device agent ${who} on ${agent.url}\n`,
+  );
   const shutdown = () => {
     void agent.stop().then(() => process.exit(0));
   };
@@ -46,6 +51,9 @@ try {
   process.once('SIGINT', shutdown);
 } catch (e) {
   if (e instanceof ConfigError) usage(e.message);
-  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  const reason = e instanceof Error ? e.message : String(e);
+  process.stderr.write(
+    `Không khởi động được phần mềm thiết bị / the device agent could not start: ${reason}\n`,
+  );
   process.exit(1);
 }

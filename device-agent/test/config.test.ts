@@ -73,6 +73,28 @@ describe('config', () => {
     expect(fieldOf('just text')).toBe('');
   });
 
+  it('tells the technician in Vietnamese, then English, naming the field', () => {
+    const messageOf = (value: unknown) => {
+      try {
+        checkConfig(value);
+      } catch (e) {
+        return (e as ConfigError).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(messageOf({ ...valid, hardware: { printer: { driver: 'file' } } })).toBe(
+      'Cấu hình: trường "hardware.printer.path" là bắt buộc khi driver là file / ' +
+        'config: field "hardware.printer.path" is required for the file driver',
+    );
+    // Schema problems carry both texts of validate().
+    expect(messageOf({ ...valid, serverUrl: undefined })).toBe(
+      'Cấu hình: Thiếu trường "serverUrl" / config: missing field "serverUrl"',
+    );
+    expect(messageOf({ ...valid, timeZone: 'Asia/Hanoi' })).toMatch(
+      /^Cấu hình: trường "timeZone" không phải múi giờ đã biết .* \/ config: field "timeZone" names no known time zone/,
+    );
+  });
+
   it('checks the counter camera section', () => {
     const counter = {
       ...valid,
@@ -111,7 +133,11 @@ describe('config', () => {
     const bad = join(dir.path, 'bad.yaml');
     writeFileSync(bad, 'device: [unclosed\n  : : :');
     expect(() => loadConfig(bad)).toThrow(ConfigError);
+    expect(() => loadConfig(bad)).toThrow(/^Cấu hình: tệp .*bad\.yaml không phải YAML hay JSON \/ config: /);
     expect(() => loadConfig(join(dir.path, 'missing.yaml'))).toThrow(ConfigError);
+    expect(() => loadConfig(join(dir.path, 'missing.yaml'))).toThrow(
+      /^Cấu hình: không đọc được tệp .*missing\.yaml \/ config: cannot read .*ENOENT/,
+    );
   });
 });
 
