@@ -17,7 +17,9 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Enrolment } from '@oss/protocol';
-import { enroll } from '../../queue-server/src/cli/enroll.ts';
+import { enroll, UsageError } from '../../queue-server/src/cli/enroll.ts';
+import { ConfigError } from '../../queue-server/src/config/load.ts';
+import { EnvError } from '../../queue-server/src/env.ts';
 import { type Inventory, InventoryError, loadInventory } from './inventory.ts';
 import { type RenderedFile, renderDevice } from './render.ts';
 import { renderServer } from './server.ts';
@@ -25,6 +27,10 @@ import { renderServer } from './server.ts';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export class CliError extends Error {}
+
+const USAGE =
+  'Cách dùng: npm run provision -- check|enroll|render|server <tệp kiểm kê> [--out <thư mục>] [--credentials <thư mục>]\n' +
+  'Usage: npm run provision -- check|enroll|render|server <inventory> [--out <dir>] [--credentials <dir>]';
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -108,12 +114,10 @@ export function enrollAll(
 
 export function main(argv: string[]): void {
   const [command, file, ...rest] = argv;
-  const usage =
-    'usage: npm run provision -- check|enroll|render|server <inventory> [--out <dir>] [--credentials <dir>]';
-  if (!command || !file) throw new CliError(usage);
+  if (!command || !file) throw new CliError(USAGE);
   const inv = loadInventory(file);
   if (command === 'check') {
-    process.stdout.write(`ok: ${inv.devices.length} devices / thiết bị\n`);
+    process.stdout.write(`Hợp lệ: ${inv.devices.length} thiết bị / ok: ${inv.devices.length} devices\n`);
     return;
   }
   if (command === 'enroll') {
@@ -122,7 +126,7 @@ export function main(argv: string[]): void {
     return;
   }
   const out = option(rest, '--out');
-  if (!out) throw new CliError(usage);
+  if (!out) throw new CliError(USAGE);
   if (command === 'server') {
     writeFiles(out, renderServer(inv));
     process.stdout.write(`${out}\n`);
@@ -137,17 +141,19 @@ export function main(argv: string[]): void {
     for (const d of dirs) process.stdout.write(`${d}\n`);
     return;
   }
-  throw new CliError(usage);
+  throw new CliError(`Lệnh không rõ "${command}" / unknown command "${command}"\n${USAGE}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     main(process.argv.slice(2));
   } catch (e) {
-    if (e instanceof InventoryError || e instanceof CliError || e instanceof Error) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(2);
-    }
-    throw e;
+    if (!(e instanceof Error)) throw e;
+    // These already speak Vietnamese, then English; anything else (a missing tarball, a full disk)
+    // has only the system's English words.
+    const bilingual = [InventoryError, CliError, UsageError, ConfigError, EnvError];
+    const known = bilingual.some((kind) => e instanceof kind);
+    process.stderr.write(`${known ? '' : 'Lỗi / error: '}${e.message}\n`);
+    process.exit(2);
   }
 }

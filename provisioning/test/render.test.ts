@@ -83,7 +83,7 @@ describe('the inventory', () => {
 
   it('refuses a duplicate device id', () => {
     expect(() => checkInventory({ ...inv, devices: [inv.devices[0], inv.devices[0]] })).toThrow(
-      /duplicate device id/,
+      /^Trùng mã thiết bị "kiosk-1" \/ duplicate device id "kiosk-1"$/,
     );
   });
 });
@@ -100,7 +100,10 @@ describe('the CLI', () => {
     );
 
   it('checks an inventory, and names the field of a bad one with exit code 2', async () => {
-    expect(await cli(['check', INVENTORY])).toMatchObject({ code: 0, out: 'ok: 11 devices / thiết bị\n' });
+    expect(await cli(['check', INVENTORY])).toMatchObject({
+      code: 0,
+      out: 'Hợp lệ: 11 thiết bị / ok: 11 devices\n',
+    });
     const bad = join(dir.path, 'bad.yaml');
     writeFileSync(
       bad,
@@ -108,7 +111,9 @@ describe('the CLI', () => {
     );
     const result = await cli(['check', bad]);
     expect(result.code).toBe(2);
-    expect(result.err).toContain('devices.kiosk-1.hardware.printer');
+    expect(result.err).toMatch(
+      /^Tệp kiểm kê sai ở "devices\.kiosk-1\.hardware\.printer": .* \/ inventory field "devices\.kiosk-1\.hardware\.printer" is invalid: /,
+    );
     // render refuses a device without its enrolment file.
     const missing = await cli([
       'render',
@@ -119,7 +124,12 @@ describe('the CLI', () => {
       join(dir.path, 'x'),
     ]);
     expect(missing.code).toBe(2);
-    expect(missing.err).toMatch(/missing enrolment .*kiosk-1\.json/);
+    expect(missing.err).toMatch(
+      /^Thiếu thông tin đăng ký .*kiosk-1\.json.* \/ missing enrolment .*kiosk-1\.json/,
+    );
+    const usage = await cli(['check']);
+    expect(usage.code).toBe(2);
+    expect(usage.err).toMatch(/^Cách dùng: npm run provision -- .*\nUsage: npm run provision -- /);
   }, 30_000);
 });
 
