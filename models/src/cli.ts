@@ -56,7 +56,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'bench') return benchCommand(values);
   if (command === 'run') return runCommand(rest, values);
   if (command === 'make-sample-set') return sampleSetCommand(rest, values);
-  throw new UsageError(`Lệnh không rõ / Unknown command: ${command}`);
+  throw new UsageError(`Lệnh không rõ: ${command} / unknown command: ${command}`);
 }
 
 function analyzerChoices(values: Values): {
@@ -66,10 +66,12 @@ function analyzerChoices(values: Values): {
 } {
   const detector = values.detector;
   if (detector !== undefined && detector !== 'ssd' && detector !== 'tiny')
-    throw new UsageError('--detector ssd|tiny');
+    throw new UsageError('--detector phải là ssd hoặc tiny / --detector must be ssd or tiny');
   const backend = values.backend;
   if (backend !== undefined && !['auto', 'wasm', 'tensorflow'].includes(backend)) {
-    throw new UsageError('--backend auto|wasm|tensorflow');
+    throw new UsageError(
+      '--backend phải là auto, wasm hoặc tensorflow / --backend must be auto, wasm or tensorflow',
+    );
   }
   const tinySize = values['tiny-size'] === undefined ? undefined : Number(values['tiny-size']);
   return {
@@ -81,9 +83,9 @@ function analyzerChoices(values: Values): {
 
 async function evalCommand(args: string[], values: Values): Promise<void> {
   const folder = args[0];
-  if (!folder) throw new UsageError('eval <thư mục / folder>');
+  if (!folder) throw new UsageError('Thiếu thư mục: eval <thư mục> / missing folder: eval <folder>');
   if (!(await stat(folder).catch(() => null))?.isDirectory()) {
-    throw new UsageError(`Không thấy thư mục / Folder not found: ${folder}`);
+    throw new UsageError(`Không thấy thư mục ${folder} / folder not found: ${folder}`);
   }
   const analyzer = await createFaceAnalyzer(analyzerChoices(values));
   const report = await evaluateFolder(folder, analyzer, modelName(analyzer), {
@@ -105,7 +107,8 @@ async function evalCommand(args: string[], values: Values): Promise<void> {
 
 async function benchCommand(values: Values): Promise<void> {
   const iterations = values.iterations ? Number(values.iterations) : 30;
-  if (!Number.isInteger(iterations) || iterations < 1) throw new UsageError('--iterations N');
+  if (!Number.isInteger(iterations) || iterations < 1)
+    throw new UsageError('--iterations cần một số nguyên ≥ 1 / --iterations needs an integer ≥ 1');
   const report = await runBenchmark({ ...analyzerChoices(values), iterations });
   if (values.json) return void console.log(JSON.stringify(report, null, 2));
   const m = report.machine;
@@ -138,7 +141,11 @@ async function runCommand(args: string[], values: Values): Promise<void> {
       : values.camera === 'rpicam'
         ? rpicamCommand()
         : null;
-  if (!camera) throw new UsageError('--simulate … | --camera rpicam|v4l2');
+  if (!camera)
+    throw new UsageError(
+      'Cần --simulate <ảnh|thư mục>… hoặc --camera rpicam|v4l2 / ' +
+        'needs --simulate <image|folder>… or --camera rpicam|v4l2',
+    );
   return watchCamera(estimator, camera, print, values.json === true);
 }
 
@@ -148,7 +155,10 @@ async function simulate(
   files: string[],
   print: (line: unknown) => void,
 ): Promise<void> {
-  if (files.length === 0) throw new UsageError('--simulate <ảnh / image|thư mục / folder>…');
+  if (files.length === 0)
+    throw new UsageError(
+      '--simulate cần ảnh hoặc thư mục ảnh / --simulate needs images or folders of images',
+    );
   for (const [i, file] of files.entries()) {
     const result = await estimator.addFrame(await readFile(file), i * 1000).catch(frameError);
     print({ frame: file, ...result });
@@ -192,7 +202,7 @@ async function expandImages(paths: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => null);
-    if (!info) throw new UsageError(`Không thấy / Not found: ${path}`);
+    if (!info) throw new UsageError(`Không thấy ${path} / not found: ${path}`);
     if (!info.isDirectory()) out.push(path);
     else
       out.push(
@@ -207,18 +217,22 @@ async function expandImages(paths: string[]): Promise<string[]> {
 
 async function sampleSetCommand(args: string[], values: Values): Promise<void> {
   const out = args[0];
-  if (!out) throw new UsageError('make-sample-set <thư mục ra / out folder>');
+  if (!out)
+    throw new UsageError(
+      'Thiếu thư mục ra: make-sample-set <thư mục ra> / missing output folder: make-sample-set <out folder>',
+    );
   const summary = await writeSampleSet(out, values['clear-only'] === true);
   console.log(`Đã ghi / Written: ${summary.written} khuôn mặt / faces → ${out}/tight, ${out}/context`);
   if (summary.skippedPhotos.length > 0) console.log(`Bỏ qua / Skipped: ${summary.skippedPhotos.join(', ')}`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (
-    error instanceof UsageError ||
-    (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
-  ) {
+  if (error instanceof UsageError) {
     console.error(`${error.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    // node:util's parseArgs explains in English only.
+    console.error(`Tham số không hợp lệ / invalid arguments: ${error.message}\n\n${USAGE}`);
     process.exitCode = 2;
   } else if (error instanceof EmotionError) {
     console.error(`Lỗi / Error [${error.code}]: ${error.text.vi} / ${error.text.en}`);
