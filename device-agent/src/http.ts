@@ -16,6 +16,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import {
   AGENT_WS_PATH,
   type AgentToUi,
+  bilingual,
   type DeviceKind,
   type LocalizedText,
   UiToAgent,
@@ -112,7 +113,7 @@ function localOrigin(request: IncomingMessage): boolean {
 }
 
 export function errorReply(status: number, code: string, message: LocalizedText | string): LocalReply {
-  const text = typeof message === 'string' ? message : `${message.vi} / ${message.en}`;
+  const text = typeof message === 'string' ? message : bilingual(message);
   return { status, body: { error: { code, message: text } } };
 }
 

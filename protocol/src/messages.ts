@@ -9,6 +9,11 @@ export type Lang = Static<typeof Lang>;
 export const LocalizedText = Type.Object({ vi: Type.String(), en: Type.String() });
 export type LocalizedText = Static<typeof LocalizedText>;
 
+/** One line for a person reading both languages: Vietnamese first (errors, technician tools). */
+export function bilingual(text: LocalizedText): string {
+  return `${text.vi} / ${text.en}`;
+}
+
 export const TICKET_STATUSES = ['waiting', 'called', 'serving', 'done', 'no_show', 'cancelled'] as const;
 export const TicketStatus = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)));
 export type TicketStatus = (typeof TICKET_STATUSES)[number];

@@ -1,5 +1,5 @@
 /** The site configuration: one file per centre, validated against this schema at start. Pure data. */
-import { isKnownTimeZone, LocalizedText } from '@oss/protocol';
+import { bilingual, isKnownTimeZone, LocalizedText } from '@oss/protocol';
 import { type Static, Type } from '@sinclair/typebox';
 
 const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
@@ -129,12 +129,14 @@ export interface ConfigProblem {
 /** Checks what a schema cannot: unique ids and prefixes, references between sections. */
 export function crossCheck(config: SiteConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  const problem = (path: string, vi: string, en: string) =>
+    problems.push({ path, message: bilingual({ vi, en }) });
   const serviceIds = new Set<string>();
   const unique = (section: string, items: { id: string }[]) => {
     const seen = new Set<string>();
     items.forEach((item, i) => {
       if (seen.has(item.id))
-        problems.push({ path: `${section}.${i}.id`, message: `duplicate id "${item.id}"` });
+        problem(`${section}.${i}.id`, `mã "${item.id}" bị trùng`, `duplicate id "${item.id}"`);
       seen.add(item.id);
     });
   };
@@ -146,26 +148,42 @@ export function crossCheck(config: SiteConfig): ConfigProblem[] {
   config.services.forEach((s, i) => {
     serviceIds.add(s.id);
     if (prefixes.has(s.prefix))
-      problems.push({ path: `services.${i}.prefix`, message: `prefix "${s.prefix}" is used twice` });
+      problem(
+        `services.${i}.prefix`,
+        `tiền tố "${s.prefix}" dùng hai lần`,
+        `prefix "${s.prefix}" is used twice`,
+      );
     prefixes.add(s.prefix);
   });
   config.procedures.forEach((p, i) => {
     if (!serviceIds.has(p.serviceId))
-      problems.push({ path: `procedures.${i}.serviceId`, message: `unknown service "${p.serviceId}"` });
+      problem(
+        `procedures.${i}.serviceId`,
+        `không có dịch vụ "${p.serviceId}"`,
+        `unknown service "${p.serviceId}"`,
+      );
   });
   const numbers = new Set<number>();
   config.counters.forEach((c, i) => {
     if (numbers.has(c.number))
-      problems.push({ path: `counters.${i}.number`, message: `counter number ${c.number} is used twice` });
+      problem(
+        `counters.${i}.number`,
+        `số quầy ${c.number} dùng hai lần`,
+        `counter number ${c.number} is used twice`,
+      );
     numbers.add(c.number);
     c.serviceIds.forEach((id, j) => {
       if (!serviceIds.has(id))
-        problems.push({ path: `counters.${i}.serviceIds.${j}`, message: `unknown service "${id}"` });
+        problem(`counters.${i}.serviceIds.${j}`, `không có dịch vụ "${id}"`, `unknown service "${id}"`);
     });
   });
   if (!config.priorityClasses.some((p) => p.id === 'normal'))
-    problems.push({ path: 'priorityClasses', message: 'a class with id "normal" is required' });
+    problem('priorityClasses', 'cần một nhóm có mã "normal"', 'a class with id "normal" is required');
   if (!isKnownTimeZone(config.site.timezone))
-    problems.push({ path: 'site.timezone', message: `unknown time zone "${config.site.timezone}"` });
+    problem(
+      'site.timezone',
+      `không có múi giờ "${config.site.timezone}"`,
+      `unknown time zone "${config.site.timezone}"`,
+    );
   return problems;
 }

@@ -326,10 +326,12 @@ describe('site config cross-checks', () => {
     config.counters.push({ ...config.counters[0]!, serviceIds: ['nope'] });
     config.site.timezone = 'Mars/Olympus';
     const problems = crossCheck(config).map((p) => `${p.path}: ${p.message}`);
-    expect(problems).toContain('counters.3.id: duplicate id "counter-1"');
-    expect(problems).toContain('counters.3.serviceIds.0: unknown service "nope"');
-    expect(problems).toContain('counters.3.number: counter number 1 is used twice');
-    expect(problems).toContain('site.timezone: unknown time zone "Mars/Olympus"');
+    expect(problems).toContain('counters.3.id: mã "counter-1" bị trùng / duplicate id "counter-1"');
+    expect(problems).toContain('counters.3.serviceIds.0: không có dịch vụ "nope" / unknown service "nope"');
+    expect(problems).toContain('counters.3.number: số quầy 1 dùng hai lần / counter number 1 is used twice');
+    expect(problems).toContain(
+      'site.timezone: không có múi giờ "Mars/Olympus" / unknown time zone "Mars/Olympus"',
+    );
   });
 });
 

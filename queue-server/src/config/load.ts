@@ -4,7 +4,7 @@
  * `demo-site.yaml:42 services.3.prefix: Trường "services.3.prefix" không hợp lệ: … / field "services.3.prefix" is invalid: …`.
  */
 import { readFileSync } from 'node:fs';
-import { validate } from '@oss/protocol';
+import { bilingual, validate } from '@oss/protocol';
 import { crossCheck, SiteConfig } from '@oss/queue-server/core';
 import { Value } from '@sinclair/typebox/value';
 import { type Document, LineCounter, parseDocument } from 'yaml';
@@ -78,7 +78,7 @@ export function parseSiteConfig(text: string, file = '(inline)'): SiteConfig {
       {
         path: checked.path,
         line: lineOf(doc, lines, checked.path),
-        message: `${checked.text.vi} / ${checked.text.en}`,
+        message: bilingual(checked.text),
       },
     ]);
   }
