@@ -1,4 +1,4 @@
-import type { LocalizedText } from '@oss/protocol';
+import { errorFactory, HardwareError } from '../errors.ts';
 
 /**
  * The counter number display's line protocol (docs/hardware.md): ASCII lines ending in CR LF,
@@ -19,25 +19,11 @@ export type DisplayCommand =
 
 export type DisplayErrorCode = 'bad_number' | 'timeout' | 'rejected' | 'bad_reply' | 'transport';
 
-export class CounterDisplayError extends Error {
-  constructor(
-    readonly code: DisplayErrorCode,
-    readonly text: LocalizedText,
-    options?: { cause?: unknown },
-  ) {
-    super(text.en, options);
-    this.name = 'CounterDisplayError';
-  }
+export class CounterDisplayError extends HardwareError<DisplayErrorCode> {
+  override readonly name = 'CounterDisplayError';
 }
 
-export function displayError(
-  code: DisplayErrorCode,
-  vi: string,
-  en: string,
-  cause?: unknown,
-): CounterDisplayError {
-  return new CounterDisplayError(code, { vi, en }, cause === undefined ? undefined : { cause });
-}
+export const displayError = errorFactory(CounterDisplayError);
 
 export const MAX_LINE = 64;
 const NUMBER = /^[A-Z0-9-]{1,8}$/;

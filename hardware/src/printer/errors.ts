@@ -1,4 +1,4 @@
-import type { LocalizedText } from '@oss/protocol';
+import { errorFactory, HardwareError } from '../errors.ts';
 
 export type PrinterErrorCode =
   | 'invalid_ticket'
@@ -12,17 +12,8 @@ export type PrinterErrorCode =
   | 'bad_escpos';
 
 /** Every printer failure: a code the agent can act on and a message in Vietnamese and English. */
-export class PrinterError extends Error {
-  constructor(
-    readonly code: PrinterErrorCode,
-    readonly text: LocalizedText,
-    options?: { cause?: unknown },
-  ) {
-    super(text.en, options);
-    this.name = 'PrinterError';
-  }
+export class PrinterError extends HardwareError<PrinterErrorCode> {
+  override readonly name = 'PrinterError';
 }
 
-export function printerError(code: PrinterErrorCode, vi: string, en: string, cause?: unknown): PrinterError {
-  return new PrinterError(code, { vi, en }, cause === undefined ? undefined : { cause });
-}
+export const printerError = errorFactory(PrinterError);

@@ -1,4 +1,4 @@
-import type { LocalizedText } from '@oss/protocol';
+import { errorFactory, HardwareError } from '../errors.ts';
 
 export type ScannerErrorCode =
   | 'invalid_utf8'
@@ -13,20 +13,11 @@ export type ScannerErrorCode =
  * A scan that could not be read, or a device that failed. Messages never contain scanned content:
  * a CCCD QR code carries an ID number and a name.
  */
-export class ScannerError extends Error {
-  constructor(
-    readonly code: ScannerErrorCode,
-    readonly text: LocalizedText,
-    options?: { cause?: unknown },
-  ) {
-    super(text.en, options);
-    this.name = 'ScannerError';
-  }
+export class ScannerError extends HardwareError<ScannerErrorCode> {
+  override readonly name = 'ScannerError';
 }
 
-export function scannerError(code: ScannerErrorCode, vi: string, en: string, cause?: unknown): ScannerError {
-  return new ScannerError(code, { vi, en }, cause === undefined ? undefined : { cause });
-}
+export const scannerError = errorFactory(ScannerError);
 
 export function deviceError(cause: unknown): ScannerError {
   const detail = cause instanceof Error ? cause.message : String(cause);
