@@ -106,6 +106,24 @@ export function agentConfig(inv: Inventory, d: InventoryDevice, credentials: Enr
   return `# ${header(d)}\n# Contains the device's secret: mode 0600, owner ${AGENT_USER}.\n${stringify(config)}`;
 }
 
+/** The systemd sandboxing every OSS service gets (the agent's and the server's units add their own). */
+export const SERVICE_HARDENING = `NoNewPrivileges=yes
+ProtectSystem=strict
+ProtectHome=yes
+PrivateTmp=yes
+ProtectKernelModules=yes
+ProtectKernelLogs=yes
+ProtectControlGroups=yes
+ProtectClock=yes
+ProtectHostname=yes
+RestrictSUIDSGID=yes
+RestrictRealtime=yes
+RestrictNamespaces=yes
+LockPersonality=yes
+SystemCallArchitectures=native
+CapabilityBoundingSet=
+AmbientCapabilities=`;
+
 /**
  * Node flags of the agent (docs/device-agent.md, Benchmark): a 1 MB young generation and a capped old
  * one keep a kiosk or display under 80 MB RSS; a counter may run the emotion model (tfjs), which
@@ -143,25 +161,10 @@ TimeoutStopSec=15
 StateDirectory=oss-agent
 StateDirectoryMode=0700
 UMask=0077
-NoNewPrivileges=yes
-ProtectSystem=strict
-ProtectHome=yes
-PrivateTmp=yes
+${SERVICE_HARDENING}
 ReadWritePaths=${AGENT_DATA_DIR}${gpio ? ' /sys/class/gpio' : ''}
 ProtectKernelTunables=${gpio ? 'no' : 'yes'}
-ProtectKernelModules=yes
-ProtectKernelLogs=yes
-ProtectControlGroups=yes
-ProtectClock=yes
-ProtectHostname=yes
-RestrictSUIDSGID=yes
-RestrictRealtime=yes
-RestrictNamespaces=yes
-LockPersonality=yes
 RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK
-SystemCallArchitectures=native
-CapabilityBoundingSet=
-AmbientCapabilities=
 # Hardware: the printer, scanner, card reader, GPIO and sound devices are reached through /dev
 # (udev gives them to the groups above), so PrivateDevices stays off.
 PrivateDevices=no

@@ -5,32 +5,17 @@
  */
 import { mosquittoAcl, mosquittoConf } from '../../queue-server/src/mqtt/mosquitto.ts';
 import type { Inventory } from './inventory.ts';
-import type { RenderedFile } from './render.ts';
+import { type RenderedFile, SERVICE_HARDENING } from './render.ts';
 
 export const SERVER_USER = 'oss';
 export const SERVER_APP = '/opt/oss/app';
 export const SERVER_DATA = '/var/lib/oss';
 export const MOSQUITTO_DIR = '/etc/mosquitto/oss';
 
-const hardening = `NoNewPrivileges=yes
-ProtectSystem=strict
-ProtectHome=yes
-PrivateTmp=yes
+const hardening = `${SERVICE_HARDENING}
 PrivateDevices=yes
 ProtectKernelTunables=yes
-ProtectKernelModules=yes
-ProtectKernelLogs=yes
-ProtectControlGroups=yes
-ProtectClock=yes
-ProtectHostname=yes
-RestrictSUIDSGID=yes
-RestrictRealtime=yes
-RestrictNamespaces=yes
-LockPersonality=yes
 RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
-SystemCallArchitectures=native
-CapabilityBoundingSet=
-AmbientCapabilities=
 UMask=0027`;
 
 export function queueServerUnit(): string {

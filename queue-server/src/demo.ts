@@ -129,7 +129,7 @@ const running = [citizens(), ...config.counters.map((c) => counter(c))];
 const kioskAgent = agents.find((a) => a.kind === 'kiosk');
 const displayAgent = agents.find((a) => a.kind === 'display');
 process.stdout.write(
-  `\nTrình diễn / Demo: ${config.counters.length} quầy / counters, 2 ki-ốt / kiosks, 1 bảng / display on ${url}; ~${perMinute} người/phút / citizens/min, service ×${speed}.\n` +
+  `\nTrình diễn / Demo: ${config.counters.length} quầy / counters, 2 ki-ốt / kiosks, 1 bảng / display, MQTT ${url}; ~${perMinute} người/phút / citizens/min, tốc độ phục vụ / service speed ×${speed}.\n` +
     `  http://localhost:${httpPort}/  (trạng thái / status)   Ctrl+C: dừng / stop\n` +
     (kioskAgent
       ? `  ${kioskAgent.url}/kiosk  (ki-ốt qua tác tử thiết bị, máy in mô phỏng / kiosk through the device agent, simulated printer)\n` +

@@ -1,4 +1,5 @@
 /** `npm start`: one site on the embedded defaults (PROTOCOL.md §1). */
+import { bilingual } from '@oss/protocol';
 import { ConfigError } from './config/load.ts';
 import { EnvError, readEnv } from './env.ts';
 import { createLogger } from './log.ts';
@@ -9,7 +10,7 @@ const log = createLogger('queue-server');
 async function main(): Promise<void> {
   const server = await startServer(readEnv(), { log });
   process.stdout.write(
-    `\nMột cửa — ${server.config.site.name.vi} / ${server.config.site.name.en}\n` +
+    `\nMột cửa — ${bilingual(server.config.site.name)}\n` +
       `  http://localhost:${server.httpPort}/   (trạng thái / status)\n` +
       `  MQTT ${server.mqttUrl}\n\n`,
   );
