@@ -108,6 +108,20 @@ describe('config loader under fuzzing', () => {
     }
   };
 
+  it('a dangling alias or an alias bomb is a ConfigError, not a crash', () => {
+    expect(() => parseSiteConfig('site:\n  id: *nowhere\n', 'fuzz.yaml')).toThrow(/YAML alias error/);
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++)
+      bomb.push(
+        `${'abcdefgh'[i]}: &${'abcdefgh'[i]} [${Array(10)
+          .fill(`*${'abcdefgh'[i - 1]}`)
+          .join(', ')}]`,
+      );
+    expect(() => parseSiteConfig(bomb.join('\n'), 'fuzz.yaml')).toThrow(ConfigError);
+    // The shrunk case CI found: a line garbled into `*!`.
+    onlyConfigErrors(`${demoText.split('\n').slice(1, 404).join('\n')}\n    *!`);
+  });
+
   it('random text gives a ConfigError or a valid configuration, never anything else', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), onlyConfigErrors), { numRuns: 300 });
   });

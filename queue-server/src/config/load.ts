@@ -60,7 +60,7 @@ export function parseSiteConfig(text: string, file = '(inline)'): SiteConfig {
       })),
     );
   }
-  const raw = doc.toJS() as unknown;
+  const raw = toPlain(doc, file);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new ConfigError(file, [
       {
@@ -90,6 +90,21 @@ export function parseSiteConfig(text: string, file = '(inline)'): SiteConfig {
     );
   }
   return checked.value;
+}
+
+/** Aliases are only resolved here, so a dangling `*name` or an alias bomb surfaces here, not as a parse error. */
+function toPlain(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (e) {
+    throw new ConfigError(file, [
+      {
+        path: '',
+        line: null,
+        message: `Lỗi tham chiếu YAML (*tên) / YAML alias error: ${(e as Error).message.split('\n')[0]!}`,
+      },
+    ]);
+  }
 }
 
 /** The line of the deepest node that exists along `path` (a missing field points at its parent). */
