@@ -74,6 +74,10 @@ function analyzerChoices(values: Values): {
     );
   }
   const tinySize = values['tiny-size'] === undefined ? undefined : Number(values['tiny-size']);
+  if (tinySize !== undefined && !(Number.isInteger(tinySize / 32) && tinySize >= 128 && tinySize <= 1024))
+    throw new UsageError(
+      '--tiny-size phải là bội số của 32, từ 128 đến 1024 / --tiny-size must be a multiple of 32 from 128 to 1024',
+    );
   return {
     ...(detector ? { detector } : {}),
     ...(backend ? { backend: backend as BackendChoice } : {}),

@@ -272,4 +272,19 @@ describe('eval', () => {
     expect(report).toMatchObject({ images: 2, noFace: 1, analysed: 1 });
     expect(report.accuracy7 === null || (report.accuracy7 >= 0 && report.accuracy7 <= 1)).toBe(true);
   });
+
+  it('refuses bad CLI options with exit code 2 and a bilingual message, before loading a model', async () => {
+    for (const [args, text] of [
+      [['bench', '--tiny-size', '300'], '--tiny-size phải là bội số của 32'],
+      [['bench', '--detector', 'yolo'], '--detector must be ssd or tiny'],
+      [['frobnicate'], 'unknown command: frobnicate'],
+    ] as const) {
+      const failure = await runCli([...args]).then(
+        () => null,
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(failure?.code).toBe(2);
+      expect(failure?.stderr).toContain(text);
+    }
+  });
 });

@@ -216,7 +216,7 @@ export function checkInventory(value: unknown): Inventory {
       throw new InventoryError(
         at('network.wifi'),
         'Mạng Wi-Fi cần ssid và mật khẩu',
-        'wlan0 needs wifi settings',
+        'Wi-Fi (wlan0) needs an ssid and a password',
       );
   }
   return inv;
