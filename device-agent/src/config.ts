@@ -12,6 +12,7 @@ import {
   isKnownTimeZone,
   isValidSegment,
   type LocalizedText,
+  oneOf,
   validate,
 } from '@oss/protocol';
 import { type Static, Type } from '@sinclair/typebox';
@@ -20,22 +21,18 @@ import { parse as parseYaml } from 'yaml';
 const strict = { additionalProperties: false } as const;
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
 const Bcm = Type.Integer({ minimum: 0, maximum: 57 });
+const Text = Type.String({ minLength: 1 });
+const BaudRate = Type.Integer({ minimum: 1200 });
 
 const PrinterSection = Type.Object(
   {
-    driver: Type.Union([
-      Type.Literal('file'),
-      Type.Literal('serial'),
-      Type.Literal('tcp'),
-      Type.Literal('simulator'),
-      Type.Literal('none'),
-    ]),
+    driver: oneOf('file', 'serial', 'tcp', 'simulator', 'none'),
     /** `/dev/usb/lp0` (file) or `/dev/serial/by-id/…` (serial). */
-    path: Type.Optional(Type.String({ minLength: 1 })),
-    baudRate: Type.Optional(Type.Integer({ minimum: 1200 })),
-    host: Type.Optional(Type.String({ minLength: 1 })),
+    path: Type.Optional(Text),
+    baudRate: Type.Optional(BaudRate),
+    host: Type.Optional(Text),
     port: Type.Optional(Port),
-    paper: Type.Optional(Type.Union([Type.Literal('58mm'), Type.Literal('80mm')])),
+    paper: Type.Optional(oneOf('58mm', '80mm')),
     statusTimeoutMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 10_000 })),
   },
   strict,
@@ -43,15 +40,9 @@ const PrinterSection = Type.Object(
 
 const ScannerSection = Type.Object(
   {
-    driver: Type.Union([
-      Type.Literal('serial'),
-      Type.Literal('evdev'),
-      Type.Literal('hid'),
-      Type.Literal('simulator'),
-      Type.Literal('none'),
-    ]),
-    path: Type.Optional(Type.String({ minLength: 1 })),
-    baudRate: Type.Optional(Type.Integer({ minimum: 1200 })),
+    driver: oneOf('serial', 'evdev', 'hid', 'simulator', 'none'),
+    path: Type.Optional(Text),
+    baudRate: Type.Optional(BaudRate),
     vendorId: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffff })),
     productId: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffff })),
   },
@@ -60,11 +51,11 @@ const ScannerSection = Type.Object(
 
 const CardReaderSection = Type.Object(
   {
-    driver: Type.Union([Type.Literal('pcsc'), Type.Literal('simulator'), Type.Literal('none')]),
+    driver: oneOf('pcsc', 'simulator', 'none'),
     /** Regular expression matched against PC/SC reader names. */
-    prefer: Type.Optional(Type.String({ minLength: 1 })),
+    prefer: Type.Optional(Text),
     /** PEM files of the CSCA certificates; without them chip data is read but marked unverified. */
-    trustAnchors: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    trustAnchors: Type.Optional(Type.Array(Text)),
   },
   strict,
 );
@@ -85,7 +76,7 @@ const ButtonPins = Type.Object(
 
 const GpioSection = Type.Object(
   {
-    driver: Type.Union([Type.Literal('gpio'), Type.Literal('simulator'), Type.Literal('none')]),
+    driver: oneOf('gpio', 'simulator', 'none'),
     /** BCM offsets (the chip base is added at run time). */
     buttons: Type.Optional(ButtonPins),
     /** LEDs by name, BCM offsets. `serving` lights while a ticket is at the counter, `rateNow` asks for a rating. */
@@ -98,25 +89,20 @@ const GpioSection = Type.Object(
 
 const CounterDisplaySection = Type.Object(
   {
-    driver: Type.Union([Type.Literal('serial'), Type.Literal('simulator'), Type.Literal('none')]),
-    path: Type.Optional(Type.String({ minLength: 1 })),
-    baudRate: Type.Optional(Type.Integer({ minimum: 1200 })),
+    driver: oneOf('serial', 'simulator', 'none'),
+    path: Type.Optional(Text),
+    baudRate: Type.Optional(BaudRate),
   },
   strict,
 );
 
 const AudioSection = Type.Object(
   {
-    driver: Type.Union([
-      Type.Literal('aplay'),
-      Type.Literal('pw-play'),
-      Type.Literal('simulator'),
-      Type.Literal('none'),
-    ]),
+    driver: oneOf('aplay', 'pw-play', 'simulator', 'none'),
     /** Folder of the WAV clips (default: device-agent/audio/vi). */
-    clipsDir: Type.Optional(Type.String({ minLength: 1 })),
+    clipsDir: Type.Optional(Text),
     /** ALSA device for aplay (`-D`), e.g. `hdmi:CARD=vc4hdmi0`. */
-    device: Type.Optional(Type.String({ minLength: 1 })),
+    device: Type.Optional(Text),
   },
   strict,
 );
@@ -124,20 +110,15 @@ const AudioSection = Type.Object(
 const CameraSection = Type.Object(
   {
     /** `rpicam` (Pi camera, rpicam-vid), `v4l2` (USB camera through ffmpeg), `files` (image files as frames: --simulate, tests), `none`. */
-    driver: Type.Union([
-      Type.Literal('rpicam'),
-      Type.Literal('v4l2'),
-      Type.Literal('files'),
-      Type.Literal('none'),
-    ]),
+    driver: oneOf('rpicam', 'v4l2', 'files', 'none'),
     /** V4L2 device (default /dev/video0). */
-    device: Type.Optional(Type.String({ minLength: 1 })),
+    device: Type.Optional(Text),
     width: Type.Optional(Type.Integer({ minimum: 64, maximum: 4096 })),
     height: Type.Optional(Type.Integer({ minimum: 64, maximum: 4096 })),
     /** Frames per second (default 2; the model analyses at most ~2.5/s). */
     fps: Type.Optional(Type.Number({ minimum: 0.1, maximum: 30 })),
     /** `files` driver: image files or folders of .jpg/.jpeg/.png, cycled through in order. */
-    files: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    files: Type.Optional(Type.Array(Text, { minItems: 1 })),
     /** Estimates below this confidence are not sent (default 0.2). */
     minConfidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
   },
@@ -160,16 +141,16 @@ export const AgentConfigSchema = Type.Object(
     /** The queue server's base URL (HTTP API, public ticket pages). */
     serverUrl: Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' }),
     /** The site's time zone (printed times, day of a lease). */
-    timeZone: Type.Optional(Type.String({ minLength: 1 })),
+    timeZone: Type.Optional(Text),
     /** Where the outbox, leases and API cache live (default ./agent-data). */
-    dataDir: Type.Optional(Type.String({ minLength: 1 })),
+    dataDir: Type.Optional(Text),
     http: Type.Optional(
       Type.Object(
         {
-          host: Type.Optional(Type.String({ minLength: 1 })),
+          host: Type.Optional(Text),
           port: Type.Optional(Port),
           /** The built apps (kiosk-ui/dist by default). */
-          uiDist: Type.Optional(Type.String({ minLength: 1 })),
+          uiDist: Type.Optional(Text),
         },
         strict,
       ),

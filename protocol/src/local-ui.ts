@@ -5,6 +5,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { CallMessage, DateOnly, DEVICE_KINDS, Lang, QueueSummary, Ticket } from './messages.ts';
+import { oneOf } from './validate.ts';
 
 /** Where the agent serves its app and WebSocket by default. */
 export const AGENT_DEFAULT_PORT = 8090;
@@ -14,12 +15,7 @@ const RequestId = Type.String({ minLength: 1, maxLength: 64 });
 
 export const PrinterState = Type.Object({
   ok: Type.Boolean(),
-  paper: Type.Union([
-    Type.Literal('ok'),
-    Type.Literal('near-end'),
-    Type.Literal('out'),
-    Type.Literal('unknown'),
-  ]),
+  paper: oneOf('ok', 'near-end', 'out', 'unknown'),
   coverOpen: Type.Boolean(),
   /** A message for the citizen or the technician, when not ok. */
   message: Type.Optional(Type.Object({ vi: Type.String(), en: Type.String() })),
@@ -47,16 +43,7 @@ export const UiToAgent = Type.Union([
   /** Counter device app: the officer's buttons, same as the GPIO buttons. */
   Type.Object({
     type: Type.Literal('counter.button'),
-    button: Type.Union([
-      Type.Literal('next'),
-      Type.Literal('recall'),
-      Type.Literal('no-show'),
-      Type.Literal('rate-1'),
-      Type.Literal('rate-2'),
-      Type.Literal('rate-3'),
-      Type.Literal('rate-4'),
-      Type.Literal('rate-5'),
-    ]),
+    button: oneOf('next', 'recall', 'no-show', 'rate-1', 'rate-2', 'rate-3', 'rate-4', 'rate-5'),
   }),
 ]);
 export type UiToAgent = Static<typeof UiToAgent>;
@@ -67,7 +54,7 @@ export const IdentityView = Type.Object({
   birthDate: DateOnly,
   /** 0010****7064 */
   maskedId: Type.String(),
-  source: Type.Union([Type.Literal('qr'), Type.Literal('chip')]),
+  source: oneOf('qr', 'chip'),
 });
 
 /** What the agent sends to its app. */
@@ -102,13 +89,7 @@ export const AgentToUi = Type.Union([
   Type.Object({
     type: Type.Literal('cccd.progress'),
     requestId: RequestId,
-    step: Type.Union([
-      Type.Literal('waiting-card'),
-      Type.Literal('authenticating'),
-      Type.Literal('reading'),
-      Type.Literal('verifying'),
-      Type.Literal('done'),
-    ]),
+    step: oneOf('waiting-card', 'authenticating', 'reading', 'verifying', 'done'),
   }),
   Type.Object({ type: Type.Literal('printer'), state: PrinterState }),
   Type.Object({ type: Type.Literal('queue'), summary: QueueSummary }),

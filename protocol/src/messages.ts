@@ -1,9 +1,10 @@
 /** Message types and JSON schemas for every normative message (PROTOCOL.md §3), plus project additions. */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { oneOf } from './validate.ts';
 
 export const Id = Type.String({ minLength: 1, maxLength: 64 });
 export const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
-export const Lang = Type.Union([Type.Literal('vi'), Type.Literal('en')]);
+export const Lang = oneOf('vi', 'en');
 export type Lang = Static<typeof Lang>;
 
 export const LocalizedText = Type.Object({ vi: Type.String(), en: Type.String() });
@@ -111,7 +112,7 @@ export const RequestSchemas = {
       id: Id,
       counterId: CounterId,
       ticketId: TicketId,
-      outcome: Type.Optional(Type.Union([Type.Literal('done'), Type.Literal('no_show')])),
+      outcome: Type.Optional(oneOf('done', 'no_show')),
     },
     strict,
   ),
@@ -245,7 +246,7 @@ export const CounterSummary = Type.Object({
   number: Type.Integer(),
   open: Type.Boolean(),
   currentNumber: Type.Union([Type.String(), Type.Null()]),
-  currentStatus: Type.Union([Type.Literal('called'), Type.Literal('serving'), Type.Null()]),
+  currentStatus: Type.Union([oneOf('called', 'serving'), Type.Null()]),
 });
 export const QueueSummary = Type.Object({
   at: Type.String(),

@@ -1,5 +1,5 @@
 /** The one validator used by the server, the device agent and the apps' build. */
-import type { Static, TSchema } from '@sinclair/typebox';
+import { type Static, type TLiteral, type TSchema, type TUnion, Type } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { LocalizedText } from './messages.ts';
@@ -7,6 +7,11 @@ import type { LocalizedText } from './messages.ts';
 const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: false });
 addFormats.default(ajv, ['date-time', 'date']);
 const compiled = new WeakMap<TSchema, ValidateFunction>();
+
+/** A schema for one of some strings: `oneOf('vi', 'en')` is `'vi' | 'en'` to Ajv and to TypeScript. */
+export function oneOf<const T extends readonly string[]>(...values: T): TUnion<TLiteral<T[number]>[]> {
+  return Type.Union(values.map((v) => Type.Literal(v))) as never;
+}
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; path: string; text: LocalizedText };
 

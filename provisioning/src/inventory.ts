@@ -3,7 +3,7 @@
  * `validate` from @oss/protocol; an error names the device and the field, in Vietnamese and English.
  */
 import { readFileSync } from 'node:fs';
-import { validate } from '@oss/protocol';
+import { oneOf, validate } from '@oss/protocol';
 import { type Static, Type } from '@sinclair/typebox';
 import { parse } from 'yaml';
 
@@ -20,7 +20,7 @@ export const Network = Type.Object(
     address: Type.Union([Type.Literal('dhcp'), Cidr]),
     gateway: Type.Optional(Ip),
     dns: Type.Optional(Type.Array(Ip, { maxItems: 4 })),
-    interface: Type.Optional(Type.Union([Type.Literal('eth0'), Type.Literal('wlan0')])),
+    interface: Type.Optional(oneOf('eth0', 'wlan0')),
     wifi: Type.Optional(
       Type.Object(
         {
@@ -37,11 +37,9 @@ export const Network = Type.Object(
 
 export const Hardware = Type.Object(
   {
-    printer: Type.Optional(Type.Union([Type.Literal('usb'), Type.Literal('serial'), Type.Literal('none')])),
-    paper: Type.Optional(Type.Union([Type.Literal('80mm'), Type.Literal('58mm')])),
-    scanner: Type.Optional(
-      Type.Union([Type.Literal('serial'), Type.Literal('evdev'), Type.Literal('hid'), Type.Literal('none')]),
-    ),
+    printer: Type.Optional(oneOf('usb', 'serial', 'none')),
+    paper: Type.Optional(oneOf('80mm', '58mm')),
+    scanner: Type.Optional(oneOf('serial', 'evdev', 'hid', 'none')),
     /** USB ids of the scanner (4 hex digits each): needed for the wedge udev rule. */
     scannerUsb: Type.Optional(
       Type.Object(
@@ -52,7 +50,7 @@ export const Hardware = Type.Object(
         strict,
       ),
     ),
-    cardReader: Type.Optional(Type.Union([Type.Literal('pcsc'), Type.Literal('none')])),
+    cardReader: Type.Optional(oneOf('pcsc', 'none')),
     /** Counter buttons and LEDs by BCM offset; buttons get pull-ups in config.txt. */
     buttons: Type.Optional(
       Type.Object(
@@ -70,7 +68,7 @@ export const Hardware = Type.Object(
       ),
     ),
     leds: Type.Optional(Type.Object({ serving: Type.Optional(Pin), rateNow: Type.Optional(Pin) }, strict)),
-    counterDisplay: Type.Optional(Type.Union([Type.Literal('serial'), Type.Literal('none')])),
+    counterDisplay: Type.Optional(oneOf('serial', 'none')),
     /** ALSA device for the display's call-outs, e.g. hdmi:CARD=vc4hdmi0. */
     audio: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9:=,_-]+$' })),
   },
@@ -80,12 +78,12 @@ export const Hardware = Type.Object(
 export const Device = Type.Object(
   {
     id: Slug,
-    kind: Type.Union([Type.Literal('kiosk'), Type.Literal('counter'), Type.Literal('display')]),
+    kind: oneOf('kiosk', 'counter', 'display'),
     hostname: Type.Optional(Hostname),
     /** Counter devices: the site counter they act for. */
     counter: Type.Optional(Slug),
     /** `desktop` (Raspberry Pi OS with desktop: labwc), `lite` (cage), `none` (no screen). */
-    session: Type.Optional(Type.Union([Type.Literal('desktop'), Type.Literal('lite'), Type.Literal('none')])),
+    session: Type.Optional(oneOf('desktop', 'lite', 'none')),
     network: Type.Optional(Network),
     hardware: Type.Optional(Hardware),
   },

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { localParts, validate } from '@oss/protocol';
+import { localParts, oneOf, validate } from '@oss/protocol';
 import { type Static, Type } from '@sinclair/typebox';
 import { parse as parseYaml } from 'yaml';
 import { crossCheck, SiteConfig } from '../core/site-config.ts';
@@ -17,7 +17,7 @@ const ServiceTime = Type.Object(
   {
     /** Mean minutes; defaults to the service's configured meanServiceMinutes. */
     mean: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
-    dist: Type.Optional(Type.Union([Type.Literal('exp'), Type.Literal('lognormal')])),
+    dist: Type.Optional(oneOf('exp', 'lognormal')),
     /** Coefficient of variation (lognormal only; exponential is 1). */
     cv: Type.Optional(Type.Number({ minimum: 0, maximum: 5 })),
   },
