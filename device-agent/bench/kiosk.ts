@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AGENT_MALLOC_ENV, agentNodeFlags } from '../../provisioning/src/render.ts';
 import {
   agentConfig,
   connectUi,
@@ -23,9 +24,9 @@ import {
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const N = Number(process.argv[2] ?? 300);
-/** The kiosk's systemd unit (provisioning/src/render.ts): node flags and glibc malloc settings. */
-export const NODE_FLAGS = '--max-semi-space-size=1 --max-old-space-size=48 --expose-gc';
-export const MALLOC_ENV = { MALLOC_ARENA_MAX: '2', GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536' };
+/** The kiosk's systemd unit: node flags and glibc malloc settings. */
+const NODE_FLAGS = agentNodeFlags('kiosk');
+const MALLOC_ENV = AGENT_MALLOC_ENV;
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -129,9 +129,18 @@ AmbientCapabilities=`;
  * one keep a kiosk or display under 80 MB RSS; a counter may run the emotion model (tfjs), which
  * needs a 96 MB heap.
  */
-function agentNodeFlags(d: InventoryDevice): string {
-  return `--max-semi-space-size=1 --max-old-space-size=${d.kind === 'counter' ? 96 : 48} --expose-gc`;
+export function agentNodeFlags(kind: InventoryDevice['kind']): string {
+  return `--max-semi-space-size=1 --max-old-space-size=${kind === 'counter' ? 96 : 48} --expose-gc`;
 }
+
+/**
+ * glibc: two malloc arenas, and blocks of 64 KB or more (socket reads, print jobs) mapped on their
+ * own so that freeing them returns the memory: ~5 MB less RSS after a burst of tickets.
+ */
+export const AGENT_MALLOC_ENV = {
+  MALLOC_ARENA_MAX: '2',
+  GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536',
+};
 
 export function agentUnit(d: InventoryDevice): string {
   const gpio = d.kind === 'counter' && (d.hardware?.buttons || d.hardware?.leds);
@@ -150,11 +159,11 @@ SupplementaryGroups=${AGENT_GROUPS.join(' ')}
 WorkingDirectory=${APP_DIR}
 Environment=NODE_ENV=production
 Environment=NODE_EXTRA_CA_CERTS=/etc/oss/ca.crt
-# glibc: two malloc arenas, and blocks of 64 KB or more (socket reads, print jobs) mapped on their
-# own so that freeing them returns the memory: ~5 MB less RSS after a burst of tickets.
-Environment=MALLOC_ARENA_MAX=2
-Environment=GLIBC_TUNABLES=glibc.malloc.mmap_threshold=65536
-ExecStart=${NODE_BIN} ${agentNodeFlags(d)} ${APP_DIR}/device-agent/dist/agent.mjs --config /etc/oss/agent.yaml
+# glibc malloc settings: docs/device-agent.md, Benchmark.
+${Object.entries(AGENT_MALLOC_ENV)
+  .map(([name, value]) => `Environment=${name}=${value}`)
+  .join('\n')}
+ExecStart=${NODE_BIN} ${agentNodeFlags(d.kind)} ${APP_DIR}/device-agent/dist/agent.mjs --config /etc/oss/agent.yaml
 Restart=always
 RestartSec=2
 TimeoutStopSec=15
