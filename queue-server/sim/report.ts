@@ -8,8 +8,9 @@ import type { AccumulatingTuning } from '../core/routing.ts';
 import { findCounters } from './capacity.ts';
 import { loadScenario, type Scenario, singleQueueScenario } from './scenario.ts';
 import { type DayResult, simulateDay } from './simulator.ts';
-import { controlledMean, etaSummary, groupOf, interval, summariseDays, summariseWaits } from './stats.ts';
+import { etaSummary, groupOf, interval, summariseDays, summariseWaits } from './stats.ts';
 import { cobhamMeanWaits, mmcMeanWait } from './theory.ts';
+import { controlledWait, THEORY_PRIORITY_SHARE, THEORY_QUEUE, theoryDays } from './theory-check.ts';
 
 const here = new URL('.', import.meta.url).pathname;
 const demo = loadScenario(resolve(here, 'scenarios/demo-site.json'));
@@ -84,54 +85,27 @@ function etaTable(label: string, ds: DayResult[]): void {
 }
 
 function theoryTable(): void {
-  const q = { lambda: 0.4, meanService: 8, counters: 4 };
-  const s = singleQueueScenario({
-    counters: 4,
-    arrivalsPerMinute: 0.4,
-    serviceMean: 8,
-    serviceDist: 'exp',
-    serviceCv: 1,
-    priorityShare: 0.15,
-    minutes: 1380,
-    warmupMinutes: 0,
-    targetMinutes: 15,
-    maxWaitMinutes: 30,
-  });
-  const window = s.measure.to - s.measure.from;
-  const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const controlled = (ds: DayResult[], keep: (t: { priority: string }) => boolean) =>
-    controlledMean(
-      ds.map((d) =>
-        avg(d.tickets.filter((t) => t.measured && t.wait !== null && keep(t)).map((t) => t.wait!)),
-      ),
-      ds.map((d) => {
-        const m = d.tickets.filter((t) => t.measured && t.wait !== null);
-        return [avg(m.map((t) => t.serviceMinutes)), m.length / window];
-      }),
-      [8, 0.4],
-    );
   const n = 300;
-  const run = (policy: string) =>
-    Array.from({ length: n }, (_, r) => simulateDay(s, { seed: 5000 + r, policy }));
-  const fifo = run('fifo');
-  const strict = run('strict');
-  const [high, low] = cobhamMeanWaits(q, [0.15, 0.85]);
+  const fifo = theoryDays('fifo', n);
+  const strict = theoryDays('strict', n);
+  const q = THEORY_QUEUE;
+  const [high, low] = cobhamMeanWaits(q, [THEORY_PRIORITY_SHARE, 1 - THEORY_PRIORITY_SHARE]);
   console.log(
     `\nM/M/4, mean service 8 min, ρ = 0.8, 15 % priority, ${n} days of 23 h from the stationary queue:\n`,
   );
   console.log('| quantity | theory | simulated (95 % CI, control variates) |');
   console.log('|---|---|---|');
   console.log(
-    `| FIFO mean wait (Erlang C) | ${mmcMeanWait(q).toFixed(2)} | ${pm(controlled(fifo, () => true))} |`,
+    `| FIFO mean wait (Erlang C) | ${mmcMeanWait(q).toFixed(2)} | ${pm(controlledWait(fifo, () => true))} |`,
   );
   console.log(
-    `| strict, priority class (Cobham) | ${high!.toFixed(2)} | ${pm(controlled(strict, (t) => groupOf(t) === 'priority'))} |`,
+    `| strict, priority class (Cobham) | ${high!.toFixed(2)} | ${pm(controlledWait(strict, (t) => groupOf(t) === 'priority'))} |`,
   );
   console.log(
-    `| strict, normal class (Cobham) | ${low!.toFixed(2)} | ${pm(controlled(strict, (t) => groupOf(t) === 'normal'))} |`,
+    `| strict, normal class (Cobham) | ${low!.toFixed(2)} | ${pm(controlledWait(strict, (t) => groupOf(t) === 'normal'))} |`,
   );
   console.log(
-    `| strict, all (conservation: = FIFO) | ${mmcMeanWait(q).toFixed(2)} | ${pm(controlled(strict, () => true))} |`,
+    `| strict, all (conservation: = FIFO) | ${mmcMeanWait(q).toFixed(2)} | ${pm(controlledWait(strict, () => true))} |`,
   );
 }
 
