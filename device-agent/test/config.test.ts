@@ -1,5 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { applyLineEdits, lineEdits } from '@oss/tests';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, checkConfig, loadConfig } from '../src/config.ts';
 import { tempDir } from './helpers.ts';
@@ -145,5 +147,45 @@ describe('example configs', () => {
   it.each(['kiosk', 'counter', 'display'])('%s.yaml is valid', (name) => {
     const config = loadConfig(join(import.meta.dirname, '..', 'examples', `${name}.yaml`));
     expect(config.device.kind).toBe(name);
+  });
+});
+
+describe('config loader under fuzzing', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+  const examples = ['kiosk', 'counter', 'display'].map((name) =>
+    readFileSync(join(import.meta.dirname, '..', 'examples', `${name}.yaml`), 'utf8'),
+  );
+  const path = join(dir.path, 'fuzz.yaml');
+  const onlyConfigErrors = (text: string) => {
+    writeFileSync(path, text);
+    try {
+      loadConfig(path);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      expect(e.message).toMatch(/^Cấu hình: .+ \/ config: .+/s);
+    }
+  };
+
+  it('an alias to nowhere or an alias bomb is a ConfigError', () => {
+    onlyConfigErrors('device: *nowhere\n');
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++)
+      bomb.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(i === 1 ? '*a' : `*a${i - 1}`)
+          .join(', ')}]`,
+      );
+    writeFileSync(path, bomb.join('\n'));
+    expect(() => loadConfig(path)).toThrow(ConfigError);
+  });
+
+  it('the example files with random lines cut, duplicated or garbled give only ConfigErrors', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: examples.length - 1 }), lineEdits, (which, edits) =>
+        onlyConfigErrors(applyLineEdits(examples[which]!, edits)),
+      ),
+      { numRuns: 300 },
+    );
   });
 });

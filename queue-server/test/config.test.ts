@@ -1,6 +1,7 @@
 /** The site configuration file: the demo site, and errors that name the field and the line. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { applyLineEdits, lineEdits } from '@oss/tests';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEMO_SITE_CONFIG, loadSiteConfig, parseSiteConfig } from '../src/config/load.ts';
@@ -127,29 +128,8 @@ describe('config loader under fuzzing', () => {
   });
 
   it('the demo file with random lines cut, duplicated or garbled gives only ConfigErrors', () => {
-    const lines = demoText.split('\n');
     fc.assert(
-      fc.property(
-        fc.array(
-          fc.record({
-            at: fc.nat({ max: lines.length - 1 }),
-            edit: fc.constantFrom('cut', 'dup', 'garble', 'indent'),
-            junk: fc.string({ maxLength: 12 }),
-          }),
-          { minLength: 1, maxLength: 5 },
-        ),
-        (edits) => {
-          const copy = [...lines];
-          for (const { at, edit, junk } of edits) {
-            const i = Math.min(at, copy.length - 1);
-            if (edit === 'cut') copy.splice(i, 1);
-            else if (edit === 'dup') copy.splice(i, 0, copy[i]!);
-            else if (edit === 'garble') copy[i] = `${copy[i]!.slice(0, 8)}${junk}`;
-            else copy[i] = ` ${copy[i]}`;
-          }
-          onlyConfigErrors(copy.join('\n'));
-        },
-      ),
+      fc.property(lineEdits, (edits) => onlyConfigErrors(applyLineEdits(demoText, edits))),
       { numRuns: 200 },
     );
   });
