@@ -6,6 +6,8 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
+import { applyLineEdits, lineEdits } from '@oss/tests';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../device-agent/src/config.ts';
 import { readEnv } from '../../queue-server/src/env.ts';
@@ -84,6 +86,25 @@ describe('the inventory', () => {
   it('refuses a duplicate device id', () => {
     expect(() => checkInventory({ ...inv, devices: [inv.devices[0], inv.devices[0]] })).toThrow(
       /^Trùng mã thiết bị "kiosk-1" \/ duplicate device id "kiosk-1"$/,
+    );
+  });
+});
+
+describe('the inventory loader under fuzzing', () => {
+  it('the demo inventory with random lines cut, duplicated or garbled gives only InventoryErrors', () => {
+    const text = readFileSync(INVENTORY, 'utf8');
+    const file = join(dir.path, 'fuzz.yaml');
+    fc.assert(
+      fc.property(lineEdits, (edits) => {
+        writeFileSync(file, applyLineEdits(text, edits));
+        try {
+          loadInventory(file);
+        } catch (e) {
+          if (!(e instanceof InventoryError)) throw e;
+          expect(e.vi.length * e.en.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });
