@@ -1,13 +1,14 @@
 /** A real site server (embedded broker, SQLite) and simulated agents for the agent's tests. */
 import type { AgentToUi, Enrolment, UiToAgent } from '@oss/protocol';
+import { waitFor } from '@oss/tests';
 import WebSocket from 'ws';
-import { enroll } from '../../queue-server/src/cli/enroll.ts';
 import { readEnv } from '../../queue-server/src/env.ts';
 import { silentLogger } from '../../queue-server/src/log.ts';
 import { type RunningServer, startServer } from '../../queue-server/src/server.ts';
 import type { AgentConfig } from '../src/config.ts';
 
-export { freePort, tempDir } from '../../queue-server/test/helpers.ts';
+export { freePort, tempDir, waitFor } from '@oss/tests';
+export { enrolDevice, signIn } from '../../queue-server/test/helpers.ts';
 
 export function startSite(
   dataDir: string,
@@ -27,10 +28,6 @@ export function startSite(
   );
 }
 
-export function enrolDevice(server: RunningServer, args: string[]): Enrolment {
-  return enroll(args, { ...server.env, mqttUrl: server.mqttUrl });
-}
-
 export function agentConfig(
   server: RunningServer,
   credentials: Enrolment,
@@ -48,20 +45,6 @@ export function agentConfig(
     mqtt: { requestTimeoutMs: 2000, retries: 1, reconnectMs: 100 },
     ...extra,
   };
-}
-
-export async function waitFor<T>(
-  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** A local app: the agent's WebSocket with every message kept. */
@@ -111,14 +94,4 @@ export async function connectUi(port: number, origin?: string): Promise<UiConnec
     },
     close: () => ws.close(),
   };
-}
-
-export async function signIn(baseUrl: string, username: string, password: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status}`);
-  return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
 }

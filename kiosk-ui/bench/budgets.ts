@@ -13,7 +13,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { freePort } from '../../queue-server/test/helpers.ts';
+import { freePort } from '@oss/tests';
 import { type ServerProcess, spawnServer } from '../../queue-server/test/process.ts';
 import { launchBrowser } from '../../tests/browser/harness.ts';
 

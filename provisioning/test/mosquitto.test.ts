@@ -5,9 +5,9 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort, tempDir, waitForPort } from '@oss/tests';
 import { afterAll, describe, expect, it } from 'vitest';
 import { enroll } from '../../queue-server/src/cli/enroll.ts';
 import {
@@ -15,7 +15,7 @@ import {
   mosquittoConf,
   upsertMosquittoPassword,
 } from '../../queue-server/src/mqtt/mosquitto.ts';
-import { freePort, tempDir, testEnv } from '../../queue-server/test/helpers.ts';
+import { testEnv } from '../../queue-server/test/helpers.ts';
 import { MOSQUITTO_DIR, productionMosquittoConf } from '../src/server.ts';
 
 const run = promisify(execFile);
@@ -34,20 +34,6 @@ const cleanup: (() => void)[] = [];
 afterAll(() => {
   for (const c of cleanup.reverse()) c();
 });
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const open = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      }).once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
 
 describe.skipIf(!hasMosquitto)('production Mosquitto from the generated files', () => {
   it('each device publishes only under its own topics; re-enrolment revokes the old secret', async () => {

@@ -1,8 +1,4 @@
 /** Starting real site servers and real MQTT clients for integration tests. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ResponseEnvelope } from '@oss/protocol';
 import type { MqttClient } from 'mqtt';
 import { enroll } from '../src/cli/enroll.ts';
@@ -16,21 +12,7 @@ export function okResult<T = Record<string, never>>(r: ResponseEnvelope): T {
   return r.result as T;
 }
 
-export function tempDir(prefix = 'oss-test-'): { path: string; remove: () => void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort, tempDir } from '@oss/tests';
 
 export function testEnv(dataDir: string, extra: Record<string, string> = {}): ServerEnv {
   return readEnv({

@@ -1,11 +1,10 @@
 /** A real Mosquitto for tests: generated configuration and ACL, users added with mosquitto_passwd. */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort, waitForPort } from '@oss/tests';
 import { mosquittoAcl, mosquittoConf } from '../src/mqtt/mosquitto.ts';
-import { freePort } from './helpers.ts';
 
 export const run = promisify(execFile);
 
@@ -29,20 +28,7 @@ export interface TestMosquitto {
   stop(): Promise<void>;
 }
 
-/** Waits until something listens on `port` (or, with `open` false, until nothing does). */
-export async function waitForPort(port: number, open = true): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const listening = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      }).once('error', () => resolve(false));
-    });
-    if (listening === open) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`port ${port} did not ${open ? 'open' : 'close'}`);
-}
+export { waitForPort };
 
 export async function testMosquitto(dir: string, site = 'demo'): Promise<TestMosquitto> {
   const port = await freePort();
