@@ -57,11 +57,11 @@ export class MonoCanvas {
   /** Draws `text` with its left end at `x` and its baseline at `baseline`; returns the advance in dots. */
   text(font: TrueTypeFont, text: string, x: number, baseline: number, size: number, ink = true): number {
     const scale = size / font.unitsPerEm;
+    const glyphs = font.glyphs(text);
     let pen = x;
-    for (const ch of text) {
-      const glyph = font.glyphId(ch.codePointAt(0)!);
-      this.fillEdges(font.edges(glyph), pen, baseline, scale, ink);
-      pen += font.advance(glyph) * scale;
+    for (let i = 0; i < glyphs.length; i++) {
+      this.fillEdges(font.edges(glyphs[i]!), pen, baseline, scale, ink);
+      pen += font.kernedAdvance(glyphs[i]!, glyphs[i + 1]) * scale;
     }
     return pen - x;
   }

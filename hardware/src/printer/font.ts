@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { PairKerning } from './kerning.ts';
 
 /** Be Vietnam Pro (SIL OFL 1.1), shipped in hardware/fonts: it covers all of Vietnamese. */
 export const FONT_FILES = {
@@ -21,9 +22,9 @@ interface Point {
 }
 
 /**
- * A TrueType (`glyf`) font read without a library: character coverage and advance widths (cmap
- * format 4 + hmtx) for the layout, outlines (simple and composite glyphs) for the rasterizer.
- * Kerning is ignored by both, so what is measured is what is drawn.
+ * A TrueType (`glyf`) font read without a library: character coverage, advance widths and pair
+ * kerning (cmap format 4, hmtx, GPOS) for the layout and the rasterizer alike, so that what is
+ * measured is what is drawn; outlines (simple and composite glyphs) for the rasterizer.
  */
 export class TrueTypeFont {
   readonly unitsPerEm: number;
@@ -33,6 +34,7 @@ export class TrueTypeFont {
   private readonly glyphStarts: number[] = [];
   private readonly glyf: number;
   private readonly edgesOf = new Map<number, GlyphEdges>();
+  private readonly kerning: PairKerning;
 
   constructor(bytes: Uint8Array) {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -51,6 +53,7 @@ export class TrueTypeFont {
       this.glyphStarts.push(longOffsets ? view.getUint32(loca + i * 4) : view.getUint16(loca + i * 2) * 2);
     this.glyf = tableOffset(tables, 'glyf');
     readCmapFormat4(view, tableOffset(tables, 'cmap'), this.glyphOf);
+    this.kerning = new PairKerning(view, tables.get('GPOS'));
   }
 
   static fromFile(path: string): TrueTypeFont {
@@ -71,10 +74,23 @@ export class TrueTypeFont {
     return this.advances[Math.min(glyph, this.advances.length - 1)] ?? 0;
   }
 
+  /** How far the pen moves after `glyph`, in font units: its advance, kerned against `next`. */
+  kernedAdvance(glyph: number, next: number | undefined): number {
+    return this.advance(glyph) + (next === undefined ? 0 : this.kerning.between(glyph, next));
+  }
+
+  /** The glyphs of `text`, one per code point. */
+  glyphs(text: string): number[] {
+    const ids: number[] = [];
+    for (const ch of text) ids.push(this.glyphId(ch.codePointAt(0)!));
+    return ids;
+  }
+
   /** Width of `text` in px at `fontSize` px. */
   measure(text: string, fontSize: number): number {
+    const ids = this.glyphs(text);
     let units = 0;
-    for (const ch of text) units += this.advance(this.glyphId(ch.codePointAt(0)!));
+    for (let i = 0; i < ids.length; i++) units += this.kernedAdvance(ids[i]!, ids[i + 1]);
     return (units * fontSize) / this.unitsPerEm;
   }
 
