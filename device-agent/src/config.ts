@@ -16,7 +16,7 @@ import {
   validate,
 } from '@oss/protocol';
 import { type Static, Type } from '@sinclair/typebox';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 
 const strict = { additionalProperties: false } as const;
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
@@ -333,7 +333,11 @@ export function loadConfig(path: string): AgentConfig {
   }
   let parsed: unknown;
   try {
-    parsed = parseYaml(text, { prettyErrors: true });
+    // A warning (an unknown tag such as `!env`) is refused too: its value would be read as plain text.
+    const doc = parseDocument(text, { prettyErrors: true });
+    const problem = doc.errors[0] ?? doc.warnings[0];
+    if (problem) throw problem;
+    parsed = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     throw new ConfigError('', {
       vi: `tệp ${path} không phải YAML hay JSON`,

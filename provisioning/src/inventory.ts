@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { oneOf, validate } from '@oss/protocol';
 import { type Static, Type } from '@sinclair/typebox';
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 
 const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
 const Hostname = Type.String({ pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$' });
@@ -232,14 +232,31 @@ function namedPath(value: unknown, path: string): string {
 }
 
 export function loadInventory(file: string): Inventory {
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
     throw new InventoryError(
       '',
-      `Không đọc được tệp kiểm kê ${file}`,
-      `cannot read inventory ${file}: ${String(e)}`,
+      `Không đọc được tệp kiểm kê ${file} (${code})`,
+      `cannot read inventory ${file} (${code})`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    // A warning (an unknown tag such as `!env`) is refused too: its value would be read as plain text.
+    const doc = parseDocument(text);
+    const problem = doc.errors[0] ?? doc.warnings[0];
+    if (problem) throw problem;
+    parsed = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // The parser's own detail exists in English only.
+    const detail = (e as Error).message.split('\n')[0]!;
+    throw new InventoryError(
+      '',
+      `Tệp kiểm kê ${file} không phải YAML hợp lệ`,
+      `inventory ${file} is not valid YAML: ${detail}`,
     );
   }
   return checkInventory(parsed);

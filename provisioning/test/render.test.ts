@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
-import { applyLineEdits, lineEdits, tempDir } from '@oss/tests';
+import { applyLineEdits, lineEdits, tempDir, yamlAliasBomb } from '@oss/tests';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../device-agent/src/config.ts';
@@ -90,6 +90,15 @@ describe('the inventory', () => {
 });
 
 describe('the inventory loader under fuzzing', () => {
+  it('refuses an unknown tag, a dangling alias and an alias bomb', () => {
+    const file = join(dir.path, 'tags.yaml');
+    for (const text of ['site: !env SITE\n', 'site: *nowhere\n', yamlAliasBomb()]) {
+      writeFileSync(file, text);
+      expect(() => loadInventory(file), text.slice(0, 20)).toThrow(InventoryError);
+      expect(() => loadInventory(file)).toThrow(/Unresolved tag|Unresolved alias|Excessive alias count/);
+    }
+  });
+
   it('the demo inventory with random lines cut, duplicated or garbled gives only InventoryErrors', () => {
     const text = readFileSync(INVENTORY, 'utf8');
     const file = join(dir.path, 'fuzz.yaml');

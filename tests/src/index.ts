@@ -79,3 +79,15 @@ export function applyLineEdits(text: string, edits: readonly LineEdit[]): string
   }
   return lines.join('\n');
 }
+
+/** A "billion laughs" YAML text: 8 levels of 10 aliases each, 10⁸ nodes once expanded. */
+export function yamlAliasBomb(): string {
+  const lines = ['l0: &l0 [x, x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 8; i++)
+    lines.push(
+      `l${i}: &l${i} [${Array(10)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
+  return lines.join('\n');
+}

@@ -49,10 +49,12 @@ export function loadSiteConfig(file: string = DEMO_SITE_CONFIG): SiteConfig {
 export function parseSiteConfig(text: string, file = '(inline)'): SiteConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
+  // A warning (an unknown tag such as `!env`) is refused too: its value would be read as plain text.
+  const syntax = [...doc.errors, ...doc.warnings];
+  if (syntax.length > 0) {
     throw new ConfigError(
       file,
-      doc.errors.map((e) => ({
+      syntax.map((e) => ({
         path: '',
         line: e.linePos?.[0].line ?? null,
         // The parser's own detail exists in English only.
