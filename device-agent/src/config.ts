@@ -130,7 +130,7 @@ export const AgentConfigSchema = Type.Object(
     device: Type.Object(
       {
         id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
-        kind: Type.Union(DEVICE_KINDS.map((k) => Type.Literal(k))),
+        kind: oneOf(...DEVICE_KINDS),
         site: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
         counterId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
       },

@@ -367,7 +367,7 @@ export class KioskProfile {
     }
   }
 
-  /** Reads the printer status and reports a change to the apps and as `evt/printer`. */
+  /** Reads the printer status and reports a change to the apps, as `evt/printer` and in the retained status. */
   async checkPrinter(error?: PrinterError): Promise<PrinterState | null> {
     const { printer } = this.o;
     if (!printer) return null;
@@ -382,6 +382,7 @@ export class KioskProfile {
     if (changed) {
       this.o.ui.broadcast({ type: 'printer', state });
       this.o.link.event('printer', { ...state, at: new Date(this.o.link.serverNow()).toISOString() });
+      this.o.link.setStatus({ printer: { ok: state.ok, paper: state.paper, coverOpen: state.coverOpen } });
     }
     return state;
   }

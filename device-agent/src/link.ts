@@ -58,6 +58,9 @@ export class ServerLink {
   private client: MqttClient | null = null;
   private readonly waiters = new Map<string, Waiter>();
   private online = false;
+  /** Fields added to the retained status, now and after every reconnection (e.g. the printer's state). */
+  private statusFields: Record<string, unknown> = {};
+  private connectedSince = '';
   private draining: Promise<void> | null = null;
   private drainAgain = false;
   private stopped = false;
@@ -113,7 +116,7 @@ export class ServerLink {
 
   /** Starts connecting; resolves at once (an agent starts and works offline). */
   start(): void {
-    const { site, deviceId, kind } = this.o;
+    const { site, deviceId } = this.o;
     const statusTopic = topics.deviceStatus(site, deviceId);
     const client = mqtt.connect(this.o.mqttUrl, {
       clientId: `oss-agent-${deviceId}`,
@@ -140,11 +143,8 @@ export class ServerLink {
       };
       client.subscribe(filters, (err) => {
         if (err) return this.o.log.warn({ err: err.message }, 'subscribe failed');
-        client.publish(
-          statusTopic,
-          JSON.stringify({ online: true, kind, ...this.o.statusExtra, since: new Date().toISOString() }),
-          { qos: 1, retain: true },
-        );
+        this.connectedSince = new Date().toISOString();
+        this.publishStatus();
         this.setOnline(true);
         this.drain();
       });
@@ -160,6 +160,30 @@ export class ServerLink {
       this.o.log.warn({ err: e.message }, 'MQTT error');
     });
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
+  }
+
+  /**
+   * Sets fields of the retained status (a manager's dashboard opened later reads them from
+   * `GET /api/devices`); published at once when connected, else at the next connection.
+   */
+  setStatus(fields: Record<string, unknown>): void {
+    this.statusFields = { ...this.statusFields, ...fields };
+    if (this.online) this.publishStatus();
+  }
+
+  private publishStatus(): void {
+    const { site, deviceId, kind } = this.o;
+    this.client?.publish(
+      topics.deviceStatus(site, deviceId),
+      JSON.stringify({
+        online: true,
+        kind,
+        ...this.o.statusExtra,
+        ...this.statusFields,
+        since: this.connectedSince,
+      }),
+      { qos: 1, retain: true },
+    );
   }
 
   private setOnline(online: boolean): void {

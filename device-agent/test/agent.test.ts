@@ -223,6 +223,15 @@ describe('device agent against the queue server', () => {
   });
 
   it('falls back to an on-screen ticket when the printer is out of paper, and reports it', async () => {
+    // A dashboard opened later learns the printer's state from the retained status, not the live event.
+    const baseUrl = `http://127.0.0.1:${server.httpPort}`;
+    const cookie = await signIn(baseUrl, 'manager', 'demo-manager');
+    const paperSeenByServer = async () => {
+      const { devices } = (await (await fetch(`${baseUrl}/api/devices`, { headers: { cookie } })).json()) as {
+        devices: { id: string; status: { printer?: { paper: string } } | null }[];
+      };
+      return devices.find((d) => d.id === 'kiosk-1')?.status?.printer?.paper;
+    };
     const printer = kiosk.sim.printer!;
     printer.status = { ...printer.status, paperOut: true };
     ui.send({ type: 'ticket.issue', requestId: 'r-paper', serviceId: 'civil-status', lang: 'vi' });
@@ -230,10 +239,12 @@ describe('device agent against the queue server', () => {
     expect(answer.printed).toBe(false);
     const state = await ui.next('printer', (m) => !m.state.ok);
     expect(state.state.paper).toBe('out');
+    await waitFor(async () => (await paperSeenByServer()) === 'out', 'paper out in the retained status');
     printer.status = { ...printer.status, paperOut: false };
     ui.send({ type: 'ticket.issue', requestId: 'r-paper2', serviceId: 'civil-status', lang: 'vi' });
     expect((await ui.next('ticket', (m) => m.requestId === 'r-paper2')).printed).toBe(true);
     await ui.next('printer', (m) => m.state.ok);
+    await waitFor(async () => (await paperSeenByServer()) === 'ok', 'paper ok in the retained status');
   });
 
   it('calls with the counter buttons, shows and says the number, and takes the rating', async () => {

@@ -62,7 +62,7 @@ export const AgentToUi = Type.Union([
   Type.Object({
     type: Type.Literal('hello'),
     deviceId: Type.String(),
-    kind: Type.Union(DEVICE_KINDS.map((k) => Type.Literal(k))),
+    kind: oneOf(...DEVICE_KINDS),
     site: Type.String(),
     /** The queue server's public base URL (for QR links and the apps' HTTP calls). */
     serverUrl: Type.String(),

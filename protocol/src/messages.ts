@@ -256,7 +256,7 @@ export const QueueSummary = Type.Object({
 export type QueueSummary = Static<typeof QueueSummary>;
 
 export const DeviceStatus = Type.Object(
-  { online: Type.Boolean(), kind: Type.Optional(Type.Union(DEVICE_KINDS.map((k) => Type.Literal(k)))) },
+  { online: Type.Boolean(), kind: Type.Optional(oneOf(...DEVICE_KINDS)) },
   { additionalProperties: true },
 );
 export type DeviceStatus = Static<typeof DeviceStatus>;
@@ -265,7 +265,7 @@ export type DeviceStatus = Static<typeof DeviceStatus>;
 export const Enrolment = Type.Object({
   site: Type.String(),
   deviceId: Type.String(),
-  kind: Type.Union(DEVICE_KINDS.map((k) => Type.Literal(k))),
+  kind: oneOf(...DEVICE_KINDS),
   username: Type.String(),
   password: Type.String(),
   mqttUrl: Type.String(),

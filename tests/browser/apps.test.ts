@@ -14,6 +14,7 @@ import {
   PORTRAIT,
   type Site,
   screenshotPath,
+  signIn,
   startSite,
 } from './harness.ts';
 
@@ -39,12 +40,6 @@ describe.skipIf(!HAVE_CHROMIUM)('the four apps in Chromium', () => {
     const p = await context.newPage();
     p.setDefaultTimeout(15_000);
     return p;
-  }
-
-  async function signIn(p: Page, username: string, password: string): Promise<void> {
-    await p.locator('input[name=username]').fill(username);
-    await p.locator('input[name=password]').fill(password);
-    await p.locator('button[type=submit]').click();
   }
 
   beforeAll(async () => {

@@ -16,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { hashPassword } from '../../queue-server/src/auth/secrets.ts';
 import { readEnv } from '../../queue-server/src/env.ts';
 import { silentLogger } from '../../queue-server/src/log.ts';
@@ -147,3 +147,10 @@ export function screenshotPath(name: string): string {
 
 export const PORTRAIT = { width: 1080, height: 1920 };
 export const LANDSCAPE = { width: 1920, height: 1080 };
+
+/** Signs in on a page that shows the staff sign-in form (counter console, dashboard). */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('button[type=submit]').click();
+}

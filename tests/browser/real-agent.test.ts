@@ -21,6 +21,7 @@ import {
   PORTRAIT,
   type Site,
   screenshotPath,
+  signIn,
   startSite,
 } from './harness.ts';
 
@@ -87,5 +88,21 @@ describe.skipIf(!HAVE_CHROMIUM)('apps served by the real device agent', () => {
     await board.locator(`.board-call[data-latest=${number}]`).waitFor();
     await board.close();
     await page.close();
+  });
+
+  it('a kiosk printer out of paper shows on a dashboard opened afterwards, and clears when refilled', async () => {
+    const printer = kiosk.sim.printer!;
+    printer.status = { ...printer.status, paperOut: true };
+    await kiosk.kiosk!.checkPrinter();
+    const dash = await browser.newPage({ viewport: LANDSCAPE });
+    dash.setDefaultTimeout(15_000);
+    await dash.goto(`${site.url}/dashboard`);
+    await signIn(dash, 'manager', 'demo-manager');
+    const alert = dash.locator('[data-panel=alerts] li.err', { hasText: 'Máy in của kiosk-real hết giấy' });
+    await alert.waitFor();
+    printer.status = { ...printer.status, paperOut: false };
+    await kiosk.kiosk!.checkPrinter();
+    await alert.waitFor({ state: 'detached' });
+    await dash.close();
   });
 });
