@@ -101,7 +101,7 @@ export class MonoCanvas {
     const top = Math.max(0, Math.floor(minY));
     const bottom = Math.min(this.height, Math.ceil(maxY));
     if (left >= right || top >= bottom) return;
-    const samples = work.bytes(right - left);
+    const samples = work.samples.take(right - left);
     // Crossings of one sample row: x and direction (+1 down, -1 up), kept sorted by x on insertion
     // (a row crosses a glyph a handful of times).
     const xs = work.floats(1, count);
@@ -148,33 +148,6 @@ export class MonoCanvas {
 }
 
 /**
- * Working arrays of the outline fill, reused for every glyph (the fill is synchronous): a ticket
- * has ~600 glyphs, and new typed arrays for each were ~2,400 small allocations per ticket outside
- * the V8 heap, which fragment the process's memory.
- */
-const work = {
-  floatArrays: [new Float64Array(1024), new Float64Array(256)],
-  byteArray: new Uint8Array(1024),
-  signArray: new Int8Array(256),
-  /** Slot 0: device coordinates; slot 1: crossings. */
-  floats(slot: 0 | 1, length: number): Float64Array {
-    if (this.floatArrays[slot]!.length < length) this.floatArrays[slot] = new Float64Array(length * 2);
-    return this.floatArrays[slot]!;
-  },
-  /** Zeroed. */
-  bytes(length: number): Uint8Array {
-    if (this.byteArray.length < length) this.byteArray = new Uint8Array(length * 2);
-    const view = this.byteArray.subarray(0, length);
-    view.fill(0);
-    return view;
-  },
-  signs(length: number): Int8Array {
-    if (this.signArray.length < length) this.signArray = new Int8Array(length * 2);
-    return this.signArray;
-  },
-};
-
-/**
  * One growing buffer for images that live only until they are encoded, so that printing a ticket
  * does not allocate (and leave for the garbage collector) ~90 KB of dots each time. What `take`
  * returns is valid until the next `take`.
@@ -190,3 +163,24 @@ export class ScratchBuffer {
     return view;
   }
 }
+
+/**
+ * Working arrays of the outline fill, reused for every glyph (the fill is synchronous): a ticket
+ * has ~600 glyphs, and new typed arrays for each were ~2,400 small allocations per ticket outside
+ * the V8 heap, which fragment the process's memory.
+ */
+const work = {
+  floatArrays: [new Float64Array(1024), new Float64Array(256)],
+  /** Per-dot sample counts of one row. */
+  samples: new ScratchBuffer(),
+  signArray: new Int8Array(256),
+  /** Slot 0: device coordinates; slot 1: crossings. */
+  floats(slot: 0 | 1, length: number): Float64Array {
+    if (this.floatArrays[slot]!.length < length) this.floatArrays[slot] = new Float64Array(length * 2);
+    return this.floatArrays[slot]!;
+  },
+  signs(length: number): Int8Array {
+    if (this.signArray.length < length) this.signArray = new Int8Array(length * 2);
+    return this.signArray;
+  },
+};
