@@ -46,6 +46,7 @@ const RULES: Record<string, Rule> = {
   'GET /counter': { allowed: EVERYONE },
   'GET /display': { allowed: EVERYONE },
   'GET /dashboard': { allowed: EVERYONE },
+  'GET /book': { allowed: EVERYONE },
   'GET /t/:ticketId': { allowed: EVERYONE, path: '/t/TICKET' },
   'GET /api/health': { allowed: EVERYONE },
   'GET /api/site': { allowed: EVERYONE },
