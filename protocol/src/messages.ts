@@ -101,6 +101,10 @@ export const RequestSchemas = {
       citizen: Type.Optional(Citizen),
       lang: Type.Optional(Lang),
       procedureId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      /** PROTOCOL.md §6: checks a booked appointment in (typed or from its QR). */
+      appointmentCode: Type.Optional(
+        Type.String({ minLength: 4, maxLength: 16, pattern: '^[A-Za-z0-9 -]+$' }),
+      ),
     },
     strict,
   ),
@@ -113,6 +117,10 @@ export const RequestSchemas = {
       counterId: CounterId,
       ticketId: TicketId,
       outcome: Type.Optional(oneOf('done', 'no_show')),
+      /** PROTOCOL.md §6: receipt codes of the dossiers received for this ticket (format: the site's). */
+      dossierCodes: Type.Optional(
+        Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 20, uniqueItems: true }),
+      ),
     },
     strict,
   ),
@@ -272,3 +280,31 @@ export const Enrolment = Type.Object({
   counterId: Type.Optional(Type.String()),
 });
 export type Enrolment = Static<typeof Enrolment>;
+
+/**
+ * A dossier's status as the kiosk's "Tra cứu hồ sơ" shows it (PROTOCOL.md §6 addition). The
+ * province's system says more; a site maps its values onto these.
+ */
+export const DOSSIER_STATUS_LABELS = {
+  received: { vi: 'Đã tiếp nhận', en: 'Received' },
+  processing: { vi: 'Đang giải quyết', en: 'Being processed' },
+  supplement: { vi: 'Cần bổ sung hồ sơ', en: 'More papers needed' },
+  ready: { vi: 'Đã có kết quả, mời quý khách đến nhận', en: 'Result ready for collection' },
+  returned: { vi: 'Đã trả kết quả', en: 'Result collected' },
+  rejected: { vi: 'Không đủ điều kiện giải quyết', en: 'Refused' },
+  unknown: { vi: 'Đang cập nhật', en: 'Status being updated' },
+} as const satisfies Record<string, LocalizedText>;
+export type DossierStatus = keyof typeof DOSSIER_STATUS_LABELS;
+export const DOSSIER_STATUSES = Object.keys(DOSSIER_STATUS_LABELS) as DossierStatus[];
+
+export const DossierInfo = Type.Object({
+  code: Type.String(),
+  status: Type.Union(DOSSIER_STATUSES.map((s) => Type.Literal(s))),
+  statusText: LocalizedText,
+  procedureName: Type.Optional(Type.String()),
+  receivedAt: Type.Optional(Type.String()),
+  dueAt: Type.Optional(Type.String()),
+  /** Where the status came from: `simulated` on a demo site. */
+  source: Type.String(),
+});
+export type DossierInfo = Static<typeof DossierInfo>;

@@ -147,3 +147,19 @@ export function isRealDate(iso: string): boolean {
   const date = new Date(Date.UTC(y, mo - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
+
+/** The instant of a local wall-clock time (`day` + minutes since midnight) in a time zone. */
+export function zonedEpoch(day: string, minuteOfDay: number, timeZone: string): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d) + minuteOfDay * 60_000;
+  // The offset at the guess, then once more at the corrected instant (a DST edge moves it once).
+  let epoch = wall - localParts(wall, timeZone).offsetMinutes * 60_000;
+  epoch = wall - localParts(epoch, timeZone).offsetMinutes * 60_000;
+  return epoch;
+}
+
+/** `2026-12-02` → `02/12/2026`, as dates are written in Việt Nam. */
+export function vnDate(day: string): string {
+  const [y, m, d] = day.split('-');
+  return `${d}/${m}/${y}`;
+}

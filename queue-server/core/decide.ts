@@ -17,11 +17,22 @@ export type Command =
       deviceId?: string;
       /** The kiosk's request id: a voided request never issues. */
       requestId?: string;
+      /** As typed or scanned at the kiosk; the shell resolves it into `appointmentId`. */
+      appointmentCode?: string;
+      /** A booked appointment checked in on time: the ticket gets the `appointment` class. */
+      appointmentId?: string;
     }
   | { type: 'next'; counterId: string }
   | { type: 'recall'; counterId: string }
   | { type: 'start'; counterId: string; ticketId: string }
-  | { type: 'finish'; counterId: string; ticketId: string; outcome: 'done' | 'no_show' }
+  | {
+      type: 'finish';
+      counterId: string;
+      ticketId: string;
+      outcome: 'done' | 'no_show';
+      /** Receipt codes of the dossiers received (PROTOCOL.md §6); the shell stores them. */
+      dossierCodes?: string[];
+    }
   | { type: 'transfer'; counterId: string | null; ticketId: string; toServiceId: string }
   | { type: 'cancel'; ticketId: string; reason: 'staff' | 'citizen' }
   | { type: 'rate'; counterId: string; ticketId?: string; score: number }
@@ -356,7 +367,7 @@ function merge(state: QueueState, c: Extract<Command, { type: 'merge' }>, ctx: D
       'Thủ tục không thuộc dịch vụ đã chọn',
       'The procedure belongs to another service',
     );
-  const { priority, basis } = priorityFor(ctx.site, c, state.day);
+  const { priority, basis } = priorityFor(ctx.site, c, state.day, 'normal');
   return {
     type: 'ticket.issued',
     at: ctx.now,
@@ -379,22 +390,47 @@ export function formatNumber(prefix: string, seq: number): string {
 }
 
 /** The declared class, or the age-based one when the birth date gives a weightier class. */
+export type PriorityBasis = 'none' | 'declared' | 'birth-date' | 'appointment';
+
+/** The class of the booked-appointment priority (PROTOCOL.md §6): given by check-in, never declared. */
+export const APPOINTMENT_CLASS = 'appointment';
+
+/**
+ * The ticket's priority class: declared (only a `declarable` class), from the birth date, or from an
+ * appointment checked in on time. An offline kiosk's merged ticket cannot have had its claim
+ * checked, so a class it may not declare falls back to normal there instead of losing the ticket.
+ */
 export function priorityFor(
   site: Site,
-  c: { priority?: string; birthDate?: string },
+  c: { priority?: string; birthDate?: string; appointmentId?: string },
   today: string,
-): { priority: string; basis: 'none' | 'declared' | 'birth-date' } {
+  undeclarable: 'refuse' | 'normal' = 'refuse',
+): { priority: string; basis: PriorityBasis } {
   let priority = 'normal';
-  let basis: 'none' | 'declared' | 'birth-date' = 'none';
+  let basis: PriorityBasis = 'none';
   if (c.priority && c.priority !== 'normal') {
-    if (!site.classes.has(c.priority))
+    const cls = site.classes.get(c.priority);
+    if (!cls)
       fail(
         'invalid_request',
         `Không có đối tượng ưu tiên "${c.priority}"`,
         `unknown priority class "${c.priority}"`,
       );
-    priority = c.priority;
-    basis = 'declared';
+    if (cls.declarable) {
+      priority = c.priority;
+      basis = 'declared';
+    } else if (c.priority !== APPOINTMENT_CLASS || !c.appointmentId) {
+      if (undeclarable === 'refuse')
+        fail(
+          'forbidden',
+          `Không thể tự khai đối tượng "${cls.name.vi}"${c.priority === APPOINTMENT_CLASS ? ': cần mã lịch hẹn' : ''}`,
+          `"${cls.name.en}" cannot be declared${c.priority === APPOINTMENT_CLASS ? ': an appointment code is needed' : ''}`,
+        );
+    }
+  }
+  if (c.appointmentId && site.classes.has(APPOINTMENT_CLASS)) {
+    priority = APPOINTMENT_CLASS;
+    basis = 'appointment';
   }
   if (c.birthDate) {
     const age = ageOn(c.birthDate, today);

@@ -1,5 +1,6 @@
 export * from './advice.ts';
 export * from './apply.ts';
+export * from './appointments.ts';
 export * from './decide.ts';
 export * from './eta.ts';
 export * from './kpis.ts';

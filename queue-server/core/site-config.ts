@@ -87,6 +87,92 @@ export const Targets = Type.Object(
   { additionalProperties: false },
 );
 
+/** Booking rules (PROTOCOL.md §6). Absent: the site takes no appointments. */
+export const AppointmentRules = Type.Object(
+  {
+    /** Length of one bookable slot, in minutes, cut from the opening hours. */
+    slotMinutes: Type.Integer({ minimum: 5, maximum: 240, default: 30 }),
+    /** Citizens one slot takes per service: what walk-in waits were checked against (docs). */
+    capacity: Type.Integer({ minimum: 1, maximum: 100, default: 2 }),
+    /** Services that can be booked; all public services when absent. */
+    serviceIds: Type.Optional(Type.Array(Slug, { minItems: 1 })),
+    /** How many local days ahead a slot can be booked (0 = today only). */
+    daysAhead: Type.Integer({ minimum: 0, maximum: 90, default: 14 }),
+    /** Check-in window around the slot's start: on time gives the `appointment` priority class. */
+    earlyMinutes: Type.Integer({ minimum: 0, maximum: 240, default: 30 }),
+    lateMinutes: Type.Integer({ minimum: 0, maximum: 240, default: 15 }),
+    /** Too early: refuse (come back at the window) or issue a normal ticket now. */
+    whenEarly: Type.Union([Type.Literal('refuse'), Type.Literal('normal')], { default: 'refuse' }),
+    /** Too late: a normal ticket, or refuse. */
+    whenLate: Type.Union([Type.Literal('normal'), Type.Literal('refuse')], { default: 'normal' }),
+    /** Abuse limits: bookings per phone number per day, and per client address per hour. */
+    perPhonePerDay: Type.Integer({ minimum: 1, maximum: 50, default: 2 }),
+    perAddressPerHour: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  },
+  { additionalProperties: false },
+);
+export type AppointmentRules = Static<typeof AppointmentRules>;
+
+/** Letters, digits, dots and dashes, 6–40 long: the shapes receipts of the provinces' systems print. */
+export const DEFAULT_DOSSIER_CODE = '^[A-Z0-9][A-Z0-9.\\-]{5,39}$';
+
+/** Dossier receipts (giấy tiếp nhận hồ sơ) and the province's status source (PROTOCOL.md §6). */
+export const DossierRules = Type.Object(
+  {
+    /** A received dossier's code, as printed on the receipt (a regular expression, whole string). */
+    codePattern: Type.String({ minLength: 1, default: DEFAULT_DOSSIER_CODE }),
+    /** Where the kiosk's "Tra cứu hồ sơ" reads a dossier's status. */
+    source: Type.Union(
+      [
+        Type.Object({ kind: Type.Literal('simulated') }, { additionalProperties: false }),
+        Type.Object(
+          {
+            kind: Type.Literal('http-json'),
+            /** `{code}` is replaced by the URL-encoded dossier code. */
+            urlTemplate: Type.String({ pattern: '^https?://.*\\{code\\}' }),
+            /** Dotted paths into the answer's JSON for each field we show. */
+            fields: Type.Object(
+              {
+                status: Type.String({ minLength: 1 }),
+                procedureName: Type.Optional(Type.String({ minLength: 1 })),
+                receivedAt: Type.Optional(Type.String({ minLength: 1 })),
+                dueAt: Type.Optional(Type.String({ minLength: 1 })),
+              },
+              { additionalProperties: false },
+            ),
+            /** The source's status values → our status names. */
+            statusMap: Type.Record(Type.String(), Type.String()),
+            timeoutMs: Type.Integer({ minimum: 100, maximum: 30_000, default: 5000 }),
+          },
+          { additionalProperties: false },
+        ),
+      ],
+      { default: { kind: 'simulated' } },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type DossierRules = Static<typeof DossierRules>;
+
+/** Why a citizen was dissatisfied: the reasons the feedback form offers. */
+export const FeedbackReason = Type.Object({ id: Slug, name: LocalizedText }, { additionalProperties: false });
+export type FeedbackReason = Static<typeof FeedbackReason>;
+
+/** The reasons offered when a site lists none (issue 17's list). */
+export const DEFAULT_FEEDBACK_REASONS: FeedbackReason[] = [
+  { id: 'long-wait', name: { vi: 'Chờ quá lâu', en: 'Waited too long' } },
+  { id: 'attitude', name: { vi: 'Thái độ của cán bộ', en: "The officer's attitude" } },
+  { id: 'unclear-guidance', name: { vi: 'Hướng dẫn không rõ ràng', en: 'Unclear guidance' } },
+  {
+    id: 'unlisted-papers',
+    name: { vi: 'Bị yêu cầu giấy tờ ngoài quy định', en: 'Asked for papers that are not listed' },
+  },
+  { id: 'other', name: { vi: 'Lý do khác', en: 'Other' } },
+];
+
+/** Days within which a complaint should be answered before the inbox marks it overdue. */
+export const DEFAULT_FEEDBACK_DUE_DAYS = 10;
+
 export const SiteConfig = Type.Object(
   {
     site: Type.Object(
@@ -108,6 +194,11 @@ export const SiteConfig = Type.Object(
     counters: Type.Array(Counter, { minItems: 1 }),
     priorityClasses: Type.Array(PriorityClass, { minItems: 1 }),
     targets: Targets,
+    appointments: Type.Optional(AppointmentRules),
+    dossiers: Type.Optional(DossierRules),
+    feedbackReasons: Type.Optional(Type.Array(FeedbackReason, { minItems: 1 })),
+    /** Days after which an unanswered complaint is overdue in the manager's inbox. */
+    feedbackDueDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
     /** Routing policy name; see core/routing.ts. */
     routingPolicy: Type.String({ default: 'accumulating' }),
     /** Demo sites seed demo staff accounts (documented passwords). Never set in production. */
@@ -185,5 +276,31 @@ export function crossCheck(config: SiteConfig): ConfigProblem[] {
       `không có múi giờ "${config.site.timezone}"`,
       `unknown time zone "${config.site.timezone}"`,
     );
+  problems.push(...visitProblems(config));
+  return problems;
+}
+
+/** Appointments and dossiers: services that exist, a code pattern that compiles. */
+function visitProblems(config: SiteConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const services = new Set(config.services.map((s) => s.id));
+  config.appointments?.serviceIds?.forEach((id, i) => {
+    if (!services.has(id))
+      problems.push({
+        path: `appointments.serviceIds.${i}`,
+        message: bilingual({ vi: `không có dịch vụ "${id}"`, en: `unknown service "${id}"` }),
+      });
+  });
+  const pattern = config.dossiers?.codePattern;
+  if (pattern !== undefined) {
+    try {
+      new RegExp(pattern);
+    } catch {
+      problems.push({
+        path: 'dossiers.codePattern',
+        message: bilingual({ vi: 'biểu thức chính quy không hợp lệ', en: 'not a valid regular expression' }),
+      });
+    }
+  }
   return problems;
 }

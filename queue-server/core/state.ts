@@ -108,7 +108,7 @@ export type QueueEvent =
       serviceId: string;
       priority: string;
       /** How the priority was established: declared, from the birth date, or none. */
-      priorityBasis: 'none' | 'declared' | 'birth-date';
+      priorityBasis: 'none' | 'declared' | 'birth-date' | 'appointment';
       procedureId?: string;
       deviceId?: string;
       requestId?: string;

@@ -18,14 +18,17 @@ import {
   counterSeeds,
   counterState,
   type DayStartedEvent,
+  DEFAULT_DOSSIER_CODE,
   QueueCore,
   type QueueEvent,
   type Site,
 } from '@oss/queue-server/core';
+import { AppointmentDesk } from './appointments.ts';
 import { randomSecret } from './auth/secrets.ts';
 import { ServerBus } from './events.ts';
 import type { Logger } from './log.ts';
 import type { CitizenMark, Store } from './storage/store.ts';
+import { type AppointmentRow, VisitStore } from './storage/visits.ts';
 
 export interface RequestKey {
   deviceId: string;
@@ -51,6 +54,8 @@ export class QueueService {
   core: QueueCore;
   private summaryTimer: NodeJS.Timeout | null = null;
   private readonly citizenKey: string;
+  readonly visits: VisitStore;
+  readonly desk: AppointmentDesk;
 
   constructor(
     readonly site: Site,
@@ -59,6 +64,8 @@ export class QueueService {
     private readonly log: Logger,
   ) {
     this.citizenKey = store.siteSecret('citizen-hash');
+    this.visits = new VisitStore(store.db);
+    this.desk = new AppointmentDesk(site, this.visits);
     this.core = this.rebuild();
   }
 
@@ -128,10 +135,27 @@ export class QueueService {
     }
     let response: ResponseEnvelope;
     try {
-      const events = this.core.decide(command, now, () => randomSecret(16));
-      this.commit(events, options);
-      committed.push(events);
-      response = { id: key?.requestId ?? '', ok: true, result: options.result(events, this.core, now) };
+      const checkIn =
+        command.type === 'issue' && command.appointmentCode
+          ? this.desk.checkIn(command.appointmentCode, now)
+          : null;
+      if (checkIn?.kind === 'existing') {
+        // The same code again: the ticket it already gave.
+        response = {
+          id: key?.requestId ?? '',
+          ok: true,
+          result: { ticket: this.core.ticket(checkIn.ticketId, now) },
+        };
+      } else {
+        const decided = checkIn ? withAppointment(command, checkIn.appointment, checkIn.onTime) : command;
+        if (decided.type === 'finish' && decided.dossierCodes) this.checkDossierCodes(decided.dossierCodes);
+        const events = this.core.decide(decided, now, () => randomSecret(16));
+        this.commit(events, options);
+        if (checkIn) this.desk.markCheckedIn(checkIn.appointment.id, issuedTicketId(events), now);
+        if (decided.type === 'finish' && decided.dossierCodes) this.saveDossiers(decided, now);
+        committed.push(events);
+        response = { id: key?.requestId ?? '', ok: true, result: options.result(events, this.core, now) };
+      }
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
       response = this.failure(key?.requestId ?? null, e, options.lang);
@@ -153,6 +177,33 @@ export class QueueService {
         if (t) this.store.saveTicket(this.core.state.day, t, citizen);
       }
     }
+  }
+
+  private checkDossierCodes(codes: readonly string[]): void {
+    const pattern = new RegExp(this.site.config.dossiers?.codePattern ?? DEFAULT_DOSSIER_CODE);
+    const bad = codes.find((c) => !pattern.test(c));
+    if (bad !== undefined)
+      throw new ProtocolError('invalid_request', {
+        vi: `Mã hồ sơ "${bad}" không đúng định dạng của trung tâm`,
+        en: `Dossier code "${bad}" does not have this centre's format`,
+      });
+  }
+
+  /** The dossiers an officer received for a finished ticket: what productivity floors count. */
+  private saveDossiers(c: Extract<Command, { type: 'finish' }>, now: number): void {
+    const t = this.core.state.tickets.get(c.ticketId);
+    if (!t || !c.dossierCodes) return;
+    this.visits.insertDossiers(
+      c.dossierCodes.map((code) => ({
+        ticket_id: t.id,
+        code,
+        day: this.core.state.day,
+        at: now,
+        counter_id: c.counterId,
+        officer_id: t.officerId ?? null,
+        service_id: t.serviceId,
+      })),
+    );
   }
 
   private citizenMark(idNumber: string | undefined): CitizenMark | undefined {
@@ -210,6 +261,24 @@ export class QueueService {
     this.log.error({ err: String(e) }, 'unexpected error');
     return { id, ok: false, error: unavailable().toBody(lang) };
   }
+}
+
+/** The issue command for an appointment's check-in: its service and procedure; its class when on time. */
+function withAppointment(command: Command, a: AppointmentRow, onTime: boolean): Command {
+  if (command.type !== 'issue') return command;
+  const { appointmentCode: _code, priority: _declared, ...rest } = command;
+  return {
+    ...rest,
+    serviceId: a.service_id,
+    ...(a.procedure_id ? { procedureId: a.procedure_id } : {}),
+    ...(onTime ? { appointmentId: a.id } : {}),
+  };
+}
+
+function issuedTicketId(events: QueueEvent[]): string {
+  const issued = events.find((e) => e.type === 'ticket.issued');
+  if (issued?.type !== 'ticket.issued') throw new Error('check-in issued no ticket');
+  return issued.ticketId;
 }
 
 function unavailable(): ProtocolError {

@@ -162,7 +162,7 @@ function seedStaff(store: Store, config: SiteConfig, now: number, log: Logger): 
   log.info({ accounts: DEMO_STAFF.length }, 'demo staff accounts created (see README)');
 }
 
-/** Midnight rollover, revocation of replaced device secrets, pruning old idempotency records. */
+/** Midnight rollover, revocation of replaced device secrets, pruning old idempotency records and booking phones. */
 function startTimers(
   service: QueueService,
   broker: EmbeddedBroker | null,
@@ -186,6 +186,7 @@ function startTimers(
     service.tick();
     try {
       store.pruneResponses(clock() - 7 * 24 * 3_600_000);
+      service.visits.forgetPhonesBefore(service.core.state.day);
     } catch (e) {
       log.warn({ err: String(e) }, 'pruning failed');
     }

@@ -11,6 +11,7 @@ export interface SiteInfo {
     maxWaitMinutes: number;
   };
   priorityClasses: { id: string; name: LocalizedText; declarable: boolean; minAge?: number }[];
+  appointments: { serviceIds: string[]; daysAhead: number; slotMinutes: number } | null;
 }
 export interface ServiceInfo {
   id: string;
@@ -116,6 +117,10 @@ export class Api {
 
   post<T>(path: string, body: unknown = {}): Promise<T> {
     return this.request<T>('POST', path, body);
+  }
+
+  delete<T>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path);
   }
 
   put<T>(path: string, body: unknown): Promise<T> {

@@ -9,6 +9,7 @@ import { installErrorHandler } from './errors.ts';
 import { pages } from './pages.ts';
 import { publicRoutes } from './public-routes.ts';
 import { staffRoutes } from './staff-routes.ts';
+import { visitRoutes } from './visit-routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -65,6 +66,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(publicRoutes, { service, health: options.health });
   await app.register(actionRoutes, { service });
   await app.register(staffRoutes, { service, sessions, secureCookies: options.secureCookies ?? false });
+  await app.register(visitRoutes, { service });
   await app.register(pages, { service, ...(options.appsDist ? { dist: options.appsDist } : {}) });
   return app;
 }

@@ -3,7 +3,7 @@
  * HttpOnly SameSite=Strict cookies, and a lockout after repeated failures. Devices may also call the
  * action routes with HTTP Basic and their enrolment credentials (a browser kiosk without an agent).
  */
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type {} from '@fastify/cookie';
 import { fail, type StaffRole } from '@oss/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -74,6 +74,7 @@ export class Sessions {
 
 /** Adds `request.staff` (from the session cookie) and `request.device` (from HTTP Basic) to every request. */
 export function identify(app: FastifyInstance, sessions: Sessions, store: Store): void {
+  const verified = new VerifiedDevices();
   app.decorateRequest('staff', null);
   app.decorateRequest('device', null);
   app.addHook('preHandler', async (request) => {
@@ -82,11 +83,38 @@ export function identify(app: FastifyInstance, sessions: Sessions, store: Store)
     if (!basic) return;
     const [id, password] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(/:(.*)/s);
     const device = id ? store.findDevice(id) : null;
-    if (device && password && (await verifyPassword(password, device.password_hash)))
+    if (
+      device &&
+      password &&
+      (verified.has(device, password) || (await verifyPassword(password, device.password_hash)))
+    ) {
+      verified.add(device, password);
       request.device = { id: device.id, kind: device.kind, counterId: device.counter_id };
-    else fail('unauthorized', 'Sai thông tin thiết bị', 'Wrong device credentials');
+    } else fail('unauthorized', 'Sai thông tin thiết bị', 'Wrong device credentials');
   });
 }
+
+/**
+ * A browser kiosk sends its credentials with every request: the slow hash is checked once per
+ * enrolment, then a SHA-256 of the secret held in memory is compared (never stored). A re-enrolment
+ * changes `enrolled_at`, which drops the entry; wrong secrets always take the slow path.
+ */
+class VerifiedDevices {
+  private readonly entries = new Map<string, { enrolledAt: number; digest: Buffer }>();
+
+  has(device: { id: string; enrolled_at: number }, password: string): boolean {
+    const e = this.entries.get(device.id);
+    return (
+      e !== undefined && e.enrolledAt === device.enrolled_at && timingSafeEqual(e.digest, digestOf(password))
+    );
+  }
+
+  add(device: { id: string; enrolled_at: number }, password: string): void {
+    this.entries.set(device.id, { enrolledAt: device.enrolled_at, digest: digestOf(password) });
+  }
+}
+
+const digestOf = (secret: string) => createHash('sha256').update(secret).digest();
 
 /** A preHandler that admits signed-in staff with one of `roles`. */
 export function requireRole(...roles: StaffRole[]) {

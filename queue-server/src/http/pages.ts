@@ -16,6 +16,7 @@ const APP_PAGES: Record<string, string> = {
   '/display': 'display.html',
   '/dashboard': 'dashboard.html',
   '/t/:ticketId': 'ticket.html',
+  '/book': 'book.html',
 };
 
 const escapeHtml = (s: string) =>
@@ -66,7 +67,8 @@ export async function pages(
        <ul>${counters}</ul>
        <h2>Ứng dụng / Apps</h2>
        <ul><li><a href="/kiosk">Ki-ốt / Kiosk</a></li><li><a href="/counter">Quầy / Counter console</a></li>
-       <li><a href="/display">Bảng hiển thị / Display board</a></li><li><a href="/dashboard">Quản lý / Dashboard</a></li></ul>
+       <li><a href="/display">Bảng hiển thị / Display board</a></li><li><a href="/dashboard">Quản lý / Dashboard</a></li>
+       <li><a href="/book">Đặt lịch hẹn / Book an appointment</a></li></ul>
        <h2>API</h2>
        <ul><li><a href="/api/health">/api/health</a></li><li><a href="/api/services">/api/services</a></li>
        <li><a href="/api/counters">/api/counters</a></li><li><a href="/api/queue">/api/queue</a></li><li><a href="/api/procedures">/api/procedures</a></li></ul>

@@ -43,6 +43,16 @@ export async function publicRoutes(
     site: site.config.site,
     openingHours: site.config.openingHours,
     targets: site.config.targets,
+    /** What the booking page offers (PROTOCOL.md §6); null when the site takes no appointments. */
+    appointments: site.config.appointments
+      ? {
+          serviceIds:
+            site.config.appointments.serviceIds ??
+            site.config.services.filter((s) => s.public !== false).map((s) => s.id),
+          daysAhead: site.config.appointments.daysAhead,
+          slotMinutes: site.config.appointments.slotMinutes,
+        }
+      : null,
     priorityClasses: site.config.priorityClasses.map(({ id, name, declarable, minAge }) => ({
       id,
       name,

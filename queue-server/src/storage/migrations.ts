@@ -99,6 +99,54 @@ const MIGRATIONS: string[] = [
 
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  // appointments, the dossiers received per ticket, citizens' feedback (PROTOCOL.md §6).
+  `
+  CREATE TABLE appointments (
+    id TEXT PRIMARY KEY,
+    code TEXT NOT NULL,
+    service_id TEXT NOT NULL,
+    procedure_id TEXT,
+    day TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    phone TEXT,
+    created_at INTEGER NOT NULL,
+    ticket_id TEXT,
+    checked_in_at INTEGER,
+    cancelled_at INTEGER
+  );
+  CREATE UNIQUE INDEX appointments_live_code ON appointments(code) WHERE status = 'booked';
+  CREATE INDEX appointments_slot ON appointments(service_id, start);
+  CREATE INDEX appointments_day ON appointments(day);
+
+  CREATE TABLE dossiers (
+    ticket_id TEXT NOT NULL,
+    code TEXT NOT NULL,
+    day TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    counter_id TEXT NOT NULL,
+    officer_id TEXT,
+    service_id TEXT NOT NULL,
+    PRIMARY KEY (ticket_id, code)
+  ) WITHOUT ROWID;
+  CREATE INDEX dossiers_day ON dossiers(day);
+
+  CREATE TABLE feedback (
+    id TEXT PRIMARY KEY,
+    ticket_id TEXT NOT NULL UNIQUE,
+    day TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    reasons TEXT NOT NULL,
+    text TEXT,
+    contact TEXT,
+    status TEXT NOT NULL,
+    note TEXT,
+    handled_by TEXT,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX feedback_day ON feedback(day);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -271,4 +271,43 @@ export const en: Record<keyof typeof vi, string> = {
   'ticket.notFound': 'This ticket was not found.',
   'ticket.live': 'Live updates',
   'ticket.issuedAt': 'Taken at {time}',
+
+  // booking page (/book)
+  'book.title': 'Book an appointment',
+  'book.intro':
+    'Choose the procedure, day and time; you get a code to take a priority ticket at the kiosk when you arrive.',
+  'book.search': 'Find a procedure (e.g. birth, certified copy)',
+  'book.procedure': 'Procedure',
+  'book.day': 'Day',
+  'book.slot': 'Time',
+  'book.free': '{n} places left',
+  'book.full': 'full',
+  'book.noSlots': 'No times left on this day; please choose another day.',
+  'book.noProcedure': 'No bookable procedure found. Please try other words.',
+  'book.phone': 'Phone number for a reminder (optional)',
+  'book.phoneHint': 'Used only for the reminder, deleted after the day.',
+  'book.submit': 'Book',
+  'book.done': 'Appointment booked',
+  'book.code': 'Appointment code',
+  'book.codeHint':
+    'When you arrive, scan this QR code or type the code at the kiosk under "I have an appointment".',
+  'book.when': '{time} on {day}',
+  'book.cancel': 'Cancel the appointment',
+  'book.cancelled': 'The appointment was cancelled.',
+  'book.again': 'Book another',
+  'book.haveCode': 'Have a code? View or cancel an appointment',
+  'book.lookup': 'View',
+  'book.notBookable': 'This centre does not take online appointments yet.',
+  'book.status.booked': 'Booked',
+  'book.status.checked_in': 'Arrived, ticket taken',
+  'book.status.cancelled': 'Cancelled',
+
+  // feedback on the ticket page
+  'feedback.title': 'Feedback on this visit',
+  'feedback.intro': 'Not satisfied? Please tell us why so the centre can put it right.',
+  'feedback.text': 'Details (optional)',
+  'feedback.contact': 'Phone or email for an answer (optional)',
+  'feedback.submit': 'Send feedback',
+  'feedback.thanks': 'Thank you for your feedback. The centre will look into it and answer.',
+  'feedback.pickReason': 'Please choose at least one reason.',
 };
