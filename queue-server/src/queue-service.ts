@@ -3,7 +3,6 @@
  * response in one transaction, apply them in memory, and announce them. A request repeated with the
  * same device and id gets the stored response and has no second effect.
  */
-import { createHmac } from 'node:crypto';
 import {
   type CallMessage,
   type ErrorCode,
@@ -25,6 +24,7 @@ import {
 import { randomSecret } from './auth/secrets.ts';
 import { ServerBus } from './events.ts';
 import type { Logger } from './log.ts';
+import { citizenHash, maskIdNumber } from './storage/citizen-key.ts';
 import type { CitizenMark, Store } from './storage/store.ts';
 
 export interface RequestKey {
@@ -37,7 +37,10 @@ export interface ExecuteOptions {
   /** For idempotency: present for device requests. */
   key?: RequestKey;
   lang?: Lang;
-  /** The CCCD number when the citizen identified: stored only as a keyed hash and a masked form. */
+  /**
+   * The CCCD number, when a third-party kiosk sends it (our agent sends only the birth date): stored
+   * only as its last 4 digits and a hash keyed by the key file.
+   */
   citizenIdNumber?: string;
   /** Builds the result from the state after the events were applied. */
   result: (events: QueueEvent[], core: QueueCore, now: number) => Record<string, unknown>;
@@ -50,16 +53,18 @@ export class QueueService {
   readonly bus = new ServerBus();
   core: QueueCore;
   private summaryTimer: NodeJS.Timeout | null = null;
-  private readonly citizenKey: string;
 
   constructor(
     readonly site: Site,
     readonly store: Store,
     readonly clock: () => number,
     private readonly log: Logger,
+    /** The citizen-hash key, from its own file (storage/citizen-key.ts), never from the database. */
+    private readonly citizenKey: Buffer,
   ) {
-    this.citizenKey = store.siteSecret('citizen-hash');
     this.core = this.rebuild();
+    // A start on a later day serves today's (empty) queue, not the stored day's.
+    this.tick();
   }
 
   /** The state as the database has it: replay the current day's events. */
@@ -157,10 +162,7 @@ export class QueueService {
 
   private citizenMark(idNumber: string | undefined): CitizenMark | undefined {
     if (!idNumber) return undefined;
-    return {
-      hash: createHmac('sha256', this.citizenKey).update(idNumber).digest('base64url'),
-      masked: `${idNumber.slice(0, 4)}****${idNumber.slice(-4)}`,
-    };
+    return { hash: citizenHash(this.citizenKey, idNumber), masked: maskIdNumber(idNumber) };
   }
 
   private announce(events: QueueEvent[]): void {
