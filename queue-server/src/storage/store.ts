@@ -63,7 +63,13 @@ export function openDatabase(dataDir: string): { db: Database; tightened: string
   }
 }
 
-function corrupt(file: string, detail: string): StorageError {
+function corrupt(file: string, problem: string): StorageError {
+  // quick_check lists problems over several lines: one short line is enough to say what happened.
+  const detail = problem
+    .replace(/\*+ in database main \*+/, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 160);
   return new StorageError(
     {
       vi: `Cơ sở dữ liệu ${file} bị hỏng (${detail}): máy chủ không khởi động. Khôi phục bản sao lưu gần nhất: npm run backup -- --restore <tệp> (các bản ở thư mục backups/ bên cạnh)`,
