@@ -91,11 +91,12 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
     await gateway.start();
     cleanups.unshift(() => gateway.stop());
 
+    const storageWritable = throttled(() => store.probeWrite(), HEALTH_PROBE_EVERY_MS);
     const http = await buildHttpApp({
       service,
       log,
       health: () => ({
-        database: store.probeWrite(),
+        database: storageWritable(),
         // The embedded broker runs in this process; an external one is known by the link to it.
         broker: broker !== null || gateway.connected,
         gateway: gateway.connected,
@@ -160,6 +161,18 @@ function openCitizenKey(env: ServerEnv, store: Store, log: Logger): Buffer {
 }
 
 const KEY_FINGERPRINT = 'citizen-key-fingerprint';
+
+/** /api/health is public and each write probe is an fsync: at most one probe this often. */
+const HEALTH_PROBE_EVERY_MS = 1000;
+
+function throttled(check: () => boolean, everyMs: number): () => boolean {
+  let last = { at: Number.NEGATIVE_INFINITY, ok: false };
+  return () => {
+    const now = performance.now();
+    if (now - last.at >= everyMs) last = { at: now, ok: check() };
+    return last.ok;
+  };
+}
 
 function seedStaff(store: Store, config: SiteConfig, now: number, log: Logger): void {
   if (store.countStaff() > 0) return;
