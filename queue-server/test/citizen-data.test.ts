@@ -6,8 +6,8 @@
  * in `meta`) is migrated: afterwards its bytes hold neither the old masks, nor the hashes, nor the key.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backup } from '../src/cli/backup.ts';
@@ -162,6 +162,32 @@ describe('CCCD numbers in the database', () => {
     expect(bytes.includes(oldKey)).toBe(false);
     for (const id of IDS) expect(bytes.includes(hmac(oldKey, id)), 'an old hash').toBe(false);
     expect(lines.join('')).not.toContain(oldKey);
+  }, 60_000);
+
+  it('OSS_CITIZEN_KEY_FILE puts the key elsewhere; a lost key is replaced with a warning; a bad one stops the start', async () => {
+    const dir = tempDir();
+    cleanup.push(() => dir.remove());
+    const data = join(dir.path, 'data');
+    const keyFile = join(dir.path, 'keys', 'citizen.key');
+    mkdirSync(dirname(keyFile));
+    const lines: string[] = [];
+    const log = createLogger('t', 'info', (l) => lines.push(l));
+    const start = () => startTestServer(data, { OSS_CITIZEN_KEY_FILE: keyFile }, { log });
+    await (await start()).stop();
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(readdirSync(data)).not.toContain(CITIZEN_KEY_FILE);
+    const firstKey = readFileSync(keyFile, 'utf8');
+
+    rmSync(keyFile);
+    await (await start()).stop();
+    expect(readFileSync(keyFile, 'utf8')).not.toBe(firstKey);
+    expect(lines.filter((l) => l.includes('citizen key differs'))).toHaveLength(1);
+
+    writeFileSync(keyFile, 'not a key\n');
+    await expect(start()).rejects.toThrow(
+      /Tệp khoá .*citizen\.key không hợp lệ .* \/ the key file .*citizen\.key is not valid \(64 hex digits expected\)/,
+    );
+    expect(readFileSync(keyFile, 'utf8')).toBe('not a key\n');
   }, 60_000);
 
   it('makes the data folder 0700 and its files 0600, tightening older ones with a warning', async () => {
