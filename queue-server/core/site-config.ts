@@ -268,6 +268,15 @@ export function crossCheck(config: SiteConfig): ConfigProblem[] {
         problem(`counters.${i}.serviceIds.${j}`, `không có dịch vụ "${id}"`, `unknown service "${id}"`);
     });
   });
+  config.openingHours.forEach((h, i) => {
+    // HH:MM strings compare in time order; a period that closes when or before it opens is empty.
+    if (h.close <= h.open)
+      problem(
+        `openingHours.${i}.close`,
+        `giờ đóng cửa ${h.close} phải sau giờ mở cửa ${h.open}`,
+        `closing time ${h.close} must be after opening time ${h.open}`,
+      );
+  });
   if (!config.priorityClasses.some((p) => p.id === 'normal'))
     problem('priorityClasses', 'cần một nhóm có mã "normal"', 'a class with id "normal" is required');
   if (!isKnownTimeZone(config.site.timezone))

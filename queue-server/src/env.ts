@@ -1,6 +1,8 @@
 /** The environment variables of PROTOCOL.md §1, plus additions (documented in docs/configuration.md). */
 import { resolve } from 'node:path';
 import { DEMO_SITE_CONFIG } from './config/load.ts';
+import type { Level } from './log.ts';
+import { defaultCitizenKeyPath } from './storage/citizen-key.ts';
 
 export interface ServerEnv {
   httpPort: number;
@@ -13,20 +15,42 @@ export interface ServerEnv {
   siteConfig: string;
   /** Mark session cookies Secure: set when HTTPS terminates in front of the server. */
   secureCookies: boolean;
+  logLevel: Level;
+  /** The citizen-hash key (storage/citizen-key.ts): never in the database or its backups. */
+  citizenKeyFile: string;
 }
 
 /** A bad OSS_* variable: `npm start` and the technician tools print its message for a person. */
 export class EnvError extends Error {}
 
 function port(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
+  if (value === undefined) return fallback;
+  // An empty value is a template gone wrong, not "the default".
+  const n = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n <= 65535))
     throw new EnvError(
       `Biến môi trường ${name} phải là số cổng (0–65535), nhận được "${value}" / ` +
         `${name} must be a port number (0–65535), got "${value}"`,
     );
   return n;
+}
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+const SWITCHES = ['true', 'false', '1', '0'] as const;
+
+/** A variable with a few allowed values; unset or empty gives `fallback`. */
+function oneOf<T extends string>(
+  name: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined || value === '') return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  const list = allowed.join(', ');
+  throw new EnvError(
+    `Biến môi trường ${name} phải là một trong: ${list}; nhận được "${value}" / ${name} must be one of: ${list}; got "${value}"`,
+  );
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -36,6 +60,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
       `Biến môi trường OSS_MQTT_URL phải là địa chỉ broker, ví dụ mqtt://127.0.0.1:1883, nhận được "${url}" / ` +
         `OSS_MQTT_URL must be a broker URL such as mqtt://127.0.0.1:1883, got "${url}"`,
     );
+  const dataDir = resolve(env.OSS_DATA_DIR || './data');
   return {
     httpPort: port('OSS_HTTP_PORT', env.OSS_HTTP_PORT, 8080),
     httpHost: env.OSS_HTTP_HOST || '0.0.0.0',
@@ -43,9 +68,15 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     mqttUrl: url,
     mqttUsername: env.OSS_MQTT_USERNAME || null,
     mqttPassword: env.OSS_MQTT_PASSWORD || null,
-    dataDir: resolve(env.OSS_DATA_DIR || './data'),
+    dataDir,
     siteConfig: env.OSS_SITE_CONFIG ? resolve(env.OSS_SITE_CONFIG) : DEMO_SITE_CONFIG,
-    secureCookies: env.OSS_SECURE_COOKIES === '1' || env.OSS_SECURE_COOKIES === 'true',
+    secureCookies: ['true', '1'].includes(
+      oneOf('OSS_SECURE_COOKIES', env.OSS_SECURE_COOKIES, SWITCHES, 'false'),
+    ),
+    logLevel: oneOf('OSS_LOG_LEVEL', env.OSS_LOG_LEVEL, LEVELS, 'info'),
+    citizenKeyFile: env.OSS_CITIZEN_KEY_FILE
+      ? resolve(env.OSS_CITIZEN_KEY_FILE)
+      : defaultCitizenKeyPath(dataDir),
   };
 }
 

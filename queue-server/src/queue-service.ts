@@ -3,7 +3,6 @@
  * response in one transaction, apply them in memory, and announce them. A request repeated with the
  * same device and id gets the stored response and has no second effect.
  */
-import { createHmac } from 'node:crypto';
 import {
   type CallMessage,
   type ErrorCode,
@@ -27,6 +26,7 @@ import { AppointmentDesk } from './appointments.ts';
 import { randomSecret } from './auth/secrets.ts';
 import { ServerBus } from './events.ts';
 import type { Logger } from './log.ts';
+import { citizenHash, maskIdNumber } from './storage/citizen-key.ts';
 import type { CitizenMark, Store } from './storage/store.ts';
 import { type AppointmentRow, VisitStore } from './storage/visits.ts';
 
@@ -40,7 +40,10 @@ export interface ExecuteOptions {
   /** For idempotency: present for device requests. */
   key?: RequestKey;
   lang?: Lang;
-  /** The CCCD number when the citizen identified: stored only as a keyed hash and a masked form. */
+  /**
+   * The CCCD number, when a third-party kiosk sends it (our agent sends only the birth date): stored
+   * only as its last 4 digits and a hash keyed by the key file.
+   */
   citizenIdNumber?: string;
   /** Builds the result from the state after the events were applied. */
   result: (events: QueueEvent[], core: QueueCore, now: number) => Record<string, unknown>;
@@ -53,7 +56,6 @@ export class QueueService {
   readonly bus = new ServerBus();
   core: QueueCore;
   private summaryTimer: NodeJS.Timeout | null = null;
-  private readonly citizenKey: string;
   readonly visits: VisitStore;
   readonly desk: AppointmentDesk;
 
@@ -62,11 +64,14 @@ export class QueueService {
     readonly store: Store,
     readonly clock: () => number,
     private readonly log: Logger,
+    /** The citizen-hash key, from its own file (storage/citizen-key.ts), never from the database. */
+    private readonly citizenKey: Buffer,
   ) {
-    this.citizenKey = store.siteSecret('citizen-hash');
     this.visits = new VisitStore(store.db);
     this.desk = new AppointmentDesk(site, this.visits);
     this.core = this.rebuild();
+    // A start on a later day serves today's (empty) queue, not the stored day's.
+    this.tick();
   }
 
   /** The state as the database has it: replay the current day's events. */
@@ -208,10 +213,7 @@ export class QueueService {
 
   private citizenMark(idNumber: string | undefined): CitizenMark | undefined {
     if (!idNumber) return undefined;
-    return {
-      hash: createHmac('sha256', this.citizenKey).update(idNumber).digest('base64url'),
-      masked: `${idNumber.slice(0, 4)}****${idNumber.slice(-4)}`,
-    };
+    return { hash: citizenHash(this.citizenKey, idNumber), masked: maskIdNumber(idNumber) };
   }
 
   private announce(events: QueueEvent[]): void {

@@ -15,6 +15,7 @@ import { createLogger, type Logger } from './log.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './mqtt/broker.ts';
 import { MqttGateway } from './mqtt/gateway.ts';
 import { QueueService } from './queue-service.ts';
+import { keyFingerprint, loadCitizenKey } from './storage/citizen-key.ts';
 import { Store } from './storage/store.ts';
 
 export interface RunningServer {
@@ -55,7 +56,8 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
   const store = Store.open(env.dataDir);
   const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
   try {
-    const service = new QueueService(site, store, clock, log);
+    const citizenKey = openCitizenKey(env, store, log);
+    const service = new QueueService(site, store, clock, log, citizenKey);
     cleanups.unshift(() => service.close());
     seedStaff(store, config, clock(), log);
 
@@ -89,10 +91,16 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
     await gateway.start();
     cleanups.unshift(() => gateway.stop());
 
+    const storageWritable = throttled(() => store.probeWrite(), HEALTH_PROBE_EVERY_MS);
     const http = await buildHttpApp({
       service,
       log,
-      health: () => ({ database: safe(() => store.ping()), broker: gateway.connected }),
+      health: () => ({
+        database: storageWritable(),
+        // The embedded broker runs in this process; an external one is known by the link to it.
+        broker: broker !== null || gateway.connected,
+        gateway: gateway.connected,
+      }),
       secureCookies: env.secureCookies,
       ...(options.appsDist ? { appsDist: options.appsDist } : {}),
     });
@@ -133,12 +141,37 @@ async function runAll(cleanups: (() => Promise<void> | void)[]): Promise<void> {
   for (const cleanup of cleanups) await cleanup();
 }
 
-function safe(check: () => boolean): boolean {
-  try {
-    return check();
-  } catch {
-    return false;
-  }
+/** The citizen-hash key from its file, with a warning when it is not the one that made the stored hashes. */
+function openCitizenKey(env: ServerEnv, store: Store, log: Logger): Buffer {
+  for (const path of store.tightened)
+    log.warn({ path }, 'data folder was readable by others: mode tightened to 0700/0600');
+  const { key, created, tightened } = loadCitizenKey(env.citizenKeyFile);
+  if (tightened) log.warn({ path: env.citizenKeyFile }, 'citizen key file mode tightened to 0600');
+  if (created)
+    log.info({ path: env.citizenKeyFile }, 'citizen key file created: keep a copy apart from backups');
+  const fingerprint = keyFingerprint(key);
+  const before = store.meta(KEY_FINGERPRINT);
+  if (before && before !== fingerprint)
+    log.warn(
+      { path: env.citizenKeyFile },
+      'citizen key differs from the one of the stored hashes: earlier hashes will not match',
+    );
+  if (before !== fingerprint) store.setMeta(KEY_FINGERPRINT, fingerprint);
+  return key;
+}
+
+const KEY_FINGERPRINT = 'citizen-key-fingerprint';
+
+/** /api/health is public and each write probe is an fsync: at most one probe this often. */
+const HEALTH_PROBE_EVERY_MS = 1000;
+
+function throttled(check: () => boolean, everyMs: number): () => boolean {
+  let last = { at: Number.NEGATIVE_INFINITY, ok: false };
+  return () => {
+    const now = performance.now();
+    if (now - last.at >= everyMs) last = { at: now, ok: check() };
+    return last.ok;
+  };
 }
 
 function seedStaff(store: Store, config: SiteConfig, now: number, log: Logger): void {

@@ -1,4 +1,7 @@
 /** Starting real site servers and real MQTT clients for integration tests. */
+
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ResponseEnvelope } from '@oss/protocol';
 import type { MqttClient } from 'mqtt';
 import { enroll } from '../src/cli/enroll.ts';
@@ -68,4 +71,12 @@ export async function signIn(baseUrl: string, username: string, password: string
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
   const cookie = res.headers.get('set-cookie') ?? '';
   return cookie.split(';')[0]!;
+}
+
+/** Every file under `dir`, recursively (to search a data folder's bytes). */
+export function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
 }

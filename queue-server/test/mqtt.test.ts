@@ -109,7 +109,7 @@ describe('device protocol over MQTT', () => {
       citizen_masked: string;
       data: string;
     };
-    expect(row.citizen_masked).toBe('0010****2345');
+    expect(row.citizen_masked).toBe('********2345');
     expect(row.citizen_hash).not.toContain('001050012345');
     expect(row.data).not.toContain('001050012345');
     // counter-8 serves land among others; take it there and move it to social.

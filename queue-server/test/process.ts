@@ -26,7 +26,8 @@ export interface ServerProcess {
   output: () => string;
 }
 
-export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+/** The start command as a child process, its output collected. */
+function startProcess(env: Record<string, string>) {
   const child = spawn(process.execPath, [...NODE_OPTIONS, serverBundle()], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,18 +38,34 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
+  return { child, exited, output: () => output };
+}
+
+export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+  const { child, exited, output } = startProcess(env);
   const baseUrl = `http://127.0.0.1:${env.OSS_HTTP_PORT}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output()}`);
     try {
       const res = await fetch(`${baseUrl}/api/health`);
       if (res.status === 200) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${output()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { child, baseUrl, exited, output: () => output };
+  return { child, baseUrl, exited, output };
+}
+
+/** Runs the start command until it exits by itself (a start that must fail); kills it after 30 s. */
+export async function runServerToExit(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const { child, exited, output } = startProcess(env);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const { code } = await exited;
+  clearTimeout(timer);
+  return { code, output: output() };
 }

@@ -1,8 +1,8 @@
 /**
  * Storage faults: a full disk (SQLite's SQLITE_FULL, reached here through `max_page_count`) and a
  * read-only database (SQLITE_READONLY, through `query_only`; chmod does not stop root, who runs CI).
- * Requests are refused cleanly with `unavailable`, nothing is half-applied, and service resumes by
- * itself when the cause is gone.
+ * Requests are refused cleanly with `unavailable`, nothing is half-applied, `/api/health` answers 503,
+ * and service resumes by itself when the cause is gone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server.ts';
@@ -22,6 +22,15 @@ let kiosk: DeviceClient;
 const issue = () => kiosk.request('ticket.issue', { serviceId: 'civil-status' });
 const stored = () =>
   (server.service.store.db.prepare('SELECT count(*) AS n FROM tickets').get() as { n: number }).n;
+
+async function healthBecomes(status: number): Promise<unknown> {
+  for (let i = 0; i < 50; i++) {
+    const res = await fetch(`http://127.0.0.1:${server.httpPort}/api/health`);
+    if (res.status === status) return res.json();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`health never answered ${status}`);
+}
 
 beforeAll(async () => {
   dir = tempDir();
@@ -61,6 +70,8 @@ describe.each([
       if (!r.ok) refused = r;
     }
     expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    // Health says so: its probe really writes (at most once a second).
+    expect(await healthBecomes(503)).toMatchObject({ status: 'degraded', database: false });
     const accepted = stored() - before.stored;
     // Memory holds exactly what the database holds: nothing half-applied.
     expect(server.service.core.state.tickets.size).toBe(before.inMemory + accepted);
@@ -68,6 +79,6 @@ describe.each([
     const after = okResult<{ ticket: { number: string } }>(await issue()).ticket.number;
     // Numbering continues from what was stored: no gap from the refused request, no duplicate.
     expect(Number(after.slice(1))).toBe(Number(first.slice(1)) + accepted + 1);
-    expect((await fetch(`http://127.0.0.1:${server.httpPort}/api/health`)).status).toBe(200);
+    expect(await healthBecomes(200)).toMatchObject({ status: 'ok', database: true });
   });
 });

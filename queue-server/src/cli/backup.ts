@@ -5,11 +5,15 @@
  *
  * `npm run backup -- --restore <file>`: puts a backup back as the site database. It refuses while a
  * server answers on OSS_HTTP_PORT; the database it replaces is kept beside it (`site.sqlite.before-…`).
+ *
+ * Copies are 0600. The citizen-hash key file is never copied: a backup must not carry its key
+ * (docs/provisioning.md says how to keep it apart).
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { readEnv, type ServerEnv } from '../env.ts';
+import { makePrivate } from '../storage/data-dir.ts';
 import { databasePath } from '../storage/store.ts';
 
 export class BackupError extends Error {}
@@ -41,7 +45,7 @@ export async function backup(
   if (!existsSync(source))
     throw new BackupError(`Không có cơ sở dữ liệu ${source} / no database at ${source}`);
   const dir = join(env.dataDir, 'backups');
-  mkdirSync(dir, { recursive: true, mode: 0o750 });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   let file = join(dir, `site-${stamp(now)}.sqlite`);
   for (let i = 2; existsSync(file); i++) file = join(dir, `site-${stamp(now)}-${i}.sqlite`);
   const db = new BetterSqlite3(source, { fileMustExist: true, timeout: 5000 });
@@ -50,6 +54,7 @@ export async function backup(
   } finally {
     db.close();
   }
+  makePrivate(file);
   if (!integrityOk(file)) {
     rmSync(file, { force: true });
     throw new BackupError('Bản sao lưu bị hỏng / the backup failed its integrity check');
@@ -94,6 +99,7 @@ export async function restore(
   }
   for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
   copyFileSync(file, target);
+  makePrivate(target);
   if (!integrityOk(target)) {
     rmSync(target, { force: true });
     if (previous) renameSync(previous, target);

@@ -21,7 +21,7 @@ declare module 'fastify' {
 export interface HttpAppOptions {
   service: QueueService;
   log: Logger;
-  health: () => { database: boolean; broker: boolean };
+  health: () => { database: boolean; broker: boolean; gateway: boolean };
   secureCookies?: boolean;
   appsDist?: string;
 }

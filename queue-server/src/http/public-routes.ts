@@ -12,7 +12,7 @@ const ErrorResponse = Type.Object({
 
 export interface PublicRoutesOptions {
   service: QueueService;
-  health: () => { database: boolean; broker: boolean };
+  health: () => { database: boolean; broker: boolean; gateway: boolean };
 }
 
 export async function publicRoutes(
@@ -34,7 +34,7 @@ export async function publicRoutes(
     },
     async (_request, reply) => {
       const h = health();
-      const ok = h.database && h.broker;
+      const ok = h.database && h.broker && h.gateway;
       return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', site: site.id, ...h });
     },
   );

@@ -1,5 +1,6 @@
 /** Versioned schema migrations, applied in order; `PRAGMA user_version` records the last one applied. */
 import type { Database } from 'better-sqlite3';
+import { StorageError } from './errors.ts';
 
 const MIGRATIONS: string[] = [
   // 1: the event record, the ticket projection, idempotent responses, devices, staff.
@@ -99,7 +100,15 @@ const MIGRATIONS: string[] = [
 
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
-  // appointments, the dossiers received per ticket, citizens' feedback (PROTOCOL.md §6).
+  // 2: version 1 kept 8 of 12 digits and the hash key beside the hashes (every number came back
+  // from the file alone). Keep the last 4 digits; drop the hashes and the key, which cannot move to
+  // the key file: old backups hold them.
+  `
+  UPDATE tickets SET citizen_masked = '********' || substr(citizen_masked, -4) WHERE citizen_masked IS NOT NULL;
+  UPDATE tickets SET citizen_hash = NULL WHERE citizen_hash IS NOT NULL;
+  DELETE FROM meta WHERE key = 'secret:citizen-hash';
+  `,
+  // 3: appointments, the dossiers received per ticket, citizens' feedback (PROTOCOL.md §6).
   `
   CREATE TABLE appointments (
     id TEXT PRIMARY KEY,
@@ -149,18 +158,33 @@ const MIGRATIONS: string[] = [
   `,
 ];
 
+/** The first version whose data holds nothing that gives a CCCD number back. */
+const PRIVATE_SINCE = 2;
+
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/**
+ * Applies the missing migrations. After one that removes personal data, the file is rebuilt
+ * (VACUUM) and the WAL emptied, so that the removed bytes are not left in free pages.
+ */
 export function migrate(db: Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION)
-    throw new Error(
-      `database schema ${current} is newer than this program (${SCHEMA_VERSION}); upgrade the program`,
+    throw new StorageError(
+      {
+        vi: `Cơ sở dữ liệu thuộc phiên bản ${current}, mới hơn chương trình này (${SCHEMA_VERSION}): hãy cập nhật chương trình`,
+        en: `the database schema ${current} is newer than this program (${SCHEMA_VERSION}): upgrade the program`,
+      },
+      'too-new',
     );
   for (let v = current; v < SCHEMA_VERSION; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
     })();
+  }
+  if (current > 0 && current < PRIVATE_SINCE) {
+    db.exec('VACUUM');
+    db.pragma('wal_checkpoint(TRUNCATE)');
   }
 }

@@ -3,11 +3,12 @@
  * survives a crash or power loss. Every queue change is one transaction: events, ticket rows and the
  * response to the request that caused it.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { QueueEvent, TicketRecord } from '@oss/queue-server/core';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { randomSecret } from '../auth/secrets.ts';
+import { prepareDataDir } from './data-dir.ts';
+import { StorageError } from './errors.ts';
 import { migrate } from './migrations.ts';
 
 export interface DeviceRow {
@@ -35,21 +36,63 @@ export function databasePath(dataDir: string): string {
   return join(dataDir, 'site.sqlite');
 }
 
-export function openDatabase(dataDir: string): Database {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new BetterSqlite3(databasePath(dataDir), { timeout: 5000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  migrate(db);
-  return db;
+/**
+ * Opens the site database in a private data folder (0700, files 0600; see data-dir.ts), checks its
+ * pages (`quick_check`) and migrates it. `tightened` lists the paths whose modes were too open.
+ */
+export function openDatabase(dataDir: string): { db: Database; tightened: string[] } {
+  const tightened = prepareDataDir(dataDir);
+  const file = databasePath(dataDir);
+  // SQLite gives the -wal and -shm files the database file's mode: create it private.
+  closeSync(openSync(file, 'a', 0o600));
+  let db: Database | null = null;
+  try {
+    db = new BetterSqlite3(file, { timeout: BUSY_TIMEOUT_MS });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw corrupt(file, String(check));
+    migrate(db);
+    return { db, tightened };
+  } catch (e) {
+    db?.close();
+    if (e instanceof BetterSqlite3.SqliteError && /^SQLITE_(CORRUPT|NOTADB)/.test(e.code))
+      throw corrupt(file, e.message);
+    throw e;
+  }
 }
 
+function corrupt(file: string, problem: string): StorageError {
+  // quick_check lists problems over several lines: one short line is enough to say what happened.
+  const detail = problem
+    .replace(/\*+ in database main \*+/, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 160);
+  return new StorageError(
+    {
+      vi: `Cơ sở dữ liệu ${file} bị hỏng (${detail}): máy chủ không khởi động. Khôi phục bản sao lưu gần nhất: npm run backup -- --restore <tệp> (các bản ở thư mục backups/ bên cạnh)`,
+      en: `the database ${file} is damaged (${detail}): the server will not start. Restore the latest backup: npm run backup -- --restore <file> (copies are in the backups/ folder beside it)`,
+    },
+    'corrupt',
+  );
+}
+
+/** Busy timeout of queue writes; the health probe waits far less (see `probeWrite`). */
+const BUSY_TIMEOUT_MS = 5000;
+const PROBE_TIMEOUT_MS = 250;
+
 export class Store {
-  constructor(readonly db: Database) {}
+  constructor(
+    readonly db: Database,
+    /** Paths whose modes were looser than 0700/0600 and were tightened at open. */
+    readonly tightened: string[] = [],
+  ) {}
 
   static open(dataDir: string): Store {
-    return new Store(openDatabase(dataDir));
+    const { db, tightened } = openDatabase(dataDir);
+    return new Store(db, tightened);
   }
 
   close(): void {
@@ -253,22 +296,45 @@ export class Store {
     );
   }
 
-  // --- site secrets -----------------------------------------------------------------------------
+  // --- meta -----------------------------------------------------------------------------------
 
-  /** A random value created once per site and kept in the database (e.g. the citizen-hash key). */
-  siteSecret(name: string): string {
-    const row = this.prepared('SELECT value FROM meta WHERE key = ?').get(`secret:${name}`) as
+  meta(key: string): string | null {
+    const row = this.prepared('SELECT value FROM meta WHERE key = ?').get(key) as
       | { value: string }
       | undefined;
-    if (row) return row.value;
-    const value = randomSecret(32);
-    this.prepared('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(`secret:${name}`, value);
-    return (this.prepared('SELECT value FROM meta WHERE key = ?').get(`secret:${name}`) as { value: string })
-      .value;
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.prepared(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ).run(key, value);
   }
 
   ping(): boolean {
     return (this.prepared('SELECT 1 AS ok').get() as { ok: number }).ok === 1;
+  }
+
+  /**
+   * Whether a write commits now: a row bigger than a page (so a full database must grow) written and
+   * removed in one transaction. A write lock held elsewhere fails it in PROBE_TIMEOUT_MS, not the
+   * queue's busy timeout.
+   */
+  probeWrite(): boolean {
+    this.db.pragma(`busy_timeout = ${PROBE_TIMEOUT_MS}`);
+    try {
+      this.transaction(() => {
+        this.prepared(
+          "INSERT OR REPLACE INTO meta (key, value) VALUES ('health-probe', zeroblob(8192))",
+        ).run();
+        this.prepared("DELETE FROM meta WHERE key = 'health-probe'").run();
+      });
+      return true;
+    } catch {
+      return false;
+    } finally {
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
   }
 
   private statements = new Map<string, BetterSqlite3.Statement>();
