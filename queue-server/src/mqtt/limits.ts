@@ -34,7 +34,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   connectBurst: 128,
   connectsPerSecond: 10,
   failuresPerAddress: 5,
-  failuresPerDevice: 20,
+  failuresPerDevice: 10,
   maxBackoffMs: 60_000,
 };
 
