@@ -10,8 +10,6 @@ import { topics } from '@oss/protocol';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../src/auth/secrets.ts';
-import { enroll } from '../src/cli/enroll.ts';
-import { readEnv } from '../src/env.ts';
 import { silentLogger } from '../src/log.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../src/mqtt/broker.ts';
 import type { RunningServer } from '../src/server.ts';
@@ -20,7 +18,6 @@ import {
   type DeviceClient,
   enrolDevice,
   freePort,
-  okResult,
   signIn,
   startTestServer,
   tempDir,
@@ -34,6 +31,17 @@ afterAll(async () => {
 });
 
 type Creds = { username: string; password: string };
+
+/** A site server on the embedded broker, stopped and removed after the file. */
+async function startSite(): Promise<RunningServer> {
+  const dir = tempDir();
+  const server = await startTestServer(dir.path);
+  cleanup.push(
+    () => dir.remove(),
+    () => server.stop(),
+  );
+  return server;
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Connects with a chosen client id; resolves with the client, or the CONNACK refusal code. */
@@ -87,19 +95,13 @@ function connectPacket(clientId: string, creds: Creds): Buffer {
 }
 
 describe('client ids: nobody takes over another’s session', () => {
-  let dir: ReturnType<typeof tempDir>;
   let server: RunningServer;
   let display: Creds;
   let kiosk: Creds;
   let counter: Creds;
 
   beforeAll(async () => {
-    dir = tempDir();
-    server = await startTestServer(dir.path);
-    cleanup.push(
-      () => dir.remove(),
-      () => server.stop(),
-    );
+    server = await startSite();
     display = enrolDevice(server, ['display-1', 'display']);
     kiosk = enrolDevice(server, ['kiosk-1', 'kiosk']);
     counter = enrolDevice(server, ['counter-1', 'counter', '--counter', 'counter-1']);
@@ -283,18 +285,12 @@ describe('memory and connections without credentials', () => {
 });
 
 describe('wrong passwords', () => {
-  let dir: ReturnType<typeof tempDir>;
   let server: RunningServer;
   let kiosk: Creds;
   const base = () => `http://127.0.0.1:${server.httpPort}`;
 
   beforeAll(async () => {
-    dir = tempDir();
-    server = await startTestServer(dir.path);
-    cleanup.push(
-      () => dir.remove(),
-      () => server.stop(),
-    );
+    server = await startSite();
     kiosk = enrolDevice(server, ['kiosk-1', 'kiosk']);
   });
 
@@ -366,7 +362,6 @@ describe('wrong passwords', () => {
 });
 
 describe('what devices publish', () => {
-  let dir: ReturnType<typeof tempDir>;
   let server: RunningServer;
   let kiosk: DeviceClient;
   let kioskCreds: Creds;
@@ -374,12 +369,7 @@ describe('what devices publish', () => {
     (server.service.store.db.prepare('SELECT count(*) AS n FROM tickets').get() as { n: number }).n;
 
   beforeAll(async () => {
-    dir = tempDir();
-    server = await startTestServer(dir.path);
-    cleanup.push(
-      () => dir.remove(),
-      () => server.stop(),
-    );
+    server = await startSite();
     kioskCreds = enrolDevice(server, ['kiosk-1', 'kiosk']);
     kiosk = await connectDevice(server.mqttUrl, SITE, kioskCreds);
     cleanup.push(() => kiosk.close());

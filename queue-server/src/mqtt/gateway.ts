@@ -107,8 +107,10 @@ export class MqttGateway {
   }
 
   private lastWaitLog = 0;
+  private stopping = false;
   /** Says, at most every 30 s, that the broker is not reachable and that we keep trying. */
   private waiting(reason: string): void {
+    if (this.stopping) return;
     const now = Date.now();
     if (now - this.lastWaitLog < 30_000) return;
     this.lastWaitLog = now;
@@ -119,6 +121,7 @@ export class MqttGateway {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     this.flush();
     await Promise.allSettled([...this.inFlight]);
     await this.client?.endAsync(!this.client.connected);
