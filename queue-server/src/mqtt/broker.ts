@@ -68,6 +68,15 @@ export async function startEmbeddedBroker(options: BrokerOptions): Promise<Embed
   /** The TCP socket behind each connection aedes holds (aedes sees the size-guarded stream). */
   const sockets = new WeakMap<object, Socket>();
   const serverSecret = digest(options.serverPassword);
+  /** What an attacker can repeat without limit is logged once a minute per key, not per attempt. */
+  const warnedAt = new Map<string, number>();
+  const warnOnce = (key: string, fields: Record<string, unknown>, message: string) => {
+    const now = Date.now();
+    if (now - (warnedAt.get(key) ?? 0) < 60_000) return;
+    if (warnedAt.size > 1000) warnedAt.clear();
+    warnedAt.set(key, now);
+    log.warn(fields, `${message} (logged once a minute)`);
+  };
 
   /** Last step of a good sign-in: the client id must be free for these credentials. */
   function claimClientId(client: DeviceClient, owner: string): AuthenticateError | null {
@@ -87,7 +96,11 @@ export async function startEmbeddedBroker(options: BrokerOptions): Promise<Embed
     if (!isValidSegment(user))
       return Promise.resolve(refusal(REFUSED.credentials, 'bad username or password'));
     if (backoff.address.blocked(address) || backoff.device.blocked(user)) {
-      log.warn({ device: user, address }, 'too many wrong passwords: refused without checking');
+      warnOnce(
+        `backoff ${address}`,
+        { device: user, address },
+        'too many wrong passwords: refused without checking',
+      );
       return Promise.resolve(refusal(REFUSED.notAuthorised, 'too many failed attempts, wait'));
     }
     backoff.address.attempt(address);
@@ -157,7 +170,7 @@ export async function startEmbeddedBroker(options: BrokerOptions): Promise<Embed
     const address = socket.remoteAddress ?? 'unknown';
     const admitted = connections.admit(address);
     if (admitted !== 'ok') {
-      log.warn({ address }, `connection refused: ${admitted}`);
+      warnOnce(`refused ${address}`, { address }, `connection refused: ${admitted}`);
       socket.destroy();
       return;
     }
