@@ -303,7 +303,7 @@ describe.skipIf(!hasMosquitto)(
       }
 
       // Over max_packet_size: the kiosk is disconnected and the server never sees the request.
-      const closed = new Promise((r) => k.client.once('close', r));
+      const closed = new Promise<void>((r) => k.client.once('close', () => r()));
       k.client.publish(
         topics.request('demo', 'kiosk-1', 'ticket.issue'),
         JSON.stringify({ id: 'big-1', serviceId: 'land', pad: 'x'.repeat(100_000) }),

@@ -171,7 +171,7 @@ describe('client ids: nobody takes over another’s session', () => {
     await first.subscribeAsync(`${topics.devicePrefix(SITE, 'kiosk-1')}res/#`, { qos: 1 });
     // Its session is stored: another device cannot claim the id, connected or not.
     expect(await tryConnect(server.mqttUrl, display, own)).toBe(2);
-    const firstClosed = new Promise((r) => first.once('close', r));
+    const firstClosed = new Promise<void>((r) => first.once('close', () => r()));
     // Normal MQTT: the same credentials and id take the session over.
     const second = await tryConnect(server.mqttUrl, kiosk, own);
     if (typeof second === 'number') throw new Error(`refused: ${second}`);
@@ -378,7 +378,7 @@ describe('what devices publish', () => {
   it('a retained request is refused and never stored: the kiosk is dropped, nothing is issued', async () => {
     const before = tickets();
     const attacker = await connectDevice(server.mqttUrl, SITE, kioskCreds);
-    const closed = new Promise((r) => attacker.client.once('close', r));
+    const closed = new Promise<void>((r) => attacker.client.once('close', () => r()));
     attacker.client.publish(
       topics.request(SITE, 'kiosk-1', 'ticket.issue'),
       JSON.stringify({ id: 'retained-1', serviceId: 'land', citizen: { idNumber: '001050012345' } }),
@@ -398,7 +398,7 @@ describe('what devices publish', () => {
     const d = await connectDevice(server.mqttUrl, SITE, display, { kind: 'display' });
     const status = topics.deviceStatus(SITE, 'display-1');
     const secret = { name: 'Nguyễn Văn An', idNumber: '001050012345' };
-    const closed = new Promise((r) => d.client.once('close', r));
+    const closed = new Promise<void>((r) => d.client.once('close', () => r()));
     d.client.publish(
       status,
       JSON.stringify({ online: true, kind: 'display', ...secret, pad: 'x'.repeat(8 << 20) }),
@@ -447,7 +447,7 @@ describe('what devices publish', () => {
     server.service.bus.on('deviceEvent', (_d, _n, body) => events.push(body));
     // 100 000 nested arrays: far over the packet limit, the connection is dropped on the wire.
     const other = await connectDevice(server.mqttUrl, SITE, kioskCreds);
-    const closed = new Promise((r) => other.client.once('close', r));
+    const closed = new Promise<void>((r) => other.client.once('close', () => r()));
     other.client.publish(
       topics.event(SITE, 'kiosk-1', 'printer'),
       `${'['.repeat(100_000)}${']'.repeat(100_000)}`,

@@ -47,8 +47,4 @@ export class ClientIdClaims {
     held.connections = Math.max(0, held.connections - 1);
     if (held.connections === 0 && !held.session) this.claims.delete(clientId);
   }
-
-  ownerOf(clientId: string): string | null {
-    return this.claims.get(clientId)?.owner ?? null;
-  }
 }
