@@ -263,11 +263,43 @@ export const QueueSummary = Type.Object({
 });
 export type QueueSummary = Static<typeof QueueSummary>;
 
+/** A kiosk printer's state, in its retained status and in `evt/printer`. */
+const PrinterReport = {
+  ok: Type.Boolean(),
+  paper: oneOf('ok', 'near-end', 'out', 'unknown'),
+  coverOpen: Type.Boolean(),
+  message: Type.Optional(
+    Type.Object(
+      { vi: Type.String({ maxLength: 200 }), en: Type.String({ maxLength: 200 }) },
+      { additionalProperties: false },
+    ),
+  ),
+};
+
+/**
+ * A device's retained status. Other fields are allowed on the wire (PROTOCOL.md §3) but the server
+ * keeps and serves only these (`DEVICE_STATUS_FIELDS`).
+ */
 export const DeviceStatus = Type.Object(
-  { online: Type.Boolean(), kind: Type.Optional(oneOf(...DEVICE_KINDS)) },
+  {
+    online: Type.Boolean(),
+    kind: Type.Optional(oneOf(...DEVICE_KINDS)),
+    counterId: Type.Optional(Type.String({ maxLength: 64 })),
+    since: Type.Optional(Type.String({ maxLength: 40 })),
+    printer: Type.Optional(Type.Object(PrinterReport, { additionalProperties: false })),
+  },
   { additionalProperties: true },
 );
 export type DeviceStatus = Static<typeof DeviceStatus>;
+export const DEVICE_STATUS_FIELDS = ['online', 'kind', 'counterId', 'since', 'printer'] as const;
+
+/** Telemetry the server accepts on `…/evt/{name}`; any other event is dropped. */
+export const DeviceEvents: Record<string, TSchema> = {
+  printer: Type.Object(
+    { ...PrinterReport, at: Type.Optional(Type.String({ maxLength: 40 })) },
+    { additionalProperties: false },
+  ),
+};
 
 /** `npm run enroll` output (PROTOCOL.md §2). */
 export const Enrolment = Type.Object({

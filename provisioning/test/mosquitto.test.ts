@@ -167,6 +167,10 @@ describe.skipIf(!hasMosquitto || !hasOpenssl)('the generated production configur
       .replace('listener 1883 127.0.0.1', `listener ${plain} 127.0.0.1`)
       .replace('listener 8883', `listener ${secure}`);
     expect(conf).toContain('allow_anonymous false');
+    // The embedded broker's limits, and ids bound to usernames, on both listeners.
+    expect(conf).toContain('max_packet_size 65536');
+    expect(conf.match(/^max_connections 1024$/gm)).toHaveLength(2);
+    expect(conf.match(/^use_username_as_clientid true$/gm)).toHaveLength(2);
     writeFileSync(join(dir.path, 'oss.conf'), conf);
     writeFileSync(join(dir.path, 'acl'), mosquittoAcl('demo'));
     const passwd = join(dir.path, 'passwd');
@@ -216,5 +220,60 @@ describe.skipIf(!hasMosquitto || !hasOpenssl)('the generated production configur
         'oss/v1/demo/calls',
       ]),
     ).toBe('ok');
+  }, 60_000);
+});
+
+describe.skipIf(!hasMosquitto)('Mosquitto enforces the generated connection cap', () => {
+  it('refuses a connection beyond max_connections and takes one again when a place frees', async () => {
+    const dir = tempDir('oss-prov-cap-');
+    cleanup.push(() => dir.remove());
+    const port = await freePort();
+    const [passwd, acl, conf] = ['passwd', 'acl', 'mosquitto.conf'].map((f) => join(dir.path, f)) as [
+      string,
+      string,
+      string,
+    ];
+    const kiosk = enroll(['kiosk-1', 'kiosk'], testEnv(join(dir.path, 'data')), passwd);
+    const display = enroll(['display-1', 'display'], testEnv(join(dir.path, 'data')), passwd);
+    const counter = enroll(['counter-1', 'counter'], testEnv(join(dir.path, 'data')), passwd);
+    writeFileSync(acl, mosquittoAcl('demo'));
+    writeFileSync(conf, mosquittoConf({ port, passwordFile: passwd, aclFile: acl, maxConnections: 2 }));
+    for (const f of [dir.path, passwd, acl, conf]) chmodSync(f, f === dir.path ? 0o755 : 0o644);
+    const broker = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    cleanup.push(() => void broker.kill('SIGTERM'));
+    // Up when it says so: a probe connection (waitForPort) would upset Mosquitto 2.0's count.
+    await new Promise<void>((resolve) => {
+      let log = '';
+      broker.stderr!.on('data', (d) => {
+        log += d;
+        if (log.includes(' running')) resolve();
+      });
+    });
+    const args = (c: { username: string; password: string }) => [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-V',
+      'mqttv311',
+      '-u',
+      c.username,
+      '-P',
+      c.password,
+    ];
+    // Two subscribers hold both places.
+    const holders = [kiosk, display].map((c) =>
+      spawn('mosquitto_sub', [...args(c), '-t', 'oss/v1/demo/calls'], { stdio: 'ignore' }),
+    );
+    cleanup.push(() => holders.forEach((h) => h.kill('SIGTERM')));
+    const pub = () =>
+      run('mosquitto_pub', [...args(counter), '-t', 'oss/v1/demo/devices/counter-1/status', '-m', '{}']).then(
+        () => 'ok',
+        () => 'refused',
+      );
+    // Refused once both holders are in (they may take a moment on a loaded machine).
+    await expect.poll(pub, { timeout: 15_000, interval: 500 }).toBe('refused');
+    holders[0]!.kill('SIGTERM');
+    await expect.poll(pub, { timeout: 15_000, interval: 500 }).toBe('ok');
   }, 60_000);
 });

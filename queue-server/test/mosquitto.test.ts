@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { SERVER_USERNAME, topics } from '@oss/protocol';
+import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { enroll } from '../src/cli/enroll.ts';
 import type { RunningServer } from '../src/server.ts';
@@ -29,10 +30,34 @@ function brokerArgs(url: string, creds: { username: string; password: string }):
   return ['-h', u.hostname, '-p', u.port, '-u', creds.username, '-P', creds.password, '-V', 'mqttv311'];
 }
 
-/** Subscribes with mosquitto_sub and resolves with the first `count` messages. */
-function subscribe(url: string, creds: { username: string; password: string }, topic: string, count = 1) {
-  const child = spawn('mosquitto_sub', [
+/** Publishes one message with mosquitto_pub. */
+function publish(
+  url: string,
+  creds: { username: string; password: string },
+  topic: string,
+  message: string,
+  extra: string[] = [],
+) {
+  return run('mosquitto_pub', [...brokerArgs(url, creds), ...extra, '-t', topic, '-m', message]);
+}
+
+/**
+ * Subscribes with mosquitto_sub and resolves with the first `count` messages; `ready` once the
+ * broker acknowledged the subscription (from mosquitto_sub's debug lines, which `done` leaves out).
+ */
+function subscribe(
+  url: string,
+  creds: { username: string; password: string },
+  topic: string,
+  count = 1,
+  waitSeconds = 20,
+) {
+  // Line-buffered: otherwise the debug lines arrive only when it exits.
+  const child = spawn('stdbuf', [
+    '-oL',
+    'mosquitto_sub',
     ...brokerArgs(url, creds),
+    '-d',
     '-t',
     topic,
     '-q',
@@ -40,16 +65,24 @@ function subscribe(url: string, creds: { username: string; password: string }, t
     '-C',
     String(count),
     '-W',
-    '20',
+    String(waitSeconds),
   ]);
   let out = '';
-  child.stdout.on('data', (d) => (out += d));
+  const ready = new Promise<void>((resolve) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('Subscribed (mid')) resolve();
+    });
+    child.once('exit', () => resolve());
+  });
   const done = new Promise<string[]>((resolve, reject) =>
     child.once('exit', (code) =>
-      code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`mosquitto_sub exited ${code}`)),
+      code === 0
+        ? resolve(out.split('\n').filter((l) => l.startsWith('{')))
+        : reject(new Error(`mosquitto_sub exited ${code}`)),
     ),
   );
-  return { done, ready: new Promise((r) => setTimeout(r, 500)) };
+  return { done, ready };
 }
 
 describe.skipIf(!hasMosquitto)('with the Mosquitto tools', () => {
@@ -68,6 +101,8 @@ describe.skipIf(!hasMosquitto)('with the Mosquitto tools', () => {
     await issued.ready;
     await run('mosquitto_pub', [
       ...brokerArgs(kiosk.mqttUrl, kiosk),
+      '-i',
+      'kiosk-7-own-tool', // any client id nobody else holds
       '-t',
       topics.request('demo', 'kiosk-7', 'ticket.issue'),
       '-q',
@@ -132,20 +167,19 @@ describe.skipIf(!hasMosquitto)('a real Mosquitto as the site broker', () => {
       OSS_MQTT_USERNAME: SERVER_USERNAME,
       OSS_MQTT_PASSWORD: serverPassword,
     };
-    // The server cannot start without its broker.
-    expect(await startTestServer(join(dir.path, 'data0'), brokerEnv).catch((e) => e as Error)).toBeInstanceOf(
-      Error,
-    );
-
     const data = join(dir.path, 'data');
     const kiosk = enroll(['kiosk-1', 'kiosk'], testEnv(data, { OSS_MQTT_URL: broker.url }));
     const counter = enroll(['counter-4', 'counter'], testEnv(data, { OSS_MQTT_URL: broker.url }));
     await broker.addUser(SERVER_USERNAME, serverPassword);
     for (const d of [kiosk, counter]) await broker.addUser(d.username, d.password);
-    await broker.start();
 
+    // The broker is not up yet: the server starts anyway, says so in its health, and keeps trying.
     const site = await startTestServer(data, brokerEnv);
     cleanup.push(() => site.stop());
+    expect(site.gateway.connected).toBe(false);
+    expect((await fetch(`http://127.0.0.1:${site.httpPort}/api/health`)).status).toBe(503);
+    await broker.start();
+    await expect.poll(() => site.gateway.connected, { timeout: 15_000 }).toBe(true);
     const k = await connectDevice(broker.url, 'demo', kiosk);
     const c = await connectDevice(broker.url, 'demo', counter);
     cleanup.push(
@@ -234,3 +268,67 @@ describe.skipIf(!hasMosquitto)('a Mosquitto restart', () => {
     expect(r.ticket.number).toBe('C002');
   }, 60_000);
 });
+
+describe.skipIf(!hasMosquitto)(
+  'a real Mosquitto from the generated configuration: ids, sizes, retained requests',
+  () => {
+    it('binds client ids to usernames, drops oversized packets, and the server clears a retained request', async () => {
+      const dir = tempDir('oss-mosq-sec-');
+      cleanup.push(() => dir.remove());
+      const broker = await testMosquitto(dir.path);
+      cleanup.push(() => broker.stop());
+      const data = join(dir.path, 'data');
+      const env = testEnv(data, { OSS_MQTT_URL: broker.url });
+      const kiosk = enroll(['kiosk-1', 'kiosk'], env);
+      const display = enroll(['display-1', 'display'], env);
+      await broker.addUser(SERVER_USERNAME, 'server-secret');
+      for (const d of [kiosk, display]) await broker.addUser(d.username, d.password);
+      await broker.start();
+      const brokerEnv = { OSS_MQTT_URL: broker.url, OSS_MQTT_PASSWORD: 'server-secret' };
+      let site = await startTestServer(data, brokerEnv);
+      cleanup.push(() => site.stop());
+      const k = await connectDevice(broker.url, 'demo', kiosk);
+      cleanup.push(() => k.close());
+
+      // A display using the server's client id gets its own username as id instead: nobody is kicked.
+      for (const clientId of [site.gateway.clientId, SERVER_USERNAME, 'oss-agent-kiosk-1']) {
+        const attacker = await mqtt.connectAsync(broker.url, { ...display, clientId, reconnectPeriod: 0 });
+        let kickedBack = false; // what a taken-over gateway does when it reconnects a second later
+        attacker.on('close', () => (kickedBack = true));
+        await new Promise((r) => setTimeout(r, 1500));
+        expect((await k.request('ticket.issue', { serviceId: 'land' })).ok).toBe(true);
+        expect(site.gateway.connected).toBe(true);
+        expect(kickedBack).toBe(false);
+        await attacker.endAsync();
+      }
+
+      // Over max_packet_size: the kiosk is disconnected and the server never sees the request.
+      const closed = new Promise<void>((r) => k.client.once('close', () => r()));
+      k.client.publish(
+        topics.request('demo', 'kiosk-1', 'ticket.issue'),
+        JSON.stringify({ id: 'big-1', serviceId: 'land', pad: 'x'.repeat(100_000) }),
+        { qos: 1 },
+      );
+      await closed;
+
+      // Mosquitto stores a retained request; the server, at its next subscription, clears it unexecuted.
+      const tickets = () => site.service.core.state.tickets.size;
+      await publish(
+        broker.url,
+        kiosk,
+        topics.request('demo', 'kiosk-1', 'ticket.issue'),
+        '{"id":"retained-1","serviceId":"land","citizen":{"idNumber":"001050012345"}}',
+        ['-q', '1', '-r'],
+      );
+      await expect.poll(tickets, { timeout: 5000 }).toBe(4);
+      await site.stop();
+      site = await startTestServer(data, brokerEnv);
+      await new Promise((r) => setTimeout(r, 1000));
+      const server = { username: SERVER_USERNAME, password: 'server-secret' };
+      const retained = subscribe(broker.url, server, topics.request('demo', 'kiosk-1', 'ticket.issue'), 1, 3);
+      // mosquitto_sub exits non-zero after -W seconds with nothing: no retained copy is left.
+      await expect(retained.done).rejects.toThrow(/exited/);
+      expect(tickets()).toBe(4);
+    }, 90_000);
+  },
+);

@@ -1,11 +1,29 @@
 /**
  * The embedded MQTT broker (aedes, MQTT 3.1.1) used when no external broker is configured.
- * Devices authenticate with their enrolment credentials; the ACL is the protocol's.
+ * Devices authenticate with their enrolment credentials; the ACL is the protocol's, for live and
+ * queued messages alike; a client id belonging to other credentials is refused (client-ids.ts);
+ * sizes, connections and wrong passwords are bounded (limits.ts).
  */
-import { createServer, type Server } from 'node:net';
-import { deviceMayPublish, deviceMaySubscribe, SERVER_USERNAME } from '@oss/protocol';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import {
+  deviceMayPublish,
+  deviceMaySubscribe,
+  isValidSegment,
+  parseDeviceTopic,
+  SERVER_USERNAME,
+} from '@oss/protocol';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { PasswordCheckBusy } from '../auth/secrets.ts';
 import type { Logger } from '../log.ts';
+import { ClientIdClaims } from './client-ids.ts';
+import {
+  AuthBackoff,
+  type BrokerLimits,
+  ConnectionLimiter,
+  DEFAULT_LIMITS,
+  guardedConnection,
+} from './limits.ts';
 
 export interface BrokerOptions {
   port: number;
@@ -15,6 +33,7 @@ export interface BrokerOptions {
   /** Checks a device's enrolment credentials (slow hash); the enrolment's time when they are right. */
   verifyDevice: (username: string, password: string) => Promise<number | null>;
   log: Logger;
+  limits?: Partial<BrokerLimits>;
 }
 
 export interface EmbeddedBroker {
@@ -26,34 +45,107 @@ export interface EmbeddedBroker {
 
 type DeviceClient = Client & { deviceId?: string; enrolledAt?: number };
 
-function authError(): AuthenticateError {
-  const error = new Error('bad username or password') as AuthenticateError;
-  error.returnCode = 4;
+/** CONNACK return codes (MQTT 3.1.1 §3.2.2.3). */
+const REFUSED = { identifier: 2, unavailable: 3, credentials: 4, notAuthorised: 5 } as const;
+
+function refusal(code: number, message: string): AuthenticateError {
+  const error = new Error(message) as AuthenticateError;
+  error.returnCode = code as AuthenticateError['returnCode'];
   return error;
 }
 
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
 export async function startEmbeddedBroker(options: BrokerOptions): Promise<EmbeddedBroker> {
   const { site, log } = options;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const claims = new ClientIdClaims();
+  const connections = new ConnectionLimiter(limits);
+  const backoff = {
+    address: new AuthBackoff(limits.failuresPerAddress, limits.maxBackoffMs),
+    device: new AuthBackoff(limits.failuresPerDevice, limits.maxBackoffMs),
+  };
+  /** The TCP socket behind each connection aedes holds (aedes sees the size-guarded stream). */
+  const sockets = new WeakMap<object, Socket>();
+  const serverSecret = digest(options.serverPassword);
+  /** What an attacker can repeat without limit is logged once a minute per key, not per attempt. */
+  const warnedAt = new Map<string, number>();
+  const warnOnce = (key: string, fields: Record<string, unknown>, message: string) => {
+    const now = Date.now();
+    if (now - (warnedAt.get(key) ?? 0) < 60_000) return;
+    if (warnedAt.size > 1000) warnedAt.clear();
+    warnedAt.set(key, now);
+    log.warn(fields, `${message} (logged once a minute)`);
+  };
+
+  /** Last step of a good sign-in: the client id must be free for these credentials. */
+  function claimClientId(client: DeviceClient, owner: string): AuthenticateError | null {
+    if (!claims.claim(client.id, owner, client.clean)) {
+      log.warn(
+        { user: owner, clientId: client.id.slice(0, 80) },
+        'client id belongs to other credentials: refused',
+      );
+      return refusal(REFUSED.identifier, 'client id in use by other credentials');
+    }
+    const id = client.id;
+    sockets.get(client.conn)?.once('close', () => claims.release(id, owner));
+    return null;
+  }
+
+  function authenticateDevice(client: DeviceClient, user: string, secret: string, address: string) {
+    if (!isValidSegment(user))
+      return Promise.resolve(refusal(REFUSED.credentials, 'bad username or password'));
+    if (backoff.address.blocked(address) || backoff.device.blocked(user)) {
+      warnOnce(
+        `backoff ${address}`,
+        { device: user, address },
+        'too many wrong passwords: refused without checking',
+      );
+      return Promise.resolve(refusal(REFUSED.notAuthorised, 'too many failed attempts, wait'));
+    }
+    backoff.address.attempt(address);
+    backoff.device.attempt(user);
+    return options.verifyDevice(user, secret).then(
+      (enrolledAt) => {
+        if (enrolledAt === null) {
+          log.warn({ device: user, address }, 'device refused: bad credentials');
+          return refusal(REFUSED.credentials, 'bad username or password');
+        }
+        backoff.address.succeeded(address);
+        backoff.device.succeeded(user);
+        client.deviceId = user;
+        client.enrolledAt = enrolledAt;
+        return claimClientId(client, user);
+      },
+      (e: unknown) =>
+        e instanceof PasswordCheckBusy
+          ? refusal(REFUSED.unavailable, 'busy, try again')
+          : refusal(REFUSED.credentials, 'bad username or password'),
+    );
+  }
+
   const broker = await Aedes.createBroker({
+    connectTimeout: limits.connectTimeoutMs,
     authenticate(client: DeviceClient, username, password, done) {
       const user = username ?? '';
       const secret = password?.toString('utf8') ?? '';
-      if (user === SERVER_USERNAME) {
-        done(secret === options.serverPassword ? null : authError(), secret === options.serverPassword);
-        return;
-      }
-      options.verifyDevice(user, secret).then(
-        (enrolledAt) => {
-          if (enrolledAt !== null) {
-            client.deviceId = user;
-            client.enrolledAt = enrolledAt;
-          } else log.warn({ clientId: client.id }, 'device refused: bad credentials');
-          done(enrolledAt !== null ? null : authError(), enrolledAt !== null);
-        },
-        () => done(authError(), false),
-      );
+      const address = sockets.get(client.conn)?.remoteAddress ?? 'unknown';
+      const outcome =
+        user === SERVER_USERNAME
+          ? Promise.resolve(
+              timingSafeEqual(digest(secret), serverSecret)
+                ? claimClientId(client, user)
+                : refusal(REFUSED.credentials, 'bad username or password'),
+            )
+          : authenticateDevice(client, user, secret, address);
+      void outcome.then((error) => done(error, error === null));
     },
     authorizePublish(client: DeviceClient | null, packet, done) {
+      // A retained request would be replayed to every new subscriber, ID numbers included.
+      if (packet.retain && parseDeviceTopic(packet.topic)?.channel === 'req') {
+        log.warn({ device: client?.deviceId, topic: packet.topic }, 'retained request refused');
+        return done(new Error('requests must not be retained'));
+      }
       if (!client || client.deviceId === undefined) return done(null); // the server itself
       if (deviceMayPublish(site, client.deviceId, packet.topic)) return done(null);
       log.warn({ device: client.deviceId, topic: packet.topic }, 'publish refused by ACL');
@@ -65,11 +157,30 @@ export async function startEmbeddedBroker(options: BrokerOptions): Promise<Embed
       log.warn({ device: client.deviceId, topic: subscription.topic }, 'subscription refused by ACL');
       done(null, null);
     },
+    // Also applies to messages queued in a stored session and sent when it reconnects.
+    authorizeForward(client: DeviceClient, packet) {
+      if (client.deviceId === undefined || deviceMaySubscribe(site, client.deviceId, packet.topic))
+        return packet;
+      log.warn({ device: client.deviceId, topic: packet.topic }, 'delivery refused by ACL');
+      return null;
+    },
   });
   // Small request/response packets: without TCP_NODELAY, Nagle + delayed ACK add ~40 ms per round trip.
   const server: Server = createServer((socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const admitted = connections.admit(address);
+    if (admitted !== 'ok') {
+      warnOnce(`refused ${address}`, { address }, `connection refused: ${admitted}`);
+      socket.destroy();
+      return;
+    }
+    socket.once('close', () => connections.closed(address));
     socket.setNoDelay(true);
-    broker.handle(socket);
+    const conn = guardedConnection(socket, limits, (e) =>
+      log.warn({ address, err: e.message }, 'connection dropped'),
+    );
+    sockets.set(conn, socket);
+    broker.handle(conn);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -5,6 +5,7 @@
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { SERVER_USERNAME, topics } from '@oss/protocol';
+import { DEFAULT_LIMITS } from './limits.ts';
 
 export function mosquittoAcl(site: string): string {
   const device = `oss/v1/${site}/devices/%u`;
@@ -32,20 +33,34 @@ export interface MosquittoConfOptions {
   aclFile: string;
   /** TLS listener (production): certificate files. */
   tls?: { port: number; certfile: string; keyfile: string; cafile?: string };
+  /** Per listener; the embedded broker's default when not given. */
+  maxConnections?: number;
 }
 
+/**
+ * The embedded broker's limits where Mosquitto has them (`max_packet_size`, `max_connections`), and
+ * each client's id replaced by its username: a device cannot take another's session or the
+ * server's, at the price of one connection per device at a time (docs/provisioning.md).
+ */
 export function mosquittoConf(o: MosquittoConfOptions): string {
+  const perListener = [
+    `max_connections ${o.maxConnections ?? DEFAULT_LIMITS.maxConnections}`,
+    'use_username_as_clientid true',
+  ];
   const lines = [
     'per_listener_settings false',
     'allow_anonymous false',
     `password_file ${o.passwordFile}`,
     `acl_file ${o.aclFile}`,
     'persistence false',
+    `max_packet_size ${DEFAULT_LIMITS.maxPacketBytes}`,
     `listener ${o.port} ${o.host ?? '127.0.0.1'}`,
+    ...perListener,
   ];
   if (o.tls)
     lines.push(
       `listener ${o.tls.port}`,
+      ...perListener,
       `certfile ${o.tls.certfile}`,
       `keyfile ${o.tls.keyfile}`,
       ...(o.tls.cafile ? [`cafile ${o.tls.cafile}`] : []),
