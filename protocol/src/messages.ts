@@ -4,6 +4,8 @@ import { oneOf } from './validate.ts';
 
 export const Id = Type.String({ minLength: 1, maxLength: 64 });
 export const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+/** `YYYY-MM-DD`, a real calendar day from 1900 to today (`isBirthDate`): `1950-13-45` never gets a priority. */
+export const BirthDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'birth-date' });
 export const Lang = oneOf('vi', 'en');
 export type Lang = Static<typeof Lang>;
 
@@ -78,7 +80,7 @@ const ServiceId = Type.String({ minLength: 1, maxLength: 64 });
 
 const Citizen = Type.Object(
   {
-    birthDate: Type.Optional(DateOnly),
+    birthDate: Type.Optional(BirthDate),
     /** The 12-digit CCCD number: hashed with the site key and masked on arrival, never stored plain. */
     idNumber: Type.Optional(Type.String({ pattern: '^\\d{12}$' })),
   },

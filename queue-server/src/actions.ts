@@ -11,6 +11,8 @@ export interface Caller {
   /** A counter device acts only for the counter it was enrolled with. */
   counterId?: string | null;
   deviceId?: string;
+  /** Staff: the counters an officer is signed in at, or `any` for managers and admins. */
+  staffCounters?: readonly string[] | 'any';
 }
 
 type Result = (events: QueueEvent[], core: QueueCore, now: number) => Record<string, unknown>;
@@ -34,6 +36,12 @@ const forCounter = (caller: Caller, counterId: string) => {
       'forbidden',
       'Thiết bị chỉ được thao tác cho quầy của mình',
       'A counter device may act only for its own counter',
+    );
+  if (caller.kind === 'staff' && caller.staffCounters !== 'any' && !caller.staffCounters?.includes(counterId))
+    fail(
+      'forbidden',
+      'Cán bộ chỉ được thao tác tại quầy mình đang đăng nhập',
+      'An officer may act only at the counter they are signed in at',
     );
   return counterId;
 };

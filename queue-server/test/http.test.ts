@@ -254,11 +254,12 @@ describe('bad HTTP input changes nothing', () => {
       'invalid_request',
     ],
     [
+      // An officer acts only where signed in: an unknown counter is simply not theirs.
       'unknown counter',
       '/api/actions/counter.next',
       { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"counterId":"counter-99"}' },
-      404,
-      'unknown_counter',
+      403,
+      'forbidden',
     ],
     [
       'unknown service',

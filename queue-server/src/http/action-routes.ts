@@ -8,7 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ACTIONS } from '../actions.ts';
 import type { QueueService } from '../queue-service.ts';
-import { callerOf } from './auth.ts';
+import { callerOf, overrideOf } from './auth.ts';
 import { langOf, statusOf } from './errors.ts';
 
 export async function actionRoutes(
@@ -24,7 +24,8 @@ export async function actionRoutes(
       { additionalProperties: false },
     );
     app.post(`/api/actions/${action}`, { schema: { body } }, async (request, reply) => {
-      const caller = callerOf(request);
+      const counters = service.core.state.counters;
+      const caller = callerOf(request, counters.values());
       if (!spec.allowed.includes(caller.kind))
         fail('forbidden', 'Không được phép thực hiện thao tác này', `a ${caller.kind} may not ${action}`);
       const params = request.body as Record<string, unknown> & {
@@ -40,7 +41,10 @@ export async function actionRoutes(
         result: spec.result,
       });
       if (request.staff)
-        service.store.audit(service.clock(), request.staff.username, action, stripPersonal(params));
+        service.store.audit(service.clock(), request.staff.username, action, {
+          ...stripPersonal(params),
+          ...overrideOf(request.staff, action, counters.get(params.counterId as string)),
+        });
       if (response.ok) return reply.send(response.result);
       return reply.status(statusOf(response.error.code)).send({ error: response.error });
     });

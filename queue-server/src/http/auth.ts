@@ -8,7 +8,7 @@ import type {} from '@fastify/cookie';
 import { fail, type StaffRole } from '@oss/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller } from '../actions.ts';
-import { randomSecret, verifyPassword } from '../auth/secrets.ts';
+import { hashPassword, randomSecret, verifyPassword } from '../auth/secrets.ts';
 import type { Store } from '../storage/store.ts';
 
 export const SESSION_COOKIE = 'oss_session';
@@ -31,34 +31,66 @@ declare module 'fastify' {
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
 
+/** Sign-in failures tracked at most (oldest dropped first); expired ones are pruned on every attempt. */
+const MAX_TRACKED = 10_000;
+
 export class Sessions {
+  /** Failed (or in-flight) sign-ins per username, known or not, so that both answer alike. */
   private failures = new Map<string, { count: number; until: number }>();
+  /** Verified for unknown usernames, so that they take as long as a wrong password. */
+  private dummyHash: string | null = null;
 
   constructor(
     private readonly store: Store,
     private readonly clock: () => number,
+    private readonly maxTracked = MAX_TRACKED,
   ) {}
+
+  /** How many usernames are being tracked for the lockout (tests). */
+  get tracked(): number {
+    return this.failures.size;
+  }
 
   async signIn(username: string, password: string): Promise<{ token: string; staff: StaffIdentity }> {
     const now = this.clock();
-    const f = this.failures.get(username);
-    if (f && f.count >= MAX_FAILURES && f.until > now)
-      fail(
-        'rate_limited',
-        'Đăng nhập sai quá nhiều lần, hãy thử lại sau 5 phút',
-        'Too many failed sign-ins; try again in 5 minutes',
-      );
+    // Counted before the slow hash: concurrent attempts cannot all slip in under the limit.
+    this.countAttempt(username, now);
     const row = this.store.findStaff(username);
-    if (!row || !(await verifyPassword(password, row.password_hash))) {
-      const count = (f && f.until > now ? f.count : 0) + 1;
-      this.failures.set(username, { count, until: now + LOCKOUT_MS });
-      fail('unauthorized', 'Sai tên đăng nhập hoặc mật khẩu', 'Wrong username or password');
-    }
+    const ok = await verifyPassword(password, row?.password_hash ?? this.dummy());
+    if (!row || !ok) fail('unauthorized', 'Sai tên đăng nhập hoặc mật khẩu', 'Wrong username or password');
     this.failures.delete(username);
     const token = randomSecret(32);
     this.store.createSession(tokenHash(token), row.username, now + SESSION_HOURS * 3_600_000);
     this.store.audit(now, row.username, 'sign-in', {});
     return { token, staff: { username: row.username, displayName: row.display_name, role: row.role } };
+  }
+
+  /** Refuses a locked username, else counts this attempt as a failure until it succeeds. */
+  private countAttempt(username: string, now: number): void {
+    this.prune(now);
+    const f = this.failures.get(username);
+    const count = f && f.until > now ? f.count : 0;
+    if (count >= MAX_FAILURES)
+      fail(
+        'rate_limited',
+        'Đăng nhập sai quá nhiều lần, hãy thử lại sau 5 phút',
+        'Too many failed sign-ins; try again in 5 minutes',
+      );
+    this.failures.delete(username); // re-inserted last: the Map's order is oldest first
+    this.failures.set(username, { count: count + 1, until: now + LOCKOUT_MS });
+  }
+
+  /** Oldest first, so expired entries lead; past the bound the oldest go even if still counting. */
+  private prune(now: number): void {
+    for (const [name, f] of this.failures) {
+      if (f.until > now && this.failures.size < this.maxTracked) break;
+      this.failures.delete(name);
+    }
+  }
+
+  private dummy(): string {
+    this.dummyHash ??= hashPassword(randomSecret());
+    return this.dummyHash;
   }
 
   resolve(token: string | undefined): StaffIdentity | null {
@@ -125,8 +157,14 @@ export function requireRole(...roles: StaffRole[]) {
   };
 }
 
-/** Who is calling an action route: a device (HTTP Basic) or a staff member. */
-export function callerOf(request: FastifyRequest): Caller & { key: string } {
+/**
+ * Who is calling an action route: a device (HTTP Basic) or a staff member. An officer acts for the
+ * counters `counters` shows them signed in at; managers and admins for any.
+ */
+export function callerOf(
+  request: FastifyRequest,
+  counters: Iterable<{ id: string; officerId: string | null }>,
+): Caller & { key: string } {
   if (request.device)
     return {
       kind: request.device.kind,
@@ -134,6 +172,44 @@ export function callerOf(request: FastifyRequest): Caller & { key: string } {
       deviceId: request.device.id,
       key: request.device.id,
     };
-  if (request.staff) return { kind: 'staff', key: `staff:${request.staff.username}` };
-  fail('unauthorized', 'Cần đăng nhập', 'Sign-in required');
+  const staff = request.staff;
+  if (!staff) fail('unauthorized', 'Cần đăng nhập', 'Sign-in required');
+  const staffCounters =
+    staff.role === 'officer'
+      ? [...counters].filter((c) => c.officerId === staff.username).map((c) => c.id)
+      : ('any' as const);
+  return { kind: 'staff', key: `staff:${staff.username}`, staffCounters };
+}
+
+type CounterSignIn = { officerId: string | null } | undefined;
+
+/**
+ * Audit detail for a manager or admin acting on a counter they are not signed in at (other than
+ * signing in at a free one): flagged, with whose counter it was.
+ */
+export function overrideOf(staff: StaffIdentity, command: string, counter: CounterSignIn) {
+  if (staff.role === 'officer' || !counter || counter.officerId === staff.username) return {};
+  if (command === 'sign-in' && counter.officerId === null) return {};
+  return { override: true, counterOfficer: counter.officerId };
+}
+
+/**
+ * The counter console's own commands: an officer signs in at a free counter (or their own) and
+ * signs out, opens or closes only the counter they are signed in at. Managers and admins may do
+ * any of it (audited with `overrideOf`).
+ */
+export function mayCommandCounter(staff: StaffIdentity, command: string, counter: CounterSignIn): void {
+  if (staff.role !== 'officer' || !counter || counter.officerId === staff.username) return;
+  if (command !== 'sign-in')
+    fail(
+      'forbidden',
+      'Cán bộ chỉ được thao tác tại quầy mình đang đăng nhập',
+      'An officer may act only at the counter they are signed in at',
+    );
+  if (counter.officerId !== null)
+    fail(
+      'conflict',
+      'Quầy đang có cán bộ khác đăng nhập; hãy nhờ quản lý đăng xuất cho họ',
+      'Another officer is signed in at this counter; ask a manager to sign them out',
+    );
 }

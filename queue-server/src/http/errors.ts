@@ -1,5 +1,13 @@
 /** One error shape for every route: `{"error":{"code","message","text":{vi,en}}}` with a matching status. */
-import { type ErrorCode, type Lang, ProtocolError } from '@oss/protocol';
+import {
+  describeErrors,
+  type ErrorCode,
+  invalidRequestBody,
+  type Lang,
+  type LocalizedText,
+  ProtocolError,
+  requestLang,
+} from '@oss/protocol';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from '../log.ts';
 
@@ -15,11 +23,26 @@ const STATUS: Record<ErrorCode, number> = {
   unavailable: 503,
 };
 
+/** Fastify's own refusals (before a route's schema runs), in both languages. */
+const FRAMEWORK_ERRORS: Record<string, LocalizedText> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { vi: 'Nội dung yêu cầu quá lớn', en: 'Request body too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    vi: 'Kiểu nội dung không được hỗ trợ (hãy gửi JSON)',
+    en: 'Unsupported content type (send JSON)',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { vi: 'Nội dung JSON trống', en: 'Empty JSON body' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { vi: 'Nội dung không phải JSON hợp lệ', en: 'Body is not valid JSON' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { vi: 'Độ dài nội dung sai', en: 'Wrong content length' },
+};
+
 export function statusOf(code: ErrorCode): number {
   return STATUS[code];
 }
 
+/** The body's `lang` when it has one (as on MQTT), else the browser's Accept-Language; Vietnamese by default. */
 export function langOf(request: FastifyRequest): Lang {
+  const body = request.body as { lang?: unknown } | null | undefined;
+  if (body?.lang !== undefined) return requestLang(body);
   return /^en\b/i.test(request.headers['accept-language'] ?? '') ? 'en' : 'vi';
 }
 
@@ -28,15 +51,16 @@ export function installErrorHandler(app: FastifyInstance, log: Logger): void {
     const lang = langOf(request);
     if (error instanceof ProtocolError)
       return reply.status(STATUS[error.code]).send({ error: error.toBody(lang) });
-    if (error.validation || (error.statusCode && error.statusCode < 500)) {
-      const en = error.message;
-      return reply.status(error.statusCode && error.statusCode !== 500 ? error.statusCode : 400).send({
-        error: {
-          code: 'invalid_request',
-          message: lang === 'en' ? en : `Yêu cầu không hợp lệ: ${en}`,
-          text: { vi: `Yêu cầu không hợp lệ: ${en}`, en },
-        },
-      });
+    if (error.validation)
+      return reply
+        .status(400)
+        .send({ error: invalidRequestBody(describeErrors(error.validation).text, lang) });
+    if (error.statusCode && error.statusCode < 500) {
+      const text = FRAMEWORK_ERRORS[error.code] ?? {
+        vi: 'Yêu cầu không hợp lệ',
+        en: `Invalid request: ${error.message}`,
+      };
+      return reply.status(error.statusCode).send({ error: invalidRequestBody(text, lang) });
     }
     log.error({ err: String(error), url: request.routeOptions.url }, 'request failed');
     const text = { vi: 'Lỗi hệ thống, vui lòng thử lại', en: 'Server error, please try again' };

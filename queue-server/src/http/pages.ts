@@ -2,6 +2,7 @@
  * The four apps (built by kiosk-ui into kiosk-ui/dist) and a plain status page at `/`.
  * Until the apps are built, each app route answers with a short page that says so.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -18,6 +19,16 @@ const APP_PAGES: Record<string, string> = {
   '/t/:ticketId': 'ticket.html',
   '/book': 'book.html',
 };
+
+/** The status page's only inline code and style; the Content-Security-Policy admits them by hash. */
+const STATUS_SCRIPT =
+  "new EventSource('/api/events').addEventListener('queue', () => { clearTimeout(window.r); window.r = setTimeout(() => location.reload(), 1000); });";
+const STYLE = `
+body{font-family:system-ui,'Noto Sans',sans-serif;margin:2rem;color:#1a2b3c}h1{color:#b71c1c}
+table{border-collapse:collapse}td,th{border:1px solid #ccd;padding:.4rem .6rem;text-align:left}td.n{text-align:right}
+`;
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+export const INLINE_HASHES = { script: sha256(STATUS_SCRIPT), style: sha256(STYLE) };
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -72,15 +83,12 @@ export async function pages(
        <h2>API</h2>
        <ul><li><a href="/api/health">/api/health</a></li><li><a href="/api/services">/api/services</a></li>
        <li><a href="/api/counters">/api/counters</a></li><li><a href="/api/queue">/api/queue</a></li><li><a href="/api/procedures">/api/procedures</a></li></ul>
-       <script>new EventSource('/api/events').addEventListener('queue', () => { clearTimeout(window.r); window.r = setTimeout(() => location.reload(), 1000); });</script>`,
+       <script>${STATUS_SCRIPT}</script>`,
     );
   });
 }
 
 function layout(title: string, body: string): string {
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title}</title><style>
-body{font-family:system-ui,'Noto Sans',sans-serif;margin:2rem;color:#1a2b3c}h1{color:#b71c1c}
-table{border-collapse:collapse}td,th{border:1px solid #ccd;padding:.4rem .6rem;text-align:left}td.n{text-align:right}
-</style></head><body><h1>${title}</h1>${body}</body></html>`;
+<title>${title}</title><style>${STYLE}</style></head><body><h1>${title}</h1>${body}</body></html>`;
 }

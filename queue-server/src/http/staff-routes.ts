@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hashPassword } from '../auth/secrets.ts';
 import type { QueueService } from '../queue-service.ts';
-import { requireRole, SESSION_COOKIE, type Sessions } from './auth.ts';
+import { mayCommandCounter, overrideOf, requireRole, SESSION_COOKIE, type Sessions } from './auth.ts';
 import { statusOf } from './errors.ts';
 import { hourlyStats } from './stats.ts';
 import { openStream } from './stream.ts';
@@ -69,10 +69,13 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
     async (request: FastifyRequest, reply: FastifyReply) => {
       const { counterId } = request.params as { counterId: string };
       const staff = request.staff!;
+      const counter = service.core.state.counters.get(counterId);
+      mayCommandCounter(staff, type, counter);
+      const audit = { counterId, ...overrideOf(staff, type, counter) };
       const command =
         type === 'sign-in' ? { type, counterId, officerId: staff.username } : ({ type, counterId } as const);
       const response = service.execute(command, { result: () => ({}) });
-      store.audit(now(), staff.username, `counter.${type}`, { counterId });
+      store.audit(now(), staff.username, `counter.${type}`, audit);
       if (!response.ok) return reply.status(statusOf(response.error.code)).send({ error: response.error });
       return { counter: service.core.state.counters.get(counterId) };
     };
