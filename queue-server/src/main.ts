@@ -2,10 +2,20 @@
 import { bilingual } from '@oss/protocol';
 import { ConfigError } from './config/load.ts';
 import { EnvError, readEnv } from './env.ts';
-import { createLogger } from './log.ts';
+import { createLogger, type Logger, LogLevelError } from './log.ts';
 import { startServer } from './server.ts';
 
-const log = createLogger('queue-server');
+const log = loggerOrExit();
+
+function loggerOrExit(): Logger {
+  try {
+    return createLogger('queue-server');
+  } catch (e) {
+    if (!(e instanceof LogLevelError)) throw e;
+    process.stderr.write(`${e.message}\n`); // OSS_LOG_LEVEL is wrong: say so in words
+    process.exit(1);
+  }
+}
 
 async function main(): Promise<void> {
   const server = await startServer(readEnv(), { log });
