@@ -100,16 +100,45 @@ function fallbackPage(kind: DeviceKind): string {
 </body></html>`;
 }
 
-/** Only pages served from this agent (or no browser at all) may open the WebSocket. */
-function localOrigin(request: IncomingMessage): boolean {
-  const origin = request.headers.origin;
-  if (!origin) return true;
-  try {
-    const host = new URL(origin).hostname;
-    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
-  } catch {
-    return false;
-  }
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+
+/**
+ * The `Host` values this agent answers to: its loopback names, and the address it listens on when
+ * that is a specific one (`http.host`), each with its port. A listener on 0.0.0.0 still answers
+ * only to loopback names: the agent cannot know which other names are its own.
+ */
+export function servedHosts(host: string, port: number): Set<string> {
+  const bare = host.toLowerCase().includes(':') && !host.startsWith('[') ? `[${host.toLowerCase()}]` : host;
+  const names = new Set(LOOPBACK_NAMES);
+  if (!WILDCARD_HOSTS.has(bare)) names.add(bare.toLowerCase());
+  return new Set([...names].flatMap((n) => (port === 80 ? [`${n}:80`, n] : [`${n}:${port}`])));
+}
+
+/**
+ * Only the agent's own pages (or a client that is no browser: no `Origin`, no `Sec-Fetch-Site`) may
+ * use it, so that a page from elsewhere on the kiosk's browser (even on localhost:3000) neither reads
+ * the scanned citizen's data over the WebSocket nor prints, scans or taps a card through `/sim/*`.
+ * `Host` must be one of its names: a DNS-rebound name (evil.example → 127.0.0.1) is refused too.
+ * The refusal, or null for a request the agent answers.
+ */
+function refusal(request: IncomingMessage, hosts: Set<string>): LocalReply | null {
+  const host = (request.headers.host ?? '').toLowerCase();
+  if (!hosts.has(host))
+    return errorReply(403, 'forbidden', {
+      vi: `Thiết bị không phục vụ tên máy "${host.slice(0, 100)}"`,
+      en: `This device does not serve the host name "${host.slice(0, 100)}"`,
+    });
+  const origin = request.headers.origin?.toLowerCase();
+  const site = request.headers['sec-fetch-site'];
+  const ownOrigin =
+    origin === undefined || (origin.startsWith('http://') && hosts.has(origin.slice('http://'.length)));
+  if (!ownOrigin || (site !== undefined && site !== 'same-origin' && site !== 'none'))
+    return errorReply(403, 'forbidden', {
+      vi: 'Chỉ các trang của chính thiết bị được dùng thiết bị này',
+      en: "Only the device's own pages may use it",
+    });
+  return null;
 }
 
 export function errorReply(status: number, code: string, message: LocalizedText | string): LocalReply {
@@ -178,6 +207,10 @@ function send(response: ServerResponse, reply: LocalReply): void {
     'content-type': reply.type ?? (json ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8'),
     'content-length': Buffer.byteLength(body),
     'x-content-type-options': 'nosniff',
+    // Never framed nor embedded by another site's page (clickjacking the kiosk, reading /sim images).
+    'x-frame-options': 'DENY',
+    'content-security-policy': "frame-ancestors 'none'",
+    'cross-origin-resource-policy': 'same-origin',
     ...reply.headers,
   });
   response.end(body);
@@ -266,19 +299,22 @@ async function route(routes: LocalRoute[], request: IncomingMessage): Promise<Lo
 
 export async function startHttp(o: HttpOptions): Promise<LocalHttp> {
   const routes = [...appRoutes(o), ...(o.routes ?? [])];
+  let hosts = new Set<string>(); // known once listening (port 0 = any free port)
   const server = createServer((request, response) => {
-    route(routes, request)
-      .catch((e: unknown) => {
-        o.log.error({ err: String(e), path: request.url?.split('?')[0] }, 'local HTTP request failed');
-        return errorReply(500, 'internal', { vi: 'Lỗi thiết bị', en: 'Device error' });
-      })
-      .then((reply) => send(response, reply));
+    const refused = refusal(request, hosts);
+    const answer = refused
+      ? Promise.resolve(refused)
+      : route(routes, request).catch((e: unknown) => {
+          o.log.error({ err: String(e), path: request.url?.split('?')[0] }, 'local HTTP request failed');
+          return errorReply(500, 'internal', { vi: 'Lỗi thiết bị', en: 'Device error' });
+        });
+    void answer.then((reply) => send(response, reply));
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (request, socket, head) => {
     const path = (request.url ?? '').split('?')[0];
-    if (path !== AGENT_WS_PATH || !localOrigin(request)) {
+    if (path !== AGENT_WS_PATH || refusal(request, hosts)) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -322,9 +358,11 @@ export async function startHttp(o: HttpOptions): Promise<LocalHttp> {
     });
   });
   const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : o.port;
+  hosts = servedHosts(o.host, port);
   return {
     server,
-    port: typeof address === 'object' && address ? address.port : o.port,
+    port,
     close: () =>
       new Promise<void>((done) => {
         for (const c of wss.clients) c.terminate();

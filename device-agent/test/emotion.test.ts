@@ -17,9 +17,9 @@ interface LogLine {
   fields: Record<string, unknown>;
 }
 function capturingLogger(lines: LogLine[]): AgentLogger {
-  const at = (level: string) => (fields: Record<string, unknown>, message: string) =>
-    lines.push({ level, message, fields });
-  return { info: at('info'), warn: at('warn'), error: at('error') };
+  const at = (level: string) => (fields: object, message: string) =>
+    lines.push({ level, message, fields: fields as Record<string, unknown> });
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 describe('counter camera → emotion.submit', () => {

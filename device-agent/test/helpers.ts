@@ -1,9 +1,9 @@
 /** A real site server (embedded broker, SQLite) and simulated agents for the agent's tests. */
 import type { AgentToUi, Enrolment, UiToAgent } from '@oss/protocol';
+import { silentLogger } from '@oss/protocol/log';
 import { waitFor } from '@oss/tests';
 import WebSocket from 'ws';
 import { readEnv } from '../../queue-server/src/env.ts';
-import { silentLogger } from '../../queue-server/src/log.ts';
 import { type RunningServer, startServer } from '../../queue-server/src/server.ts';
 import type { AgentConfig } from '../src/config.ts';
 

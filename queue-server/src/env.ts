@@ -1,7 +1,7 @@
 /** The environment variables of PROTOCOL.md §1, plus additions (documented in docs/configuration.md). */
 import { resolve } from 'node:path';
 import { DEMO_SITE_CONFIG } from './config/load.ts';
-import type { Level } from './log.ts';
+import { LOG_LEVELS, type LogLevel } from './log.ts';
 import { defaultCitizenKeyPath } from './storage/citizen-key.ts';
 
 export interface ServerEnv {
@@ -15,7 +15,7 @@ export interface ServerEnv {
   siteConfig: string;
   /** Mark session cookies Secure: set when HTTPS terminates in front of the server. */
   secureCookies: boolean;
-  logLevel: Level;
+  logLevel: LogLevel;
   /** The citizen-hash key (storage/citizen-key.ts): never in the database or its backups. */
   citizenKeyFile: string;
 }
@@ -35,7 +35,6 @@ function port(name: string, value: string | undefined, fallback: number): number
   return n;
 }
 
-const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 const SWITCHES = ['true', 'false', '1', '0'] as const;
 
 /** A variable with a few allowed values; unset or empty gives `fallback`. */
@@ -73,7 +72,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     secureCookies: ['true', '1'].includes(
       oneOf('OSS_SECURE_COOKIES', env.OSS_SECURE_COOKIES, SWITCHES, 'false'),
     ),
-    logLevel: oneOf('OSS_LOG_LEVEL', env.OSS_LOG_LEVEL, LEVELS, 'info'),
+    logLevel: oneOf('OSS_LOG_LEVEL', env.OSS_LOG_LEVEL, LOG_LEVELS, 'info'),
     citizenKeyFile: env.OSS_CITIZEN_KEY_FILE
       ? resolve(env.OSS_CITIZEN_KEY_FILE)
       : defaultCitizenKeyPath(dataDir),
