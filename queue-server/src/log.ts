@@ -1,9 +1,9 @@
 /** The server's logger is the one it shares with the device agent: `@oss/protocol/log` (redaction, levels). */
 export {
   createLogger,
+  LOG_LEVELS,
   type Logger,
   type LogLevel,
-  LOG_LEVELS,
   LogLevelError,
   parseLogLevel,
   silentLogger,
