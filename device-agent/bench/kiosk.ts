@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AGENT_MALLOC_ENV, agentNodeFlags } from '../../provisioning/src/render.ts';
+import { AGENT_MALLOC_ENV, agentNodeFlags } from '@oss/provisioning';
 import {
   agentConfig,
   connectUi,

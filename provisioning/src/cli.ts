@@ -17,9 +17,7 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Enrolment } from '@oss/protocol';
-import { enroll, UsageError } from '../../queue-server/src/cli/enroll.ts';
-import { ConfigError } from '../../queue-server/src/config/load.ts';
-import { EnvError } from '../../queue-server/src/env.ts';
+import { ConfigError, EnvError, enroll, UsageError } from '@oss/queue-server';
 import { type Inventory, InventoryError, loadInventory } from './inventory.ts';
 import { type RenderedFile, renderDevice } from './render.ts';
 import { renderServer } from './server.ts';
