@@ -213,11 +213,11 @@ describe('the rendered files', () => {
     );
     const install = readFileSync(join(out, 'kiosk-1/oss/install.sh'), 'utf8');
     expect(install).toContain(
-      'install -m 0600 -o oss-agent -g oss-agent "$SRC/agent.yaml" /etc/oss/agent.yaml',
+      'install -m 0600 -o "$AGENT_USER" -g "$AGENT_USER" "$SRC/agent.yaml" /etc/oss/agent.yaml',
     );
     expect(install).toContain('raspi-config nonint do_blanking 1');
     expect(install).toContain(
-      "sed -i 's/^#\\?autologin-user=.*/autologin-user=oss-kiosk/' /etc/lightdm/lightdm.conf",
+      'sed -i "s/^#\\\\?autologin-user=.*/autologin-user=$KIOSK_USER/" /etc/lightdm/lightdm.conf',
     );
     expect(readFileSync(join(out, 'kiosk-1/oss/labwc-autostart'), 'utf8')).toContain(
       '/usr/local/bin/oss-kiosk',
@@ -244,12 +244,24 @@ for f in sys.argv[1:]:
     },
   );
 
+  it("the installer carries each device's values, as bash reads them", async () => {
+    const valuesOf = async (id: string) => {
+      const script = `source <(sed -n '/^# oss-values-begin/,/^# oss-values-end/p' "$1"); echo "$DEVICE_ID|$DEVICE_KIND|$SESSION|$AGENT_USER|$KIOSK_USER|$AGENT_GROUPS"`;
+      return (await run('bash', ['-c', script, 'bash', join(out, id, 'oss/install.sh')])).stdout.trim();
+    };
+    expect(await valuesOf('kiosk-1')).toBe(
+      'kiosk-1|kiosk|desktop|oss-agent|oss-kiosk|gpio dialout lp input plugdev audio video',
+    );
+    expect(await valuesOf('counter-1')).toMatch(/^counter-1\|counter\|none\|/);
+  });
+
   it.skipIf(!tools.shellcheck)('shellcheck finds nothing in the scripts', async () => {
     const scripts = [
       ...deviceFiles('firstrun.sh'),
       ...deviceFiles('oss/install.sh'),
       ...deviceFiles('oss/oss-kiosk'),
       join(server, 'install-server.sh'),
+      join(import.meta.dirname, '../scripts/install.sh'),
     ];
     expect(scripts.length).toBeGreaterThan(20);
     const result = await run('shellcheck', ['-s', 'bash', ...scripts]).then(
