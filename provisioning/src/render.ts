@@ -10,7 +10,7 @@ import {
   hostnameOf,
   type Inventory,
   type InventoryDevice,
-  InventoryError,
+  inventoryError,
   networkOf,
   sessionOf,
 } from './inventory.ts';
@@ -453,13 +453,13 @@ export function renderDevice(
   assets: { fonts: { name: string; data: Buffer }[]; clips: { name: string; data: Buffer }[]; ca?: string },
 ): RenderedFile[] {
   if (credentials.deviceId !== d.id || credentials.kind !== d.kind || credentials.site !== inv.site.id)
-    throw new InventoryError(
+    throw inventoryError(
       `devices.${d.id}.id`,
       `Thông tin đăng ký không khớp thiết bị ${d.id}`,
       `the enrolment does not match device ${d.id} (kind ${d.kind}, site ${inv.site.id})`,
     );
   if (d.kind === 'counter' && credentials.counterId !== d.counter)
-    throw new InventoryError(
+    throw inventoryError(
       `devices.${d.id}.counter`,
       `Thiết bị ${d.id} được đăng ký cho quầy khác`,
       `device ${d.id} was enrolled for counter ${credentials.counterId ?? '(none)'}, not ${d.counter}`,
