@@ -6,12 +6,12 @@
  * sends only after the ticket was issued over MQTT, rendered and its ESC/POS bytes written to the
  * (simulated) printer transport: an upper bound of "request → printed bytes".
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AGENT_MALLOC_ENV, agentNodeFlags } from '../../provisioning/src/render.ts';
+import { AGENT_MALLOC_ENV, agentNodeFlags } from '@oss/provisioning';
 import {
   agentConfig,
   connectUi,
@@ -52,6 +52,16 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** The agent bundle as on a Pi; built here when a fresh clone has none yet. */
+function ensureBundle(): string {
+  const bundle = 'device-agent/dist/agent.mjs';
+  if (!existsSync(join(ROOT, bundle))) {
+    process.stderr.write(`${bundle} is missing: npm run build -w device-agent\n`);
+    execFileSync('npm', ['run', 'build', '-w', 'device-agent'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  return bundle;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
@@ -67,11 +77,9 @@ try {
     configPath,
     JSON.stringify({ ...agentConfig(server, credentials), dataDir: join(dir.path, 'agent'), http: { port } }),
   );
-  // BENCH_RUNTIME=tsx runs the TypeScript through tsx; default: the bundle (npm run build -w device-agent).
+  // BENCH_RUNTIME=tsx runs the TypeScript through tsx; default: the bundle, built first if missing.
   const runtime =
-    process.env.BENCH_RUNTIME === 'tsx'
-      ? ['--import', 'tsx', 'device-agent/src/main.ts']
-      : ['device-agent/dist/agent.mjs'];
+    process.env.BENCH_RUNTIME === 'tsx' ? ['--import', 'tsx', 'device-agent/src/main.ts'] : [ensureBundle()];
   // The flags the systemd unit uses on a Pi (docs/device-agent.md); BENCH_NODE_FLAGS='' for none.
   const flags = (process.env.BENCH_NODE_FLAGS ?? NODE_FLAGS).split(' ').filter(Boolean);
   child = spawn(process.execPath, [...flags, ...runtime, '--config', configPath, '--simulate'], {
@@ -82,11 +90,21 @@ try {
       MALLOC_ARENA_MAX: MALLOC_ENV.MALLOC_ARENA_MAX,
       GLIBC_TUNABLES: process.env.BENCH_GLIBC_TUNABLES ?? MALLOC_ENV.GLIBC_TUNABLES,
     },
-    stdio: ['ignore', 'ignore', process.env.BENCH_DEBUG ? 'inherit' : 'ignore'],
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const pid = child.pid!;
+  const agent = child;
+  let stderrTail = '';
+  agent.stderr!.on('data', (chunk: Buffer) => {
+    if (process.env.BENCH_DEBUG) process.stderr.write(chunk);
+    stderrTail = (stderrTail + chunk.toString()).slice(-4000);
+  });
+  const pid = agent.pid!;
   await waitFor(
     async () => {
+      if (agent.exitCode !== null || agent.signalCode !== null)
+        throw new Error(
+          `the agent exited (${agent.exitCode ?? agent.signalCode}) before it was online:\n${stderrTail}`,
+        );
       try {
         const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {
           online?: boolean;
@@ -161,8 +179,11 @@ try {
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  child?.kill('SIGTERM');
-  if (child) await new Promise((r) => child!.once('exit', r));
+  if (child && child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((r) => child!.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
   await server.stop();
   dir.remove();
 }

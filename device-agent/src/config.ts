@@ -1,9 +1,8 @@
 /**
  * The agent's configuration file (YAML or JSON), validated with TypeBox + `validate` from
- * @oss/protocol. Every error names the bad field. `credentials` is the JSON printed by
+ * @oss/protocol. Every error names the bad field (and its line, read from a file). `credentials` is the JSON printed by
  * `npm run -s enroll -- <id> <kind>` as is.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   AGENT_DEFAULT_PORT,
@@ -15,8 +14,10 @@ import {
   oneOf,
   validate,
 } from '@oss/protocol';
+import { ConfigError, configError, readYamlFile } from '@oss/protocol/config';
 import { type Static, Type } from '@sinclair/typebox';
-import { parseDocument } from 'yaml';
+
+export { ConfigError };
 
 const strict = { additionalProperties: false } as const;
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
@@ -204,27 +205,17 @@ export const AgentConfigSchema = Type.Object(
 );
 export type AgentConfig = Static<typeof AgentConfigSchema>;
 
-/**
- * A configuration problem; `field` is the dotted path of the bad field ('' for the whole file). The
- * technician reads the message in Vietnamese, then English.
- */
-export class ConfigError extends Error {
-  constructor(
-    readonly field: string,
-    readonly text: LocalizedText,
-  ) {
-    super(`Cấu hình: ${text.vi} / config: ${text.en}`);
-    this.name = 'ConfigError';
-  }
-}
+/** The agent's configuration problems: `ConfigError` of @oss/protocol/config, the field named. */
+const AGENT_FILE = { vi: 'Cấu hình thiết bị', en: 'agent configuration' };
+const agentConfigError = (field: string, text: LocalizedText) => configError(AGENT_FILE, field, text);
 
 /** Validates a parsed configuration; throws ConfigError naming the field. */
 export function checkConfig(value: unknown): AgentConfig {
   const checked = validate(AgentConfigSchema, value);
-  if (!checked.ok) throw new ConfigError(checked.path, checked.text);
+  if (!checked.ok) throw agentConfigError(checked.path, checked.text);
   const c = checked.value;
   const bad = (field: string, vi: string, en: string): never => {
-    throw new ConfigError(field, { vi: `trường "${field}" ${vi}`, en: `field "${field}" ${en}` });
+    throw agentConfigError(field, { vi: `trường "${field}" ${vi}`, en: `field "${field}" ${en}` });
   };
   const requiredFor = (field: string, driver: string): never =>
     bad(field, `là bắt buộc khi driver là ${driver}`, `is required for the ${driver} driver`);
@@ -319,32 +310,15 @@ export function checkConfig(value: unknown): AgentConfig {
   return c;
 }
 
-/** Reads a YAML or JSON file (by content: JSON is YAML). */
+/** Reads a YAML or JSON file (by content: JSON is YAML); problems carry the file and line. */
 export function loadConfig(path: string): AgentConfig {
-  let text: string;
+  const doc = readYamlFile(AGENT_FILE, path);
+  let config: AgentConfig;
   try {
-    text = readFileSync(path, 'utf8');
+    config = checkConfig(doc.value);
   } catch (e) {
-    // The system's reason (ENOENT, EACCES…) exists in English only.
-    throw new ConfigError('', {
-      vi: `không đọc được tệp ${path}`,
-      en: `cannot read ${path}: ${(e as Error).message}`,
-    });
+    throw e instanceof ConfigError ? e.locate(path, doc.lineOf) : e;
   }
-  let parsed: unknown;
-  try {
-    // A warning (an unknown tag such as `!env`) is refused too: its value would be read as plain text.
-    const doc = parseDocument(text, { prettyErrors: true });
-    const problem = doc.errors[0] ?? doc.warnings[0];
-    if (problem) throw problem;
-    parsed = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    throw new ConfigError('', {
-      vi: `tệp ${path} không phải YAML hay JSON`,
-      en: `${path} is neither YAML nor JSON: ${(e as Error).message}`,
-    });
-  }
-  const config = checkConfig(parsed);
   // Relative paths in the file are relative to the file.
   const base = dirname(resolve(path));
   const camera = config.hardware?.camera;

@@ -5,15 +5,16 @@
  *   kiosk or display never loads it, and a counter without `hardware.camera` neither.
  * - The camera runs only while a ticket is being served: started on call, stopped `afterEndMs`
  *   (3 s) after the service ends unless another one has started.
- * - Frames go from the camera's stdout (or image files) to `addFrame` in memory; nothing is written
+ * - Frames go from the camera (@oss/hardware's `openCamera`) to `addFrame` in memory; nothing is written
  *   anywhere and nothing but the estimate's numbers leaves this module.
  * - If the models package cannot load (no WASM, missing weights…), one error with a code is logged
  *   and the agent goes on without estimates.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
-import type { CameraCommand, EmotionEstimator, FrameSource } from '@oss/models';
+import { dirname, join } from 'node:path';
+import { type FrameSource, openCamera } from '@oss/hardware';
+import type { EmotionEstimator } from '@oss/models';
 import type { AgentConfig } from './config.ts';
 import { DEFAULTS } from './config.ts';
 import type { SatisfactionEstimate, SatisfactionEstimator } from './counter.ts';
@@ -24,9 +25,6 @@ export type CameraConfig = NonNullable<NonNullable<AgentConfig['hardware']>['cam
 /** What the estimator needs from @oss/models (a test can inject a failing or fake one). */
 export interface ModelsApi {
   createEmotionEstimator(): Promise<EmotionEstimator>;
-  spawnFrameSource(camera: CameraCommand): FrameSource;
-  rpicamCommand(width?: number, height?: number, fps?: number): CameraCommand;
-  v4l2FfmpegCommand(device?: string, width?: number, height?: number, fps?: number): CameraCommand;
 }
 
 export type ModelsLoader = () => Promise<ModelsApi>;
@@ -40,20 +38,6 @@ export interface CameraEstimatorOptions {
   loadModels?: ModelsLoader;
   /** Wait after the end of a service before estimating, and before stopping the camera (default 3000). */
   afterEndMs?: number;
-}
-
-const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png']);
-
-/** Image files of the `files` driver: files as given, folders expanded (sorted) to their images. */
-export function imageFiles(paths: readonly string[]): string[] {
-  return paths.flatMap((path) =>
-    statSync(path).isDirectory()
-      ? readdirSync(path)
-          .filter((name) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase()))
-          .sort()
-          .map((name) => join(path, name))
-      : [path],
-  );
 }
 
 /** The photos that ship inside @vladmandic/face-api (`demo/sample*.jpg`): the `--simulate` camera. */
@@ -70,38 +54,6 @@ export function sampleFacePaths(): string[] {
 export function simulatedCamera(camera: CameraConfig): CameraConfig {
   if (camera.driver === 'files') return camera;
   return { ...camera, driver: 'files', files: sampleFacePaths() };
-}
-
-/**
- * Image files as a camera: one file every 1/fps seconds, cycling, read into memory (never copied
- * or written anywhere). `stop()` ends the iteration.
- */
-export function fileFrameSource(paths: readonly string[], fps: number): FrameSource {
-  const files = imageFiles(paths);
-  let stopped = false;
-  let wake: (() => void) | null = null;
-  async function* frames(): AsyncGenerator<Buffer> {
-    if (files.length === 0) return;
-    for (let i = 0; !stopped; i = (i + 1) % files.length) {
-      yield readFileSync(files[i]!);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 1000 / fps);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = null;
-    }
-  }
-  const iterator = frames();
-  return {
-    [Symbol.asyncIterator]: () => iterator,
-    stop: () => {
-      stopped = true;
-      (wake as (() => void) | null)?.();
-    },
-  };
 }
 
 function codeOf(e: unknown): string {
@@ -218,15 +170,9 @@ export class CameraEstimator implements SatisfactionEstimator {
     const fps = cam.fps ?? DEFAULTS.cameraFps;
     let source: FrameSource;
     try {
-      if (cam.driver === 'files') source = fileFrameSource(cam.files ?? [], fps);
-      else {
-        const models = await (this.o.loadModels ?? loadModels)();
-        source = models.spawnFrameSource(
-          cam.driver === 'rpicam'
-            ? models.rpicamCommand(cam.width, cam.height, fps)
-            : models.v4l2FfmpegCommand(cam.device, cam.width, cam.height, fps),
-        );
-      }
+      // Never 'none' here: the agent builds no estimator without a camera.
+      if (cam.driver === 'none') throw new Error('no camera configured');
+      source = openCamera({ ...cam, driver: cam.driver, fps });
     } catch (e) {
       this.cameraStarting = false;
       this.cameraFailed(e);

@@ -5,8 +5,8 @@
  */
 import { checkTicket, countDifferentDots, pngToMono, sampleCitizen } from '@oss/hardware';
 import type { Ticket } from '@oss/protocol';
+import type { RunningServer } from '@oss/queue-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../queue-server/src/server.ts';
 import { type AgentHandle, qrTextOf, startAgent } from '../src/agent.ts';
 import type { SatisfactionEstimator } from '../src/counter.ts';
 import { silentLogger } from '../src/log.ts';

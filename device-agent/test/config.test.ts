@@ -84,16 +84,17 @@ describe('config', () => {
       }
       throw new Error('accepted');
     };
+    const title = 'Cấu hình thiết bị không hợp lệ / invalid agent configuration:\n  ';
     expect(messageOf({ ...valid, hardware: { printer: { driver: 'file' } } })).toBe(
-      'Cấu hình: trường "hardware.printer.path" là bắt buộc khi driver là file / ' +
-        'config: field "hardware.printer.path" is required for the file driver',
+      `${title}hardware.printer.path: trường "hardware.printer.path" là bắt buộc khi driver là file / ` +
+        'field "hardware.printer.path" is required for the file driver',
     );
     // Schema problems carry both texts of validate().
     expect(messageOf({ ...valid, serverUrl: undefined })).toBe(
-      'Cấu hình: Thiếu trường "serverUrl" / config: missing field "serverUrl"',
+      `${title}serverUrl: Thiếu trường "serverUrl" / missing field "serverUrl"`,
     );
     expect(messageOf({ ...valid, timeZone: 'Asia/Hanoi' })).toMatch(
-      /^Cấu hình: trường "timeZone" không phải múi giờ đã biết .* \/ config: field "timeZone" names no known time zone/,
+      /^Cấu hình thiết bị không hợp lệ .*\n {2}timeZone: trường "timeZone" không phải múi giờ đã biết .* \/ field "timeZone" names no known time zone/,
     );
   });
 
@@ -135,11 +136,19 @@ describe('config', () => {
     const bad = join(dir.path, 'bad.yaml');
     writeFileSync(bad, 'device: [unclosed\n  : : :');
     expect(() => loadConfig(bad)).toThrow(ConfigError);
-    expect(() => loadConfig(bad)).toThrow(/^Cấu hình: tệp .*bad\.yaml không phải YAML hay JSON \/ config: /);
+    expect(() => loadConfig(bad)).toThrow(
+      /^Cấu hình thiết bị không hợp lệ .*bad\.yaml \/ invalid agent configuration .*bad\.yaml:\n {2}.*bad\.yaml:\d+ \(tệp \/ file\): Lỗi cú pháp YAML \/ YAML syntax error: /,
+    );
     expect(() => loadConfig(join(dir.path, 'missing.yaml'))).toThrow(ConfigError);
     expect(() => loadConfig(join(dir.path, 'missing.yaml'))).toThrow(
-      /^Cấu hình: không đọc được tệp .*missing\.yaml \/ config: cannot read .*ENOENT/,
+      /missing\.yaml \(tệp \/ file\): Không đọc được tệp \(ENOENT\) \/ cannot read the file \(ENOENT\)$/,
     );
+    // A bad field in a file is reported at its line.
+    writeFileSync(
+      bad,
+      `device: {id: kiosk-1, kind: kiosk, site: demo}\ncredentials: ${JSON.stringify(enrolment)}\nserverUrl: 42\n`,
+    );
+    expect(() => loadConfig(bad)).toThrow(/bad\.yaml:3 serverUrl: /);
   });
 });
 
@@ -163,7 +172,7 @@ describe('config loader under fuzzing', () => {
       loadConfig(path);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      expect(e.message).toMatch(/^Cấu hình: .+ \/ config: .+/s);
+      expect(e.message).toMatch(/^Cấu hình thiết bị không hợp lệ .+ \/ invalid agent configuration .+/s);
     }
   };
 

@@ -6,8 +6,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pngToMono } from '@oss/hardware';
+import { REPO_ROOT } from '@oss/queue-server';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../queue-server/src/paths.ts';
 import { connectUi, freePort, tempDir, waitFor } from './helpers.ts';
 
 describe('npm run demo', () => {

@@ -4,8 +4,9 @@
  * show the estimate for that ticket and officer; no second estimate for the same ticket; an agent
  * whose model cannot load keeps serving. The models package (tfjs WASM) loads once, in this file.
  */
+
+import type { RunningServer } from '@oss/queue-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../queue-server/src/server.ts';
 import { type AgentHandle, startAgent } from '../src/agent.ts';
 import { CameraEstimator, sampleFacePaths } from '../src/emotion.ts';
 import type { AgentLogger } from '../src/log.ts';

@@ -5,8 +5,8 @@
  * too late: the kiosk prints from its lease and voids the server's ticket.
  */
 import type { ResponseEnvelope, Ticket } from '@oss/protocol';
+import type { RunningServer } from '@oss/queue-server';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../queue-server/src/server.ts';
 import { type AgentHandle, startAgent } from '../src/agent.ts';
 import { silentLogger } from '../src/log.ts';
 import { agentConfig, connectUi, enrolDevice, freePort, startSite, tempDir, waitFor } from './helpers.ts';

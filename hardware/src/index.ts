@@ -1,3 +1,4 @@
+export * from './camera/index.ts';
 export * from './cccd/index.ts';
 export * from './counter-display/index.ts';
 export { errorFactory, HardwareError } from './errors.ts';

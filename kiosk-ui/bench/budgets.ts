@@ -13,9 +13,9 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { type ServerProcess, spawnServer } from '@oss/queue-server/testing';
 import { freePort } from '@oss/tests';
-import { type ServerProcess, spawnServer } from '../../queue-server/test/process.ts';
-import { launchBrowser } from '../../tests/browser/harness.ts';
+import { launchBrowser } from '@oss/tests/browser';
 
 const KIOSK_UI = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(KIOSK_UI, 'dist');

@@ -6,9 +6,11 @@
  *   make-sample-set <out> [--clear-only]   labelled face crops from face-api's sample photos
  * Common: --detector ssd|tiny, --backend auto|wasm|tensorflow
  */
+
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type CameraCommand, rpicamCommand, spawnFrameSource, v4l2FfmpegCommand } from '@oss/hardware';
 import { createFaceAnalyzer, type DetectorName } from './analyzer.ts';
 import type { BackendChoice } from './backend.ts';
 import { runBenchmark } from './bench.ts';
@@ -20,7 +22,6 @@ import {
   type ServiceEstimate,
 } from './estimator.ts';
 import { evaluateFolder } from './evaluate.ts';
-import { type CameraCommand, rpicamCommand, spawnFrameSource, v4l2FfmpegCommand } from './mjpeg.ts';
 import { writeSampleSet } from './sample-set.ts';
 
 const USAGE = `Cách dùng / Usage: npm run emotion -- <eval|bench|run|make-sample-set> [tuỳ chọn / options]

@@ -4,7 +4,6 @@ export const EMOTION_ERROR_CODES = [
   'unsupported_image',
   'image_too_large',
   'model_load_failed',
-  'camera_failed',
   'closed',
   'bad_argument',
 ] as const;

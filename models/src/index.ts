@@ -38,14 +38,6 @@ export {
 } from './expressions.ts';
 export { decodeImage, type RgbImage } from './image.ts';
 export {
-  type CameraCommand,
-  type FrameSource,
-  MjpegSplitter,
-  rpicamCommand,
-  spawnFrameSource,
-  v4l2FfmpegCommand,
-} from './mjpeg.ts';
-export {
   aggregateFrames,
   DEFAULT_WEIGHTS,
   type FrameScore,

@@ -6,13 +6,13 @@ import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { spawnFrameSource } from '@oss/hardware';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFaceAnalyzer, type FaceAnalyzer } from '../src/analyzer.ts';
 import { EmotionError } from '../src/errors.ts';
 import { createEmotionEstimator, modelName } from '../src/estimator.ts';
 import { evaluateFolder } from '../src/evaluate.ts';
 import { encodePng } from '../src/image.ts';
-import { spawnFrameSource } from '../src/mjpeg.ts';
 import { writeSampleSet } from '../src/sample-set.ts';
 import { makeCounterFrames } from '../src/samples.ts';
 

@@ -17,10 +17,8 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Enrolment } from '@oss/protocol';
-import { enroll, UsageError } from '../../queue-server/src/cli/enroll.ts';
-import { ConfigError } from '../../queue-server/src/config/load.ts';
-import { EnvError } from '../../queue-server/src/env.ts';
-import { type Inventory, InventoryError, loadInventory } from './inventory.ts';
+import { ConfigError, EnvError, enroll, UsageError } from '@oss/queue-server';
+import { type Inventory, loadInventory } from './inventory.ts';
 import { type RenderedFile, renderDevice } from './render.ts';
 import { renderServer } from './server.ts';
 
@@ -151,7 +149,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     if (!(e instanceof Error)) throw e;
     // These already speak Vietnamese, then English; anything else (a missing tarball, a full disk)
     // has only the system's English words.
-    const bilingual = [InventoryError, CliError, UsageError, ConfigError, EnvError];
+    const bilingual = [CliError, UsageError, ConfigError, EnvError];
     const known = bilingual.some((kind) => e instanceof kind);
     process.stderr.write(`${known ? '' : 'Lỗi / error: '}${e.message}\n`);
     process.exit(2);

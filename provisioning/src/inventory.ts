@@ -2,10 +2,9 @@
  * The site inventory: one YAML file listing the site's Raspberry Pis. Validated with TypeBox and
  * `validate` from @oss/protocol; an error names the device and the field, in Vietnamese and English.
  */
-import { readFileSync } from 'node:fs';
 import { oneOf, validate } from '@oss/protocol';
+import { ConfigError, configError, readYamlFile } from '@oss/protocol/config';
 import { type Static, Type } from '@sinclair/typebox';
-import { parseDocument } from 'yaml';
 
 const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
 const Hostname = Type.String({ pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$' });
@@ -120,14 +119,11 @@ export type Inventory = Static<typeof Inventory>;
 export type InventoryDevice = Static<typeof Device>;
 export type DeviceNetwork = Static<typeof Network>;
 
-export class InventoryError extends Error {
-  constructor(
-    readonly field: string,
-    readonly vi: string,
-    readonly en: string,
-  ) {
-    super(`${vi} / ${en}`);
-  }
+const INVENTORY_FILE = { vi: 'Tệp kiểm kê', en: 'inventory' };
+
+/** An inventory problem: a ConfigError (@oss/protocol/config) naming the field. */
+export function inventoryError(field: string, vi: string, en: string): ConfigError {
+  return configError(INVENTORY_FILE, field, { vi, en });
 }
 
 /** Validates a parsed inventory; the error names the device (`devices.kiosk-1.hardware.printer`). */
@@ -135,7 +131,7 @@ export function checkInventory(value: unknown): Inventory {
   const result = validate(Inventory, value);
   if (!result.ok) {
     const field = namedPath(value, result.path);
-    throw new InventoryError(
+    throw inventoryError(
       field,
       `Tệp kiểm kê sai ở "${field}": ${result.text.vi}`,
       `inventory field "${field}" is invalid: ${result.text.en}`,
@@ -148,39 +144,39 @@ export function checkInventory(value: unknown): Inventory {
   for (const d of inv.devices) {
     const at = (f: string) => `devices.${d.id}.${f}`;
     if (ids.has(d.id))
-      throw new InventoryError(at('id'), `Trùng mã thiết bị "${d.id}"`, `duplicate device id "${d.id}"`);
+      throw inventoryError(at('id'), `Trùng mã thiết bị "${d.id}"`, `duplicate device id "${d.id}"`);
     ids.add(d.id);
     const host = hostnameOf(d);
     if (hosts.has(host))
-      throw new InventoryError(at('hostname'), `Trùng tên máy "${host}"`, `duplicate hostname "${host}"`);
+      throw inventoryError(at('hostname'), `Trùng tên máy "${host}"`, `duplicate hostname "${host}"`);
     hosts.add(host);
     if (d.kind === 'counter' && !d.counter)
-      throw new InventoryError(
+      throw inventoryError(
         at('counter'),
         'Thiết bị quầy cần trường "counter" (mã quầy)',
         'a counter device needs "counter" (the counter id)',
       );
     if (d.kind !== 'counter' && d.counter)
-      throw new InventoryError(
+      throw inventoryError(
         at('counter'),
         'Chỉ thiết bị quầy có "counter"',
         'only counter devices have "counter"',
       );
     const hw = d.hardware ?? {};
     if (d.kind !== 'counter' && (hw.buttons || hw.leds || hw.counterDisplay))
-      throw new InventoryError(
+      throw inventoryError(
         at('hardware'),
         'Nút bấm, đèn và bảng số chỉ dành cho thiết bị quầy',
         'buttons, LEDs and the counter display are for counter devices only',
       );
     if (d.kind !== 'kiosk' && (hw.printer || hw.scanner || hw.cardReader))
-      throw new InventoryError(
+      throw inventoryError(
         at('hardware'),
         'Máy in, máy quét và đầu đọc thẻ chỉ dành cho ki-ốt',
         'printer, scanner and card reader are for kiosks only',
       );
     if (hw.scanner === 'evdev' && !hw.scannerUsb)
-      throw new InventoryError(
+      throw inventoryError(
         at('hardware.scannerUsb'),
         'Máy quét kiểu bàn phím cần vendorId/productId để ẩn khỏi màn hình',
         'a keyboard-wedge scanner needs vendorId/productId for its udev rule',
@@ -188,30 +184,22 @@ export function checkInventory(value: unknown): Inventory {
     const pins = [...Object.values(hw.buttons ?? {}), ...Object.values(hw.leds ?? {})];
     const dup = pins.find((p, i) => pins.indexOf(p) !== i);
     if (dup !== undefined)
-      throw new InventoryError(
-        at('hardware'),
-        `Chân GPIO ${dup} dùng hai lần`,
-        `GPIO pin ${dup} is used twice`,
-      );
+      throw inventoryError(at('hardware'), `Chân GPIO ${dup} dùng hai lần`, `GPIO pin ${dup} is used twice`);
     const net = networkOf(inv, d);
     if (net.address !== 'dhcp') {
       if (!net.gateway)
-        throw new InventoryError(
+        throw inventoryError(
           at('network.gateway'),
           'Địa chỉ tĩnh cần gateway',
           'a static address needs a gateway',
         );
       const ip = net.address.split('/')[0]!;
       if (addresses.has(ip))
-        throw new InventoryError(
-          at('network.address'),
-          `Trùng địa chỉ IP ${ip}`,
-          `duplicate IP address ${ip}`,
-        );
+        throw inventoryError(at('network.address'), `Trùng địa chỉ IP ${ip}`, `duplicate IP address ${ip}`);
       addresses.add(ip);
     }
     if (net.interface === 'wlan0' && !net.wifi)
-      throw new InventoryError(
+      throw inventoryError(
         at('network.wifi'),
         'Mạng Wi-Fi cần ssid và mật khẩu',
         'Wi-Fi (wlan0) needs an ssid and a password',
@@ -231,35 +219,14 @@ function namedPath(value: unknown, path: string): string {
     : path;
 }
 
+/** Reads the inventory file; problems carry the file and line. */
 export function loadInventory(file: string): Inventory {
-  let text: string;
+  const doc = readYamlFile(INVENTORY_FILE, file);
   try {
-    text = readFileSync(file, 'utf8');
+    return checkInventory(doc.value);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? String(e);
-    throw new InventoryError(
-      '',
-      `Không đọc được tệp kiểm kê ${file} (${code})`,
-      `cannot read inventory ${file} (${code})`,
-    );
+    throw e instanceof ConfigError ? e.locate(file, doc.lineOf) : e;
   }
-  let parsed: unknown;
-  try {
-    // A warning (an unknown tag such as `!env`) is refused too: its value would be read as plain text.
-    const doc = parseDocument(text);
-    const problem = doc.errors[0] ?? doc.warnings[0];
-    if (problem) throw problem;
-    parsed = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    // The parser's own detail exists in English only.
-    const detail = (e as Error).message.split('\n')[0]!;
-    throw new InventoryError(
-      '',
-      `Tệp kiểm kê ${file} không phải YAML hợp lệ`,
-      `inventory ${file} is not valid YAML: ${detail}`,
-    );
-  }
-  return checkInventory(parsed);
 }
 
 export function hostnameOf(d: InventoryDevice): string {

@@ -3,7 +3,7 @@
  * the env file, the production Mosquitto configuration (ACL from `mosquittoAcl`, password file written
  * by `npm run enroll` through OSS_MOSQUITTO_PASSWD, a TLS listener) and the install script.
  */
-import { mosquittoAcl, mosquittoConf } from '../../queue-server/src/mqtt/mosquitto.ts';
+import { mosquittoAcl, mosquittoConf } from '@oss/queue-server';
 import type { Inventory } from './inventory.ts';
 import { type RenderedFile, SERVICE_HARDENING } from './render.ts';
 

@@ -6,16 +6,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
+import { backup, parseBackupArgs, readEnv, restore } from '@oss/queue-server';
+import { connectDevice, enrolDevice, okResult, startTestServer, tempDir } from '@oss/queue-server/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { backup, parseBackupArgs, restore } from '../../queue-server/src/cli/backup.ts';
-import { readEnv } from '../../queue-server/src/env.ts';
-import {
-  connectDevice,
-  enrolDevice,
-  okResult,
-  startTestServer,
-  tempDir,
-} from '../../queue-server/test/helpers.ts';
 
 const run = promisify(execFile);
 const REPO = join(import.meta.dirname, '../..');

@@ -7,15 +7,10 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { enroll, mosquittoAcl, mosquittoConf, upsertMosquittoPassword } from '@oss/queue-server';
+import { testEnv } from '@oss/queue-server/testing';
 import { freePort, tempDir, waitForPort } from '@oss/tests';
 import { afterAll, describe, expect, it } from 'vitest';
-import { enroll } from '../../queue-server/src/cli/enroll.ts';
-import {
-  mosquittoAcl,
-  mosquittoConf,
-  upsertMosquittoPassword,
-} from '../../queue-server/src/mqtt/mosquitto.ts';
-import { testEnv } from '../../queue-server/test/helpers.ts';
 import { MOSQUITTO_DIR, productionMosquittoConf } from '../src/server.ts';
 
 const run = promisify(execFile);

@@ -8,11 +8,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { qrTextOf } from '@oss/device-agent';
+import { connectUi } from '@oss/device-agent/testing';
+import { sampleCitizen } from '@oss/hardware';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { qrTextOf } from '../../device-agent/src/agent.ts';
-import { connectUi } from '../../device-agent/test/helpers.ts';
-import { sampleCitizen } from '../../hardware/src/cccd/simulator/chip.ts';
 import { enroll } from '../src/cli/enroll.ts';
 import { REPO_ROOT } from '../src/paths.ts';
 import { connectDevice, filesUnder, freePort, okResult, signIn, tempDir, testEnv } from './helpers.ts';

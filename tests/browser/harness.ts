@@ -16,11 +16,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hashPassword, type RunningServer, readEnv, silentLogger, startServer } from '@oss/queue-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { hashPassword } from '../../queue-server/src/auth/secrets.ts';
-import { readEnv } from '../../queue-server/src/env.ts';
-import { silentLogger } from '../../queue-server/src/log.ts';
-import { type RunningServer, startServer } from '../../queue-server/src/server.ts';
 
 export const CHROMIUM = process.env.OSS_CHROMIUM ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);

@@ -7,12 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AgentHandle, silentLogger, startAgent } from '@oss/device-agent';
+import { agentConfig, enrolDevice } from '@oss/device-agent/testing';
 import { decodeEscPos } from '@oss/hardware';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AgentHandle, startAgent } from '../../device-agent/src/agent.ts';
-import { silentLogger } from '../../device-agent/src/log.ts';
-import { agentConfig, enrolDevice } from '../../device-agent/test/helpers.ts';
 import {
   ensureBuilt,
   HAVE_CHROMIUM,

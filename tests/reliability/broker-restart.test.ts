@@ -3,15 +3,12 @@
  * the broker is down, reconnects by itself, and its outbox drains; every ticket is stored exactly once.
  */
 import { join } from 'node:path';
+import { type AgentHandle, silentLogger as agentLog, startAgent } from '@oss/device-agent';
+import { agentConfig, connectUi, waitFor } from '@oss/device-agent/testing';
 import { SERVER_USERNAME, type Ticket } from '@oss/protocol';
+import { enroll, type RunningServer } from '@oss/queue-server';
+import { hasMosquitto, startTestServer, tempDir, testEnv, testMosquitto } from '@oss/queue-server/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type AgentHandle, startAgent } from '../../device-agent/src/agent.ts';
-import { silentLogger as agentLog } from '../../device-agent/src/log.ts';
-import { agentConfig, connectUi, waitFor } from '../../device-agent/test/helpers.ts';
-import { enroll } from '../../queue-server/src/cli/enroll.ts';
-import type { RunningServer } from '../../queue-server/src/server.ts';
-import { startTestServer, tempDir, testEnv } from '../../queue-server/test/helpers.ts';
-import { hasMosquitto, testMosquitto } from '../../queue-server/test/mosquitto.ts';
 
 const cleanup: (() => Promise<unknown> | unknown)[] = [];
 afterAll(async () => {

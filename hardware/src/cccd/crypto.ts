@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 import { asBuffer } from './bytes.ts';
 import { CccdError } from './errors.ts';
 
@@ -90,12 +90,9 @@ export function deriveKeys(seed: Uint8Array): TdesKeys {
   return { enc: deriveKey(seed, 1), mac: deriveKey(seed, 2) };
 }
 
-/** Compares MACs in constant time. */
+/** Compares MACs in constant time (a MAC's length is public). */
 export function macEquals(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 // --- AES (PACE and the secure messaging it sets up) ---

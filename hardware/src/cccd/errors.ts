@@ -1,3 +1,5 @@
+import { HardwareError } from '../errors.ts';
+
 /** What went wrong while reading a CCCD, as a stable code the caller can branch on. */
 export type CccdErrorCode =
   | 'qr_format' // the QR text is not a CCCD payload
@@ -13,23 +15,14 @@ export type CccdErrorCode =
   | 'passive_auth' // the SOD does not vouch for the data read
   | 'active_auth'; // the chip could not prove it holds the DG15 key: possibly a cloned chip
 
-export interface BilingualText {
-  vi: string;
-  en: string;
-}
-
 /**
  * A typed failure with a message in Vietnamese and English. Messages never contain personal data
  * (ID numbers, names, dates), so they are safe to log and to show.
  */
-export class CccdError extends Error {
-  readonly code: CccdErrorCode;
-  readonly text: BilingualText;
+export class CccdError extends HardwareError<CccdErrorCode> {
+  override readonly name = 'CccdError';
 
   constructor(code: CccdErrorCode, vi: string, en: string, options?: { cause?: unknown }) {
-    super(en, options);
-    this.name = 'CccdError';
-    this.code = code;
-    this.text = { vi, en };
+    super(code, { vi, en }, options);
   }
 }

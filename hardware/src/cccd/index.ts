@@ -12,7 +12,7 @@ export {
   parseDg13,
   parseEfCom,
 } from './datagroups.ts';
-export { type BilingualText, CccdError, type CccdErrorCode } from './errors.ts';
+export { CccdError, type CccdErrorCode } from './errors.ts';
 export { type ChipReaderConfig, createChipCardReader } from './factory.ts';
 export { type CitizenIdentity, identityFromChip, identityFromQr } from './identity.ts';
 export {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { HardwareError } from '../errors.ts';
 import { fromHex, toHex } from './bytes.ts';
-import { aesCmac, kdf } from './crypto.ts';
+import { aesCmac, kdf, macEquals } from './crypto.ts';
 import { curveByName, decodePoint, encodePoint, multiply } from './ec.ts';
 import { cccdAccessKey, cccdCardAccessNumber } from './mrz.ts';
 import { choosePace, pacePassword, paceToken, parseCardAccess, performPace } from './pace.ts';
@@ -119,6 +120,23 @@ describe('PACE ECDH generic mapping (ICAO worked example)', () => {
     expect(toHex(encodePoint(curve, multiply(curve, mapped, BigInt(`0x${EX.ephPrivate}`))))).toBe(
       EX.ephPublic,
     );
+  });
+
+  it('refuses a chip point off the curve, and a product at infinity, with an auth_failed CccdError', () => {
+    const curve = curveByName('brainpoolP256r1');
+    const offCurve = fromHex(EX.chipEphPublic);
+    offCurve[offCurve.length - 1]! ^= 1;
+    expect(() => decodePoint(curve, offCurve)).toThrow(
+      expect.objectContaining({ name: 'CccdError', code: 'auth_failed' }),
+    );
+    expect(() => multiply(curve, curve.g, curve.n)).toThrow(expect.objectContaining({ code: 'auth_failed' }));
+    expect(() => decodePoint(curve, offCurve)).toThrow(HardwareError); // one error family with the drivers
+  });
+
+  it('compares MACs by content and length', () => {
+    expect(macEquals(fromHex('C2B0BD78D94BA866'), fromHex('C2B0BD78D94BA866'))).toBe(true);
+    expect(macEquals(fromHex('C2B0BD78D94BA866'), fromHex('C2B0BD78D94BA867'))).toBe(false);
+    expect(macEquals(fromHex('C2B0BD78D94BA866'), fromHex('C2B0BD78D94BA8'))).toBe(false);
   });
 
   it('computes AES-CMAC as NIST SP 800-38B example 2', () => {

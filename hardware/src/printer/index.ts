@@ -8,7 +8,7 @@ export {
   encodeRasterJob,
 } from './escpos.ts';
 export { FONT_FILES, TrueTypeFont } from './font.ts';
-export { PAPER_DOTS, type PaperWidth, type TicketLayout, ticketLayout } from './layout.ts';
+export { PAPER_DOTS, type PaperWidth, renderTicket, type TicketLayout, ticketLayout } from './layout.ts';
 export {
   createPrinter,
   EscPosPrinter,
@@ -17,7 +17,7 @@ export {
   type TicketPrinter,
   ticketToEscPos,
 } from './printer.ts';
-export { countDifferentDots, type MonoImage, monoToPng, pngToMono, renderTicket } from './raster.ts';
+export { countDifferentDots, type MonoImage, monoToPng, pngToMono } from './raster.ts';
 export { SimulatedPrinterTransport } from './simulator.ts';
 export { type PrinterStatus, parseStatus } from './status.ts';
 export { checkTicket, MAX_PRINTED_WAIT_MINUTES, type PrintableTicket, waitRange } from './ticket.ts';

@@ -266,3 +266,8 @@ export function ticketLayout(
   flow.bilingual('Quét mã để theo dõi số thứ tự', 'Scan to follow your ticket', s(22));
   return { image: flow.render(scratch), lines: flow.lines, qr };
 }
+
+/** The ticket in printer dots with the shipped font only, the same on every machine. */
+export function renderTicket(ticket: PrintableTicket, paper: PaperWidth): MonoImage {
+  return ticketLayout(ticket, paper).image;
+}

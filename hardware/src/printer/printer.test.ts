@@ -12,7 +12,7 @@ import { MonoCanvas } from './canvas.ts';
 import { PrinterError } from './errors.ts';
 import { decodeEscPos, encodeRasterJob, statusRequest } from './escpos.ts';
 import { FONT_FILES, TrueTypeFont } from './font.ts';
-import { PAPER_DOTS, type PaperWidth, ticketLayout } from './layout.ts';
+import { PAPER_DOTS, type PaperWidth, renderTicket, ticketLayout } from './layout.ts';
 import { createPrinter, EscPosPrinter, ticketToEscPos } from './printer.ts';
 import {
   countDifferentDots,
@@ -21,7 +21,6 @@ import {
   type MonoImage,
   monoToPng,
   pngToMono,
-  renderTicket,
   rgbaToMono,
 } from './raster.ts';
 import { sampleOfflineTicket, sampleTicket } from './sample.ts';

@@ -1,6 +1,4 @@
 import { PNG } from 'pngjs';
-import { type PaperWidth, ticketLayout } from './layout.ts';
-import type { PrintableTicket } from './ticket.ts';
 
 /** A 1-bit image packed like ESC/POS raster data: rows of `width / 8` bytes, MSB first, 1 = black dot. */
 export interface MonoImage {
@@ -33,11 +31,6 @@ export function rgbaToMono(rgba: Uint8Array, width: number, height: number, thre
     }
   }
   return { width, height, data };
-}
-
-/** The ticket in printer dots with the shipped font only, the same on every machine. */
-export function renderTicket(ticket: PrintableTicket, paper: PaperWidth): MonoImage {
-  return ticketLayout(ticket, paper).image;
 }
 
 export function monoToPng(image: MonoImage): Buffer {

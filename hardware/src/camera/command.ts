@@ -1,76 +1,10 @@
 /**
- * Camera frames as MJPEG on a child process's stdout (rpicam-vid, ffmpeg from V4L2), split on JPEG markers.
- * Frames stay in memory: nothing is written to disk.
+ * The camera drivers: a child process (rpicam-vid for the Pi camera, ffmpeg for a V4L2 USB camera)
+ * writing MJPEG to stdout, split into JPEG frames. Frames stay in memory: nothing is written to disk.
  */
 import { spawn } from 'node:child_process';
-import { emotionError } from './errors.ts';
-
-const SOI = [0xff, 0xd8];
-const EOI = [0xff, 0xd9];
-
-/**
- * Splits a byte stream of concatenated JPEGs. A frame runs from SOI (FF D8 FF) to the first EOI (FF D9).
- * Camera MJPEG frames carry no embedded thumbnails, so the first EOI ends the frame; bytes between
- * frames are ignored; a frame larger than `maxFrameBytes` is dropped (a broken stream must not eat memory).
- */
-export class MjpegSplitter {
-  private buffer: Buffer = Buffer.alloc(0);
-  private inFrame = false;
-  droppedBytes = 0;
-
-  constructor(private readonly maxFrameBytes = 8 * 1024 * 1024) {}
-
-  /** Feeds a chunk, returns the frames it completed (possibly none). */
-  push(chunk: Uint8Array): Buffer[] {
-    this.buffer = this.buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buffer, chunk]);
-    const frames: Buffer[] = [];
-    for (;;) {
-      if (!this.inFrame && !this.findStart()) break;
-      const end = findMarker(this.buffer, EOI, 2);
-      if (end < 0) {
-        this.dropIfTooLarge();
-        break;
-      }
-      frames.push(Buffer.from(this.buffer.subarray(0, end + 2)));
-      this.buffer = this.buffer.subarray(end + 2);
-      this.inFrame = false;
-    }
-    return frames;
-  }
-
-  private findStart(): boolean {
-    let at = findMarker(this.buffer, SOI, 0);
-    while (at >= 0 && this.buffer[at + 2] !== 0xff && at + 2 < this.buffer.length)
-      at = findMarker(this.buffer, SOI, at + 1);
-    if (at < 0) {
-      // Keep a trailing 0xFF: it may be the first half of the next SOI.
-      const keep = this.buffer.at(-1) === 0xff ? 1 : 0;
-      this.droppedBytes += this.buffer.length - keep;
-      this.buffer = this.buffer.subarray(this.buffer.length - keep);
-      return false;
-    }
-    if (at + 2 >= this.buffer.length) {
-      this.droppedBytes += at;
-      this.buffer = this.buffer.subarray(at);
-      return false;
-    }
-    this.droppedBytes += at;
-    this.buffer = this.buffer.subarray(at);
-    this.inFrame = true;
-    return true;
-  }
-
-  private dropIfTooLarge(): void {
-    if (this.buffer.length <= this.maxFrameBytes) return;
-    this.droppedBytes += this.buffer.length;
-    this.buffer = Buffer.alloc(0);
-    this.inFrame = false;
-  }
-}
-
-function findMarker(buffer: Buffer, marker: number[], from: number): number {
-  return buffer.indexOf(Buffer.from(marker), from);
-}
+import { cameraError } from './errors.ts';
+import { MjpegSplitter } from './mjpeg.ts';
 
 export interface CameraCommand {
   command: string;
@@ -124,6 +58,7 @@ export function v4l2FfmpegCommand(device = '/dev/video0', width = 640, height = 
   };
 }
 
+/** JPEG frames, one by one, until `stop()` (or the camera ends). */
 export interface FrameSource extends AsyncIterable<Buffer> {
   stop(): void;
 }
@@ -138,7 +73,7 @@ export function spawnFrameSource(camera: CameraCommand): FrameSource {
   const spawnError = new Promise<never>((_, reject) => {
     child.once('error', (cause) =>
       reject(
-        emotionError(
+        cameraError(
           'camera_failed',
           `Không mở được camera (${camera.command})`,
           `Cannot start the camera (${camera.command})`,
@@ -158,7 +93,7 @@ export function spawnFrameSource(camera: CameraCommand): FrameSource {
     }
     const code = child.exitCode ?? (await new Promise<number | null>((r) => child.once('close', r)));
     if (code !== 0 && code !== null && !child.killed) {
-      throw emotionError(
+      throw cameraError(
         'camera_failed',
         `Camera dừng với mã ${code}`,
         `Camera exited with code ${code}: ${stderrTail.trim()}`,

@@ -1,11 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
-import { EmotionError } from '../src/errors.ts';
-import { decodeImage, encodeJpeg } from '../src/image.ts';
-import { MjpegSplitter, spawnFrameSource } from '../src/mjpeg.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '@oss/tests';
+import jpeg from 'jpeg-js';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  CameraError,
+  fileFrameSource,
+  imageFiles,
+  MjpegSplitter,
+  openCamera,
+  spawnFrameSource,
+} from './index.ts';
 
 function jpegOf(shade: number, width = 32 + shade, height = 24): Buffer {
-  return Buffer.from(encodeJpeg({ width, height, data: new Uint8Array(width * height * 3).fill(shade) }));
+  const data = Buffer.alloc(width * height * 4, shade);
+  return Buffer.from(jpeg.encode({ width, height, data }, 90).data);
 }
 
 const frames = [jpegOf(10), jpegOf(90), jpegOf(200)];
@@ -69,7 +79,7 @@ describe('spawnFrameSource', () => {
     await expect(async () => {
       for await (const _ of source) {
       }
-    }).rejects.toBeInstanceOf(EmotionError);
+    }).rejects.toBeInstanceOf(CameraError);
   });
 
   it('reports a camera that exits with an error', async () => {
@@ -102,7 +112,42 @@ describe('spawnFrameSource', () => {
       const received: Buffer[] = [];
       for await (const frame of source) received.push(frame);
       expect(received).toHaveLength(5);
-      for (const frame of received) expect(decodeImage(frame)).toMatchObject({ width: 320, height: 240 });
+      for (const frame of received) expect(jpeg.decode(frame)).toMatchObject({ width: 320, height: 240 });
     },
   );
+});
+
+describe('the simulated camera (image files)', () => {
+  const dir = tempDir('oss-camera-');
+  afterAll(() => dir.remove());
+  const folder = join(dir.path, 'faces');
+  mkdirSync(folder);
+  for (const [i, frame] of frames.entries()) writeFileSync(join(folder, `${i}.jpg`), frame);
+  writeFileSync(join(folder, 'notes.txt'), 'not an image');
+  const single = join(dir.path, 'one.jpeg');
+  writeFileSync(single, frames[2]!);
+
+  it('expands folders to their images, sorted, and keeps files as given', () => {
+    expect(imageFiles([folder, single])).toEqual(
+      [0, 1, 2].map((i) => join(folder, `${i}.jpg`)).concat(single),
+    );
+  });
+
+  it('yields the images in order, cycling, until stopped', async () => {
+    const source = fileFrameSource([folder], 1000);
+    const received: Buffer[] = [];
+    for await (const frame of source) {
+      received.push(frame);
+      if (received.length === 5) source.stop();
+    }
+    expect(received).toEqual([...frames, frames[0], frames[1]]);
+  });
+
+  it('is what openCamera starts for the files driver', async () => {
+    const source = openCamera({ driver: 'files', files: [single], fps: 1000 });
+    for await (const frame of source) {
+      expect(frame).toEqual(frames[2]);
+      source.stop();
+    }
+  });
 });
