@@ -265,7 +265,9 @@ describe.skipIf(!hasMosquitto)('Mosquitto enforces the generated connection cap'
     const holders = [kiosk, display].map((c) =>
       spawn('mosquitto_sub', [...args(c), '-t', 'oss/v1/demo/calls'], { stdio: 'ignore' }),
     );
-    cleanup.push(() => holders.forEach((h) => h.kill('SIGTERM')));
+    cleanup.push(() => {
+      for (const h of holders) h.kill('SIGTERM');
+    });
     const pub = () =>
       run('mosquitto_pub', [...args(counter), '-t', 'oss/v1/demo/devices/counter-1/status', '-m', '{}']).then(
         () => 'ok',
