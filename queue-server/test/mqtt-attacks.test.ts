@@ -264,6 +264,17 @@ describe('memory and connections without credentials', () => {
       return { sockets, refused: closed.filter(Boolean).length };
     }
 
+    it('follows packet boundaries split across reads: a CONNECT sent a byte at a time is accepted', async () => {
+      const s = await rawSocket(broker.port, '127.0.0.9');
+      const connack = new Promise<Buffer>((resolve) => s.once('data', resolve));
+      for (const byte of connectPacket('slow-writer', { username: '_server', password: 'server-secret' })) {
+        s.write(Buffer.from([byte]));
+        await sleep(1);
+      }
+      expect([...(await connack)]).toEqual([0x20, 2, 0, 0]); // CONNACK, accepted
+      s.destroy();
+    });
+
     it('closes connections beyond the per-address cap, and beyond the rate, but not another address’s', async () => {
       const a = await open(6, '127.0.0.3');
       expect(a.refused).toBe(2); // 4 open at most
