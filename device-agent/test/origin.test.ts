@@ -5,9 +5,9 @@
  * raw HTTP and WebSocket requests with the headers a browser sends.
  */
 import { request } from 'node:http';
+import type { RunningServer } from '@oss/queue-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { RunningServer } from '../../queue-server/src/server.ts';
 import { type AgentHandle, qrTextOf, startAgent } from '../src/agent.ts';
 import { silentLogger } from '../src/log.ts';
 import { agentConfig, connectUi, enrolDevice, startSite, tempDir, waitFor } from './helpers.ts';

@@ -9,11 +9,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AgentHandle, qrTextOf, startAgent } from '@oss/device-agent';
+import { agentConfig, enrolDevice } from '@oss/device-agent/testing';
+import { silentLogger } from '@oss/protocol/log';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AgentHandle, qrTextOf, startAgent } from '../../device-agent/src/agent.ts';
-import { silentLogger } from '../../device-agent/src/log.ts';
-import { agentConfig, enrolDevice } from '../../device-agent/test/helpers.ts';
 import { HAVE_CHROMIUM, launchBrowser, type Site, startSite } from './harness.ts';
 
 /** What the attacker's page does; it reports in `window.seen`. */
