@@ -311,10 +311,6 @@ export class Store {
     ).run(key, value);
   }
 
-  ping(): boolean {
-    return (this.prepared('SELECT 1 AS ok').get() as { ok: number }).ok === 1;
-  }
-
   /**
    * Whether a write commits now: a row bigger than a page (so a full database must grow) written and
    * removed in one transaction. A write lock held elsewhere fails it in PROBE_TIMEOUT_MS, not the
