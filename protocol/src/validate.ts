@@ -98,7 +98,10 @@ function ruleOf(e: ErrorObject, all: readonly ErrorObject[]): [string, string] {
     case 'maxItems':
       return [`có quá ${limit} phần tử`, `must have at most ${limit} items`];
     case 'pattern':
-      return ['không đúng định dạng', 'is not in the expected format'];
+      return [
+        `không đúng định dạng (mẫu ${String(p.pattern)})`,
+        `does not match the pattern ${String(p.pattern)}`,
+      ];
     case 'format':
       return p.format === 'birth-date'
         ? [

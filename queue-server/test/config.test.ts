@@ -42,7 +42,7 @@ describe('site configuration', () => {
     );
     expect(message).toMatch(
       new RegExp(
-        `site\\.yaml:${line} services\\.2\\.prefix: Trường "services\\.2\\.prefix" không hợp lệ: .*pattern.* / field "services\\.2\\.prefix" is invalid: .*pattern`,
+        `site\\.yaml:${line} services\\.2\\.prefix: Trường "services\\.2\\.prefix" không đúng định dạng \\(mẫu .*\\) / field "services\\.2\\.prefix" does not match the pattern`,
       ),
     );
   });

@@ -245,8 +245,8 @@ describe('validation messages', () => {
     ],
     [
       { serviceId: 'land', citizen: { idNumber: '12' } },
-      'Trường "citizen.idNumber" không đúng định dạng',
-      'format',
+      'Trường "citizen.idNumber" không đúng định dạng (mẫu ^\\d{12}$)',
+      'does not match the pattern ^\\d{12}$',
     ],
   ])('%j: a Vietnamese message with no English in it', async (body, vi, en) => {
     const error = await refusal(body);

@@ -1,7 +1,7 @@
 /**
  * Loads the site configuration file (YAML or JSON), fills schema defaults, validates it, and reports
  * problems by field path and line, in Vietnamese then English:
- * `demo-site.yaml:42 services.3.prefix: Trường "services.3.prefix" không hợp lệ: … / field "services.3.prefix" is invalid: …`.
+ * `demo-site.yaml:42 services.3.prefix: Trường "services.3.prefix" không đúng định dạng (mẫu …) / field "services.3.prefix" does not match the pattern …`.
  */
 import { bilingual, validate } from '@oss/protocol';
 import {

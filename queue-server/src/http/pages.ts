@@ -20,9 +20,12 @@ const APP_PAGES: Record<string, string> = {
   '/book': 'book.html',
 };
 
-/** The status page's only inline code and style; the Content-Security-Policy admits them by hash. */
+/**
+ * The status page's only inline code and style; the Content-Security-Policy admits them by hash.
+ * The script reloads on queue changes, skipping the stream's first summary (the one it shows).
+ */
 const STATUS_SCRIPT =
-  "new EventSource('/api/events').addEventListener('queue', () => { clearTimeout(window.r); window.r = setTimeout(() => location.reload(), 1000); });";
+  "let seen = false; new EventSource('/api/events').addEventListener('queue', () => { if (!seen) { seen = true; return; } clearTimeout(window.r); window.r = setTimeout(() => location.reload(), 1000); });";
 const STYLE = `
 body{font-family:system-ui,'Noto Sans',sans-serif;margin:2rem;color:#1a2b3c}h1{color:#b71c1c}
 table{border-collapse:collapse}td,th{border:1px solid #ccd;padding:.4rem .6rem;text-align:left}td.n{text-align:right}
