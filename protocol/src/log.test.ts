@@ -22,7 +22,9 @@ describe('the shared logger', () => {
         path: `/api/lookup/${CCCD}`,
         fullName: NAME,
         citizen: { birthDate: '1950-01-02', idNumber: CCCD },
-        nested: [{ deep: { name: NAME, oldIdNumber: CMND, spaced: '0010 5000 7064', dotted: '125.478.963' } }],
+        nested: [
+          { deep: { name: NAME, oldIdNumber: CMND, spaced: '0010 5000 7064', dotted: '125.478.963' } },
+        ],
         holderName: NAME,
         millis: 1_050_007_064_001,
         cmndAsNumber: 125_478_963,
@@ -103,7 +105,9 @@ describe('the shared logger', () => {
       parseLogLevel('loud');
     } catch (e) {
       const { text } = e as LogLevelError;
-      expect(text.vi).toBe('Biến OSS_LOG_LEVEL="loud" không hợp lệ: chỉ nhận debug, info, warn, error (để trống là info)');
+      expect(text.vi).toBe(
+        'Biến OSS_LOG_LEVEL="loud" không hợp lệ: chỉ nhận debug, info, warn, error (để trống là info)',
+      );
       expect(text.en).toContain('OSS_LOG_LEVEL="loud" is not a log level');
       expect((e as Error).message).toBe(`${text.vi} / ${text.en}`);
     }
