@@ -108,10 +108,11 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
  * that is a specific one (`http.host`), each with its port. A listener on 0.0.0.0 still answers
  * only to loopback names: the agent cannot know which other names are its own.
  */
-export function servedHosts(host: string, port: number): Set<string> {
-  const bare = host.toLowerCase().includes(':') && !host.startsWith('[') ? `[${host.toLowerCase()}]` : host;
+function servedHosts(host: string, port: number): Set<string> {
+  const name = host.toLowerCase();
+  const bracketed = name.includes(':') && !name.startsWith('[') ? `[${name}]` : name; // IPv6 in a Host
   const names = new Set(LOOPBACK_NAMES);
-  if (!WILDCARD_HOSTS.has(bare)) names.add(bare.toLowerCase());
+  if (!WILDCARD_HOSTS.has(bracketed)) names.add(bracketed);
   return new Set([...names].flatMap((n) => (port === 80 ? [`${n}:80`, n] : [`${n}:${port}`])));
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SiteCatalog } from '../src/catalog.ts';
-import { type LocalHttp, startHttp } from '../src/http.ts';
+import { type HttpOptions, type LocalHttp, startHttp } from '../src/http.ts';
 import { silentLogger } from '../src/log.ts';
 import { AgentStore } from '../src/store.ts';
 import { freePort, tempDir } from './helpers.ts';
@@ -19,6 +19,7 @@ describe('local HTTP server', () => {
   let http: LocalHttp;
   let store: AgentStore;
   let base: string;
+  let options: HttpOptions;
   const received: unknown[] = [];
 
   beforeAll(async () => {
@@ -29,7 +30,7 @@ describe('local HTTP server', () => {
     writeFileSync(join(dir.path, 'secret.txt'), 'not for browsers');
     store = AgentStore.open(join(dir.path, 'data'));
     const catalog = new SiteCatalog(`http://127.0.0.1:${await freePort()}`, store, silentLogger, 500);
-    http = await startHttp({
+    options = {
       host: '127.0.0.1',
       port: 0,
       uiDist: dist,
@@ -57,7 +58,8 @@ describe('local HTTP server', () => {
           },
         },
       ],
-    });
+    };
+    http = await startHttp(options);
     base = `http://127.0.0.1:${http.port}`;
   });
   afterAll(async () => {
@@ -157,5 +159,26 @@ describe('local HTTP server', () => {
     const response = await fetch(`${base}/api/tickets/x`);
     expect(response.status).toBe(503);
     expect(await errorCode(response)).toBe('unavailable');
+  });
+
+  it('on a configured address answers to that name and the loopback names, and to no other', async () => {
+    const other = await startHttp({ ...options, host: '127.0.0.2' });
+    try {
+      const status = (host: string) =>
+        new Promise<number>((resolve, reject) =>
+          request({ host: '127.0.0.2', port: other.port, path: '/agent.json', headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          })
+            .on('error', reject)
+            .end(),
+        );
+      expect(await status(`127.0.0.2:${other.port}`)).toBe(200);
+      expect(await status(`localhost:${other.port}`)).toBe(200);
+      expect(await status(`127.0.0.3:${other.port}`)).toBe(403);
+      expect(await status(`127.0.0.2:${other.port + 1}`)).toBe(403);
+    } finally {
+      await other.close();
+    }
   });
 });
