@@ -418,43 +418,61 @@ export function isOpen(site: Site, now: number): boolean {
   );
 }
 
+/**
+ * How long after a ticket is finished a rating without a ticket id still goes to it: the citizen
+ * presses a button as they leave, often after the officer has already called the next number.
+ */
+export const RATING_WINDOW_MS = 2 * 60_000;
+
+/**
+ * A rating goes to a citizen who was served at this counter, once per ticket (docs/queue-server.md,
+ * "Ratings"). Without a ticket id: the ticket being served, else the one finished here within
+ * `RATING_WINDOW_MS`, else the ticket called here (an officer who serves without pressing "start").
+ */
 function rate(state: QueueState, c: Extract<Command, { type: 'rate' }>, ctx: DecideContext): QueueEvent {
   const counter = counterOf(state, c.counterId);
-  let ticket: TicketRecord | undefined;
-  if (c.ticketId) {
-    ticket = state.tickets.get(c.ticketId);
-    if (!ticket) notFound();
-    if (ticket.counterId !== counter.id)
-      fail(
-        'conflict',
-        'Số này không được phục vụ tại quầy này',
-        'That ticket was not served at this counter',
-      );
-  } else {
-    ticket = lastServedAt(state, counter);
-  }
-  if (ticket && state.ratings.some((r) => r.ticketId === ticket.id))
-    fail('conflict', 'Số này đã được đánh giá', 'That ticket has already been rated');
+  const ticket = c.ticketId ? ratedTicket(state, counter, c.ticketId) : ticketToRate(state, counter, ctx.now);
+  if (!ticket)
+    fail(
+      'conflict',
+      'Quầy chưa phục vụ quý khách nào để đánh giá',
+      'This counter has served nobody to rate yet',
+    );
+  if (state.ratings.some((r) => r.ticketId === ticket.id))
+    fail('conflict', 'Lượt phục vụ này đã được đánh giá', 'This service has already been rated');
   return {
     type: 'rating.submitted',
     at: ctx.now,
     ratingId: ctx.newId(),
     counterId: counter.id,
-    ticketId: ticket?.id ?? null,
-    officerId: ticket?.officerId ?? counter.officerId,
-    serviceId: ticket?.serviceId ?? null,
+    ticketId: ticket.id,
+    officerId: ticket.officerId ?? null,
+    serviceId: ticket.serviceId,
     score: c.score,
   };
 }
 
-/** The ticket a rating without a ticket id is about: the current one, else the last finished here. */
-function lastServedAt(state: QueueState, counter: CounterState): TicketRecord | undefined {
-  if (counter.currentTicketId) return state.tickets.get(counter.currentTicketId);
+/** A ticket named by the device: it must have been called to this counter and not be a no-show. */
+function ratedTicket(state: QueueState, counter: CounterState, ticketId: string): TicketRecord {
+  const ticket = state.tickets.get(ticketId);
+  if (!ticket) notFound();
+  if (ticket.counterId !== counter.id)
+    fail('conflict', 'Số này không được phục vụ tại quầy này', 'That ticket was not served at this counter');
+  if (!['called', 'serving', 'done'].includes(ticket.status))
+    fail('conflict', 'Số này chưa được phục vụ', 'That ticket was not served');
+  return ticket;
+}
+
+/** The ticket a rating without a ticket id is about, or undefined when nobody was served here. */
+function ticketToRate(state: QueueState, counter: CounterState, now: number): TicketRecord | undefined {
+  const current = counter.currentTicketId ? state.tickets.get(counter.currentTicketId) : undefined;
+  if (current?.status === 'serving') return current;
   let last: TicketRecord | undefined;
   for (const t of state.tickets.values())
     if (t.counterId === counter.id && t.status === 'done' && (!last || t.finishedAt! > last.finishedAt!))
       last = t;
-  return last;
+  if (last && now - last.finishedAt! <= RATING_WINDOW_MS) return last;
+  return current;
 }
 
 function counterOf(state: QueueState, counterId: string): CounterState {

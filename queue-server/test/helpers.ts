@@ -1,9 +1,11 @@
 /** Starting real site servers and real MQTT clients for integration tests. */
 import type { ResponseEnvelope } from '@oss/protocol';
+import { tempDir } from '@oss/tests';
 import type { MqttClient } from 'mqtt';
 import { enroll } from '../src/cli/enroll.ts';
 import { readEnv, type ServerEnv } from '../src/env.ts';
 import { silentLogger } from '../src/log.ts';
+import { connectDevice, type DeviceClient } from '../src/mqtt/device-client.ts';
 import { type RunningServer, type StartOptions, startServer } from '../src/server.ts';
 
 /** The result of a successful response; a refusal fails the test with its error. */
@@ -12,7 +14,8 @@ export function okResult<T = Record<string, never>>(r: ResponseEnvelope): T {
   return r.result as T;
 }
 
-export { freePort, tempDir } from '@oss/tests';
+export { freePort } from '@oss/tests';
+export { tempDir };
 
 export function testEnv(dataDir: string, extra: Record<string, string> = {}): ServerEnv {
   return readEnv({
@@ -37,7 +40,7 @@ export function enrolDevice(server: RunningServer, args: string[]) {
   return enroll(args, { ...server.env, mqttUrl: server.mqttUrl });
 }
 
-export { connectDevice, type DeviceClient } from '../src/mqtt/device-client.ts';
+export { connectDevice, type DeviceClient };
 
 /** Resolves with the next message on `topic` that satisfies `match`. */
 export function nextMessage<T>(
@@ -68,4 +71,25 @@ export async function signIn(baseUrl: string, username: string, password: string
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
   const cookie = res.headers.get('set-cookie') ?? '';
   return cookie.split(';')[0]!;
+}
+
+/**
+ * A started test server with devices enrolled and connected, by name: `{ kiosk: ['kiosk-1', 'kiosk'] }`
+ * (the arguments of `npm run enroll`). `stop` closes the devices and the server and removes the data.
+ */
+export async function startWithDevices<K extends string>(
+  enrolments: Record<K, string[]>,
+  extra: Record<string, string> = {},
+): Promise<{ server: RunningServer; devices: Record<K, DeviceClient>; stop: () => Promise<void> }> {
+  const dir = tempDir();
+  const server = await startTestServer(dir.path, extra);
+  const devices = {} as Record<K, DeviceClient>;
+  for (const [name, args] of Object.entries(enrolments) as [K, string[]][])
+    devices[name] = await connectDevice(server.mqttUrl, server.config.site.id, enrolDevice(server, args));
+  const stop = async () => {
+    await Promise.all(Object.values<DeviceClient>(devices).map((d) => d.close()));
+    await server.stop();
+    dir.remove();
+  };
+  return { server, devices, stop };
 }

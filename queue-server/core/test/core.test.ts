@@ -240,8 +240,8 @@ describe('queue core', () => {
       { type: 'finish', counterId: 'counter-1', ticketId: b.ticketId, outcome: 'done' },
       MONDAY_9AM + 24 * MINUTE,
     );
-    run({ type: 'rate', counterId: 'counter-1', ticketId: a.ticketId, score: 5 });
-    run({ type: 'rate', counterId: 'counter-1', score: 2 });
+    run({ type: 'rate', counterId: 'counter-1', ticketId: a.ticketId, score: 5 }, MONDAY_9AM + 25 * MINUTE);
+    run({ type: 'rate', counterId: 'counter-1', score: 2 }, MONDAY_9AM + 25 * MINUTE);
     issue('land', MONDAY_9AM + 20 * MINUTE);
     const k = core.kpis(MONDAY_9AM + 40 * MINUTE);
     expect(k.issued).toBe(3);
@@ -266,6 +266,60 @@ describe('queue core', () => {
     ]);
     // The second rating, without a ticket id, went to the last ticket finished at the counter.
     expect(core.state.ratings[1]!.ticketId).toBe(b.ticketId);
+  });
+
+  describe('ratings go to the citizen who was served', () => {
+    const rate = (at: number, ticketId?: string) =>
+      run({ type: 'rate', counterId: 'counter-1', score: 1, ...(ticketId ? { ticketId } : {}) }, at);
+    const refusal = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as ProtocolError).text.en;
+      }
+      return 'accepted';
+    };
+
+    it('next, next, rate: the first ticket has the rating, the newly called one none', () => {
+      const a = issue();
+      const b = issue();
+      run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + MINUTE);
+      run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + 8 * MINUTE);
+      rate(MONDAY_9AM + 9 * MINUTE);
+      expect(core.state.ratings.map((r) => r.ticketId)).toEqual([a.ticketId]);
+      // A second press is refused: one rating per ticket, never spilling onto the next citizen.
+      expect(refusal(() => rate(MONDAY_9AM + 9 * MINUTE))).toMatch(/already been rated/);
+      expect(core.state.ratings.some((r) => r.ticketId === b.ticketId)).toBe(false);
+    });
+
+    it('goes to the ticket being served, and to a called one once the window has passed', () => {
+      const a = issue();
+      const b = issue();
+      run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + MINUTE);
+      run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + 8 * MINUTE);
+      run({ type: 'start', counterId: 'counter-1', ticketId: b.ticketId }, MONDAY_9AM + 9 * MINUTE);
+      rate(MONDAY_9AM + 9 * MINUTE);
+      expect(core.state.ratings.at(-1)!.ticketId).toBe(b.ticketId);
+      expect(a.ticketId).not.toBe(b.ticketId);
+      const c = issue();
+      run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + 20 * MINUTE);
+      rate(MONDAY_9AM + 30 * MINUTE);
+      expect(core.state.ratings.at(-1)!.ticketId).toBe(c.ticketId);
+    });
+
+    it('is refused at a counter that served nobody, and for a ticket not served there', () => {
+      expect(refusal(() => rate(MONDAY_9AM))).toMatch(/served nobody/);
+      const a = issue();
+      expect(refusal(() => rate(MONDAY_9AM, a.ticketId))).toMatch(/not served at this counter/);
+      run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + MINUTE);
+      run(
+        { type: 'finish', counterId: 'counter-1', ticketId: a.ticketId, outcome: 'no_show' },
+        MONDAY_9AM + 2 * MINUTE,
+      );
+      expect(refusal(() => rate(MONDAY_9AM + 2 * MINUTE, a.ticketId))).toMatch(/not served/);
+      expect(refusal(() => rate(MONDAY_9AM + 2 * MINUTE))).toMatch(/served nobody/);
+      expect(core.state.ratings).toEqual([]);
+    });
   });
 
   it('restarts numbering on a new local day and closes what the old day left', () => {
@@ -293,8 +347,8 @@ describe('queue core', () => {
     issue('civil-status');
     const b = issue('land', MONDAY_9AM + MINUTE, { priority: 'elderly' } as never);
     run({ type: 'next', counterId: 'counter-2' }, MONDAY_9AM + 2 * MINUTE);
-    run({ type: 'transfer', counterId: 'counter-2', ticketId: b.ticketId, toServiceId: 'civil-status' });
     run({ type: 'rate', counterId: 'counter-2', score: 4 });
+    run({ type: 'transfer', counterId: 'counter-2', ticketId: b.ticketId, toServiceId: 'civil-status' });
     const replayed = log.reduce(applyEvent, emptyState('2026-11-23', core.site.config.counters));
     expect(replayed.tickets).toEqual(core.state.tickets);
     expect(replayed.waiting).toEqual(core.state.waiting);

@@ -177,7 +177,6 @@ export const en: Record<keyof typeof vi, string> = {
   'device.title': 'Counter device',
   'device.waiting': 'No citizen at the counter',
   'device.rate': 'Were you satisfied with this counter?',
-  'device.thanks': 'Thank you for your rating!',
   'device.agentDown': 'Lost the device agent, retrying…',
   'rating.5': 'Very satisfied',
   'rating.4': 'Satisfied',

@@ -191,7 +191,6 @@ export const vi = {
   'device.title': 'Thiết bị quầy',
   'device.waiting': 'Chưa có công dân tại quầy',
   'device.rate': 'Quý khách hài lòng với phục vụ của quầy?',
-  'device.thanks': 'Cảm ơn quý khách đã đánh giá!',
   'device.agentDown': 'Mất kết nối với phần mềm thiết bị, đang thử lại…',
   'rating.5': 'Rất hài lòng',
   'rating.4': 'Hài lòng',
