@@ -119,21 +119,8 @@ function decideToday(state: QueueState, c: Command, ctx: DecideContext): QueueEv
       return [];
     case 'issue':
       return [issue(state, c, ctx)];
-    case 'lease': {
-      const service = publicService(ctx.site, c.serviceId);
-      const from = (state.lastSeq[service.prefix] ?? 0) + 1;
-      return [
-        {
-          type: 'lease.granted',
-          at,
-          deviceId: c.deviceId,
-          serviceId: service.id,
-          prefix: service.prefix,
-          from,
-          to: from + c.size - 1,
-        },
-      ];
-    }
+    case 'lease':
+      return [lease(state, c, at, ctx.site)];
     case 'merge':
       return [merge(state, c, ctx)];
     case 'void':
@@ -302,7 +289,7 @@ function issue(state: QueueState, c: Extract<Command, { type: 'issue' }>, ctx: D
       );
   }
   const { priority, basis } = priorityFor(site, c, localDate(now, site.timeZone));
-  const seq = (state.lastSeq[service.prefix] ?? 0) + 1;
+  const seq = nextOnlineSeq(state, service.prefix);
   return {
     type: 'ticket.issued',
     at: now,
@@ -317,6 +304,65 @@ function issue(state: QueueState, c: Extract<Command, { type: 'issue' }>, ctx: D
     ...(c.deviceId ? { deviceId: c.deviceId } : {}),
     ...(c.deviceId && c.requestId ? { requestId: c.requestId } : {}),
   };
+}
+
+/**
+ * Offline numbers (docs/queue-server.md, "Numbers"): each kiosk gets its own hundred of a prefix for
+ * the day, above `OFFLINE_BAND_BASE` and above every number in use (A501–A600 for the first kiosk to
+ * lease, A601–A700 for the next…), and leases blocks from it. So online numbers stay consecutive,
+ * an offline number tells which kiosk printed it, and a kiosk can take at most a hundred a service.
+ */
+export const OFFLINE_BAND_BASE = 500;
+export const OFFLINE_BAND_SIZE = 100;
+
+/** Each kiosk's band of a prefix today, from its leases. */
+export function offlineBands(state: QueueState, prefix: string): Map<string, { from: number; to: number }> {
+  const bands = new Map<string, { from: number; to: number }>();
+  for (const l of state.leases) {
+    if (l.prefix !== prefix || bands.has(l.deviceId)) continue;
+    const from = Math.floor((l.from - 1) / OFFLINE_BAND_SIZE) * OFFLINE_BAND_SIZE + 1;
+    bands.set(l.deviceId, { from, to: from + OFFLINE_BAND_SIZE - 1 });
+  }
+  return bands;
+}
+
+/** The next online number of a prefix: after the last one, stepping over the kiosks' bands. */
+function nextOnlineSeq(state: QueueState, prefix: string): number {
+  const bands = [...offlineBands(state, prefix).values()].sort((a, b) => a.from - b.from);
+  let seq = (state.lastSeq[prefix] ?? 0) + 1;
+  for (const band of bands) if (seq >= band.from && seq <= band.to) seq = band.to + 1;
+  return seq;
+}
+
+function lease(
+  state: QueueState,
+  c: Extract<Command, { type: 'lease' }>,
+  at: number,
+  site: Site,
+): Extract<QueueEvent, { type: 'lease.granted' }> {
+  const service = publicService(site, c.serviceId);
+  const { prefix } = service;
+  const bands = offlineBands(state, prefix);
+  let band = bands.get(c.deviceId);
+  if (!band) {
+    const inUse = Math.max(
+      OFFLINE_BAND_BASE,
+      nextOnlineSeq(state, prefix) - 1,
+      ...[...bands.values()].map((b) => b.to),
+    );
+    const from = Math.ceil(inUse / OFFLINE_BAND_SIZE) * OFFLINE_BAND_SIZE + 1;
+    band = { from, to: from + OFFLINE_BAND_SIZE - 1 };
+  }
+  const taken = state.leases.filter((l) => l.deviceId === c.deviceId && l.prefix === prefix);
+  const from = Math.max(band.from, ...taken.map((l) => l.to + 1));
+  const to = Math.min(band.to, from + c.size - 1);
+  if (from > to)
+    fail(
+      'conflict',
+      `Ki-ốt đã nhận hết ${OFFLINE_BAND_SIZE} số dự phòng của dịch vụ này hôm nay`,
+      `This kiosk has already taken its ${OFFLINE_BAND_SIZE} offline numbers for this service today`,
+    );
+  return { type: 'lease.granted', at, deviceId: c.deviceId, serviceId: service.id, prefix, from, to };
 }
 
 /**

@@ -82,7 +82,7 @@ export interface LeaseRecord {
 export interface QueueState {
   /** The site's local date these tickets belong to. */
   day: string;
-  /** Last sequence number allocated today, per prefix. */
+  /** Last online sequence number issued today, per prefix (offline numbers are in leased bands). */
   lastSeq: Record<string, number>;
   tickets: Map<string, TicketRecord>;
   /** Waiting ticket ids per service, ordered by queuedAt then seq. */

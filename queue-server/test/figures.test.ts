@@ -80,3 +80,22 @@ describe('ratings', () => {
     expect(storedRatings().length).toBe(1);
   });
 });
+
+describe('ticket numbers and leases', () => {
+  it('online numbers stay consecutive around leases; a kiosk takes at most its hundred', async () => {
+    const issue = async () =>
+      okResult<{ ticket: { number: string } }>(await kiosk.request('ticket.issue', { serviceId: 'land' }))
+        .ticket.number;
+    const lease = () => kiosk.request('lease.request', { serviceId: 'land', size: 200 });
+    const first = await issue();
+    const granted = okResult<{ lease: { prefix: string; from: number; to: number } }>(await lease());
+    expect(granted.lease).toMatchObject({ from: 501, to: 600 });
+    expect(refusal(await lease())).toMatchObject({
+      code: 'conflict',
+      en: expect.stringMatching(/100 offline/),
+    });
+    const second = await issue();
+    const seq = (n: string) => Number(n.slice(granted.lease.prefix.length));
+    expect(seq(second)).toBe(seq(first) + 1);
+  });
+});
