@@ -27,6 +27,8 @@ export type Command =
   | { type: 'rate'; counterId: string; ticketId?: string; score: number }
   | { type: 'sign-in'; counterId: string; officerId: string }
   | { type: 'sign-out'; counterId: string }
+  /** The counter device bound to this counter went offline: nobody serves there unless signed in. */
+  | { type: 'device-offline'; counterId: string }
   | { type: 'open'; counterId: string }
   | { type: 'close'; counterId: string }
   | { type: 'set-services'; counterId: string; serviceIds: string[] }
@@ -223,12 +225,29 @@ function decideToday(state: QueueState, c: Command, ctx: DecideContext): QueueEv
     }
     case 'rate':
       return [rate(state, c, ctx)];
-    case 'sign-in':
-      counterOf(state, c.counterId);
-      return [{ type: 'counter.signed-in', at, counterId: c.counterId, officerId: c.officerId }];
-    case 'sign-out':
-      counterOf(state, c.counterId);
-      return [{ type: 'counter.signed-out', at, counterId: c.counterId }];
+    case 'sign-in': {
+      // Another officer signing in ends the previous one's session there.
+      const previous = counterOf(state, c.counterId).officerId;
+      const end: QueueEvent[] =
+        previous && previous !== c.officerId
+          ? [{ type: 'counter.signed-out', at, counterId: c.counterId }]
+          : [];
+      return [...end, { type: 'counter.signed-in', at, counterId: c.counterId, officerId: c.officerId }];
+    }
+    case 'sign-out': {
+      const counter = counterOf(state, c.counterId);
+      if (!counter.officerId) return [];
+      const closed: QueueEvent[] = counter.open
+        ? [{ type: 'counter.closed', at, counterId: c.counterId }]
+        : [];
+      return [{ type: 'counter.signed-out', at, counterId: c.counterId }, ...closed];
+    }
+    case 'device-offline': {
+      const counter = counterOf(state, c.counterId);
+      return counter.open && !counter.officerId
+        ? [{ type: 'counter.closed', at, counterId: c.counterId }]
+        : [];
+    }
     case 'open':
     case 'close': {
       const counter = counterOf(state, c.counterId);

@@ -30,6 +30,7 @@ export interface TicketRecord {
 
 export interface CounterState {
   id: string;
+  /** Staffed: an officer signed in at the console, or a counter device in use (docs/queue-server.md). */
   open: boolean;
   officerId: string | null;
   currentTicketId: string | null;
@@ -191,11 +192,11 @@ export interface CounterSeed {
   priorityCounter?: boolean;
 }
 
-/** A counter at the start of a day: open, no officer, no ticket, its configured services. */
+/** A counter at the start of a day: closed until someone serves at it, no ticket, its configured services. */
 export function counterState(seed: CounterSeed): CounterState {
   return {
     id: seed.id,
-    open: true,
+    open: false,
     officerId: null,
     currentTicketId: null,
     serviceIds: [...seed.serviceIds],

@@ -60,6 +60,16 @@ export class QueueService {
   ) {
     this.citizenKey = store.siteSecret('citizen-hash');
     this.core = this.rebuild();
+    this.bus.on('device', (deviceId, online) => {
+      if (!online) this.counterDeviceGone(deviceId);
+    });
+  }
+
+  /** A counter device that goes offline no longer staffs its counter (closed unless an officer is signed in). */
+  private counterDeviceGone(deviceId: string): void {
+    const device = this.store.findDevice(deviceId);
+    if (device?.kind !== 'counter' || !device.counter_id || !this.site.counters.has(device.counter_id)) return;
+    this.execute({ type: 'device-offline', counterId: device.counter_id }, { result: () => ({}) });
   }
 
   /** The state as the database has it: replay the current day's events. */

@@ -3,10 +3,18 @@
  * citizen who was served, ticket numbering and bounded leases, counters open only with staff, one
  * wait estimate per service.
  */
-import type { ResponseEnvelope } from '@oss/protocol';
+import type { QueueSummary, ResponseEnvelope } from '@oss/protocol';
+import { waitFor } from '@oss/tests';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server.ts';
-import { type DeviceClient, okResult, startWithDevices } from './helpers.ts';
+import {
+  connectDevice,
+  type DeviceClient,
+  enrolDevice,
+  okResult,
+  signIn,
+  startWithDevices,
+} from './helpers.ts';
 
 let server: RunningServer;
 let stop: () => Promise<void>;
@@ -37,18 +45,67 @@ function refusal(r: ResponseEnvelope): { code: string; en: string } {
   return { code: r.error.code, en: r.error.text?.en ?? r.error.message };
 }
 
+const base = () => `http://127.0.0.1:${server.httpPort}`;
+const queue = async () => (await (await fetch(`${base()}/api/queue`)).json()) as QueueSummary;
+const counterOpen = async (id: string) => (await queue()).counters.find((c) => c.counterId === id)!.open;
+
+describe('counters are open only while someone serves at them', () => {
+  it('a fresh start has no open counter: every service says so, no 0-minute wait, no board tile ready', async () => {
+    okResult(await kiosk.request('ticket.issue', { serviceId: 'civil-status' }));
+    const q = await queue();
+    expect(q.counters.filter((c) => c.open)).toEqual([]);
+    for (const s of q.services) expect(s).toMatchObject({ countersOpen: 0, noCounterOpen: true });
+    expect(q.services.find((s) => s.serviceId === 'civil-status')!.etaMinutes).toBeGreaterThan(0);
+    const status = await (await fetch(`${base()}/`)).text();
+    expect(status).toContain('chưa có quầy phục vụ');
+  });
+
+  it('a counter device in use opens its counter, and closes it when it goes offline', async () => {
+    const device = await connectDevice(
+      server.mqttUrl,
+      'demo',
+      enrolDevice(server, ['desk-5', 'counter', '--counter', 'counter-5']),
+      { kind: 'counter' },
+    );
+    expect(await counterOpen('counter-5')).toBe(false);
+    okResult(await device.request('counter.next', { counterId: 'counter-5' }));
+    expect(await counterOpen('counter-5')).toBe(true);
+    // Gone without a goodbye: the broker publishes its last will.
+    device.client.stream.destroy();
+    await waitFor(async () => !(await counterOpen('counter-5')), 'counter-5 closed');
+    await device.close().catch(() => {});
+  });
+
+  it('officer sessions: sign-in opens, another officer ends the first one’s session, sign-out closes', async () => {
+    const act = (cookie: string, path: string, body?: object) =>
+      fetch(`${base()}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', origin: base() },
+        body: JSON.stringify(body ?? {}),
+      });
+    const one = await signIn(base(), 'officer1', 'demo-officer');
+    const two = await signIn(base(), 'officer2', 'demo-officer');
+    expect((await act(one, '/api/counters/counter-4/sign-in')).status).toBe(200);
+    expect(await counterOpen('counter-4')).toBe(true);
+    expect((await act(two, '/api/counters/counter-4/sign-in')).status).toBe(200);
+    okResult(await kiosk.request('ticket.issue', { serviceId: 'construction' }));
+    const called = await act(two, '/api/actions/counter.next', { counterId: 'counter-4' });
+    const ticketId = ((await called.json()) as { ticket: { id: string } }).ticket.id;
+    expect(server.service.core.state.tickets.get(ticketId)!.officerId).toBe('officer2');
+    expect((await act(two, '/api/counters/counter-4/sign-out')).status).toBe(200);
+    expect(await counterOpen('counter-4')).toBe(false);
+  });
+});
+
 describe('ratings', () => {
   it('next, next, rate: the first ticket has the rating, the second none; once per ticket', async () => {
-    const issue = async () =>
-      okResult<{ ticket: { id: string } }>(await kiosk.request('ticket.issue', { serviceId: 'civil-status' }))
+    for (let i = 0; i < 2; i++) okResult(await kiosk.request('ticket.issue', { serviceId: 'civil-status' }));
+    const next = async () =>
+      okResult<{ ticket: { id: string } }>(await counter1.request('counter.next', { counterId: 'counter-1' }))
         .ticket.id;
-    const first = await issue();
-    const second = await issue();
-    okResult(await counter1.request('counter.next', { counterId: 'counter-1' }));
-    const called = okResult<{ ticket: { id: string } }>(
-      await counter1.request('counter.next', { counterId: 'counter-1' }),
-    );
-    expect(called.ticket.id).toBe(second);
+    const first = await next();
+    const second = await next();
+    expect(second).not.toBe(first);
 
     const payload = JSON.stringify({ id: 'rate-1', counterId: 'counter-1', score: 1 });
     const rated = await counter1.requestRaw('rating.submit', payload, 'rate-1');

@@ -215,6 +215,8 @@ describe('queue core', () => {
   });
 
   it('predicts waits from people ahead, counters and service time, as a range', () => {
+    run({ type: 'sign-in', counterId: 'counter-1', officerId: 'officer-a' });
+    run({ type: 'sign-in', counterId: 'counter-3', officerId: 'officer-c' });
     const tickets = Array.from({ length: 5 }, (_, i) => issue('civil-status', MONDAY_9AM + i * 1000));
     // Both civil-status counters are idle: the first tickets are served at once.
     const first = core.ticket(tickets[0]!.ticketId, MONDAY_9AM + 5000)!;
@@ -360,6 +362,7 @@ describe('queue core', () => {
     issue('land');
     issue('land');
     run({ type: 'next', counterId: 'counter-2' });
+    run({ type: 'sign-in', counterId: 'counter-3', officerId: 'officer-c' });
     const s = core.summary(MONDAY_9AM);
     expect(s.at).toBe('2026-11-23T09:00:00.000+07:00');
     expect(s.services.find((x) => x.serviceId === 'land')).toMatchObject({
@@ -371,6 +374,56 @@ describe('queue core', () => {
       currentNumber: 'B001',
       currentStatus: 'called',
     });
+  });
+});
+
+describe('counters are open only while someone serves at them', () => {
+  const core = () => newCore();
+  const ids = idSequence();
+
+  it('a fresh day has no open counter: every service says so instead of a 0-minute wait', () => {
+    const c = core();
+    c.execute({ type: 'issue', serviceId: 'civil-status' }, MONDAY_9AM, ids);
+    const s = c.summary(MONDAY_9AM);
+    expect(s.counters.every((x) => !x.open)).toBe(true);
+    for (const service of s.services)
+      expect(service).toMatchObject({ countersOpen: 0, noCounterOpen: true, overTarget: false });
+    expect(s.services[0]!.etaMinutes).toBeGreaterThan(0);
+    const [ticket] = c.state.waiting.get('civil-status')!;
+    expect(c.ticket(ticket!, MONDAY_9AM)).toMatchObject({ noCounterOpen: true });
+  });
+
+  it('opens with a sign-in or a call; closes when the officer signs out or the device goes offline', () => {
+    const c = core();
+    const open = () => c.state.counters.get('counter-1')!.open;
+    c.execute({ type: 'sign-in', counterId: 'counter-1', officerId: 'officer-a' }, MONDAY_9AM, ids);
+    expect(open()).toBe(true);
+    expect(c.summary(MONDAY_9AM).services[0]).toMatchObject({ countersOpen: 1, noCounterOpen: false });
+    // The officer is signed in: the device going away does not close the counter.
+    expect(c.execute({ type: 'device-offline', counterId: 'counter-1' }, MONDAY_9AM, ids)).toEqual([]);
+    c.execute({ type: 'sign-out', counterId: 'counter-1' }, MONDAY_9AM, ids);
+    expect(open()).toBe(false);
+    // A counter device in use (a call from it) opens it, until it goes offline.
+    c.execute({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM, ids);
+    expect(open()).toBe(true);
+    c.execute({ type: 'device-offline', counterId: 'counter-1' }, MONDAY_9AM, ids);
+    expect(open()).toBe(false);
+  });
+
+  it('another officer signing in ends the first one’s session, and tickets carry who served them', () => {
+    const c = core();
+    for (let i = 0; i < 2; i++) c.execute({ type: 'issue', serviceId: 'civil-status' }, MONDAY_9AM, ids);
+    c.execute({ type: 'sign-in', counterId: 'counter-1', officerId: 'officer-a' }, MONDAY_9AM, ids);
+    const [calledA] = c.execute({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM, ids);
+    const events = c.execute(
+      { type: 'sign-in', counterId: 'counter-1', officerId: 'officer-b' },
+      MONDAY_9AM,
+      ids,
+    );
+    expect(events.map((e) => e.type)).toEqual(['counter.signed-out', 'counter.signed-in']);
+    const calledB = c.execute({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM, ids).at(-1)!;
+    const officerOf = (e: QueueEvent) => c.state.tickets.get((e as { ticketId: string }).ticketId)!.officerId;
+    expect([officerOf(calledA!), officerOf(calledB)]).toEqual(['officer-a', 'officer-b']);
   });
 });
 
