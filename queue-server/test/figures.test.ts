@@ -156,3 +156,60 @@ describe('ticket numbers and leases', () => {
     expect(seq(second)).toBe(seq(first) + 1);
   });
 });
+
+describe('officer sessions end when the console is gone or the officer idle', () => {
+  it('signs out a console that stopped polling, and an officer who stopped acting; later work is credited to nobody', async () => {
+    let t = Date.parse('2026-11-23T09:00:00+07:00');
+    const site = await startWithDevices(
+      { desk: ['desk-6', 'counter', '--counter', 'counter-6'], kiosk: ['kiosk-9', 'kiosk'] },
+      {},
+      { clock: () => t },
+    );
+    try {
+      const url = `http://127.0.0.1:${site.server.httpPort}`;
+      const cookie = await signIn(url, 'officer3', 'demo-officer');
+      const post = (path: string) =>
+        fetch(`${url}${path}`, {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'application/json', origin: url },
+          body: '{}',
+        });
+      const poll = () => fetch(`${url}/api/counters/counter-6/console`, { headers: { cookie } });
+      const officer = () => site.server.service.core.state.counters.get('counter-6')!.officerId;
+      const minutes = (n: number) => {
+        t += n * 60_000;
+        site.server.service.tick();
+      };
+
+      // The browser was closed: no poll for 4 minutes.
+      expect((await post('/api/counters/counter-6/sign-in')).status).toBe(200);
+      minutes(2);
+      expect(officer()).toBe('officer3');
+      minutes(2);
+      expect(officer()).toBeNull();
+
+      // The console stays open (it polls every minute) but the officer left: idle after 45 minutes.
+      expect((await post('/api/counters/counter-6/sign-in')).status).toBe(200);
+      for (let i = 0; i < 22; i++) {
+        expect((await poll()).status).toBe(200);
+        minutes(2);
+      }
+      expect(officer()).toBe('officer3');
+      for (let i = 0; i < 2; i++) {
+        await poll();
+        minutes(2);
+      }
+      expect(officer()).toBeNull();
+      expect(site.server.service.core.state.counters.get('counter-6')!.open).toBe(false);
+
+      // The counter device serves on: those tickets carry no officer.
+      okResult(await site.devices.kiosk.request('ticket.issue', { serviceId: 'business' }));
+      const called = okResult<{ ticket: { id: string } }>(
+        await site.devices.desk.request('counter.next', { counterId: 'counter-6' }),
+      );
+      expect(site.server.service.core.state.tickets.get(called.ticket.id)!.officerId).toBeUndefined();
+    } finally {
+      await site.stop();
+    }
+  });
+});

@@ -80,9 +80,10 @@ export async function signIn(baseUrl: string, username: string, password: string
 export async function startWithDevices<K extends string>(
   enrolments: Record<K, string[]>,
   extra: Record<string, string> = {},
+  options: StartOptions = {},
 ): Promise<{ server: RunningServer; devices: Record<K, DeviceClient>; stop: () => Promise<void> }> {
   const dir = tempDir();
-  const server = await startTestServer(dir.path, extra);
+  const server = await startTestServer(dir.path, extra, options);
   const devices = {} as Record<K, DeviceClient>;
   for (const [name, args] of Object.entries(enrolments) as [K, string[]][])
     devices[name] = await connectDevice(server.mqttUrl, server.config.site.id, enrolDevice(server, args));
