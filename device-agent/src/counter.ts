@@ -77,6 +77,7 @@ export class CounterProfile {
   current: Ticket | null = null;
   /** The ticket finished last (by next or no-show): a late rating goes to it. */
   private lastFinished: Ticket | null = null;
+  private lastFinishedAt = 0;
   private readonly rated = new Set<string>();
   /** Tickets an estimate was queued for (kept in `kv`): never a second `emotion.submit` for one. */
   private readonly estimated: Set<string>;
@@ -169,23 +170,8 @@ export class CounterProfile {
           await this.setCurrent(null);
           return;
         }
-        default: {
-          const score = Number(button.slice('rate-'.length));
-          const target = this.current ?? this.lastFinished;
-          if (!target) return reply(uiError(requestId, 'no_ticket', NO_TICKET));
-          if (this.rated.has(target.id))
-            return reply(
-              uiError(requestId, 'already_rated', {
-                vi: 'Lượt phục vụ này đã được đánh giá. Xin cảm ơn!',
-                en: 'This service was already rated. Thank you!',
-              }),
-            );
-          this.rated.add(target.id);
-          // Durable: a rating given while the link is down is sent when it returns.
-          link.send('rating.submit', { counterId, ticketId: target.id, score });
-          await this.o.panel?.setLed('rateNow', false).catch(() => {});
-          return;
-        }
+        default:
+          return await this.rate(Number(button.slice('rate-'.length)), requestId, reply);
       }
     } catch (e) {
       if (e instanceof LinkError) {
@@ -209,8 +195,33 @@ export class CounterProfile {
     }
   }
 
+  /**
+   * Online, the server picks the ticket (the one being served, else the one finished here within
+   * its window) and the citizen is thanked only when the rating counted; a refusal says why.
+   * Offline, the rating is queued for the ticket the server would pick, and the citizen is told so.
+   */
+  private async rate(score: number, requestId: string | null, reply: (m: AgentToUi) => void): Promise<void> {
+    const { counterId, link } = this.o;
+    if (link.connected) {
+      const { ticketId } = await link.request<{ ticketId?: string }>('rating.submit', { counterId, score });
+      if (ticketId) this.rated.add(ticketId);
+      await this.o.panel?.setLed('rateNow', false).catch(() => {});
+      return reply({ type: 'counter.rated', requestId, counted: true, message: RATING_COUNTED });
+    }
+    const recent = this.lastFinished && Date.now() - this.lastFinishedAt <= RATING_WINDOW_MS;
+    const target = recent && !this.rated.has(this.lastFinished!.id) ? this.lastFinished : this.current;
+    if (!target) return reply(uiError(requestId, 'no_ticket', NO_TICKET));
+    if (this.rated.has(target.id)) return reply(uiError(requestId, 'already_rated', ALREADY_RATED));
+    this.rated.add(target.id);
+    // Durable: sent when the link returns; the server still checks it was served here, once.
+    link.send('rating.submit', { counterId, ticketId: target.id, score });
+    await this.o.panel?.setLed('rateNow', false).catch(() => {});
+    reply({ type: 'counter.rated', requestId, counted: false, message: RATING_QUEUED });
+  }
+
   private async endService(ticket: Ticket): Promise<void> {
     this.lastFinished = ticket;
+    this.lastFinishedAt = Date.now();
     await this.o.panel?.setLed('rateNow', !this.rated.has(ticket.id)).catch(() => {});
     // Told at once (in order), but the estimate (which waits ~3 s for the citizen's reaction) is
     // awaited off the button queue: the officer's next press is never held up by the model.
@@ -306,3 +317,14 @@ export class CounterProfile {
 }
 
 const NO_TICKET = { vi: 'Quầy chưa có số nào đang phục vụ', en: 'No ticket at this counter' };
+const ALREADY_RATED = {
+  vi: 'Lượt phục vụ này đã được đánh giá. Xin cảm ơn!',
+  en: 'This service was already rated. Thank you!',
+};
+const RATING_COUNTED = { vi: 'Cảm ơn quý khách đã đánh giá!', en: 'Thank you for your rating!' };
+const RATING_QUEUED = {
+  vi: 'Chưa kết nối được máy chủ: đánh giá của quý khách sẽ được gửi khi có kết nối lại',
+  en: 'The server cannot be reached: your rating will be sent when the connection returns',
+};
+/** As the server's window (RATING_WINDOW_MS in the core): a late press still rates the last citizen. */
+const RATING_WINDOW_MS = 2 * 60_000;

@@ -273,14 +273,21 @@ describe('device agent against the queue server', () => {
       'recall',
     );
     expect(display.sim.player!.overlapped).toBe(false);
+    const thanked = counterUi.next('counter.rated');
     counter.sim.panel!.press('rating5');
+    expect(await thanked).toMatchObject({ counted: true, message: { vi: 'Cảm ơn quý khách đã đánh giá!' } });
     const ratingOf = () =>
       server.service.store.db.prepare('SELECT score FROM ratings WHERE ticket_id = ?').get(ticket.id) as
         | { score: number }
         | undefined;
     expect((await waitFor(ratingOf, 'the rating stored')).score).toBe(5);
+    // A second press is refused by the server, and the device says why instead of thanking.
     counterUi.send({ type: 'counter.button', button: 'rate-1' });
-    expect((await counterUi.next('error')).code).toBe('already_rated');
+    const refused = await counterUi.next('error');
+    expect(refused).toMatchObject({
+      code: 'conflict',
+      message: { en: 'This service has already been rated' },
+    });
     // No-show on the next one.
     await counter.press('next');
     const second = await counterUi.next(

@@ -96,5 +96,12 @@ export const AgentToUi = Type.Union([
   Type.Object({ type: Type.Literal('call'), call: CallMessage }),
   /** Counter device: the ticket now at this counter (or null). */
   Type.Object({ type: Type.Literal('counter.current'), ticket: Type.Union([Ticket, Type.Null()]) }),
+  /** Counter device: a rating button was handled; `counted` false when it is queued until the link returns. */
+  Type.Object({
+    type: Type.Literal('counter.rated'),
+    requestId: Type.Union([RequestId, Type.Null()]),
+    counted: Type.Boolean(),
+    message: Type.Object({ vi: Type.String(), en: Type.String() }),
+  }),
 ]);
 export type AgentToUi = Static<typeof AgentToUi>;

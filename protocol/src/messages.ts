@@ -71,6 +71,8 @@ export const Ticket = Type.Object({
   startedAt: Type.Optional(Type.String()),
   finishedAt: Type.Optional(Type.String()),
   offline: Type.Optional(Type.Boolean()),
+  /** While waiting: no staffed counter serves its service now ("chưa có quầy phục vụ"). */
+  noCounterOpen: Type.Optional(Type.Boolean()),
 });
 export type Ticket = Static<typeof Ticket>;
 
@@ -250,6 +252,12 @@ export const ServiceSummary = Type.Object({
   prefix: Type.String(),
   countersOpen: Type.Integer({ minimum: 0 }),
   lastCalled: Type.Union([Type.String(), Type.Null()]),
+  /** The range of `etaMinutes` (about 10 % and 90 %). */
+  etaRange: Type.Optional(EtaRange),
+  /** No staffed counter serves the service: show "chưa có quầy phục vụ", not `etaMinutes`. */
+  noCounterOpen: Type.Optional(Type.Boolean()),
+  /** People wait and `etaMinutes` exceeds the site's target: what the dashboard alerts on. */
+  overTarget: Type.Optional(Type.Boolean()),
 });
 export const CounterSummary = Type.Object({
   counterId: Type.String(),

@@ -4,7 +4,7 @@
  * Pure: it tries each switch on a copy of the counters and compares the ETA model's predictions.
  */
 import type { LocalizedText } from '@oss/protocol';
-import { predictFromAhead } from './eta.ts';
+import { serviceWaits } from './eta.ts';
 import type { Site } from './site.ts';
 import type { CounterState, QueueState } from './state.ts';
 
@@ -31,13 +31,14 @@ export interface AdviceOptions {
   minGainMinutes?: number;
 }
 
-/** Predicted wait of a new ticket for every service, with the counters given. */
-export function predictedServiceWaits(site: Site, state: QueueState): Map<string, number> {
+/**
+ * The wait each service's line faces, from the one estimate (`serviceWait`): a service with nobody
+ * waiting counts 0, so that counters are never moved towards an empty line; a wait over the target
+ * here is exactly a summary's `overTarget`.
+ */
+export function predictedServiceWaits(site: Site, state: QueueState, now?: number): Map<string, number> {
   const waits = new Map<string, number>();
-  for (const id of site.services.keys()) {
-    const waiting = state.waiting.get(id)?.length ?? 0;
-    waits.set(id, waiting === 0 ? 0 : predictFromAhead(site, state, id, waiting).etaMinutes);
-  }
+  for (const w of serviceWaits(site, state, now)) waits.set(w.serviceId, w.waiting === 0 ? 0 : w.etaMinutes);
   return waits;
 }
 
@@ -46,7 +47,7 @@ const largest = (waits: Map<string, number>) => Math.max(0, ...waits.values());
 export function adviseSwitches(
   site: Site,
   state: QueueState,
-  _now: number,
+  now: number,
   options: AdviceOptions = {},
 ): Advice[] {
   const limit = options.limit ?? 3;
@@ -55,7 +56,7 @@ export function adviseSwitches(
   let current = state;
   const moved = new Set<string>();
   while (advice.length < limit) {
-    const before = predictedServiceWaits(site, current);
+    const before = predictedServiceWaits(site, current, now);
     const late = [...before].filter(([, w]) => w > site.waitTargetMinutes).sort((a, b) => b[1] - a[1]);
     if (late.length === 0) break;
     let bestMove: {
@@ -69,7 +70,7 @@ export function adviseSwitches(
         if (!counter.open || moved.has(counter.id) || counter.serviceIds[0] === to) continue;
         if (counter.serviceIds.length === 1 && counter.serviceIds[0] === to) continue;
         const trial = withServices(current, counter, [to]);
-        const after = predictedServiceWaits(site, trial);
+        const after = predictedServiceWaits(site, trial, now);
         if (!bestMove || better(after, bestMove.after)) bestMove = { counter, to, after, state: trial };
       }
     }

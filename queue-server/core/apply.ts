@@ -24,8 +24,11 @@ export function applyEvent(state: QueueState, event: QueueEvent): QueueState {
       return next;
     }
     case 'ticket.issued': {
-      const prefix = event.number.replace(/\d+$/, '');
-      state.lastSeq[prefix] = Math.max(state.lastSeq[prefix] ?? 0, event.seq);
+      // Online numbers only: offline ones come from the kiosks' own bands (decide.ts, offlineBands).
+      if (!event.offline) {
+        const prefix = event.number.replace(/\d+$/, '');
+        state.lastSeq[prefix] = Math.max(state.lastSeq[prefix] ?? 0, event.seq);
+      }
       const ticket: TicketRecord = {
         id: event.ticketId,
         seq: event.seq,
@@ -141,7 +144,6 @@ export function applyEvent(state: QueueState, event: QueueEvent): QueueState {
       state.voidedRequests.add(voidKey(event.deviceId, event.requestId));
       return state;
     case 'lease.granted':
-      state.lastSeq[event.prefix] = Math.max(state.lastSeq[event.prefix] ?? 0, event.to);
       state.leases.push({
         deviceId: event.deviceId,
         serviceId: event.serviceId,

@@ -38,6 +38,8 @@ export type Command =
   | { type: 'rate'; counterId: string; ticketId?: string; score: number }
   | { type: 'sign-in'; counterId: string; officerId: string }
   | { type: 'sign-out'; counterId: string }
+  /** The counter device bound to this counter went offline: nobody serves there unless signed in. */
+  | { type: 'device-offline'; counterId: string }
   | { type: 'open'; counterId: string }
   | { type: 'close'; counterId: string }
   | { type: 'set-services'; counterId: string; serviceIds: string[] }
@@ -130,21 +132,8 @@ function decideToday(state: QueueState, c: Command, ctx: DecideContext): QueueEv
       return [];
     case 'issue':
       return [issue(state, c, ctx)];
-    case 'lease': {
-      const service = publicService(ctx.site, c.serviceId);
-      const from = (state.lastSeq[service.prefix] ?? 0) + 1;
-      return [
-        {
-          type: 'lease.granted',
-          at,
-          deviceId: c.deviceId,
-          serviceId: service.id,
-          prefix: service.prefix,
-          from,
-          to: from + c.size - 1,
-        },
-      ];
-    }
+    case 'lease':
+      return [lease(state, c, at, ctx.site)];
     case 'merge':
       return [merge(state, c, ctx)];
     case 'void':
@@ -247,12 +236,29 @@ function decideToday(state: QueueState, c: Command, ctx: DecideContext): QueueEv
     }
     case 'rate':
       return [rate(state, c, ctx)];
-    case 'sign-in':
-      counterOf(state, c.counterId);
-      return [{ type: 'counter.signed-in', at, counterId: c.counterId, officerId: c.officerId }];
-    case 'sign-out':
-      counterOf(state, c.counterId);
-      return [{ type: 'counter.signed-out', at, counterId: c.counterId }];
+    case 'sign-in': {
+      // Another officer signing in ends the previous one's session there.
+      const previous = counterOf(state, c.counterId).officerId;
+      const end: QueueEvent[] =
+        previous && previous !== c.officerId
+          ? [{ type: 'counter.signed-out', at, counterId: c.counterId }]
+          : [];
+      return [...end, { type: 'counter.signed-in', at, counterId: c.counterId, officerId: c.officerId }];
+    }
+    case 'sign-out': {
+      const counter = counterOf(state, c.counterId);
+      if (!counter.officerId) return [];
+      const closed: QueueEvent[] = counter.open
+        ? [{ type: 'counter.closed', at, counterId: c.counterId }]
+        : [];
+      return [{ type: 'counter.signed-out', at, counterId: c.counterId }, ...closed];
+    }
+    case 'device-offline': {
+      const counter = counterOf(state, c.counterId);
+      return counter.open && !counter.officerId
+        ? [{ type: 'counter.closed', at, counterId: c.counterId }]
+        : [];
+    }
     case 'open':
     case 'close': {
       const counter = counterOf(state, c.counterId);
@@ -313,7 +319,7 @@ function issue(state: QueueState, c: Extract<Command, { type: 'issue' }>, ctx: D
       );
   }
   const { priority, basis } = priorityFor(site, c, localDate(now, site.timeZone));
-  const seq = (state.lastSeq[service.prefix] ?? 0) + 1;
+  const seq = nextOnlineSeq(state, service.prefix);
   return {
     type: 'ticket.issued',
     at: now,
@@ -328,6 +334,65 @@ function issue(state: QueueState, c: Extract<Command, { type: 'issue' }>, ctx: D
     ...(c.deviceId ? { deviceId: c.deviceId } : {}),
     ...(c.deviceId && c.requestId ? { requestId: c.requestId } : {}),
   };
+}
+
+/**
+ * Offline numbers (docs/queue-server.md, "Numbers"): each kiosk gets its own hundred of a prefix for
+ * the day, above `OFFLINE_BAND_BASE` and above every number in use (A501–A600 for the first kiosk to
+ * lease, A601–A700 for the next…), and leases blocks from it. So online numbers stay consecutive,
+ * an offline number tells which kiosk printed it, and a kiosk can take at most a hundred a service.
+ */
+export const OFFLINE_BAND_BASE = 500;
+export const OFFLINE_BAND_SIZE = 100;
+
+/** Each kiosk's band of a prefix today, from its leases. */
+export function offlineBands(state: QueueState, prefix: string): Map<string, { from: number; to: number }> {
+  const bands = new Map<string, { from: number; to: number }>();
+  for (const l of state.leases) {
+    if (l.prefix !== prefix || bands.has(l.deviceId)) continue;
+    const from = Math.floor((l.from - 1) / OFFLINE_BAND_SIZE) * OFFLINE_BAND_SIZE + 1;
+    bands.set(l.deviceId, { from, to: from + OFFLINE_BAND_SIZE - 1 });
+  }
+  return bands;
+}
+
+/** The next online number of a prefix: after the last one, stepping over the kiosks' bands. */
+function nextOnlineSeq(state: QueueState, prefix: string): number {
+  const bands = [...offlineBands(state, prefix).values()].sort((a, b) => a.from - b.from);
+  let seq = (state.lastSeq[prefix] ?? 0) + 1;
+  for (const band of bands) if (seq >= band.from && seq <= band.to) seq = band.to + 1;
+  return seq;
+}
+
+function lease(
+  state: QueueState,
+  c: Extract<Command, { type: 'lease' }>,
+  at: number,
+  site: Site,
+): Extract<QueueEvent, { type: 'lease.granted' }> {
+  const service = publicService(site, c.serviceId);
+  const { prefix } = service;
+  const bands = offlineBands(state, prefix);
+  let band = bands.get(c.deviceId);
+  if (!band) {
+    const inUse = Math.max(
+      OFFLINE_BAND_BASE,
+      nextOnlineSeq(state, prefix) - 1,
+      ...[...bands.values()].map((b) => b.to),
+    );
+    const from = Math.ceil(inUse / OFFLINE_BAND_SIZE) * OFFLINE_BAND_SIZE + 1;
+    band = { from, to: from + OFFLINE_BAND_SIZE - 1 };
+  }
+  const taken = state.leases.filter((l) => l.deviceId === c.deviceId && l.prefix === prefix);
+  const from = Math.max(band.from, ...taken.map((l) => l.to + 1));
+  const to = Math.min(band.to, from + c.size - 1);
+  if (from > to)
+    fail(
+      'conflict',
+      `Ki-ốt đã nhận hết ${OFFLINE_BAND_SIZE} số dự phòng của dịch vụ này hôm nay`,
+      `This kiosk has already taken its ${OFFLINE_BAND_SIZE} offline numbers for this service today`,
+    );
+  return { type: 'lease.granted', at, deviceId: c.deviceId, serviceId: service.id, prefix, from, to };
 }
 
 /**
@@ -454,43 +519,61 @@ export function isOpen(site: Site, now: number): boolean {
   );
 }
 
+/**
+ * How long after a ticket is finished a rating without a ticket id still goes to it: the citizen
+ * presses a button as they leave, often after the officer has already called the next number.
+ */
+export const RATING_WINDOW_MS = 2 * 60_000;
+
+/**
+ * A rating goes to a citizen who was served at this counter, once per ticket (docs/queue-server.md,
+ * "Ratings"). Without a ticket id: the ticket being served, else the one finished here within
+ * `RATING_WINDOW_MS`, else the ticket called here (an officer who serves without pressing "start").
+ */
 function rate(state: QueueState, c: Extract<Command, { type: 'rate' }>, ctx: DecideContext): QueueEvent {
   const counter = counterOf(state, c.counterId);
-  let ticket: TicketRecord | undefined;
-  if (c.ticketId) {
-    ticket = state.tickets.get(c.ticketId);
-    if (!ticket) notFound();
-    if (ticket.counterId !== counter.id)
-      fail(
-        'conflict',
-        'Số này không được phục vụ tại quầy này',
-        'That ticket was not served at this counter',
-      );
-  } else {
-    ticket = lastServedAt(state, counter);
-  }
-  if (ticket && state.ratings.some((r) => r.ticketId === ticket.id))
-    fail('conflict', 'Số này đã được đánh giá', 'That ticket has already been rated');
+  const ticket = c.ticketId ? ratedTicket(state, counter, c.ticketId) : ticketToRate(state, counter, ctx.now);
+  if (!ticket)
+    fail(
+      'conflict',
+      'Quầy chưa phục vụ quý khách nào để đánh giá',
+      'This counter has served nobody to rate yet',
+    );
+  if (state.ratings.some((r) => r.ticketId === ticket.id))
+    fail('conflict', 'Lượt phục vụ này đã được đánh giá', 'This service has already been rated');
   return {
     type: 'rating.submitted',
     at: ctx.now,
     ratingId: ctx.newId(),
     counterId: counter.id,
-    ticketId: ticket?.id ?? null,
-    officerId: ticket?.officerId ?? counter.officerId,
-    serviceId: ticket?.serviceId ?? null,
+    ticketId: ticket.id,
+    officerId: ticket.officerId ?? null,
+    serviceId: ticket.serviceId,
     score: c.score,
   };
 }
 
-/** The ticket a rating without a ticket id is about: the current one, else the last finished here. */
-function lastServedAt(state: QueueState, counter: CounterState): TicketRecord | undefined {
-  if (counter.currentTicketId) return state.tickets.get(counter.currentTicketId);
+/** A ticket named by the device: it must have been called to this counter and not be a no-show. */
+function ratedTicket(state: QueueState, counter: CounterState, ticketId: string): TicketRecord {
+  const ticket = state.tickets.get(ticketId);
+  if (!ticket) notFound();
+  if (ticket.counterId !== counter.id)
+    fail('conflict', 'Số này không được phục vụ tại quầy này', 'That ticket was not served at this counter');
+  if (!['called', 'serving', 'done'].includes(ticket.status))
+    fail('conflict', 'Số này chưa được phục vụ', 'That ticket was not served');
+  return ticket;
+}
+
+/** The ticket a rating without a ticket id is about, or undefined when nobody was served here. */
+function ticketToRate(state: QueueState, counter: CounterState, now: number): TicketRecord | undefined {
+  const current = counter.currentTicketId ? state.tickets.get(counter.currentTicketId) : undefined;
+  if (current?.status === 'serving') return current;
   let last: TicketRecord | undefined;
   for (const t of state.tickets.values())
     if (t.counterId === counter.id && t.status === 'done' && (!last || t.finishedAt! > last.finishedAt!))
       last = t;
-  return last;
+  if (last && now - last.finishedAt! <= RATING_WINDOW_MS) return last;
+  return current;
 }
 
 function counterOf(state: QueueState, counterId: string): CounterState {

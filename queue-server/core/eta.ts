@@ -168,6 +168,53 @@ function withRange(ahead: number, eta: number, departures: number): WaitPredicti
 }
 
 /**
+ * THE wait estimate of a service: what a ticket issued now would wait, with its range. Computed here
+ * once and shown everywhere (queue summary, board, kiosk, dashboard), and the alert and the advice
+ * fire from `overTarget`, so no two screens disagree (docs/queue-server.md, "One wait per service").
+ */
+export interface ServiceWait {
+  serviceId: string;
+  waiting: number;
+  etaMinutes: number;
+  low: number;
+  high: number;
+  /** Staffed counters serving the service now. */
+  countersOpen: number;
+  /** No staffed counter serves it: the estimate assumes its configured counters will open. */
+  noCounterOpen: boolean;
+  /** People wait and the estimate is over the site's target: the dashboard alerts, the advice acts. */
+  overTarget: boolean;
+}
+
+export function serviceWait(site: Site, state: QueueState, serviceId: string, now?: number): ServiceWait {
+  const waiting = state.waiting.get(serviceId)?.length ?? 0;
+  const p = predictFromAhead(site, state, serviceId, waiting, now === undefined ? {} : { at: now });
+  const countersOpen = openCountersFor(state, serviceId);
+  return {
+    serviceId,
+    waiting,
+    etaMinutes: p.etaMinutes,
+    low: p.low,
+    high: p.high,
+    countersOpen,
+    noCounterOpen: countersOpen === 0,
+    overTarget: waiting > 0 && p.etaMinutes > site.waitTargetMinutes,
+  };
+}
+
+/** Staffed counters that serve `serviceId` now. */
+export function openCountersFor(state: QueueState, serviceId: string): number {
+  let n = 0;
+  for (const c of state.counters.values()) if (c.open && c.serviceIds.includes(serviceId)) n++;
+  return n;
+}
+
+/** `serviceWait` for every service of the site, in configuration order. */
+export function serviceWaits(site: Site, state: QueueState, now?: number): ServiceWait[] {
+  return site.config.services.map((s) => serviceWait(site, state, s.id, now));
+}
+
+/**
  * People the routing policy would call before this ticket if a counter called at `now` (or, when
  * predicting, at the expected call time: a priority ticket soon overtakes the people it sees ahead).
  */

@@ -30,6 +30,7 @@ export interface TicketRecord {
 
 export interface CounterState {
   id: string;
+  /** Staffed: an officer signed in at the console, or a counter device in use (docs/queue-server.md). */
   open: boolean;
   officerId: string | null;
   currentTicketId: string | null;
@@ -82,7 +83,7 @@ export interface LeaseRecord {
 export interface QueueState {
   /** The site's local date these tickets belong to. */
   day: string;
-  /** Last sequence number allocated today, per prefix. */
+  /** Last online sequence number issued today, per prefix (offline numbers are in leased bands). */
   lastSeq: Record<string, number>;
   tickets: Map<string, TicketRecord>;
   /** Waiting ticket ids per service, ordered by queuedAt then seq. */
@@ -191,11 +192,11 @@ export interface CounterSeed {
   priorityCounter?: boolean;
 }
 
-/** A counter at the start of a day: open, no officer, no ticket, its configured services. */
+/** A counter at the start of a day: closed until someone serves at it, no ticket, its configured services. */
 export function counterState(seed: CounterSeed): CounterState {
   return {
     id: seed.id,
-    open: true,
+    open: false,
     officerId: null,
     currentTicketId: null,
     serviceIds: [...seed.serviceIds],

@@ -1,6 +1,6 @@
 /** Public views of the state: the ticket object and the queue summary of PROTOCOL.md. */
 import { type QueueSummary, type Ticket, toIsoLocal } from '@oss/protocol';
-import { predictFromAhead, predictWait } from './eta.ts';
+import { openCountersFor, predictWait, serviceWaits } from './eta.ts';
 import type { Site } from './site.ts';
 import type { QueueState, TicketRecord } from './state.ts';
 
@@ -18,6 +18,7 @@ export function ticketView(site: Site, state: QueueState, t: TicketRecord, now: 
     ahead: eta.ahead,
     etaMinutes: eta.etaMinutes,
     ...(t.status === 'waiting' ? { etaRange: { low: eta.low, high: eta.high } } : {}),
+    ...(t.status === 'waiting' && openCountersFor(state, t.serviceId) === 0 ? { noCounterOpen: true } : {}),
     ...(t.counterId ? { counterId: t.counterId } : {}),
     ...(counter ? { counterNumber: counter.number } : {}),
     ...(t.calledAt !== undefined ? { calledAt: iso(t.calledAt) } : {}),
@@ -37,18 +38,17 @@ export function queueSummary(site: Site, state: QueueState, now: number): QueueS
   }
   return {
     at: toIsoLocal(now, site.timeZone),
-    services: site.config.services.map((s) => {
-      const waiting = state.waiting.get(s.id)?.length ?? 0;
-      return {
-        serviceId: s.id,
-        prefix: s.prefix,
-        waiting,
-        etaMinutes: predictFromAhead(site, state, s.id, waiting, { at: now }).etaMinutes,
-        countersOpen: [...state.counters.values()].filter((c) => c.open && c.serviceIds.includes(s.id))
-          .length,
-        lastCalled: lastCalled.get(s.id)?.number ?? null,
-      };
-    }),
+    services: serviceWaits(site, state, now).map((w) => ({
+      serviceId: w.serviceId,
+      prefix: site.services.get(w.serviceId)!.prefix,
+      waiting: w.waiting,
+      etaMinutes: w.etaMinutes,
+      etaRange: { low: w.low, high: w.high },
+      countersOpen: w.countersOpen,
+      noCounterOpen: w.noCounterOpen,
+      overTarget: w.overTarget,
+      lastCalled: lastCalled.get(w.serviceId)?.number ?? null,
+    })),
     counters: site.config.counters.map((def) => {
       const c = state.counters.get(def.id)!;
       const current = c.currentTicketId ? state.tickets.get(c.currentTicketId) : undefined;

@@ -174,7 +174,9 @@ export const ACTIONS: { [A in ActionName]: ActionSpec<A> } = {
     }),
     result: (events) => {
       const e = events.find((x) => x.type === 'rating.submitted');
-      return { ratingId: e && e.type === 'rating.submitted' ? e.ratingId : null };
+      if (e?.type !== 'rating.submitted') return { ratingId: null };
+      // Addition: the ticket the rating was credited to (the server picks it when none is named).
+      return { ratingId: e.ratingId, ticketId: e.ticketId };
     },
   },
 };

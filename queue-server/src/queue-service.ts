@@ -52,12 +52,22 @@ export interface ExecuteOptions {
 /** Queue summaries for boards and the retained topic are computed at most this often. */
 export const SUMMARY_INTERVAL_MS = 250;
 
+/**
+ * Officer sessions at a counter end when the console has not been heard from for this long (the
+ * browser was closed: the console polls every minute) ...
+ */
+export const CONSOLE_GONE_MS = 3 * 60_000;
+/** ... or when the officer has not acted at the counter for this long (left without signing out). */
+export const OFFICER_IDLE_MS = 45 * 60_000;
+
 export class QueueService {
   readonly bus = new ServerBus();
   core: QueueCore;
   private summaryTimer: NodeJS.Timeout | null = null;
   readonly visits: VisitStore;
   readonly desk: AppointmentDesk;
+  /** When the signed-in officer's console was last heard from, and last acted, per counter. */
+  private readonly sessions = new Map<string, { officerId: string; seen: number; acted: number }>();
 
   constructor(
     readonly site: Site,
@@ -72,6 +82,17 @@ export class QueueService {
     this.core = this.rebuild();
     // A start on a later day serves today's (empty) queue, not the stored day's.
     this.tick();
+    this.bus.on('device', (deviceId, online) => {
+      if (!online) this.counterDeviceGone(deviceId);
+    });
+  }
+
+  /** A counter device that goes offline no longer staffs its counter (closed unless an officer is signed in). */
+  private counterDeviceGone(deviceId: string): void {
+    const device = this.store.findDevice(deviceId);
+    if (device?.kind !== 'counter' || !device.counter_id || !this.site.counters.has(device.counter_id))
+      return;
+    this.execute({ type: 'device-offline', counterId: device.counter_id }, { result: () => ({}) });
   }
 
   /** The state as the database has it: replay the current day's events. */
@@ -251,11 +272,44 @@ export class QueueService {
     this.summaryTimer = null;
   }
 
-  /** Makes the day roll over even when no request comes (called by a timer). */
+  /** Makes the day roll over and ends officer sessions gone quiet, even when no request comes (a timer). */
   tick(): void {
     const now = this.clock();
+    this.endQuietSessions(now);
     if (localDate(now, this.site.timeZone) === this.core.state.day) return;
     this.execute({ type: 'rollover' }, { result: () => ({}) });
+  }
+
+  /** The officer's console at `counterId` is alive; `acted`: the officer did something there. */
+  officerSeen(counterId: string, officerId: string, acted: boolean): void {
+    if (this.core.state.counters.get(counterId)?.officerId !== officerId) return;
+    const now = this.clock();
+    const s = this.sessions.get(counterId);
+    if (!s || s.officerId !== officerId) this.sessions.set(counterId, { officerId, seen: now, acted: now });
+    else {
+      s.seen = now;
+      if (acted) s.acted = now;
+    }
+  }
+
+  /** Signs out officers whose console is gone or who stopped acting: nothing is credited to them after. */
+  private endQuietSessions(now: number): void {
+    for (const counter of this.core.state.counters.values()) {
+      if (!counter.officerId) continue;
+      const s = this.sessions.get(counter.id);
+      // After a restart nobody was heard yet: the session gets a full period from now.
+      if (!s || s.officerId !== counter.officerId) {
+        this.sessions.set(counter.id, { officerId: counter.officerId, seen: now, acted: now });
+        continue;
+      }
+      if (now - s.seen < CONSOLE_GONE_MS && now - s.acted < OFFICER_IDLE_MS) continue;
+      this.log.info(
+        { counterId: counter.id, officerId: s.officerId },
+        'officer session ended (console gone or idle)',
+      );
+      this.sessions.delete(counter.id);
+      this.execute({ type: 'sign-out', counterId: counter.id }, { result: () => ({}) });
+    }
   }
 
   private failure(id: string | null, e: unknown, lang: Lang = 'vi'): ResponseEnvelope {

@@ -14,7 +14,10 @@ export function okResult<T = Record<string, never>>(r: ResponseEnvelope): T {
   return r.result as T;
 }
 
-export { freePort, tempDir } from '@oss/tests';
+import { tempDir } from '@oss/tests';
+
+export { freePort } from '@oss/tests';
+export { tempDir };
 
 export function testEnv(dataDir: string, extra: Record<string, string> = {}): ServerEnv {
   return readEnv({
@@ -39,7 +42,9 @@ export function enrolDevice(server: RunningServer, args: string[]) {
   return enroll(args, { ...server.env, mqttUrl: server.mqttUrl });
 }
 
-export { connectDevice, type DeviceClient } from '../src/mqtt/device-client.ts';
+import { connectDevice, type DeviceClient } from '../src/mqtt/device-client.ts';
+
+export { connectDevice, type DeviceClient };
 
 /** Resolves with the next message on `topic` that satisfies `match`. */
 export function nextMessage<T>(
@@ -78,4 +83,26 @@ export function filesUnder(dir: string): string[] {
     const p = join(dir, n);
     return statSync(p).isDirectory() ? filesUnder(p) : [p];
   });
+}
+
+/**
+ * A started test server with devices enrolled and connected, by name: `{ kiosk: ['kiosk-1', 'kiosk'] }`
+ * (the arguments of `npm run enroll`). `stop` closes the devices and the server and removes the data.
+ */
+export async function startWithDevices<K extends string>(
+  enrolments: Record<K, string[]>,
+  extra: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<{ server: RunningServer; devices: Record<K, DeviceClient>; stop: () => Promise<void> }> {
+  const dir = tempDir();
+  const server = await startTestServer(dir.path, extra, options);
+  const devices = {} as Record<K, DeviceClient>;
+  for (const [name, args] of Object.entries(enrolments) as [K, string[]][])
+    devices[name] = await connectDevice(server.mqttUrl, server.config.site.id, enrolDevice(server, args));
+  const stop = async () => {
+    await Promise.all(Object.values<DeviceClient>(devices).map((d) => d.close()));
+    await server.stop();
+    dir.remove();
+  };
+  return { server, devices, stop };
 }

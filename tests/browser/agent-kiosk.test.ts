@@ -139,7 +139,7 @@ describe.skipIf(!HAVE_CHROMIUM)('kiosk in agent mode', () => {
       await panel.locator('section.current[data-current=C007]').waitFor();
       await panel.keyboard.press('r');
       await panel.locator('[data-button=rate-5]').click();
-      await panel.locator('.ratings h2', { hasText: 'Cảm ơn' }).waitFor();
+      await panel.locator('.ratings [data-notice]', { hasText: 'Cảm ơn quý khách' }).waitFor();
       await panel.screenshot({ path: screenshotPath('counter-device-landscape') });
       const buttons = agent.received.flatMap((m) => (m.type === 'counter.button' ? [m.button] : []));
       expect(buttons).toEqual(['next', 'recall', 'rate-5']);

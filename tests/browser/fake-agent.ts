@@ -115,6 +115,13 @@ export async function startFakeAgent(
             counterNumber: 5,
           },
         });
+      if (m.type === 'counter.button' && m.button.startsWith('rate-'))
+        send({
+          type: 'counter.rated',
+          requestId: null,
+          counted: true,
+          message: { vi: 'Cảm ơn quý khách đã đánh giá!', en: 'Thank you for your rating!' },
+        });
       if (m.type !== 'ticket.issue') return;
       const birthDate = m.useIdentity ? identity?.birthDate : m.birthDate;
       const res = await fetch(`${serverUrl}/api/actions/ticket.issue`, {

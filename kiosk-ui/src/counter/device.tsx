@@ -21,7 +21,8 @@ export function CounterDevice() {
   const [counters, setCounters] = useState<CounterInfo[]>([]);
   const [services, setServices] = useState<ServiceInfo[]>([]);
   const [connected, setConnected] = useState(false);
-  const [thanks, setThanks] = useState(false);
+  /** What the last rating press gave: thanks when it counted, otherwise why not (from the agent). */
+  const [notice, setNotice] = useState<{ vi: string; en: string } | null>(null);
   const [feed, setFeed] = useState<ReturnType<typeof agentFeed> | null>(null);
 
   useEffect(() => {
@@ -33,8 +34,8 @@ export function CounterDevice() {
       if (m.type === 'hello') setCounterId(m.counterId ?? null);
       else if (m.type === 'counter.current') {
         setTicket(m.ticket);
-        if (m.ticket) setThanks(false);
-      }
+        if (m.ticket) setNotice(null);
+      } else if (m.type === 'counter.rated' || m.type === 'error') setNotice(m.message);
     }, load);
     f.connected.subscribe(setConnected);
     setFeed(f);
@@ -43,7 +44,6 @@ export function CounterDevice() {
 
   const press = (button: Button) => {
     feed?.send({ type: 'counter.button', button });
-    if (button.startsWith('rate-')) setThanks(true);
   };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -92,7 +92,14 @@ export function CounterDevice() {
           </button>
         </section>
         <section class="card ratings">
-          <h2>{thanks ? t('device.thanks') : t('device.rate')}</h2>
+          <h2>{t('device.rate')}</h2>
+          {notice && (
+            <p class="notice" data-notice>
+              {notice.vi}
+              <br />
+              <small>{notice.en}</small>
+            </p>
+          )}
           <div class="rating-row">
             {([5, 4, 3, 2, 1] as const).map((score) => (
               <button

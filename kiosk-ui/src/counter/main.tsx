@@ -162,7 +162,12 @@ function Console({
       );
       feed.connected.subscribe((c) => setConnected(c));
     })();
-    return () => feed?.close();
+    // Also the heartbeat of the officer's session here: the server ends it when the console is gone.
+    const heartbeat = setInterval(() => void refresh(), 60_000);
+    return () => {
+      clearInterval(heartbeat);
+      feed?.close();
+    };
   }, [counterId, refresh]);
 
   const act = useCallback(
@@ -171,6 +176,10 @@ function Console({
       setBusy(true);
       setError(null);
       try {
+        // The session ended (idle, or another officer signed in here): sign in again before acting,
+        // so that the work is credited to whoever does it.
+        if (data && data.counter.officerId !== staff.username)
+          await api.post(`/api/counters/${encodeURIComponent(counterId)}/sign-in`, {});
         await api.action(name, { id: requestId(), counterId, ...params });
         await refresh();
       } catch (e) {
@@ -179,7 +188,7 @@ function Console({
         setBusy(false);
       }
     },
-    [busy, counterId, refresh],
+    [busy, counterId, refresh, data, staff.username],
   );
 
   const current = data?.current ?? null;

@@ -283,7 +283,13 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
 
   const alerts: { text: string; level: 'err' | 'warn' }[] = [];
   for (const s of queue?.services ?? [])
-    if (s.waiting > 0 && s.etaMinutes > target)
+    if (s.waiting > 0 && s.noCounterOpen)
+      alerts.push({
+        level: 'err',
+        text: t('dash.alertNoCounter', { service: svcName(s.serviceId), n: s.waiting }),
+      });
+    // The server's flag: the advice fires from the same estimate (core serviceWait).
+    else if (s.overTarget ?? (s.waiting > 0 && s.etaMinutes > target))
       alerts.push({
         level: 'err',
         text: t('dash.alertWait', { service: svcName(s.serviceId), n: s.etaMinutes, target }),
@@ -427,7 +433,14 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
                     </td>
                     <td class="n" data-waiting={q?.waiting ?? k?.waiting ?? 0}>
                       {q?.waiting ?? k?.waiting ?? 0}
-                      {q && <small class="muted"> · ~{t('common.minutes', { n: q.etaMinutes })}</small>}
+                      {q && (
+                        <small class="muted">
+                          {' · '}
+                          {q.noCounterOpen
+                            ? t('common.noCounterOpen')
+                            : `~${t('common.minutes', { n: q.etaMinutes })}`}
+                        </small>
+                      )}
                     </td>
                     <td class="n">{num(k?.meanWaitMinutes)}</td>
                     <td class="n">{num(k?.p90WaitMinutes)}</td>

@@ -222,7 +222,11 @@ function Board() {
                       <td class="n" data-waiting={sv.waiting}>
                         {sv.waiting}
                       </td>
-                      <td class="n">{t('common.minutes', { n: sv.etaMinutes }, 'vi')}</td>
+                      <td class="n">
+                        {sv.noCounterOpen
+                          ? t('common.noCounterOpen', {}, 'vi')
+                          : t('common.minutes', { n: sv.etaMinutes }, 'vi')}
+                      </td>
                     </tr>
                   );
                 })}

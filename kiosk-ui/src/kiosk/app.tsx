@@ -102,7 +102,9 @@ function Services() {
               <span class="service-name">{loc(s.name)}</span>
               {q && (
                 <span class="service-wait">
-                  {t('kiosk.serviceWait', { waiting: q.waiting, eta: q.etaMinutes })}
+                  {q.noCounterOpen
+                    ? t('kiosk.serviceNoCounter', { waiting: q.waiting })
+                    : t('kiosk.serviceWait', { waiting: q.waiting, eta: q.etaMinutes })}
                 </span>
               )}
             </button>
@@ -424,9 +426,11 @@ function TicketScreen() {
             <span class="fact-value">
               {ticket.offline
                 ? t('kiosk.noEstimate')
-                : eta
-                  ? t('common.minutesRange', { low: eta.low, high: eta.high })
-                  : t('common.minutes', { n: ticket.etaMinutes })}
+                : ticket.noCounterOpen
+                  ? t('common.noCounterOpen')
+                  : eta
+                    ? t('common.minutesRange', { low: eta.low, high: eta.high })
+                    : t('common.minutes', { n: ticket.etaMinutes })}
             </span>
           </div>
         </div>

@@ -74,9 +74,11 @@ function App() {
                 <div>
                   <span class="fact-label">{t('ticket.eta')}</span>
                   <span class="fact-value">
-                    {eta
-                      ? t('common.minutesRange', { low: eta.low, high: eta.high })
-                      : t('common.minutes', { n: ticket.etaMinutes })}
+                    {ticket.noCounterOpen
+                      ? t('common.noCounterOpen')
+                      : eta
+                        ? t('common.minutesRange', { low: eta.low, high: eta.high })
+                        : t('common.minutes', { n: ticket.etaMinutes })}
                   </span>
                 </div>
               </div>

@@ -51,6 +51,26 @@ describe('counter advice', () => {
   });
 });
 
+describe('one number for the alert, the advice and every screen', () => {
+  it('the advice’s wait is the summary’s etaMinutes, and it acts exactly where the summary says overTarget', () => {
+    const { core, run } = centre();
+    for (let i = 0; i < 10; i++) run({ type: 'issue', serviceId: 'land' }, MONDAY_9AM + i * 1000);
+    run({ type: 'issue', serviceId: 'civil-status' }, MONDAY_9AM + 20_000);
+    for (const counterId of ['counter-1', 'counter-2', 'counter-3'])
+      run({ type: 'next', counterId }, MONDAY_9AM + MINUTE);
+    const now = MONDAY_9AM + 2 * MINUTE;
+    const summary = core.summary(now);
+    const over = summary.services.filter((s) => s.overTarget).map((s) => s.serviceId);
+    expect(over).toEqual(['land']);
+    const advice = adviseSwitches(core.site, core.state, now);
+    expect(new Set(advice.map((a) => a.toServiceId))).toEqual(new Set(over));
+    const land = summary.services.find((s) => s.serviceId === 'land')!;
+    expect(advice[0]!.predictedWaitBefore).toBe(land.etaMinutes);
+    expect(land.etaRange!.low).toBeLessThanOrEqual(land.etaMinutes);
+    expect(land.etaRange!.high).toBeGreaterThanOrEqual(land.etaMinutes);
+  });
+});
+
 describe('counter advice never strands a line', () => {
   it('does not move the only open counter of a service that has people waiting', () => {
     const { core, run } = centre();

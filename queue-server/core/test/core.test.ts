@@ -215,6 +215,8 @@ describe('queue core', () => {
   });
 
   it('predicts waits from people ahead, counters and service time, as a range', () => {
+    run({ type: 'sign-in', counterId: 'counter-1', officerId: 'officer-a' });
+    run({ type: 'sign-in', counterId: 'counter-3', officerId: 'officer-c' });
     const tickets = Array.from({ length: 5 }, (_, i) => issue('civil-status', MONDAY_9AM + i * 1000));
     // Both civil-status counters are idle: the first tickets are served at once.
     const first = core.ticket(tickets[0]!.ticketId, MONDAY_9AM + 5000)!;
@@ -240,8 +242,8 @@ describe('queue core', () => {
       { type: 'finish', counterId: 'counter-1', ticketId: b.ticketId, outcome: 'done' },
       MONDAY_9AM + 24 * MINUTE,
     );
-    run({ type: 'rate', counterId: 'counter-1', ticketId: a.ticketId, score: 5 });
-    run({ type: 'rate', counterId: 'counter-1', score: 2 });
+    run({ type: 'rate', counterId: 'counter-1', ticketId: a.ticketId, score: 5 }, MONDAY_9AM + 25 * MINUTE);
+    run({ type: 'rate', counterId: 'counter-1', score: 2 }, MONDAY_9AM + 25 * MINUTE);
     issue('land', MONDAY_9AM + 20 * MINUTE);
     const k = core.kpis(MONDAY_9AM + 40 * MINUTE);
     expect(k.issued).toBe(3);
@@ -266,6 +268,60 @@ describe('queue core', () => {
     ]);
     // The second rating, without a ticket id, went to the last ticket finished at the counter.
     expect(core.state.ratings[1]!.ticketId).toBe(b.ticketId);
+  });
+
+  describe('ratings go to the citizen who was served', () => {
+    const rate = (at: number, ticketId?: string) =>
+      run({ type: 'rate', counterId: 'counter-1', score: 1, ...(ticketId ? { ticketId } : {}) }, at);
+    const refusal = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as ProtocolError).text.en;
+      }
+      return 'accepted';
+    };
+
+    it('next, next, rate: the first ticket has the rating, the newly called one none', () => {
+      const a = issue();
+      const b = issue();
+      run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + MINUTE);
+      run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + 8 * MINUTE);
+      rate(MONDAY_9AM + 9 * MINUTE);
+      expect(core.state.ratings.map((r) => r.ticketId)).toEqual([a.ticketId]);
+      // A second press is refused: one rating per ticket, never spilling onto the next citizen.
+      expect(refusal(() => rate(MONDAY_9AM + 9 * MINUTE))).toMatch(/already been rated/);
+      expect(core.state.ratings.some((r) => r.ticketId === b.ticketId)).toBe(false);
+    });
+
+    it('goes to the ticket being served, and to a called one once the window has passed', () => {
+      const a = issue();
+      const b = issue();
+      run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + MINUTE);
+      run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + 8 * MINUTE);
+      run({ type: 'start', counterId: 'counter-1', ticketId: b.ticketId }, MONDAY_9AM + 9 * MINUTE);
+      rate(MONDAY_9AM + 9 * MINUTE);
+      expect(core.state.ratings.at(-1)!.ticketId).toBe(b.ticketId);
+      expect(a.ticketId).not.toBe(b.ticketId);
+      const c = issue();
+      run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + 20 * MINUTE);
+      rate(MONDAY_9AM + 30 * MINUTE);
+      expect(core.state.ratings.at(-1)!.ticketId).toBe(c.ticketId);
+    });
+
+    it('is refused at a counter that served nobody, and for a ticket not served there', () => {
+      expect(refusal(() => rate(MONDAY_9AM))).toMatch(/served nobody/);
+      const a = issue();
+      expect(refusal(() => rate(MONDAY_9AM, a.ticketId))).toMatch(/not served at this counter/);
+      run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + MINUTE);
+      run(
+        { type: 'finish', counterId: 'counter-1', ticketId: a.ticketId, outcome: 'no_show' },
+        MONDAY_9AM + 2 * MINUTE,
+      );
+      expect(refusal(() => rate(MONDAY_9AM + 2 * MINUTE, a.ticketId))).toMatch(/not served/);
+      expect(refusal(() => rate(MONDAY_9AM + 2 * MINUTE))).toMatch(/served nobody/);
+      expect(core.state.ratings).toEqual([]);
+    });
   });
 
   it('restarts numbering on a new local day and closes what the old day left', () => {
@@ -293,8 +349,8 @@ describe('queue core', () => {
     issue('civil-status');
     const b = issue('land', MONDAY_9AM + MINUTE, { priority: 'elderly' } as never);
     run({ type: 'next', counterId: 'counter-2' }, MONDAY_9AM + 2 * MINUTE);
-    run({ type: 'transfer', counterId: 'counter-2', ticketId: b.ticketId, toServiceId: 'civil-status' });
     run({ type: 'rate', counterId: 'counter-2', score: 4 });
+    run({ type: 'transfer', counterId: 'counter-2', ticketId: b.ticketId, toServiceId: 'civil-status' });
     const replayed = log.reduce(applyEvent, emptyState('2026-11-23', core.site.config.counters));
     expect(replayed.tickets).toEqual(core.state.tickets);
     expect(replayed.waiting).toEqual(core.state.waiting);
@@ -306,6 +362,7 @@ describe('queue core', () => {
     issue('land');
     issue('land');
     run({ type: 'next', counterId: 'counter-2' });
+    run({ type: 'sign-in', counterId: 'counter-3', officerId: 'officer-c' });
     const s = core.summary(MONDAY_9AM);
     expect(s.at).toBe('2026-11-23T09:00:00.000+07:00');
     expect(s.services.find((x) => x.serviceId === 'land')).toMatchObject({
@@ -317,6 +374,56 @@ describe('queue core', () => {
       currentNumber: 'B001',
       currentStatus: 'called',
     });
+  });
+});
+
+describe('counters are open only while someone serves at them', () => {
+  const core = () => newCore();
+  const ids = idSequence();
+
+  it('a fresh day has no open counter: every service says so instead of a 0-minute wait', () => {
+    const c = core();
+    c.execute({ type: 'issue', serviceId: 'civil-status' }, MONDAY_9AM, ids);
+    const s = c.summary(MONDAY_9AM);
+    expect(s.counters.every((x) => !x.open)).toBe(true);
+    for (const service of s.services)
+      expect(service).toMatchObject({ countersOpen: 0, noCounterOpen: true, overTarget: false });
+    expect(s.services[0]!.etaMinutes).toBeGreaterThan(0);
+    const [ticket] = c.state.waiting.get('civil-status')!;
+    expect(c.ticket(ticket!, MONDAY_9AM)).toMatchObject({ noCounterOpen: true });
+  });
+
+  it('opens with a sign-in or a call; closes when the officer signs out or the device goes offline', () => {
+    const c = core();
+    const open = () => c.state.counters.get('counter-1')!.open;
+    c.execute({ type: 'sign-in', counterId: 'counter-1', officerId: 'officer-a' }, MONDAY_9AM, ids);
+    expect(open()).toBe(true);
+    expect(c.summary(MONDAY_9AM).services[0]).toMatchObject({ countersOpen: 1, noCounterOpen: false });
+    // The officer is signed in: the device going away does not close the counter.
+    expect(c.execute({ type: 'device-offline', counterId: 'counter-1' }, MONDAY_9AM, ids)).toEqual([]);
+    c.execute({ type: 'sign-out', counterId: 'counter-1' }, MONDAY_9AM, ids);
+    expect(open()).toBe(false);
+    // A counter device in use (a call from it) opens it, until it goes offline.
+    c.execute({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM, ids);
+    expect(open()).toBe(true);
+    c.execute({ type: 'device-offline', counterId: 'counter-1' }, MONDAY_9AM, ids);
+    expect(open()).toBe(false);
+  });
+
+  it('another officer signing in ends the first one’s session, and tickets carry who served them', () => {
+    const c = core();
+    for (let i = 0; i < 2; i++) c.execute({ type: 'issue', serviceId: 'civil-status' }, MONDAY_9AM, ids);
+    c.execute({ type: 'sign-in', counterId: 'counter-1', officerId: 'officer-a' }, MONDAY_9AM, ids);
+    const [calledA] = c.execute({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM, ids);
+    const events = c.execute(
+      { type: 'sign-in', counterId: 'counter-1', officerId: 'officer-b' },
+      MONDAY_9AM,
+      ids,
+    );
+    expect(events.map((e) => e.type)).toEqual(['counter.signed-out', 'counter.signed-in']);
+    const calledB = c.execute({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM, ids).at(-1)!;
+    const officerOf = (e: QueueEvent) => c.state.tickets.get((e as { ticketId: string }).ticketId)!.officerId;
+    expect([officerOf(calledA!), officerOf(calledB)]).toEqual(['officer-a', 'officer-b']);
   });
 });
 

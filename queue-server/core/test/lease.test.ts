@@ -11,17 +11,54 @@ function setup() {
 }
 
 describe('offline leases and merging', () => {
-  it('reserves a block of numbers that online issuing skips', () => {
+  it('gives each kiosk its own band of offline numbers; online numbers stay consecutive', () => {
     const { core, ids } = setup();
-    core.execute({ type: 'issue', serviceId: 'civil-status' }, MONDAY_9AM, ids); // A001
-    const [lease] = core.execute(
-      { type: 'lease', deviceId: 'kiosk-1', serviceId: 'civil-status', size: 20 },
+    const issue = () =>
+      (core.execute({ type: 'issue', serviceId: 'civil-status' }, MONDAY_9AM, ids)[0] as { number: string })
+        .number;
+    const lease = (deviceId: string, size: number) =>
+      core.execute({ type: 'lease', deviceId, serviceId: 'civil-status', size }, MONDAY_9AM, ids)[0];
+    expect(issue()).toBe('A001');
+    expect(lease('kiosk-1', 20)).toMatchObject({ type: 'lease.granted', from: 501, to: 520, prefix: 'A' });
+    expect(lease('kiosk-2', 20)).toMatchObject({ from: 601, to: 620 });
+    expect(lease('kiosk-1', 20)).toMatchObject({ from: 521, to: 540 });
+    expect([issue(), issue()]).toEqual(['A002', 'A003']);
+  });
+
+  it('bounds what a kiosk can take: a hundred numbers a service a day, then refused', () => {
+    const { core, ids } = setup();
+    const lease = (size: number) =>
+      core.decide({ type: 'lease', deviceId: 'kiosk-1', serviceId: 'civil-status', size }, MONDAY_9AM, ids);
+    core.apply(lease(200));
+    expect(core.state.leases.map((l) => [l.from, l.to])).toEqual([[501, 600]]);
+    let refusal: unknown;
+    try {
+      lease(1);
+    } catch (e) {
+      refusal = e;
+    }
+    expect(refusal).toMatchObject({
+      code: 'conflict',
+      text: { en: expect.stringMatching(/100 offline numbers/) },
+    });
+  });
+
+  it('online numbering steps over the kiosks’ bands, and a new band starts above every number in use', () => {
+    const { core, ids } = setup();
+    core.state.lastSeq.A = 499;
+    core.execute({ type: 'lease', deviceId: 'kiosk-1', serviceId: 'civil-status', size: 5 }, MONDAY_9AM, ids);
+    const numbers = [0, 1].map(
+      () =>
+        (core.execute({ type: 'issue', serviceId: 'civil-status' }, MONDAY_9AM, ids)[0] as { number: string })
+          .number,
+    );
+    expect(numbers).toEqual(['A500', 'A601']);
+    const [band] = core.execute(
+      { type: 'lease', deviceId: 'kiosk-2', serviceId: 'civil-status', size: 5 },
       MONDAY_9AM,
       ids,
     );
-    expect(lease).toMatchObject({ type: 'lease.granted', from: 2, to: 21, prefix: 'A' });
-    const [next] = core.execute({ type: 'issue', serviceId: 'civil-status' }, MONDAY_9AM + MINUTE, ids);
-    expect(next).toMatchObject({ number: 'A022' });
+    expect(band).toMatchObject({ from: 701, to: 705 });
   });
 
   it('merges an offline ticket at its original time, bounded by the lease and the server clock', () => {
@@ -34,23 +71,23 @@ describe('offline leases and merging', () => {
     )[0]!;
     const base = { type: 'merge', deviceId: 'kiosk-1', serviceId: 'civil-status' } as const;
     core.execute(
-      { ...base, ticketId: 'offline-ticket-0001', seq: 1, issuedAt: MONDAY_9AM + 2 * MINUTE },
+      { ...base, ticketId: 'offline-ticket-0001', seq: 501, issuedAt: MONDAY_9AM + 2 * MINUTE },
       MONDAY_9AM + 10 * MINUTE,
       ids,
     );
     const merged = core.state.tickets.get('offline-ticket-0001')!;
-    expect(merged).toMatchObject({ number: 'A001', offline: true, issuedAt: MONDAY_9AM + 2 * MINUTE });
+    expect(merged).toMatchObject({ number: 'A501', offline: true, issuedAt: MONDAY_9AM + 2 * MINUTE });
     // Issued before the online ticket, it stands before it in the line.
     expect(core.state.waiting.get('civil-status')![0]).toBe('offline-ticket-0001');
     expect(core.state.waiting.get('civil-status')![1]).toBe((early as { ticketId: string }).ticketId);
     // A kiosk clock in the future or before its lease cannot move a ticket out of bounds.
     core.execute(
-      { ...base, ticketId: 'offline-ticket-0002', seq: 2, issuedAt: MONDAY_9AM + 99 * MINUTE },
+      { ...base, ticketId: 'offline-ticket-0002', seq: 502, issuedAt: MONDAY_9AM + 99 * MINUTE },
       MONDAY_9AM + 11 * MINUTE,
       ids,
     );
     core.execute(
-      { ...base, ticketId: 'offline-ticket-0003', seq: 3, issuedAt: MONDAY_9AM - 99 * MINUTE },
+      { ...base, ticketId: 'offline-ticket-0003', seq: 503, issuedAt: MONDAY_9AM - 99 * MINUTE },
       MONDAY_9AM + 11 * MINUTE,
       ids,
     );
@@ -70,16 +107,16 @@ describe('offline leases and merging', () => {
         return (e as ProtocolError).code;
       }
     };
-    expect(attempt({ deviceId: 'kiosk-1', ticketId: 'offline-ticket-0009', seq: 6 })).toBe('conflict');
-    expect(attempt({ deviceId: 'kiosk-2', ticketId: 'offline-ticket-0009', seq: 1 })).toBe('conflict');
+    expect(attempt({ deviceId: 'kiosk-1', ticketId: 'offline-ticket-0009', seq: 506 })).toBe('conflict');
+    expect(attempt({ deviceId: 'kiosk-2', ticketId: 'offline-ticket-0009', seq: 501 })).toBe('conflict');
     core.execute(
-      { ...base, deviceId: 'kiosk-1', ticketId: 'offline-ticket-0001', seq: 1 } as never,
+      { ...base, deviceId: 'kiosk-1', ticketId: 'offline-ticket-0001', seq: 501 } as never,
       MONDAY_9AM + MINUTE,
       ids,
     );
-    expect(attempt({ deviceId: 'kiosk-1', ticketId: 'offline-ticket-0001', seq: 2 })).toBe('conflict');
-    expect(attempt({ deviceId: 'kiosk-1', ticketId: 'offline-ticket-0002', seq: 1 })).toBe('conflict');
-    expect(attempt({ deviceId: 'kiosk-1', ticketId: 'offline-ticket-0002', seq: 2 })).toBe('accepted');
+    expect(attempt({ deviceId: 'kiosk-1', ticketId: 'offline-ticket-0001', seq: 502 })).toBe('conflict');
+    expect(attempt({ deviceId: 'kiosk-1', ticketId: 'offline-ticket-0002', seq: 501 })).toBe('conflict');
+    expect(attempt({ deviceId: 'kiosk-1', ticketId: 'offline-ticket-0002', seq: 502 })).toBe('accepted');
   });
 
   it('a new day voids yesterday’s leases', () => {
@@ -93,7 +130,7 @@ describe('offline leases and merging', () => {
           deviceId: 'kiosk-1',
           serviceId: 'civil-status',
           ticketId: 'offline-ticket-0001',
-          seq: 1,
+          seq: 501,
           issuedAt: MONDAY_9AM,
         },
         tuesday,

@@ -40,11 +40,14 @@ export async function actionRoutes(
         ...(params.citizen?.idNumber ? { citizenIdNumber: params.citizen.idNumber } : {}),
         result: spec.result,
       });
-      if (request.staff)
+      if (request.staff) {
         service.store.audit(service.clock(), request.staff.username, action, {
           ...stripPersonal(params),
           ...overrideOf(request.staff, action, counters.get(params.counterId as string)),
         });
+        if (typeof params.counterId === 'string')
+          service.officerSeen(params.counterId, request.staff.username, true);
+      }
       if (response.ok) return reply.send(response.result);
       return reply.status(statusOf(response.error.code)).send({ error: response.error });
     });

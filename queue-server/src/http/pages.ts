@@ -64,7 +64,7 @@ export async function pages(
       .map((s) => {
         const def = site.services.get(s.serviceId)!;
         return `<tr><td>${def.prefix}</td><td>${escapeHtml(def.name.vi)}<br><small>${escapeHtml(def.name.en)}</small></td>
-          <td class="n">${s.waiting}</td><td class="n">${s.etaMinutes}</td><td class="n">${s.countersOpen}</td><td>${s.lastCalled ?? '—'}</td></tr>`;
+          <td class="n">${s.waiting}</td><td class="n">${s.noCounterOpen ? 'chưa có quầy phục vụ<br><small>no counter open</small>' : s.etaMinutes}</td><td class="n">${s.countersOpen}</td><td>${s.lastCalled ?? '—'}</td></tr>`;
       })
       .join('');
     const counters = summary.counters

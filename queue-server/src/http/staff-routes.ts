@@ -75,6 +75,7 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
       const command =
         type === 'sign-in' ? { type, counterId, officerId: staff.username } : ({ type, counterId } as const);
       const response = service.execute(command, { result: () => ({}) });
+      if (type === 'sign-in' && response.ok) service.officerSeen(counterId, staff.username, true);
       store.audit(now(), staff.username, `counter.${type}`, audit);
       if (!response.ok) return reply.status(statusOf(response.error.code)).send({ error: response.error });
       return { counter: service.core.state.counters.get(counterId) };
@@ -120,6 +121,8 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
       const state = service.core.state;
       const counter = state.counters.get(counterId);
       if (!counter) fail('unknown_counter', `Không có quầy "${counterId}"`, `unknown counter "${counterId}"`);
+      // The console polls this: its officer's session there stays alive.
+      service.officerSeen(counterId, request.staff!.username, false);
       const t = now();
       const current = counter.currentTicketId ? state.tickets.get(counter.currentTicketId) : undefined;
       const kpis = service.core.kpis(t);

@@ -13,6 +13,7 @@ export const vi = {
   'common.loading': 'Đang tải…',
   'common.minutes': '{n} phút',
   'common.minutesRange': 'khoảng {low}–{high} phút',
+  'common.noCounterOpen': 'Chưa có quầy phục vụ',
   'common.minutesShort': 'phút',
   'common.none': '—',
   'common.offline': 'Mất kết nối máy chủ, đang thử lại…',
@@ -64,6 +65,7 @@ export const vi = {
   // kiosk: service choice
   'kiosk.chooseService': 'Chọn lĩnh vực cần giải quyết',
   'kiosk.serviceWait': '{waiting} người chờ · khoảng {eta} phút',
+  'kiosk.serviceNoCounter': '{waiting} người chờ · chưa có quầy phục vụ',
   // kiosk: search
   'kiosk.searchTitle': 'Tra cứu thủ tục hành chính',
   'kiosk.searchPlaceholder': 'Gõ tên thủ tục, ví dụ: khai sinh',
@@ -191,7 +193,6 @@ export const vi = {
   'device.title': 'Thiết bị quầy',
   'device.waiting': 'Chưa có công dân tại quầy',
   'device.rate': 'Quý khách hài lòng với phục vụ của quầy?',
-  'device.thanks': 'Cảm ơn quý khách đã đánh giá!',
   'device.agentDown': 'Mất kết nối với phần mềm thiết bị, đang thử lại…',
   'rating.5': 'Rất hài lòng',
   'rating.4': 'Hài lòng',
@@ -232,6 +233,7 @@ export const vi = {
   'dash.alerts': 'Cảnh báo',
   'dash.noAlerts': 'Không có cảnh báo',
   'dash.alertWait': '{service}: dự kiến chờ {n} phút, vượt mục tiêu {target} phút',
+  'dash.alertNoCounter': '{service}: {n} người chờ nhưng chưa có quầy nào phục vụ',
   'dash.alertMaxWait': '{service}: có người đã chờ {n} phút',
   'dash.alertDevice': 'Thiết bị {device} mất kết nối',
   'dash.alertPaper': 'Máy in của {device} hết giấy',
