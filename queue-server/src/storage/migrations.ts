@@ -99,6 +99,13 @@ const MIGRATIONS: string[] = [
 
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  // 2: reports over any period (storage/reports.ts) read events by type and ratings by day and ticket;
+  // start-up finds the last `day.started` without scanning the year's events.
+  `
+  CREATE INDEX events_type_day ON events(type, day);
+  CREATE INDEX ratings_day ON ratings(day);
+  CREATE INDEX ratings_ticket ON ratings(ticket_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
