@@ -6,7 +6,7 @@
  *  3. the server process's start-up time (spawn → healthy) on an empty database and on that history.
  * Usage: npx tsx queue-server/bench/yearly-report.ts [--days 250] [--per-day 600] [--year 2025]
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { localDate } from '@oss/protocol';
@@ -63,7 +63,12 @@ const counters = designCounters(probe, COUNTERS);
 const config = { ...baseConfig, counters };
 const site = compileSite(config);
 
-const dir = tempDir('oss-yearly-');
+/** `--keep <folder>`: generate there once and reuse it on later runs. */
+const keepAt = process.argv.indexOf('--keep');
+const dir =
+  keepAt > 0 ? { path: resolve(process.argv[keepAt + 1]!), remove: () => {} } : tempDir('oss-yearly-');
+const reuse = keepAt > 0 && existsSync(join(dir.path, 'site.sqlite'));
+mkdirSync(dir.path, { recursive: true });
 const configPath = join(dir.path, 'site.json');
 writeFileSync(configPath, JSON.stringify(config));
 const store = Store.open(dir.path);
@@ -156,7 +161,7 @@ function storeDay(day: string, seed: number): number {
 const days = workingDays(YEAR, DAYS);
 let tickets = 0;
 const genStart = performance.now();
-for (const [i, day] of days.entries()) {
+for (const [i, day] of reuse ? [] : days.entries()) {
   const n = storeDay(day, i + 1);
   tickets += n;
   if (i % 25 === 0) console.error(`${day}: ${n} tickets (${tickets} so far)`);
@@ -178,8 +183,10 @@ for (const c of counters)
     created_at: Date.now(),
   });
 const counts = store.db
-  .prepare('SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM ratings) AS ratings')
-  .get() as { events: number; ratings: number };
+  .prepare(
+    'SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM ratings) AS ratings, (SELECT count(*) FROM tickets) AS tickets',
+  )
+  .get() as { events: number; ratings: number; tickets: number };
 
 // In process: the report as the route computes it, and its two halves.
 const reports = new ReportQueries(store);
@@ -195,6 +202,12 @@ for (let i = 0; i < 5; i++) {
   inProcess.push(ms);
   loadMs = timed(() => reports.records(`${YEAR}-01-01`, `${YEAR}-12-31`))[1];
 }
+const [from, to] = [`${YEAR}-01-01`, `${YEAR}-12-31`];
+const loadParts = {
+  tickets: Math.round(timed(() => reports.tickets(from, to))[1]),
+  ratings: Math.round(timed(() => reports.ratings(from, to))[1]),
+  emotions: Math.round(timed(() => reports.emotions(from, to))[1]),
+};
 store.close();
 const dbMb = statSync(join(dir.path, 'site.sqlite')).size / 2 ** 20;
 
@@ -247,7 +260,7 @@ try {
           days: days.length,
           from: days[0],
           to: days.at(-1),
-          tickets,
+          tickets: counts.tickets,
           events: counts.events,
           ratings: counts.ratings,
           counters: COUNTERS,
@@ -258,6 +271,7 @@ try {
           p50: ms(quantile(sorted(inProcess), 0.5)),
           max: ms(Math.max(...inProcess)),
           loadMs: ms(loadMs),
+          loadParts,
         },
         yearlyReportHttpMs: { p50: ms(quantile(sorted(http), 0.5)), max: ms(Math.max(...http)) },
         kpisWholeHistoryHttpMs: {
