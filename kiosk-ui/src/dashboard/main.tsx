@@ -470,50 +470,30 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
                 </select>
               </label>
               {choice.mode === 'day' && (
-                <input
-                  type="date"
-                  data-period-day
-                  value={choice.day}
-                  onChange={(e) =>
-                    e.currentTarget.value && setChoice({ ...choice, day: e.currentTarget.value })
-                  }
-                />
+                <PeriodField type="date" field="day" choice={choice} onPick={setChoice} />
               )}
               {choice.mode === 'range' && (
                 <>
-                  <label>
-                    {t('dash.from')}{' '}
-                    <input
-                      type="date"
-                      data-period-from
-                      value={choice.from}
-                      onChange={(e) =>
-                        e.currentTarget.value && setChoice({ ...choice, from: e.currentTarget.value })
-                      }
-                    />
-                  </label>
-                  <label>
-                    {t('dash.to')}{' '}
-                    <input
-                      type="date"
-                      data-period-to
-                      value={choice.to}
-                      onChange={(e) =>
-                        e.currentTarget.value && setChoice({ ...choice, to: e.currentTarget.value })
-                      }
-                    />
-                  </label>
+                  <span>{t('dash.from')}</span>
+                  <PeriodField
+                    type="date"
+                    field="from"
+                    choice={choice}
+                    onPick={setChoice}
+                    label={t('dash.from')}
+                  />
+                  <span>{t('dash.to')}</span>
+                  <PeriodField
+                    type="date"
+                    field="to"
+                    choice={choice}
+                    onPick={setChoice}
+                    label={t('dash.to')}
+                  />
                 </>
               )}
               {choice.mode === 'month' && (
-                <input
-                  type="month"
-                  data-period-month
-                  value={choice.month}
-                  onChange={(e) =>
-                    e.currentTarget.value && setChoice({ ...choice, month: e.currentTarget.value })
-                  }
-                />
+                <PeriodField type="month" field="month" choice={choice} onPick={setChoice} />
               )}
               {choice.mode === 'quarter' && (
                 <select
@@ -942,6 +922,31 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
         </section>
       </div>
     </>
+  );
+}
+
+/** A date or month input of the period picker; an emptied field changes nothing. */
+function PeriodField({
+  type,
+  field,
+  choice,
+  onPick,
+  label = t('dash.period'),
+}: {
+  type: 'date' | 'month';
+  field: 'day' | 'from' | 'to' | 'month';
+  choice: PeriodChoice;
+  onPick: (c: PeriodChoice) => void;
+  label?: string;
+}) {
+  return (
+    <input
+      type={type}
+      aria-label={label}
+      {...{ [`data-period-${field}`]: true }}
+      value={choice[field]}
+      onChange={(e) => e.currentTarget.value && onPick({ ...choice, [field]: e.currentTarget.value })}
+    />
   );
 }
 
