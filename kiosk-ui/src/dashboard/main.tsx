@@ -472,26 +472,19 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
               {choice.mode === 'day' && (
                 <PeriodField type="date" field="day" choice={choice} onPick={setChoice} />
               )}
-              {choice.mode === 'range' && (
-                <>
-                  <span>{t('dash.from')}</span>
-                  <PeriodField
-                    type="date"
-                    field="from"
-                    choice={choice}
-                    onPick={setChoice}
-                    label={t('dash.from')}
-                  />
-                  <span>{t('dash.to')}</span>
-                  <PeriodField
-                    type="date"
-                    field="to"
-                    choice={choice}
-                    onPick={setChoice}
-                    label={t('dash.to')}
-                  />
-                </>
-              )}
+              {choice.mode === 'range' &&
+                (['from', 'to'] as const).map((field) => (
+                  <span key={field}>
+                    {t(`dash.${field}`)}{' '}
+                    <PeriodField
+                      type="date"
+                      field={field}
+                      choice={choice}
+                      onPick={setChoice}
+                      label={t(`dash.${field}`)}
+                    />
+                  </span>
+                ))}
               {choice.mode === 'month' && (
                 <PeriodField type="month" field="month" choice={choice} onPick={setChoice} />
               )}
