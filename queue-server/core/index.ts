@@ -5,6 +5,7 @@ export * from './decide.ts';
 export * from './eta.ts';
 export * from './kpis.ts';
 export * from './queue-core.ts';
+export * from './report.ts';
 export * from './routing.ts';
 export * from './site.ts';
 export * from './site-config.ts';

@@ -1,9 +1,37 @@
 /**
- * Today's indicators against the policy targets. A ticket's wait is from its issue to its first call.
- * Tickets still waiting count in `maxWaitMinutes`, and in the within-target share once they are past it.
+ * The indicators against the policy targets, for today or any period: one definition, fed either the
+ * day's state or stored records. A ticket's wait is from its issue to its first call. Tickets still
+ * waiting count in `maxWaitMinutes`, and in the within-target share once they are past it.
  */
+import { localParts } from '@oss/protocol';
 import type { Site } from './site.ts';
-import type { QueueState, RatingRecord, TicketRecord } from './state.ts';
+import type { SiteLevel } from './site-config.ts';
+import type { EmotionRecord, QueueState, RatingRecord, TicketRecord } from './state.ts';
+
+/** What the indicators read of a ticket: today's records and stored rows both have it. */
+export type TicketFacts = Pick<
+  TicketRecord,
+  | 'originalServiceId'
+  | 'priority'
+  | 'status'
+  | 'issuedAt'
+  | 'firstCalledAt'
+  | 'calledAt'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'officerId'
+>;
+export type RatingFacts = Pick<RatingRecord, 'officerId' | 'serviceId' | 'score'>;
+export type EmotionFacts = Pick<EmotionRecord, 'officerId' | 'serviceId' | 'satisfaction' | 'confidence'>;
+
+/** The records of a period of local days `from`..`to` (inclusive). */
+export interface KpiRecords {
+  from: string;
+  to: string;
+  tickets: readonly TicketFacts[];
+  ratings: readonly RatingFacts[];
+  emotions: readonly EmotionFacts[];
+}
 
 export interface WaitStats {
   /** Tickets called so far (their wait is known). */
@@ -17,10 +45,15 @@ export interface WaitStats {
 }
 
 export interface RatingStats {
+  /** Rated tickets (a ticket is rated at most once). */
   ratings: number;
   meanScore: number | null;
-  /** (ratings − dissatisfied ratings) / ratings, as in Decision 766's satisfaction index. */
+  /** Rated tickets whose score is one of the site's satisfied scores ÷ rated tickets. */
   satisfiedShare: number | null;
+  /** Rated tickets ÷ served tickets: how far `satisfiedShare` speaks for everyone served. */
+  responseRate: number | null;
+  /** How many ratings of each score, 1 (Rất không hài lòng) … 5 (Rất hài lòng). */
+  scoreCounts: [number, number, number, number, number];
 }
 
 /**
@@ -49,15 +82,64 @@ export interface OfficerKpi extends RatingStats, EmotionStats {
 }
 
 export interface SiteKpis extends WaitStats, RatingStats, EmotionStats {
+  /** The last day of the period (today for the live figures). */
   day: string;
+  from: string;
+  to: string;
   issued: number;
   served: number;
+  /** The wait target in force on the period's last day. */
   targetWaitMinutes: number;
+  /** The scores counted as satisfied at this site. */
+  satisfiedScores: number[];
   services: ServiceKpi[];
   officers: OfficerKpi[];
 }
 
 const MINUTE = 60_000;
+
+/** Satisfied scores when the site does not say: 4 (Hài lòng) and 5 (Rất hài lòng); 3 is neutral. */
+export const DEFAULT_SATISFIED_SCORES = [4, 5];
+
+export function satisfiedScoresOf(site: Site): number[] {
+  return [...(site.config.targets.satisfiedScores ?? DEFAULT_SATISFIED_SCORES)].sort((a, b) => a - b);
+}
+
+/**
+ * Decision 468/QĐ-TTg's average-wait targets by the local date they took effect: 30 min (2022), then
+ * 15 min from 2025. From 2025 the site's own `targets.waitMinutes` (15 by default) applies.
+ */
+export const WAIT_TARGET_2022 = { from: '2022-01-01', minutes: 30 };
+export const WAIT_TARGET_2025_FROM = '2025-01-01';
+
+export function waitTargetOn(site: Site, day: string): number {
+  return day < WAIT_TARGET_2025_FROM ? WAIT_TARGET_2022.minutes : site.waitTargetMinutes;
+}
+
+/** Epoch ms of local midnight starting `day` at the site. */
+export function localMidnightMs(day: string, timeZone: string): number {
+  const noonUtc = Date.parse(`${day}T12:00:00Z`);
+  return Date.parse(`${day}T00:00:00Z`) - localParts(noonUtc, timeZone).offsetMinutes * MINUTE;
+}
+
+/** The target for a ticket by its issue time: one comparison, not a date per ticket. */
+export function waitTargetOfTicket(site: Site): (issuedAt: number) => number {
+  const switchAt = localMidnightMs(WAIT_TARGET_2025_FROM, site.timeZone);
+  return (issuedAt) => (issuedAt < switchAt ? WAIT_TARGET_2022.minutes : site.waitTargetMinutes);
+}
+
+/** Decision 468's floor of dossiers received per officer per year, by the site's level. */
+export const PRODUCTIVITY_FLOORS: Record<SiteLevel, number> = {
+  ministry: 2000,
+  'central-city': 1800,
+  province: 1600,
+  rural: 1200,
+  remote: 800,
+};
+
+export function siteLevelOf(site: Site): SiteLevel {
+  return site.config.site.level ?? 'province';
+}
 
 export function quantile(sorted: number[], q: number): number | null {
   if (sorted.length === 0) return null;
@@ -67,38 +149,66 @@ export function quantile(sorted: number[], q: number): number | null {
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+const share = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
-function waitStats(tickets: TicketRecord[], now: number, target: number): WaitStats {
-  const waits = tickets
-    .filter((t) => t.firstCalledAt !== undefined)
-    .map((t) => (t.firstCalledAt! - t.issuedAt) / MINUTE)
-    .sort((a, b) => a - b);
-  const stillWaiting = tickets.filter((t) => t.status === 'waiting' && t.firstCalledAt === undefined);
-  const ongoing = stillWaiting.map((t) => (now - t.issuedAt) / MINUTE);
-  const late = ongoing.filter((w) => w > target).length;
-  const within = waits.filter((w) => w <= target).length;
-  const known = waits.length + late;
-  const max = Math.max(waits.at(-1) ?? Number.NEGATIVE_INFINITY, ...ongoing);
+export const isServed = (t: Pick<TicketFacts, 'status'>) => t.status === 'done';
+
+export function waitStats(
+  tickets: readonly TicketFacts[],
+  now: number,
+  targetOf: (issuedAt: number) => number,
+): WaitStats {
+  const waits: number[] = [];
+  let within = 0;
+  let late = 0;
+  let waiting = 0;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const t of tickets) {
+    if (t.firstCalledAt !== undefined && t.firstCalledAt !== null) {
+      const w = (t.firstCalledAt - t.issuedAt) / MINUTE;
+      waits.push(w);
+      if (w <= targetOf(t.issuedAt)) within++;
+      if (w > max) max = w;
+    } else if (t.status === 'waiting') {
+      const w = (now - t.issuedAt) / MINUTE;
+      waiting++;
+      if (w > targetOf(t.issuedAt)) late++;
+      if (w > max) max = w;
+    }
+  }
+  waits.sort((a, b) => a - b);
   return {
     called: waits.length,
-    waiting: stillWaiting.length,
+    waiting,
     meanWaitMinutes: round1(mean(waits)),
     p90WaitMinutes: round1(quantile(waits, 0.9)),
     maxWaitMinutes: Number.isFinite(max) ? round1(max) : null,
-    withinTargetShare: known ? within / known : null,
+    withinTargetShare: share(within, waits.length + late),
   };
 }
 
-export function ratingStats(ratings: { score: number }[]): RatingStats {
+/** Satisfaction over rated tickets, with the response rate over `served` beside it. */
+export function ratingStats(
+  ratings: readonly { score: number }[],
+  served: number,
+  satisfiedScores: readonly number[] = DEFAULT_SATISFIED_SCORES,
+): RatingStats {
   const n = ratings.length;
+  const scoreCounts: RatingStats['scoreCounts'] = [0, 0, 0, 0, 0];
+  for (const r of ratings) scoreCounts[r.score - 1]!++;
+  const satisfied = satisfiedScores.reduce((a, s) => a + (scoreCounts[s - 1] ?? 0), 0);
   return {
     ratings: n,
     meanScore: round1(mean(ratings.map((r) => r.score))),
-    satisfiedShare: n ? ratings.filter((r) => r.score >= 3).length / n : null,
+    satisfiedShare: share(satisfied, n),
+    responseRate: share(n, served),
+    scoreCounts,
   };
 }
 
-export function emotionStats(estimates: { satisfaction: number; confidence: number }[]): EmotionStats {
+export function emotionStats(
+  estimates: readonly { satisfaction: number; confidence: number }[],
+): EmotionStats {
   const weight = estimates.reduce((a, e) => a + e.confidence, 0);
   const round2 = (x: number) => Math.round(x * 100) / 100;
   return {
@@ -109,17 +219,16 @@ export function emotionStats(estimates: { satisfaction: number; confidence: numb
   };
 }
 
-function serviceMinutes(tickets: TicketRecord[]): number | null {
+export function serviceMinutes(tickets: readonly TicketFacts[]): number | null {
   return round1(
-    mean(
-      tickets
-        .filter((t) => t.status === 'done')
-        .map((t) => (t.finishedAt! - (t.startedAt ?? t.calledAt!)) / MINUTE),
-    ),
+    mean(tickets.filter(isServed).map((t) => (t.finishedAt! - (t.startedAt ?? t.calledAt!)) / MINUTE)),
   );
 }
 
-function groupBy<T>(items: Iterable<T>, key: (item: T) => string | null | undefined): Map<string, T[]> {
+export function groupBy<T>(
+  items: Iterable<T>,
+  key: (item: T) => string | null | undefined,
+): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
@@ -131,45 +240,73 @@ function groupBy<T>(items: Iterable<T>, key: (item: T) => string | null | undefi
   return groups;
 }
 
+const count = <T>(items: readonly T[], pred: (t: T) => boolean) =>
+  items.reduce((n, t) => n + (pred(t) ? 1 : 0), 0);
+
+/** Today's indicators from the day's state. */
 export function computeKpis(site: Site, state: QueueState, now: number): SiteKpis {
-  const target = site.waitTargetMinutes;
-  const all = [...state.tickets.values()];
+  return periodKpis(
+    site,
+    {
+      from: state.day,
+      to: state.day,
+      tickets: [...state.tickets.values()],
+      ratings: state.ratings,
+      emotions: state.emotions,
+    },
+    now,
+  );
+}
+
+/** The indicators of any period, from its records. `now` bounds the waits of tickets still waiting. */
+export function periodKpis(site: Site, records: KpiRecords, now: number): SiteKpis {
+  const targetOf = waitTargetOfTicket(site);
+  const satisfied = satisfiedScoresOf(site);
+  const { tickets: all, ratings, emotions } = records;
   const byService = groupBy(all, (t) => t.originalServiceId);
-  const ratingsByService = groupBy<RatingRecord>(state.ratings, (r) => r.serviceId);
-  const finished = all.filter((t) => t.status === 'done' || t.status === 'no_show');
-  const byOfficer = groupBy(finished, (t) => t.officerId);
-  const ratingsByOfficer = groupBy<RatingRecord>(state.ratings, (r) => r.officerId);
-  const emotionsByService = groupBy(state.emotions, (e) => e.serviceId);
-  const emotionsByOfficer = groupBy(state.emotions, (e) => e.officerId);
+  const ratingsByService = groupBy(ratings, (r) => r.serviceId);
+  const byOfficer = groupBy(
+    all.filter((t) => t.status === 'done' || t.status === 'no_show'),
+    (t) => t.officerId,
+  );
+  const ratingsByOfficer = groupBy(ratings, (r) => r.officerId);
+  const emotionsByService = groupBy(emotions, (e) => e.serviceId);
+  const emotionsByOfficer = groupBy(emotions, (e) => e.officerId);
   const officerIds = new Set([...byOfficer.keys(), ...ratingsByOfficer.keys(), ...emotionsByOfficer.keys()]);
+  const served = count(all, isServed);
   return {
-    day: state.day,
+    day: records.to,
+    from: records.from,
+    to: records.to,
     issued: all.length,
-    served: all.filter((t) => t.status === 'done').length,
-    targetWaitMinutes: target,
-    ...waitStats(all, now, target),
-    ...ratingStats(state.ratings),
-    ...emotionStats(state.emotions),
+    served,
+    targetWaitMinutes: waitTargetOn(site, records.to),
+    satisfiedScores: satisfied,
+    ...waitStats(all, now, targetOf),
+    ...ratingStats(ratings, served, satisfied),
+    ...emotionStats(emotions),
     services: site.config.services.map((s) => {
       const tickets = byService.get(s.id) ?? [];
+      const servedHere = count(tickets, isServed);
       return {
         serviceId: s.id,
-        served: tickets.filter((t) => t.status === 'done').length,
-        noShows: tickets.filter((t) => t.status === 'no_show').length,
+        served: servedHere,
+        noShows: count(tickets, (t) => t.status === 'no_show'),
         meanServiceMinutes: serviceMinutes(tickets),
-        ...waitStats(tickets, now, target),
-        ...ratingStats(ratingsByService.get(s.id) ?? []),
+        ...waitStats(tickets, now, targetOf),
+        ...ratingStats(ratingsByService.get(s.id) ?? [], servedHere, satisfied),
         ...emotionStats(emotionsByService.get(s.id) ?? []),
       };
     }),
     officers: [...officerIds].sort().map((officerId) => {
       const tickets = byOfficer.get(officerId) ?? [];
+      const servedBy = count(tickets, isServed);
       return {
         officerId,
-        served: tickets.filter((t) => t.status === 'done').length,
-        noShows: tickets.filter((t) => t.status === 'no_show').length,
+        served: servedBy,
+        noShows: count(tickets, (t) => t.status === 'no_show'),
         meanServiceMinutes: serviceMinutes(tickets),
-        ...ratingStats(ratingsByOfficer.get(officerId) ?? []),
+        ...ratingStats(ratingsByOfficer.get(officerId) ?? [], servedBy, satisfied),
         ...emotionStats(emotionsByOfficer.get(officerId) ?? []),
       };
     }),

@@ -1,9 +1,13 @@
 /** The site configuration: one file per centre, validated against this schema at start. Pure data. */
-import { bilingual, isKnownTimeZone, LocalizedText } from '@oss/protocol';
+import { bilingual, isKnownTimeZone, LocalizedText, oneOf } from '@oss/protocol';
 import { type Static, Type } from '@sinclair/typebox';
 
 const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
 const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' });
+
+/** Site levels of Decision 468's productivity floors (dossiers per officer per year). */
+export const SITE_LEVELS = ['ministry', 'central-city', 'province', 'rural', 'remote'] as const;
+export type SiteLevel = (typeof SITE_LEVELS)[number];
 
 export const OpeningPeriod = Type.Object(
   {
@@ -79,8 +83,16 @@ export const Targets = Type.Object(
     waitMinutes: Type.Number({ exclusiveMinimum: 0, default: 15 }),
     /** Share of tickets to be called within `waitMinutes`. */
     withinTargetShare: Type.Number({ minimum: 0, maximum: 1, default: 0.9 }),
-    /** Satisfaction goal (share of ratings not dissatisfied). */
+    /** Satisfaction goal: share of rated tickets whose score is in `satisfiedScores`. */
     satisfactionShare: Type.Number({ minimum: 0, maximum: 1, default: 0.95 }),
+    /** Which button scores (1 = Rất không hài lòng … 5 = Rất hài lòng) count as satisfied. */
+    satisfiedScores: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1, maximum: 5 }), {
+        minItems: 1,
+        uniqueItems: true,
+        default: [4, 5],
+      }),
+    ),
     /** Anti-starvation: no ticket waits longer than this while others overtake it. */
     maxWaitMinutes: Type.Number({ exclusiveMinimum: 0, default: 30 }),
   },
@@ -181,6 +193,8 @@ export const SiteConfig = Type.Object(
         name: LocalizedText,
         address: Type.String(),
         timezone: Type.String({ default: 'Asia/Ho_Chi_Minh' }),
+        /** Administrative level (default `province`): picks Decision 468's productivity floor (core/kpis.ts). */
+        level: Type.Optional(oneOf(...SITE_LEVELS)),
         /** Public base URL for ticket QR codes; defaults to the server's own address. */
         publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
       },

@@ -39,6 +39,8 @@ export interface RunOptions {
   history?: boolean;
   /** Overrides the scenario's counters (capacity search); same shape as the site config's. */
   counters?: Scenario['config']['counters'];
+  /** Sees every command's events and the state after them (to store a day, e.g. for benchmarks). */
+  onEvents?: (events: readonly QueueEvent[], state: QueueCore['state']) => void;
 }
 
 export interface TicketOutcome {
@@ -344,7 +346,9 @@ class SimulatedDay {
   }
 
   private exec(command: Command, minute: number): QueueEvent[] {
-    return this.core.execute(command, this.ms(minute), this.newId);
+    const events = this.core.execute(command, this.ms(minute), this.newId);
+    this.options.onEvents?.(events, this.core.state);
+    return events;
   }
 
   private ms(minute: number): number {

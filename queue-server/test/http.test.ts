@@ -162,7 +162,7 @@ describe('staff', () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // a BOM so spreadsheet programs read UTF-8
     const lines = bytes.toString('utf8').trim().split('\n');
-    expect(lines[0]).toMatch(/number,service,priority/);
+    expect(lines[0]).toMatch(/^day,number,original_service_id,/);
     expect(lines.length).toBeGreaterThanOrEqual(3);
     expect(lines.join('\n')).not.toMatch(/079040001234/);
   });

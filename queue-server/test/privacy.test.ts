@@ -171,6 +171,8 @@ describe('privacy', () => {
       '/api/reports/tickets.csv',
       `/api/reports/tickets.csv?day=${day}`,
       '/api/kpis',
+      `/api/kpis?day=${day}`,
+      `/api/reports?period=year&year=${day.slice(0, 4)}`,
       '/api/advice',
       '/api/devices',
       '/api/stats/hourly',

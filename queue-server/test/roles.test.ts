@@ -101,6 +101,7 @@ const RULES: Record<string, Rule> = {
   'GET /api/advice': { allowed: MANAGERS },
   'GET /api/devices': { allowed: MANAGERS },
   'GET /api/reports/tickets.csv': { allowed: MANAGERS },
+  'GET /api/reports': { allowed: MANAGERS, path: '/api/reports?period=year&year=2026' },
   'GET /api/stats/hourly': { allowed: MANAGERS },
   'GET /api/events/staff': { allowed: MANAGERS, stream: true },
   'GET /api/staff': { allowed: ['admin'] },

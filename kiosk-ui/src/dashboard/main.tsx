@@ -2,7 +2,7 @@
 import '../shared/style.css';
 import type { LocalizedText, QueueSummary } from '@oss/protocol';
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   Api,
   type CounterInfo,
@@ -16,6 +16,15 @@ import { Icon } from '../shared/icons.tsx';
 import { liveFeed } from '../shared/live.ts';
 import { ErrorBanner, Header, Login, OfflineBanner } from '../shared/ui.tsx';
 import { type HourRow, hourlyFromCsv, normaliseHourly } from './hourly.ts';
+import {
+  initialChoice,
+  type PeriodChoice,
+  type PeriodMode,
+  periodRange,
+  reportQuery,
+  viDate,
+} from './period.ts';
+import { periodName, ReportView } from './report.tsx';
 
 const api = new Api();
 
@@ -29,9 +38,15 @@ interface WaitStats {
   ratings: number;
   meanScore: number | null;
   satisfiedShare: number | null;
+  responseRate?: number | null;
+  emotionSatisfaction?: number | null;
+  emotionEstimates?: number;
 }
 interface Kpis extends WaitStats {
   day: string;
+  from?: string;
+  to?: string;
+  satisfiedScores?: number[];
   issued: number;
   served: number;
   targetWaitMinutes: number;
@@ -43,6 +58,7 @@ interface Kpis extends WaitStats {
   })[];
   officers: ({
     officerId: string;
+    displayName?: string;
     served: number;
     noShows: number;
     meanServiceMinutes: number | null;
@@ -88,12 +104,17 @@ function HourPanel({
   rows,
   today,
   typical,
+  todayLabel,
+  target,
 }: {
   panel: string;
   title: string;
   rows: HourRow[];
   today: (r: HourRow) => number | null;
   typical: (r: HourRow) => number | null;
+  todayLabel: string;
+  /** A horizontal line at this value (the wait target). */
+  target?: number;
 }) {
   return (
     <section class="card span-6" data-panel={panel}>
@@ -103,14 +124,20 @@ function HourPanel({
       <div class="legend">
         <span>
           <i style={{ background: '#9e1b17' }} />
-          {t('dash.today')}
+          {todayLabel}
         </span>
         <span>
           <i style={{ border: '2px dashed #b8860b' }} />
           {t('dash.typical')}
         </span>
+        {target !== undefined && (
+          <span>
+            <i style={{ borderTop: '2px dashed #1f6f3a', height: 0 }} />
+            {t('dash.targetLine', { n: target })}
+          </span>
+        )}
       </div>
-      <HourChart rows={rows} today={today} typical={typical} unit={title} />
+      <HourChart rows={rows} today={today} typical={typical} unit={title} target={target} />
     </section>
   );
 }
@@ -120,11 +147,13 @@ function HourChart({
   today,
   typical,
   unit,
+  target,
 }: {
   rows: HourRow[];
   today: (r: HourRow) => number | null;
   typical: (r: HourRow) => number | null;
   unit: string;
+  target?: number | undefined;
 }) {
   if (rows.length === 0) return <p class="muted">{t('dash.noHourly')}</p>;
   const hours: number[] = [];
@@ -132,7 +161,7 @@ function HourChart({
   const hi = Math.max(17, ...rows.map((r) => r.hour));
   for (let h = lo; h <= hi; h++) hours.push(h);
   const byHour = new Map(rows.map((r) => [r.hour, r]));
-  const max = Math.max(1, ...rows.flatMap((r) => [today(r) ?? 0, typical(r) ?? 0]));
+  const max = Math.max(1, target ?? 0, ...rows.flatMap((r) => [today(r) ?? 0, typical(r) ?? 0]));
   const W = 600;
   const H = 180;
   const left = 30;
@@ -144,6 +173,22 @@ function HourChart({
       <text x={0} y={12}>
         {num(max, 0)}
       </text>
+      {target !== undefined && (
+        <g data-target-line={target}>
+          <line
+            x1={left}
+            x2={W}
+            y1={y(target)}
+            y2={y(target)}
+            stroke="#1f6f3a"
+            stroke-width="2"
+            stroke-dasharray="6 3"
+          />
+          <text x={W - 4} y={y(target) - 4} text-anchor="end" fill="#1f6f3a">
+            {t('dash.targetLine', { n: target })}
+          </text>
+        </g>
+      )}
       {hours.map((h, i) => {
         const r = byHour.get(h);
         const v = r ? today(r) : null;
@@ -189,13 +234,21 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
   const [edits, setEdits] = useState<Record<string, string[]>>({});
   const [error, setError] = useState<unknown>(null);
   const [connected, setConnected] = useState(true);
+  const [choice, setChoice] = useState<PeriodChoice | null>(null);
+  const [periodKpis, setPeriodKpis] = useState<Kpis | null>(null);
+  const [report, setReport] = useState<string | null>(reportInHash());
+  /** The period shown, for the timers' reloads: null while showing today live. */
+  const rangeRef = useRef<{ from: string; to: string } | null>(null);
+  const siteRef = useRef<SiteInfo | null>(null);
 
   const loadCounters = () => api.counters().then(setCounters, setError);
   const loadDevices = () =>
     api.get<{ devices: Device[] }>('/api/devices').then((r) => setDevices(r.devices), setError);
   const loadHourly = async (s: SiteInfo | null, day: string | undefined) => {
+    const range = rangeRef.current;
+    const query = range ? `?from=${range.from}&to=${range.to}` : day ? `?day=${day}` : '';
     try {
-      const stats = await api.optional<unknown>(`/api/stats/hourly${day ? `?day=${day}` : ''}`);
+      const stats = await api.optional<unknown>(`/api/stats/hourly${query}`);
       if (stats) return setHourly(normaliseHourly(stats));
       const res = await fetch(`/api/reports/tickets.csv${day ? `?day=${day}` : ''}`);
       if (res.ok && s) setHourly(hourlyFromCsv(await res.text(), s.site.timezone));
@@ -217,6 +270,7 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
       try {
         const [si, sv, pr] = await Promise.all([api.site(), api.services(), api.procedures()]);
         s = si;
+        siteRef.current = si;
         setSite(si);
         setServices(sv);
         setProcedures(pr);
@@ -233,6 +287,7 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
           const v = k as Kpis;
           day = v.day;
           setKpis(v);
+          setChoice((c) => c ?? initialChoice(v.day));
           // The charts follow the day too, at most twice a minute.
           if (Date.now() - hourlyAt > 30_000) {
             hourlyAt = Date.now();
@@ -265,6 +320,8 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
       { withCredentials: true },
     );
     feed.connected.subscribe(setConnected);
+    const onHash = () => setReport(reportInHash());
+    addEventListener('hashchange', onHash);
     const slow = setInterval(() => {
       void loadHourly(s, day);
       void loadAdvice();
@@ -272,10 +329,28 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
     return () => {
       feed.close();
       clearInterval(slow);
+      removeEventListener('hashchange', onHash);
     };
   }, []);
 
-  const target = site?.targets.waitMinutes ?? kpis?.targetWaitMinutes ?? 15;
+  // A period other than today: its figures from the stored records, its hourly charts.
+  const choiceKey = JSON.stringify(choice);
+  useEffect(() => {
+    const range = choice ? periodRange(choice) : null;
+    rangeRef.current = range;
+    if (!range) setPeriodKpis(null);
+    else
+      api.get<Kpis>(`/api/kpis?from=${range.from}&to=${range.to}`).then(setPeriodKpis, (e) => {
+        setPeriodKpis(null);
+        setError(e);
+      });
+    if (choice) void loadHourly(siteRef.current, kpis?.day);
+  }, [choiceKey]);
+  const range = choice ? periodRange(choice) : null;
+  /** The figures shown: the period's, or today's live ones. */
+  const shown = range ? periodKpis : kpis;
+
+  const target = shown?.targetWaitMinutes ?? site?.targets.waitMinutes ?? 15;
   const goal = site?.targets.withinTargetShare ?? 0.9;
   const satGoal = site?.targets.satisfactionShare ?? 0.95;
   const svcName = (id: string) => loc(services.find((s) => s.id === id)?.name) || id;
@@ -344,8 +419,32 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
     const v = o.emotionSatisfaction;
     return typeof v === 'number' ? v : null;
   };
-  const hasEmotion = kpis?.officers.some((o) => emotionOf(o) !== null) ?? false;
+  const hasEmotion = shown?.officers.some((o) => emotionOf(o) !== null) ?? false;
   const day = kpis?.day ?? '';
+  const periodText = range
+    ? range.from === range.to
+      ? t('dash.day', { day: viDate(range.from) })
+      : t('dash.periodLabel', { from: viDate(range.from), to: viDate(range.to) })
+    : t('dash.day', { day: viDate(day) });
+  const reportQ = choice ? reportQuery(choice) : null;
+  const csvQuery = range ? `?from=${range.from}&to=${range.to}` : day ? `?day=${day}` : '';
+  const setMode = (mode: PeriodMode) => choice && setChoice({ ...choice, mode });
+
+  if (report)
+    return (
+      <>
+        <Header title={`${t('dash.title')}${site ? ` · ${loc(site.site.name)}` : ''}`}>
+          <span>{t('common.signedInAs', { name: staff.displayName })}</span>
+        </Header>
+        <ReportView
+          api={api}
+          query={report}
+          site={site}
+          services={services}
+          onBack={() => openReport(null)}
+        />
+      </>
+    );
 
   return (
     <>
@@ -358,50 +457,149 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
       <OfflineBanner show={!connected} />
       <ErrorBanner error={error} />
       <div class="dash">
-        <h2 class="print-only">{t('dash.reportTitle', { day })}</h2>
+        <h2 class="print-only">{t('dash.reportTitle', { day: periodText })}</h2>
+        {choice && (
+          <section class="card no-print" data-panel="period">
+            <div class="row period-picker">
+              <label>
+                {t('dash.period')}{' '}
+                <select
+                  data-period-mode
+                  value={choice.mode}
+                  onChange={(e) => setMode(e.currentTarget.value as PeriodMode)}
+                >
+                  {(['live', 'day', 'range', 'month', 'quarter', 'year'] as const).map((m) => (
+                    <option key={m} value={m}>
+                      {t(`dash.period.${m}`)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {choice.mode === 'day' && (
+                <PeriodField type="date" field="day" choice={choice} onPick={setChoice} />
+              )}
+              {choice.mode === 'range' &&
+                (['from', 'to'] as const).map((field) => (
+                  <span key={field}>
+                    {t(`dash.${field}`)}{' '}
+                    <PeriodField
+                      type="date"
+                      field={field}
+                      choice={choice}
+                      onPick={setChoice}
+                      label={t(`dash.${field}`)}
+                    />
+                  </span>
+                ))}
+              {choice.mode === 'month' && (
+                <PeriodField type="month" field="month" choice={choice} onPick={setChoice} />
+              )}
+              {choice.mode === 'quarter' && (
+                <select
+                  data-period-quarter
+                  value={String(choice.quarter)}
+                  onChange={(e) => setChoice({ ...choice, quarter: Number(e.currentTarget.value) })}
+                >
+                  {[1, 2, 3, 4].map((q) => (
+                    <option key={q} value={String(q)}>
+                      {q}
+                    </option>
+                  ))}
+                </select>
+              )}
+              {(choice.mode === 'quarter' || choice.mode === 'year') && (
+                <input
+                  type="number"
+                  data-period-year
+                  min={2020}
+                  max={2100}
+                  value={choice.year}
+                  onChange={(e) => {
+                    const y = Number(e.currentTarget.value);
+                    if (y >= 2000 && y <= 2100) setChoice({ ...choice, year: y });
+                  }}
+                />
+              )}
+              {range && (
+                <span class="muted">
+                  {t('dash.periodLabel', { from: viDate(range.from), to: viDate(range.to) })}
+                </span>
+              )}
+              {reportQ && (
+                <button
+                  type="button"
+                  class="btn btn-primary"
+                  data-open-report
+                  onClick={() => openReport(reportQ)}
+                >
+                  <Icon name="printer" />{' '}
+                  {t('dash.openReport', { period: periodName(choice.mode, reportLabel(choice)) })}
+                </button>
+              )}
+            </div>
+          </section>
+        )}
         <section class="card" data-panel="totals">
           <div class="row" style={{ justifyContent: 'space-between' }}>
             <h2>
-              {t('dash.day', { day })} · <span class={`live-dot ${connected ? '' : 'off'}`} />
-              {t('dash.live')}
+              <span data-period-shown>{periodText}</span>
+              {!range && (
+                <>
+                  {' · '}
+                  <span class={`live-dot ${connected ? '' : 'off'}`} />
+                  {t('dash.live')}
+                </>
+              )}
             </h2>
           </div>
           <div class="kpis">
             <div class="kpi">
               <span>{t('dash.issued')}</span>
-              <b data-kpi="issued">{kpis?.issued ?? '—'}</b>
+              <b data-kpi="issued">{shown?.issued ?? '—'}</b>
             </div>
             <div class="kpi">
               <span>{t('dash.served')}</span>
-              <b data-kpi="served">{kpis?.served ?? '—'}</b>
+              <b data-kpi="served">{shown?.served ?? '—'}</b>
             </div>
-            <div class={`kpi ${(kpis?.meanWaitMinutes ?? 0) > target ? 'bad' : 'good'}`}>
+            <div class={`kpi ${(shown?.meanWaitMinutes ?? 0) > target ? 'bad' : 'good'}`}>
               <span>{t('dash.meanWait')}</span>
               <b>
-                {kpis?.meanWaitMinutes != null ? t('common.minutes', { n: num(kpis.meanWaitMinutes) }) : '—'}
+                {shown?.meanWaitMinutes != null
+                  ? t('common.minutes', { n: num(shown.meanWaitMinutes) })
+                  : '—'}
               </b>
             </div>
             <div class="kpi">
               <span>{t('dash.p90Wait')}</span>
               <b>
-                {kpis?.p90WaitMinutes != null ? t('common.minutes', { n: num(kpis.p90WaitMinutes) }) : '—'}
+                {shown?.p90WaitMinutes != null ? t('common.minutes', { n: num(shown.p90WaitMinutes) }) : '—'}
               </b>
             </div>
             <div
-              class={`kpi ${kpis?.withinTargetShare != null && kpis.withinTargetShare < goal ? 'bad' : 'good'}`}
+              class={`kpi ${shown?.withinTargetShare != null && shown.withinTargetShare < goal ? 'bad' : 'good'}`}
             >
               <span>
                 {t('dash.withinTarget', { n: target })} ({t('dash.goal', { n: pct(goal) })})
               </span>
-              <b>{pct(kpis?.withinTargetShare)}</b>
+              <b>{pct(shown?.withinTargetShare)}</b>
             </div>
             <div
-              class={`kpi ${kpis?.satisfiedShare != null && kpis.satisfiedShare < satGoal ? 'bad' : 'good'}`}
+              class={`kpi ${shown?.satisfiedShare != null && shown.satisfiedShare < satGoal ? 'bad' : 'good'}`}
             >
               <span>
                 {t('dash.satisfaction')} ({t('dash.goal', { n: pct(satGoal) })})
               </span>
-              <b>{pct(kpis?.satisfiedShare)}</b>
+              <b data-kpi="satisfied">{pct(shown?.satisfiedShare)}</b>
+              <small>
+                {t('dash.responseRate', { n: shown?.ratings ?? 0, rate: pct(shown?.responseRate) })}
+                {shown?.satisfiedScores &&
+                  ` · ${t('dash.satisfiedScores', { scores: shown.satisfiedScores.join(', ') })}`}
+              </small>
+            </div>
+            <div class="kpi">
+              <span>{t('dash.emotionTile')}</span>
+              <b>{pct(shown?.emotionSatisfaction)}</b>
+              <small>({shown?.emotionEstimates ?? 0})</small>
             </div>
           </div>
         </section>
@@ -424,8 +622,8 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
             </thead>
             <tbody>
               {services.map((s) => {
-                const k = kpis?.services.find((x) => x.serviceId === s.id);
-                const q = queue?.services.find((x) => x.serviceId === s.id);
+                const k = shown?.services.find((x) => x.serviceId === s.id);
+                const q = range ? undefined : queue?.services.find((x) => x.serviceId === s.id);
                 return (
                   <tr key={s.id} data-service={s.id}>
                     <td>
@@ -541,6 +739,7 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
           rows={hourly}
           today={(r) => r.arrivals}
           typical={(r) => r.typicalArrivals}
+          todayLabel={range ? periodText : t('dash.today')}
         />
         <HourPanel
           panel="waits"
@@ -548,6 +747,8 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
           rows={hourly}
           today={(r) => r.meanWaitMinutes}
           typical={(r) => r.typicalMeanWaitMinutes}
+          todayLabel={range ? periodText : t('dash.today')}
+          target={target}
         />
 
         <section class="card span-6" data-panel="officers">
@@ -564,9 +765,9 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
               </tr>
             </thead>
             <tbody>
-              {kpis?.officers.map((o) => (
+              {shown?.officers.map((o) => (
                 <tr key={o.officerId} data-officer={o.officerId}>
-                  <td>{o.officerId}</td>
+                  <td title={o.officerId}>{o.displayName ?? o.officerId}</td>
                   <td class="n">{o.served}</td>
                   <td class="n">
                     {o.meanServiceMinutes != null
@@ -621,12 +822,8 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
         <section class="card span-6 no-print" data-panel="reports">
           <h2>{t('dash.reports')}</h2>
           <div class="row">
-            <a
-              class="btn btn-secondary"
-              href={`/api/reports/tickets.csv${day ? `?day=${day}` : ''}`}
-              download
-            >
-              <Icon name="download" /> {t('dash.csv')}
+            <a class="btn btn-secondary" href={`/api/reports/tickets.csv${csvQuery}`} data-csv download>
+              <Icon name="download" /> {range ? t('dash.csvPeriod') : t('dash.csv')}
             </a>
             <button type="button" class="btn btn-primary" onClick={() => print()}>
               <Icon name="printer" /> {t('dash.print')}
@@ -732,6 +929,46 @@ function Dashboard({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => vo
       </div>
     </>
   );
+}
+
+/** A date or month input of the period picker; an emptied field changes nothing. */
+function PeriodField({
+  type,
+  field,
+  choice,
+  onPick,
+  label = t('dash.period'),
+}: {
+  type: 'date' | 'month';
+  field: 'day' | 'from' | 'to' | 'month';
+  choice: PeriodChoice;
+  onPick: (c: PeriodChoice) => void;
+  label?: string;
+}) {
+  return (
+    <input
+      type={type}
+      aria-label={label}
+      {...{ [`data-period-${field}`]: true }}
+      value={choice[field]}
+      onChange={(e) => e.currentTarget.value && onPick({ ...choice, [field]: e.currentTarget.value })}
+    />
+  );
+}
+
+/** The report named in the address (`#report=period%3Dmonth%26month%3D2026-11`), so it can be linked and printed. */
+function reportInHash(): string | null {
+  const m = /^#report=(.+)$/.exec(location.hash);
+  return m ? decodeURIComponent(m[1]!) : null;
+}
+
+function openReport(query: string | null): void {
+  location.hash = query ? `report=${encodeURIComponent(query)}` : '';
+}
+
+/** `2026-11`, `2026-Q4` or `2026` for a month, quarter or year choice. */
+function reportLabel(c: PeriodChoice): string {
+  return c.mode === 'month' ? c.month : c.mode === 'quarter' ? `${c.year}-Q${c.quarter}` : String(c.year);
 }
 
 function App() {

@@ -1,13 +1,14 @@
 /** Routes for signed-in staff: sign-in, the counter console, and the manager's views and controls. */
 import { fail, STAFF_ROLES } from '@oss/protocol';
-import { adviseSwitches } from '@oss/queue-server/core';
+import { adviseSwitches, periodKpis } from '@oss/queue-server/core';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hashPassword } from '../auth/secrets.ts';
 import type { QueueService } from '../queue-service.ts';
+import { ReportQueries } from '../storage/reports.ts';
 import { mayCommandCounter, overrideOf, requireRole, SESSION_COOKIE, type Sessions } from './auth.ts';
 import { statusOf } from './errors.ts';
-import { hourlyStats } from './stats.ts';
+import { hourlyStats, PeriodQuery, periodOf, ReportQuery, reportFor, ticketsCsv } from './stats.ts';
 import { openStream } from './stream.ts';
 
 export interface StaffRoutesOptions {
@@ -158,17 +159,29 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
 
   // --- manager ----------------------------------------------------------------------------------
 
-  /** KPIs with each officer's display name from the staff accounts. */
-  const kpis = (t: number) => {
-    const names = new Map(store.listStaff().map((s) => [s.username, s.display_name]));
-    const k = service.core.kpis(t);
-    return {
-      ...k,
-      officers: k.officers.map((o) => ({ ...o, displayName: names.get(o.officerId) ?? o.officerId })),
-    };
+  const reports = new ReportQueries(store);
+  const officerNames = () => new Map(store.listStaff().map((s) => [s.username, s.display_name]));
+  /** Officers with their display name from the staff accounts. */
+  const named = <T extends { officerId: string }>(officers: T[]) => {
+    const names = officerNames();
+    return officers.map((o) => ({ ...o, displayName: names.get(o.officerId) ?? o.officerId }));
+  };
+  /** Today's live KPIs, or those of the period asked for, from the stored records. */
+  const kpis = (t: number, query: { day?: string; from?: string; to?: string } = {}) => {
+    const period = periodOf(query);
+    const k = period ? periodKpis(site, reports.records(period.from, period.to), t) : service.core.kpis(t);
+    return { ...k, officers: named(k.officers) };
   };
 
-  app.get('/api/kpis', { preHandler: managers }, async () => kpis(now()));
+  app.get('/api/kpis', { schema: { querystring: PeriodQuery }, preHandler: managers }, async (request) =>
+    kpis(now(), request.query as { day?: string; from?: string; to?: string }),
+  );
+
+  /** The month's, quarter's or year's report for the centre's leadership. */
+  app.get('/api/reports', { schema: { querystring: ReportQuery }, preHandler: managers }, async (request) => {
+    const report = reportFor(site, reports, request.query as { period: string }, now());
+    return { ...report, officers: named(report.officers) };
+  });
 
   /** Which counter to switch to which service when a line's predicted wait is over the target. */
   app.get('/api/advice', { preHandler: managers }, async () => ({
@@ -187,46 +200,27 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
     })),
   }));
 
-  const DayQuery = Type.Object({ day: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })) });
+  const periodOrToday = (query: unknown) =>
+    periodOf(query as { day?: string }) ?? { from: service.core.state.day, to: service.core.state.day };
 
   app.get(
     '/api/reports/tickets.csv',
-    { schema: { querystring: DayQuery }, preHandler: managers },
+    { schema: { querystring: PeriodQuery }, preHandler: managers },
     async (request, reply) => {
-      const day = (request.query as { day?: string }).day ?? service.core.state.day;
-      const header =
-        'number,service,priority,status,issued_at,first_called_at,finished_at,counter,officer,wait_minutes,offline';
-      const iso = (ms?: number) => (ms === undefined ? '' : new Date(ms).toISOString());
-      const rows = store
-        .ticketsOfDay(day)
-        .map((t) =>
-          [
-            t.number,
-            t.originalServiceId,
-            t.priority,
-            t.status,
-            iso(t.issuedAt),
-            iso(t.firstCalledAt),
-            iso(t.finishedAt),
-            t.counterId ?? '',
-            t.officerId ?? '',
-            t.firstCalledAt === undefined ? '' : ((t.firstCalledAt - t.issuedAt) / MINUTE).toFixed(1),
-            t.offline ? 1 : 0,
-          ].join(','),
-        );
+      const { from, to } = periodOrToday(request.query);
       reply.header('content-type', 'text/csv; charset=utf-8');
-      reply.header('content-disposition', `attachment; filename="tickets-${day}.csv"`);
-      return `\uFEFF${[header, ...rows].join('\n')}\n`;
+      reply.header(
+        'content-disposition',
+        `attachment; filename="tickets-${from}${from === to ? '' : `_${to}`}.csv"`,
+      );
+      return ticketsCsv(site, reports.csvRows(from, to), officerNames());
     },
   );
 
   app.get(
     '/api/stats/hourly',
-    { schema: { querystring: DayQuery }, preHandler: managers },
-    async (request) => {
-      const day = (request.query as { day?: string }).day ?? service.core.state.day;
-      return hourlyStats(store, day, site.timeZone, now());
-    },
+    { schema: { querystring: PeriodQuery }, preHandler: managers },
+    async (request) => hourlyStats(reports, periodOrToday(request.query), site.timeZone, now()),
   );
 
   app.get('/api/staff', { preHandler: requireRole('admin') }, async () => ({ staff: store.listStaff() }));

@@ -1,74 +1,231 @@
-/** Hourly figures for the dashboard's charts: today against a typical day (the same weekday, recent weeks). */
-import { localDate, localParts, localWeekday } from '@oss/protocol';
-import type { Store } from '../storage/store.ts';
+/**
+ * The manager's figures for any period, from stored records through the core's one definition:
+ * the period asked for (`?day=` or `?from=&to=`), hourly charts, the tickets CSV and the period report.
+ */
+import { fail, localDate, localWeekday, toIsoLocal } from '@oss/protocol';
+import {
+  checkDay,
+  type HourlyRow,
+  hourlyProfile,
+  type PeriodKind,
+  periodReport,
+  reportPeriod,
+  type Site,
+  type TicketFacts,
+} from '@oss/queue-server/core';
+import { Type } from '@sinclair/typebox';
+import type { CsvTicketRow, ReportQueries } from '../storage/reports.ts';
 
-export interface HourlyRow {
-  hour: number;
-  arrivals: number;
-  meanWaitMinutes: number | null;
+export interface Period {
+  from: string;
+  to: string;
+}
+
+/** Longest period the KPI, hourly and CSV routes answer for: a leap year. */
+export const MAX_PERIOD_DAYS = 366;
+const DAY = 24 * 3600_000;
+
+export const PeriodQuery = Type.Object(
+  {
+    day: Type.Optional(Type.String({ maxLength: 32 })),
+    from: Type.Optional(Type.String({ maxLength: 32 })),
+    to: Type.Optional(Type.String({ maxLength: 32 })),
+  },
+  { additionalProperties: false },
+);
+
+/** The period a query names, or null when it names none (today's live figures). */
+export function periodOf(query: { day?: string; from?: string; to?: string }): Period | null {
+  const { day, from, to } = query;
+  if (day !== undefined) {
+    if (from !== undefined || to !== undefined)
+      fail(
+        'invalid_request',
+        'Dùng "day" hoặc "from" và "to", không dùng cả hai',
+        'use either "day" or "from" and "to", not both',
+      );
+    checkDay('day', day);
+    return { from: day, to: day };
+  }
+  if (from === undefined && to === undefined) return null;
+  if (from === undefined || to === undefined)
+    fail(
+      'invalid_request',
+      'Cần cả "from" và "to" (YYYY-MM-DD)',
+      'both "from" and "to" are needed (YYYY-MM-DD)',
+    );
+  checkDay('from', from);
+  checkDay('to', to);
+  if (from > to)
+    fail(
+      'invalid_request',
+      `Ngày bắt đầu ${from} sau ngày kết thúc ${to}`,
+      `the start ${from} is after the end ${to}`,
+    );
+  const days = (Date.parse(to) - Date.parse(from)) / DAY + 1;
+  if (days > MAX_PERIOD_DAYS)
+    fail(
+      'invalid_request',
+      `Khoảng ${days} ngày quá dài: tối đa ${MAX_PERIOD_DAYS} ngày`,
+      `a period of ${days} days is too long: at most ${MAX_PERIOD_DAYS}`,
+    );
+  return { from, to };
 }
 
 export interface HourlyStats {
   day: string;
+  from: string;
+  to: string;
+  /** Arrivals per day with tickets (one day: that day's), mean wait by issue hour. */
   hours: HourlyRow[];
-  /** Mean over up to `weeks` earlier days with the same weekday that had tickets. */
+  /** For one day: the mean over up to `weeks` earlier days with the same weekday that had tickets. */
   typical: HourlyRow[];
   typicalDays: number;
 }
 
-const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
-
-function bucket(
-  rows: { issued_at: number; first_called_at: number | null }[],
-  timeZone: string,
-  days: number,
-): HourlyRow[] {
-  const arrivals = new Array<number>(24).fill(0);
-  const waitSum = new Array<number>(24).fill(0);
-  const waitN = new Array<number>(24).fill(0);
-  for (const r of rows) {
-    const hour = localParts(r.issued_at, timeZone).hour;
-    arrivals[hour]!++;
-    if (r.first_called_at !== null) {
-      waitSum[hour]! += (r.first_called_at - r.issued_at) / MINUTE;
-      waitN[hour]!++;
-    }
-  }
-  return arrivals.map((n, hour) => ({
-    hour,
-    arrivals: days > 0 ? Math.round((n / days) * 10) / 10 : 0,
-    meanWaitMinutes: waitN[hour] ? Math.round((waitSum[hour]! / waitN[hour]!) * 10) / 10 : null,
-  }));
-}
-
+/** Hourly figures for the dashboard's charts: one day against a typical day, or a period's mean day. */
 export function hourlyStats(
-  store: Store,
-  day: string,
+  reports: ReportQueries,
+  period: Period,
   timeZone: string,
   now: number,
   weeks = 8,
 ): HourlyStats {
-  const rowsOf = (d: string) =>
-    store.db.prepare('SELECT issued_at, first_called_at FROM tickets WHERE day = ?').all(d) as {
-      issued_at: number;
-      first_called_at: number | null;
-    }[];
-  const weekday = localWeekday(Date.parse(`${day}T12:00:00Z`), 'UTC');
-  const earlier: { issued_at: number; first_called_at: number | null }[] = [];
+  const { from, to } = period;
+  const base = { day: to, from, to };
+  if (from !== to)
+    return {
+      ...base,
+      hours: hourlyProfile(reports.tickets(from, to), timeZone, reports.daysWithTickets(from, to)),
+      typical: [],
+      typicalDays: 0,
+    };
+  const weekday = localWeekday(Date.parse(`${to}T12:00:00Z`), 'UTC');
+  const earlier: TicketFacts[] = [];
   let typicalDays = 0;
   for (let back = 1; back <= weeks * 7; back++) {
     const d = localDate(now - back * DAY, timeZone);
-    if (d >= day || localWeekday(Date.parse(`${d}T12:00:00Z`), 'UTC') !== weekday) continue;
-    const rows = rowsOf(d);
+    if (d >= to || localWeekday(Date.parse(`${d}T12:00:00Z`), 'UTC') !== weekday) continue;
+    const rows = reports.tickets(d, d);
     if (rows.length === 0) continue;
     earlier.push(...rows);
     typicalDays++;
   }
   return {
-    day,
-    hours: bucket(rowsOf(day), timeZone, 1),
-    typical: bucket(earlier, timeZone, typicalDays),
+    ...base,
+    hours: hourlyProfile(reports.tickets(to, to), timeZone, 1),
+    typical: hourlyProfile(earlier, timeZone, typicalDays),
     typicalDays,
   };
+}
+
+const CSV_HEADER = [
+  'day',
+  'number',
+  'original_service_id',
+  'original_service',
+  'service_id',
+  'service',
+  'procedure_id',
+  'procedure',
+  'priority',
+  'priority_class',
+  'status',
+  'issued_at',
+  'first_called_at',
+  'started_at',
+  'finished_at',
+  'counter',
+  'officer',
+  'officer_name',
+  'wait_minutes',
+  'service_minutes',
+  'rating',
+  'offline',
+];
+
+/** RFC 4180 quoting; a text starting like a formula is kept as text in spreadsheet programs. */
+function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let s = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+const minutes = (from?: number, to?: number) =>
+  from === undefined || to === undefined ? '' : ((to - from) / 60_000).toFixed(1);
+
+/**
+ * The period's tickets for a spreadsheet: UTF-8 with a BOM and CRLF (Excel reads Vietnamese right),
+ * local times with the site's offset, names in Vietnamese beside ids, no personal data.
+ */
+export function ticketsCsv(site: Site, rows: CsvTicketRow[], officerNames: Map<string, string>): string {
+  const time = (ms?: number) => (ms === undefined ? '' : toIsoLocal(ms, site.timeZone));
+  const serviceName = (id: string) => site.services.get(id)?.name.vi ?? '';
+  const lines = rows.map((t) =>
+    [
+      t.day,
+      t.number,
+      t.originalServiceId,
+      serviceName(t.originalServiceId),
+      t.serviceId,
+      serviceName(t.serviceId),
+      t.procedureId ?? '',
+      t.procedureId ? (site.procedures.get(t.procedureId)?.name.vi ?? '') : '',
+      t.priority,
+      site.classes.get(t.priority)?.name.vi ?? '',
+      t.status,
+      time(t.issuedAt),
+      time(t.firstCalledAt),
+      time(t.startedAt),
+      time(t.finishedAt),
+      t.counterId ? (site.counters.get(t.counterId)?.number ?? t.counterId) : '',
+      t.officerId ?? '',
+      t.officerId ? (officerNames.get(t.officerId) ?? '') : '',
+      minutes(t.issuedAt, t.firstCalledAt),
+      t.status === 'done' ? minutes(t.startedAt ?? t.calledAt, t.finishedAt) : '',
+      t.rating,
+      t.offline ? 1 : 0,
+    ]
+      .map(csvField)
+      .join(','),
+  );
+  return `\uFEFF${[CSV_HEADER.join(','), ...lines].join('\r\n')}\r\n`;
+}
+
+export const ReportQuery = Type.Object(
+  {
+    period: Type.String({ maxLength: 16 }),
+    month: Type.Optional(Type.String({ maxLength: 16 })),
+    quarter: Type.Optional(Type.String({ maxLength: 16 })),
+    year: Type.Optional(Type.String({ maxLength: 16 })),
+  },
+  { additionalProperties: false },
+);
+const KINDS: readonly PeriodKind[] = ['month', 'quarter', 'year'];
+
+/** The leadership's report for `?period=month&month=2026-11` (or quarter=2026-Q4, year=2026). */
+export function reportFor(
+  site: Site,
+  reports: ReportQueries,
+  query: { period: string; month?: string; quarter?: string; year?: string },
+  now: number,
+) {
+  const kind = query.period as PeriodKind;
+  if (!KINDS.includes(kind))
+    fail(
+      'invalid_request',
+      `Kỳ "${query.period}" không hợp lệ: month, quarter hoặc year`,
+      `period "${query.period}" is invalid: month, quarter or year`,
+    );
+  const label = query[kind];
+  if (label === undefined)
+    fail('invalid_request', `Thiếu tham số "${kind}"`, `the parameter "${kind}" is missing`);
+  const period = reportPeriod(kind, label);
+  const today = localDate(now, site.timeZone);
+  const yearEnd = period.to.localeCompare(today) < 0 ? period.to : today;
+  const records = reports.records(period.from, period.to);
+  const yearToDate =
+    kind === 'year' ? records.tickets : reports.tickets(`${period.to.slice(0, 4)}-01-01`, yearEnd);
+  return periodReport(site, period, records, yearToDate, yearEnd < period.from ? period.to : yearEnd, now);
 }

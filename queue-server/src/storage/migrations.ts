@@ -156,6 +156,16 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX feedback_day ON feedback(day);
   `,
+  // 4: reports over any period (storage/reports.ts) read a period's ticket and rating facts from
+  // covering indexes (never the JSON rows) and events by type; start-up finds the last `day.started`
+  // without scanning the year's events.
+  `
+  CREATE INDEX tickets_facts ON tickets(day, original_service_id, priority, status, issued_at,
+    first_called_at, called_at, started_at, finished_at, officer_id);
+  CREATE INDEX events_type_day ON events(type, day);
+  CREATE INDEX ratings_facts ON ratings(day, officer_id, service_id, score);
+  CREATE INDEX ratings_ticket ON ratings(ticket_id);
+  `,
 ];
 
 /** The first version whose data holds nothing that gives a CCCD number back. */
