@@ -6,7 +6,13 @@
  * `SatisfactionEstimator`.
  */
 import type { ButtonName, CounterDisplay, CounterPanel } from '@oss/hardware';
-import type { AgentToUi, CallMessage, Ticket, UiToAgent } from '@oss/protocol';
+import {
+  type AgentToUi,
+  type CallMessage,
+  RATING_WINDOW_MS,
+  type Ticket,
+  type UiToAgent,
+} from '@oss/protocol';
 import { LinkError, type ServerLink } from './link.ts';
 import type { AgentLogger } from './log.ts';
 import type { AgentStore } from './store.ts';
@@ -326,5 +332,3 @@ const RATING_QUEUED = {
   vi: 'Chưa kết nối được máy chủ: đánh giá của quý khách sẽ được gửi khi có kết nối lại',
   en: 'The server cannot be reached: your rating will be sent when the connection returns',
 };
-/** As the server's window (RATING_WINDOW_MS in the core): a late press still rates the last citizen. */
-const RATING_WINDOW_MS = 2 * 60_000;

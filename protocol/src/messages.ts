@@ -50,6 +50,13 @@ export const RATING_LABELS: Record<1 | 2 | 3 | 4 | 5, LocalizedText> = {
   1: { vi: 'Rất không hài lòng', en: 'Very dissatisfied' },
 };
 
+/**
+ * A rating without a ticket id still goes to the ticket finished at that counter this long ago: the
+ * citizen presses as they leave, often after the officer has called the next number. The server
+ * decides with it; a counter device uses it to pick the ticket of a rating it must queue offline.
+ */
+export const RATING_WINDOW_MS = 2 * 60_000;
+
 const EtaRange = Type.Object({ low: Type.Integer({ minimum: 0 }), high: Type.Integer({ minimum: 0 }) });
 
 /** The public ticket view (normative fields first; the rest are additions). */

@@ -2,7 +2,15 @@
  * Decisions: a command and the current state give the events to store, or a ProtocolError that changes
  * nothing. Nothing here mutates the state; `applyEvent` does, after the shell has stored the events.
  */
-import { ageOn, fail, localDate, localMinuteOfDay, localParts, localWeekday } from '@oss/protocol';
+import {
+  ageOn,
+  fail,
+  localDate,
+  localMinuteOfDay,
+  localParts,
+  localWeekday,
+  RATING_WINDOW_MS,
+} from '@oss/protocol';
 import { applyEvent, type DayStartedEvent, voidKey } from './apply.ts';
 import { counterSeeds, type Site } from './site.ts';
 import type { CounterState, QueueEvent, QueueState, TicketRecord } from './state.ts';
@@ -518,12 +526,6 @@ export function isOpen(site: Site, now: number): boolean {
     (p) => p.days.includes(weekday) && minute >= toMinutes(p.open) && minute < toMinutes(p.close),
   );
 }
-
-/**
- * How long after a ticket is finished a rating without a ticket id still goes to it: the citizen
- * presses a button as they leave, often after the officer has already called the next number.
- */
-export const RATING_WINDOW_MS = 2 * 60_000;
 
 /**
  * A rating goes to a citizen who was served at this counter, once per ticket (docs/queue-server.md,
