@@ -83,7 +83,7 @@ export interface PriorityWaits extends WaitStats {
 export interface OfficerReport extends OfficerKpi {
   /** 1 = most citizens served in the period; ties by satisfaction, then by id. */
   rank: number;
-  /** Dossiers received: not known to the queue system yet (null, shown as unknown). */
+  /** Dossiers received (receipt codes recorded at `counter.finish`); null when the site records none. */
   dossiersReceived: number | null;
   /** Citizens served from 1 January to the period's end (or today). */
   yearServed: number;
@@ -140,6 +140,8 @@ export function periodReport(
   yearToDate: readonly TicketFacts[],
   yearEnd: string,
   now: number,
+  /** Dossiers received per officer in the period (PROTOCOL.md §6); empty when the site records none. */
+  dossiersByOfficer: ReadonlyMap<string, number> = new Map(),
 ): PeriodReport {
   const kpis = periodKpis(site, records, now);
   const targetOf = waitTargetOfTicket(site);
@@ -182,7 +184,7 @@ export function periodReport(
       return {
         ...o,
         rank: i + 1,
-        dossiersReceived: null,
+        dossiersReceived: dossiersByOfficer.size ? (dossiersByOfficer.get(o.officerId) ?? 0) : null,
         yearServed: served,
         floorToDate,
         yearFloorShare: served / floor,

@@ -249,6 +249,12 @@ describe('dossiers received at the counter, looked up at the kiosk', () => {
     const ok = await action('counter.finish', { counterId: 'counter-3', ticketId, dossierCodes: [CODE] });
     expect(ok.status).toBe(200);
     expect(server.service.visits.dossiersOfTicket(ticketId)).toEqual([CODE]);
+    // The month's report counts it for the officer who served (Decision 468's floors count dossiers).
+    const report = await getJson<{ officers: { officerId: string; dossiersReceived: number | null }[] }>(
+      '/api/reports?period=month&month=2026-12',
+      manager,
+    );
+    expect(report.body.officers.find((o) => o.officerId === 'officer1')?.dossiersReceived).toBe(1);
     const found = await getJson<{ dossier: { status: string; statusText: { vi: string } } }>(
       `/api/dossiers/${encodeURIComponent(CODE)}`,
     );

@@ -227,5 +227,14 @@ export function reportFor(
   const records = reports.records(period.from, period.to);
   const yearToDate =
     kind === 'year' ? records.tickets : reports.tickets(`${period.to.slice(0, 4)}-01-01`, yearEnd);
-  return periodReport(site, period, records, yearToDate, yearEnd < period.from ? period.to : yearEnd, now);
+  const dossiers = reports.dossiersByOfficer(period.from, period.to);
+  return periodReport(
+    site,
+    period,
+    records,
+    yearToDate,
+    yearEnd < period.from ? period.to : yearEnd,
+    now,
+    dossiers,
+  );
 }

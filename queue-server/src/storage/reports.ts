@@ -42,6 +42,16 @@ export class ReportQueries {
       .all(from, to) as TicketFacts[];
   }
 
+  /** Dossiers received per officer (receipts recorded at the counter) in local days `from`..`to`. */
+  dossiersByOfficer(from: string, to: string): Map<string, number> {
+    const rows = this.store.db
+      .prepare(
+        'SELECT officer_id AS officerId, count(*) AS n FROM dossiers WHERE day BETWEEN ? AND ? GROUP BY officer_id',
+      )
+      .all(from, to) as { officerId: string | null; n: number }[];
+    return new Map(rows.map((r) => [r.officerId ?? '', r.n]));
+  }
+
   ratings(from: string, to: string): RatingFacts[] {
     return this.store.db
       .prepare(
