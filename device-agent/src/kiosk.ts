@@ -63,6 +63,10 @@ export interface KioskOptions {
   issueTimeoutMs: number;
 }
 
+const APPOINTMENT_OFFLINE: LocalizedText = {
+  vi: 'Chưa kiểm tra được lịch hẹn vì mất kết nối máy chủ. Quý khách vui lòng lấy số thường hoặc hỏi cán bộ.',
+  en: 'The appointment cannot be checked while the server is unreachable. Please take a normal ticket or ask a staff member.',
+};
 const OFFLINE_EXHAUSTED: LocalizedText = {
   vi: 'Mất kết nối máy chủ và đã hết số dự phòng. Vui lòng liên hệ cán bộ hướng dẫn.',
   en: 'The server is unreachable and the offline numbers are used up. Please ask a staff member.',
@@ -268,6 +272,8 @@ export class KioskProfile {
         en: 'No identity was read; scan the card again',
       });
     const birthDate = identity?.birthDate ?? msg.birthDate;
+    if (msg.appointmentCode && !this.o.link.connected)
+      return uiError(msg.requestId, 'unavailable', APPOINTMENT_OFFLINE);
     let ticket: Ticket | null = null;
     if (this.o.link.connected) {
       // A fresh request id: the app's ids are unique only within its page load.
@@ -281,6 +287,7 @@ export class KioskProfile {
             ...(msg.priority ? { priority: msg.priority } : {}),
             ...(msg.procedureId ? { procedureId: msg.procedureId } : {}),
             ...(birthDate ? { citizen: { birthDate } } : {}),
+            ...(msg.appointmentCode ? { appointmentCode: msg.appointmentCode } : {}),
           },
           { id: requestId, timeoutMs: this.o.issueTimeoutMs, retries: 1 },
         );
@@ -293,6 +300,8 @@ export class KioskProfile {
             e.refusal.code,
             e.refusal.text ?? { vi: e.refusal.message, en: e.refusal.message },
           );
+        // Only the server can check a booking: no lease ticket with the appointment class.
+        if (msg.appointmentCode) return uiError(msg.requestId, 'unavailable', APPOINTMENT_OFFLINE);
         this.o.log.warn({ code: e.code }, 'online issue failed: issuing from the lease');
         // The server may still issue it (or have issued it): withdraw it, durably, before the lease
         // ticket's merge, so that one citizen does not hold two tickets.

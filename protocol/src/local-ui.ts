@@ -35,6 +35,8 @@ export const UiToAgent = Type.Union([
     useIdentity: Type.Optional(Type.Boolean()),
     /** A birth date typed by the citizen instead of a card. */
     birthDate: Type.Optional(DateOnly),
+    /** A booking's code (PROTOCOL.md §6): checked by the server, so never issued from the lease. */
+    appointmentCode: Type.Optional(Type.String({ minLength: 4, maxLength: 16, pattern: '^[A-Za-z0-9 -]+$' })),
   }),
   /** Reads the chip: the agent takes the ID number and birth date from the QR scanned before. */
   Type.Object({ type: Type.Literal('cccd.read'), requestId: RequestId, expiryDate: Type.Optional(DateOnly) }),

@@ -1,15 +1,20 @@
 /**
  * The booking page and the ticket page's feedback form in real Chromium on a 390×844 phone,
  * against a real queue server: book, see the code and its QR, come back to it, cancel; give
- * feedback on a served ticket and find it in the manager's inbox.
+ * feedback on a served ticket and find it in the manager's inbox. At the kiosk, at both kiosk
+ * resolutions: check a booking in with its code, and look up the dossier the officer received.
  */
+
+import { zonedEpoch } from '@oss/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   enrolKiosk,
   ensureBuilt,
   HAVE_CHROMIUM,
+  LANDSCAPE_SMALL,
   launchBrowser,
+  PORTRAIT,
   type Site,
   screenshotPath,
   startSite,
@@ -130,4 +135,100 @@ describe.skipIf(!HAVE_CHROMIUM)('booking and feedback on a phone', () => {
       'unclear-guidance',
     ]);
   }, 60_000);
+});
+
+describe.skipIf(!HAVE_CHROMIUM)('the kiosk: a booking checked in, a dossier looked up', () => {
+  // Monday 7 December 2026, 09:50 in Hồ Chí Minh City: ten minutes before a 10:00 booking.
+  const now = zonedEpoch('2026-12-07', 9 * 60 + 50, 'Asia/Ho_Chi_Minh');
+  let site: Site;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    site = await startSite(() => now);
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.stop();
+  });
+
+  for (const viewport of [PORTRAIT, LANDSCAPE_SMALL]) {
+    const name = viewport === PORTRAIT ? 'portrait' : 'landscape';
+    it(`checks a booking in and looks its dossier up (${name})`, async () => {
+      const booked = await fetch(`${site.url}/api/appointments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ serviceId: 'civil-status', start: '2026-12-07T10:00:00+07:00' }),
+      });
+      const { appointment } = (await booked.json()) as { appointment: { id: string; code: string } };
+      const password = enrolKiosk(site, `kiosk-${name}`);
+      const context = await browser.newContext({ viewport, locale: 'vi-VN' });
+      const kiosk = await context.newPage();
+      await kiosk.goto(`${site.url}/kiosk?setup=1`);
+      await kiosk.locator('input[name=deviceId]').fill(`kiosk-${name}`);
+      await kiosk.locator('input[name=devicePassword]').fill(password);
+      await kiosk.locator('.setup-form button[type=submit]').click();
+      await kiosk.locator('.setup-form .banner-ok').waitFor();
+      await kiosk.locator('[data-action=home]').click();
+      await kiosk.locator('[data-ready=true]').waitFor();
+      await kiosk.screenshot({ path: screenshotPath(`kiosk-home-appointment-${name}`) });
+
+      await kiosk.locator('[data-action=appointment]').click();
+      for (const k of 'ZZZZZZ') await kiosk.locator(`.key[data-key="${k}"]`).click();
+      await kiosk.locator('[data-action=go]').click();
+      await kiosk.getByText('Không tìm thấy lịch hẹn với mã này').waitFor();
+      await kiosk.locator('.key[data-key=clear]').click();
+      // Typing again clears the stale message.
+      for (const k of appointment.code) await kiosk.locator(`.key[data-key="${k}"]`).click();
+      expect(await kiosk.getByText('Không tìm thấy lịch hẹn với mã này').count()).toBe(0);
+      await kiosk.screenshot({ path: screenshotPath(`kiosk-appointment-${name}`) });
+      await kiosk.locator('[data-action=go]').click();
+      await kiosk.locator('[data-screen=ticket]').waitFor();
+      await kiosk.screenshot({ path: screenshotPath(`kiosk-appointment-ticket-${name}`) });
+      const check = await fetch(`${site.url}/api/appointments/by-code/${appointment.code}`);
+      const { appointment: after } = (await check.json()) as {
+        appointment: { status: string; ticketId: string };
+      };
+      expect(after.status).toBe('checked_in');
+      const ticket = (await (await fetch(`${site.url}/api/tickets/${after.ticketId}`)).json()) as {
+        ticket: { priority: string; number: string };
+      };
+      expect(ticket.ticket.priority).toBe('appointment');
+      expect(await kiosk.locator('[data-screen=ticket]').textContent()).toContain(ticket.ticket.number);
+
+      // The officer receives the dossier; the citizen looks it up at the kiosk.
+      const code = `000.00.31.H29-261207-000${name.length}`;
+      const login = await fetch(`${site.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'officer1', password: 'demo-officer' }),
+      });
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const post = (path: string, body: unknown) =>
+        fetch(`${site.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie },
+          body: JSON.stringify(body),
+        });
+      await post('/api/counters/counter-1/sign-in', {});
+      await post('/api/actions/counter.next', { counterId: 'counter-1' });
+      const finished = await post('/api/actions/counter.finish', {
+        counterId: 'counter-1',
+        ticketId: after.ticketId,
+        dossierCodes: [code],
+      });
+      expect(finished.status).toBe(200);
+
+      await kiosk.locator('[data-action=done]').click();
+      await kiosk.locator('[data-action=dossier]').click();
+      for (const k of code) await kiosk.locator(`.key[data-key="${k}"]`).click();
+      await kiosk.locator('[data-action=go]').click();
+      await kiosk.locator('.dossier-answer[data-status=received]').waitFor();
+      expect(await kiosk.locator('.dossier-answer').textContent()).toContain('Đã tiếp nhận');
+      await kiosk.screenshot({ path: screenshotPath(`kiosk-dossier-${name}`) });
+      await context.close();
+    }, 120_000);
+  }
 });

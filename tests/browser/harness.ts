@@ -79,7 +79,8 @@ export interface Site {
   restart(): Promise<void>;
 }
 
-export async function startSite(): Promise<Site> {
+/** A site serving the built apps; `clock` sets the server's time (a test at a booking's hour). */
+export async function startSite(clock?: () => number): Promise<Site> {
   const dataDir = mkdtempSync(join(tmpdir(), 'oss-browser-'));
   const env = (port: number) =>
     readEnv({
@@ -88,7 +89,8 @@ export async function startSite(): Promise<Site> {
       OSS_MQTT_PORT: '0',
       OSS_HTTP_HOST: '127.0.0.1',
     });
-  let server = await startServer(env(0), { log: silentLogger, appsDist: APPS_DIST });
+  const options = { log: silentLogger, appsDist: APPS_DIST, ...(clock ? { clock } : {}) };
+  let server = await startServer(env(0), options);
   const port = server.httpPort;
   const site: Site = {
     server,
@@ -100,7 +102,7 @@ export async function startSite(): Promise<Site> {
     },
     async restart() {
       await site.server.stop();
-      server = await startServer(env(port), { log: silentLogger, appsDist: APPS_DIST });
+      server = await startServer(env(port), options);
       site.server = server;
     },
   };
@@ -144,6 +146,8 @@ export function screenshotPath(name: string): string {
 
 export const PORTRAIT = { width: 1080, height: 1920 };
 export const LANDSCAPE = { width: 1920, height: 1080 };
+/** A landscape kiosk's own screen (issue 18's second kiosk resolution). */
+export const LANDSCAPE_SMALL = { width: 1280, height: 800 };
 
 /** Signs in on a page that shows the staff sign-in form (counter console, dashboard). */
 export async function signIn(page: Page, username: string, password: string): Promise<void> {

@@ -1,7 +1,14 @@
-/** The citizens' kiosk: take a ticket, find a procedure, follow a ticket. Touch first, Vietnamese first. */
+/**
+ * The citizens' kiosk: take a ticket, find a procedure, follow a ticket, check a booking in, look a
+ * dossier up. Touch first, Vietnamese first.
+ */
+
+import type { DossierInfo } from '@oss/protocol';
+import { vnDate } from '@oss/protocol/time';
 import { useComputed, useSignalEffect } from '@preact/signals';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, errorText, type ProcedureInfo, type ServiceInfo } from '../shared/api.ts';
+import { Api, ApiError, errorText, type ProcedureInfo, type ServiceInfo } from '../shared/api.ts';
 import { lang, loc, t, toggleLang } from '../shared/i18n.ts';
 import { Icon, type IconName } from '../shared/icons.tsx';
 import { Qr } from '../shared/qr.tsx';
@@ -66,6 +73,26 @@ function Home() {
           hint={t('kiosk.followHint')}
           onClick={() => go('follow')}
         />
+      </div>
+      <div class="home-more">
+        {data.site.value?.appointments && (
+          <button
+            type="button"
+            class="btn btn-secondary btn-large"
+            data-action="appointment"
+            onClick={() => go('appointment')}
+          >
+            {t('kiosk.appointment')}
+          </button>
+        )}
+        <button
+          type="button"
+          class="btn btn-secondary btn-large"
+          data-action="dossier"
+          onClick={() => go('dossier')}
+        >
+          {t('kiosk.dossier')}
+        </button>
       </div>
       {waiting !== null && <p class="home-status">{t('kiosk.waitingNow', { n: waiting })}</p>}
     </section>
@@ -509,6 +536,103 @@ function Follow() {
   );
 }
 
+/** "Tôi đã đặt lịch hẹn": the booking's code gives its ticket (the server checks it and its time). */
+function AppointmentCheckIn() {
+  const code = ui.codeInput.value;
+  const checkIn = async () => {
+    const transport = transportRef.value;
+    const serviceId = data.services.value[0]?.id;
+    if (!transport || !serviceId || code.length < 6) return;
+    session.error.value = null;
+    go('issuing');
+    try {
+      // Any service: the server issues for the booking's own service and procedure.
+      session.result.value = await transport.issue({ serviceId, lang: lang.value, appointmentCode: code });
+      go('ticket');
+    } catch (e) {
+      session.error.value = errorText(e);
+      go('appointment');
+    }
+  };
+  return (
+    <section class="screen screen-code" data-screen="appointment">
+      <h2>{t('kiosk.appointmentTitle')}</h2>
+      <p class="muted">{t('kiosk.appointmentHint')}</p>
+      <CodeEntry label={t('kiosk.appointmentCode')} action={t('kiosk.appointmentGo')} onGo={checkIn} />
+    </section>
+  );
+}
+
+/** "Tra cứu hồ sơ": the status of a dossier from the province's system, by its receipt code. */
+function DossierLookup() {
+  const [answer, setAnswer] = useState<DossierInfo | null>(null);
+  const lookup = async () => {
+    session.error.value = null;
+    setAnswer(null);
+    try {
+      const api = new Api({ base: transportRef.value?.serverUrl ?? '' });
+      const r = await api.get<{ dossier: DossierInfo }>(
+        `/api/dossiers/${encodeURIComponent(ui.codeInput.value)}`,
+      );
+      setAnswer(r.dossier);
+    } catch (e) {
+      session.error.value = errorText(e);
+    }
+  };
+  return (
+    <section class="screen screen-code" data-screen="dossier">
+      <h2>{t('kiosk.dossierTitle')}</h2>
+      <p class="muted">{t('kiosk.dossierHint')}</p>
+      <CodeEntry label={t('kiosk.dossierCode')} action={t('kiosk.dossierGo')} onGo={lookup}>
+        {answer && (
+          <div class="card big-text dossier-answer" aria-live="polite" data-status={answer.status}>
+            <strong>{loc(answer.statusText)}</strong>
+            {answer.procedureName && <p>{answer.procedureName}</p>}
+            {answer.dueAt && (
+              <p class="muted">{t('kiosk.dossierDue', { date: vnDate(answer.dueAt.slice(0, 10)) })}</p>
+            )}
+          </div>
+        )}
+      </CodeEntry>
+    </section>
+  );
+}
+
+/**
+ * A code typed on the kiosk's keyboard, with the screen's one action; a stale message goes as typing
+ * starts. The answer (`children`) sits above the keyboard, so it is seen on a landscape screen too.
+ */
+function CodeEntry(props: { label: string; action: string; onGo: () => void; children?: ComponentChildren }) {
+  const { label, action, onGo } = props;
+  const change = (v: string) => {
+    session.error.value = null;
+    ui.codeInput.value = v.toUpperCase();
+  };
+  return (
+    <>
+      <div class="follow-row">
+        <input
+          class="search-input follow-input"
+          aria-label={label}
+          placeholder={label}
+          value={ui.codeInput.value}
+          onInput={(e) => change(e.currentTarget.value)}
+        />
+        <button type="button" class="btn btn-primary btn-large" data-action="go" onClick={onGo}>
+          {action}
+        </button>
+      </div>
+      {session.error.value && (
+        <p class="banner banner-error" role="alert">
+          {loc(session.error.value)}
+        </p>
+      )}
+      {props.children}
+      <Keyboard value={ui.codeInput.value} onChange={change} mode="code" />
+    </>
+  );
+}
+
 function Setup({ onSaved }: { onSaved: () => void }) {
   const current = loadDeviceConfig();
   const [deviceId, setDeviceId] = useState(current?.deviceId ?? '');
@@ -660,6 +784,8 @@ const SCREEN_TITLES: Partial<Record<string, Parameters<typeof t>[0]>> = {
   identify: 'kiosk.identifyTitle',
   priority: 'kiosk.priorityTitle',
   follow: 'kiosk.followTitle',
+  appointment: 'kiosk.appointmentTitle',
+  dossier: 'kiosk.dossierTitle',
 };
 
 export function KioskApp({ onSetupSaved }: { onSetupSaved: () => void }) {
@@ -741,6 +867,8 @@ export function KioskApp({ onSetupSaved }: { onSetupSaved: () => void }) {
         {screen === 'issuing' && <Issuing />}
         {screen === 'ticket' && <TicketScreen />}
         {screen === 'follow' && <Follow />}
+        {screen === 'appointment' && <AppointmentCheckIn />}
+        {screen === 'dossier' && <DossierLookup />}
         {screen === 'setup' && <Setup onSaved={onSetupSaved} />}
       </main>
       <A11yBar />

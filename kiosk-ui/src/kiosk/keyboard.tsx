@@ -1,9 +1,14 @@
-/** The on-screen keyboard: Telex for Vietnamese search, or plain letters and digits (ticket numbers). */
+/**
+ * The on-screen keyboard: Telex for Vietnamese search, plain letters and digits for ticket numbers, or
+ * capitals, digits, dot and dash for codes (appointment codes, dossier receipts).
+ */
 import { t } from '../shared/i18n.ts';
 import { backspace, telexType } from './telex.ts';
 
 const LETTER_ROWS = ['1234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
 const NUMBER_ROWS = ['1234567890', 'ABCDEFGH'];
+const CODE_ROWS = ['1234567890', 'QWERTYUIOP', 'ASDFGHJKL', 'ZXCVBNM.-'];
+const MAX_LENGTH = { telex: Number.POSITIVE_INFINITY, ticket: 8, code: 40 } as const;
 
 export function Keyboard({
   value,
@@ -12,11 +17,11 @@ export function Keyboard({
 }: {
   value: string;
   onChange: (value: string) => void;
-  mode?: 'telex' | 'ticket';
+  mode?: 'telex' | 'ticket' | 'code';
 }) {
-  const rows = mode === 'telex' ? LETTER_ROWS : NUMBER_ROWS;
+  const rows = { telex: LETTER_ROWS, ticket: NUMBER_ROWS, code: CODE_ROWS }[mode];
   const press = (key: string) =>
-    onChange(mode === 'telex' ? telexType(value, key) : (value + key).slice(0, 8));
+    onChange(mode === 'telex' ? telexType(value, key) : (value + key).slice(0, MAX_LENGTH[mode]));
   return (
     <fieldset class={`keyboard keyboard-${mode}`} aria-label={t('kiosk.keyboardTelex')}>
       {rows.map((row) => (

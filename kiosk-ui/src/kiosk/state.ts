@@ -18,6 +18,8 @@ export type Screen =
   | 'issuing'
   | 'ticket'
   | 'follow'
+  | 'appointment'
+  | 'dossier'
   | 'setup';
 
 export const data = {
@@ -35,6 +37,8 @@ export const ui = {
   field: signal<string | null>(null),
   procedureId: signal<string | null>(null),
   followInput: signal(''),
+  /** What is typed on the appointment and dossier screens. */
+  codeInput: signal(''),
   textSize: signal<0 | 1 | 2>(0),
   contrast: signal(false),
   readAloud: signal(false),
@@ -73,6 +77,7 @@ export function resetSession(): void {
   ui.field.value = null;
   ui.procedureId.value = null;
   ui.followInput.value = '';
+  ui.codeInput.value = '';
   ui.textSize.value = 0;
   ui.contrast.value = false;
   ui.readAloud.value = false;

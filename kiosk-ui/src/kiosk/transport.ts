@@ -25,6 +25,8 @@ export interface IssueRequest {
   birthDate?: string;
   /** Agent mode: use the identity the agent read in this session. */
   useIdentity?: boolean;
+  /** A booking's code (PROTOCOL.md §6): the server issues for the booking's service. */
+  appointmentCode?: string;
 }
 
 export interface IssueResult {
@@ -105,6 +107,7 @@ export class HttpTransport implements KioskTransport {
       ...(request.priority ? { priority: request.priority } : {}),
       ...(request.procedureId ? { procedureId: request.procedureId } : {}),
       ...(request.birthDate ? { citizen: { birthDate: request.birthDate } } : {}),
+      ...(request.appointmentCode ? { appointmentCode: request.appointmentCode } : {}),
     };
     let result: { ticket: Ticket };
     try {
@@ -293,6 +296,7 @@ export class AgentTransport implements KioskTransport {
       ...(request.procedureId ? { procedureId: request.procedureId } : {}),
       ...(request.useIdentity ? { useIdentity: true } : {}),
       ...(request.birthDate && !request.useIdentity ? { birthDate: request.birthDate } : {}),
+      ...(request.appointmentCode ? { appointmentCode: request.appointmentCode } : {}),
     });
     if (answer.type !== 'ticket') throw new ApiError(0, 'invalid_request', TIMEOUT);
     return { ticket: answer.ticket, printed: answer.printed, url: answer.url };

@@ -355,4 +355,17 @@ export const en: Record<keyof typeof vi, string> = {
   'feedback.submit': 'Send feedback',
   'feedback.thanks': 'Thank you for your feedback. The centre will look into it and answer.',
   'feedback.pickReason': 'Please choose at least one reason.',
+
+  // kiosk: appointments and dossiers
+  'kiosk.appointment': 'I have an appointment',
+  'kiosk.appointmentTitle': 'Ticket for an appointment',
+  'kiosk.appointmentHint': 'Type the 6-character code you received when booking.',
+  'kiosk.appointmentCode': 'Appointment code',
+  'kiosk.appointmentGo': 'Get ticket',
+  'kiosk.dossier': 'Dossier status',
+  'kiosk.dossierTitle': 'Look up a dossier',
+  'kiosk.dossierHint': 'Type the dossier code printed on your receipt.',
+  'kiosk.dossierCode': 'Dossier code',
+  'kiosk.dossierGo': 'Look up',
+  'kiosk.dossierDue': 'Result due: {date}',
 };

@@ -369,4 +369,17 @@ export const vi = {
   'feedback.submit': 'Gửi góp ý',
   'feedback.thanks': 'Cảm ơn quý khách đã góp ý. Trung tâm sẽ xem xét và trả lời.',
   'feedback.pickReason': 'Quý khách vui lòng chọn ít nhất một lý do.',
+
+  // kiosk: appointments and dossiers
+  'kiosk.appointment': 'Tôi đã đặt lịch hẹn',
+  'kiosk.appointmentTitle': 'Lấy số theo lịch hẹn',
+  'kiosk.appointmentHint': 'Nhập mã lịch hẹn 6 ký tự quý khách nhận khi đặt lịch.',
+  'kiosk.appointmentCode': 'Mã lịch hẹn',
+  'kiosk.appointmentGo': 'Lấy số',
+  'kiosk.dossier': 'Tra cứu hồ sơ',
+  'kiosk.dossierTitle': 'Tra cứu tình trạng hồ sơ',
+  'kiosk.dossierHint': 'Nhập mã hồ sơ in trên giấy tiếp nhận hồ sơ và hẹn trả kết quả.',
+  'kiosk.dossierCode': 'Mã hồ sơ',
+  'kiosk.dossierGo': 'Tra cứu',
+  'kiosk.dossierDue': 'Ngày hẹn trả kết quả: {date}',
 } as const;
