@@ -68,7 +68,12 @@ export function quantile(sorted: number[], q: number): number | null {
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
-function waitStats(tickets: TicketRecord[], now: number, target: number): WaitStats {
+/** Also the province hub's definition (hub/src/project.ts): it passes the same three fields. */
+export function waitStats(
+  tickets: Pick<TicketRecord, 'issuedAt' | 'firstCalledAt' | 'status'>[],
+  now: number,
+  target: number,
+): WaitStats {
   const waits = tickets
     .filter((t) => t.firstCalledAt !== undefined)
     .map((t) => (t.firstCalledAt! - t.issuedAt) / MINUTE)

@@ -1,6 +1,7 @@
 /** The environment variables of PROTOCOL.md §1, plus additions (documented in docs/configuration.md). */
 import { resolve } from 'node:path';
 import { DEMO_SITE_CONFIG } from './config/load.ts';
+import type { HubLink } from './feed/feed.ts';
 
 export interface ServerEnv {
   httpPort: number;
@@ -13,6 +14,8 @@ export interface ServerEnv {
   siteConfig: string;
   /** Mark session cookies Secure: set when HTTPS terminates in front of the server. */
   secureCookies: boolean;
+  /** The province hub to feed (PROTOCOL.md §5), when OSS_HUB_URL is set. */
+  hub: HubLink | null;
 }
 
 /** A bad OSS_* variable: `npm start` and the technician tools print its message for a person. */
@@ -46,7 +49,25 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     dataDir: resolve(env.OSS_DATA_DIR || './data'),
     siteConfig: env.OSS_SITE_CONFIG ? resolve(env.OSS_SITE_CONFIG) : DEMO_SITE_CONFIG,
     secureCookies: env.OSS_SECURE_COOKIES === '1' || env.OSS_SECURE_COOKIES === 'true',
+    hub: hubLink(env),
   };
+}
+
+/** OSS_HUB_URL, OSS_HUB_USERNAME and OSS_HUB_PASSWORD: all three, or none. */
+function hubLink(env: NodeJS.ProcessEnv): HubLink | null {
+  const [url, username, password] = [env.OSS_HUB_URL, env.OSS_HUB_USERNAME, env.OSS_HUB_PASSWORD];
+  if (!url && !username && !password) return null;
+  if (!url || !username || !password)
+    throw new EnvError(
+      'Cần đặt cả ba biến OSS_HUB_URL, OSS_HUB_USERNAME và OSS_HUB_PASSWORD (từ npm run hub:enroll) / ' +
+        'set all three of OSS_HUB_URL, OSS_HUB_USERNAME and OSS_HUB_PASSWORD (from npm run hub:enroll)',
+    );
+  if (!/^mqtts?:\/\//.test(url))
+    throw new EnvError(
+      `Biến môi trường OSS_HUB_URL phải là địa chỉ mqtt:// hoặc mqtts://, nhận được "${url}" / ` +
+        `OSS_HUB_URL must be an mqtt:// or mqtts:// URL, got "${url}"`,
+    );
+  return { url, username, password };
 }
 
 /** The broker URL devices are told to use. */
