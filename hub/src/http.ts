@@ -89,7 +89,7 @@ export async function buildHubHttp(options: HubHttpOptions): Promise<FastifyInst
         secure: options.secureCookies,
         maxAge: SESSION_MS / 1000,
       });
-      return { staff: { username: staff.username, role: staff.role } };
+      return { staff: { username: staff.username, displayName: staff.username, role: staff.role } };
     },
   );
 
@@ -100,9 +100,9 @@ export async function buildHubHttp(options: HubHttpOptions): Promise<FastifyInst
     return { ok: true };
   });
 
-  app.get('/api/me', async (request) => {
+  app.get('/api/auth/me', async (request) => {
     const staff = await staffOf(request);
-    return { staff: { username: staff.username, role: staff.role } };
+    return { staff: { username: staff.username, displayName: staff.username, role: staff.role } };
   });
 
   app.get('/api/sites', async (request) => {
@@ -148,6 +148,7 @@ function zoneOf(site: SiteRow): string {
 async function siteSummary(store: HubStore, site: SiteRow, now: number) {
   const zone = zoneOf(site);
   const day = localDate(now, zone);
+  const target = site.info?.waitTargetMinutes ?? DEFAULT_TARGET_MINUTES;
   const [tickets, ratings] = await Promise.all([
     store.ticketsOfDay(site.id, day),
     store.ratingsOfDay(site.id, day),
@@ -156,7 +157,10 @@ async function siteSummary(store: HubStore, site: SiteRow, now: number) {
     id: site.id,
     name: site.info?.name ?? { vi: site.id, en: site.id },
     lastEventAt: site.last_event_at === null ? null : toIsoLocal(site.last_event_at, zone),
+    // Additions: the link's state, and the feed's position (every site event up to it is here).
     online: site.online,
-    today: dayFigures(tickets, ratings, now, site.info?.waitTargetMinutes ?? DEFAULT_TARGET_MINUTES),
+    feedSeq: site.last_seq,
+    waitTargetMinutes: target,
+    today: dayFigures(tickets, ratings, now, target),
   };
 }

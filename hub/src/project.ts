@@ -136,6 +136,7 @@ export function dayFigures(
   return {
     issued: tickets.length,
     served: tickets.filter((t) => t.status === 'done').length,
+    waiting: waits.waiting,
     meanWaitMinutes: waits.meanWaitMinutes,
     withinTargetShare: waits.withinTargetShare,
     satisfiedShare: ratingStats([...ratings]).satisfiedShare,

@@ -151,6 +151,8 @@ export type HubTicket = Static<typeof HubTicket>;
 export const SiteDayFigures = Type.Object({
   issued: Type.Integer(),
   served: Type.Integer(),
+  /** Addition: tickets waiting for their first call now. */
+  waiting: Type.Integer(),
   meanWaitMinutes: Type.Union([Type.Number(), Type.Null()]),
   withinTargetShare: Type.Union([Type.Number(), Type.Null()]),
   satisfiedShare: Type.Union([Type.Number(), Type.Null()]),

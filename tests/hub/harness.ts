@@ -13,8 +13,10 @@ import {
 } from '@oss/hub';
 import type { Ticket } from '@oss/protocol';
 import { tempDir } from '@oss/tests';
+import Database from 'better-sqlite3';
 import { silentLogger } from '../../queue-server/src/log.ts';
 import type { RunningServer } from '../../queue-server/src/server.ts';
+import { databasePath } from '../../queue-server/src/storage/store.ts';
 import {
   connectDevice,
   enrolDevice,
@@ -55,10 +57,15 @@ function pgliteTemplate(): Promise<string> {
   return template;
 }
 
+/** Gives a new hub folder its embedded database, from the template. */
+export async function prepareHubDir(dataDir: string): Promise<void> {
+  if (!existsSync(embeddedPath(dataDir)))
+    cpSync(await pgliteTemplate(), embeddedPath(dataDir), { recursive: true });
+}
+
 export async function startTestHub(dataDir: string, extra: Record<string, string> = {}): Promise<RunningHub> {
   const env = hubEnv(dataDir, extra);
-  if (!env.databaseUrl && !existsSync(embeddedPath(dataDir)))
-    cpSync(await pgliteTemplate(), embeddedPath(dataDir), { recursive: true });
+  if (!env.databaseUrl) await prepareHubDir(dataDir);
   return startHub(env, { log: silentLogger });
 }
 
@@ -83,15 +90,31 @@ export async function getJson<T>(url: string, cookie?: string): Promise<{ status
   return { status: res.status, body: (await res.json()) as T };
 }
 
+/** A site as its devices see it: in this process, or a child process (then `enrol` writes its database). */
+export interface SiteHandle {
+  mqttUrl: string;
+  site: string;
+  enrol(args: string[]): { username: string; password: string };
+  dataDir: string;
+}
+
+export function inProcess(server: RunningServer): SiteHandle {
+  return {
+    mqttUrl: server.mqttUrl,
+    site: server.config.site.id,
+    enrol: (args) => enrolDevice(server, args),
+    dataDir: server.env.dataDir,
+  };
+}
+
 /** A day at the site through a real kiosk and counter over MQTT: identified citizens, calls, ratings. */
-export async function serveCitizens(server: RunningServer, count: number, tag: string): Promise<Ticket[]> {
-  const url = server.mqttUrl;
-  const site = server.config.site.id;
-  const kiosk = await connectDevice(url, site, enrolDevice(server, [`kiosk-${tag}`, 'kiosk']));
+export async function serveCitizens(handle: SiteHandle, count: number, tag: string): Promise<Ticket[]> {
+  const { mqttUrl: url, site } = handle;
+  const kiosk = await connectDevice(url, site, handle.enrol([`kiosk-${tag}`, 'kiosk']));
   const counter = await connectDevice(
     url,
     site,
-    enrolDevice(server, [`counter-${tag}`, 'counter', '--counter', 'counter-1']),
+    handle.enrol([`counter-${tag}`, 'counter', '--counter', 'counter-1']),
   );
   try {
     const tickets: Ticket[] = [];
@@ -120,9 +143,28 @@ export async function serveCitizens(server: RunningServer, count: number, tag: s
   }
 }
 
+/** The site's events as the feed carries them (seq and type), read from its database file. */
+export function siteEvents(dataDir: string): { seq: number; type: string }[] {
+  const db = new Database(databasePath(dataDir), { readonly: true });
+  try {
+    const rows = db.prepare('SELECT seq, type FROM events ORDER BY seq').all() as {
+      seq: number;
+      type: string;
+    }[];
+    return rows.filter((e) => e.type !== 'lease.granted' && e.type !== 'request.voided');
+  } finally {
+    db.close();
+  }
+}
+
 /** The site's last event seq. */
-export function lastSeq(server: RunningServer): number {
-  return (server.service.store.db.prepare('SELECT max(seq) AS seq FROM events').get() as { seq: number }).seq;
+export function lastSeq(dataDir: string): number {
+  const db = new Database(databasePath(dataDir), { readonly: true });
+  try {
+    return (db.prepare('SELECT max(seq) AS seq FROM events').get() as { seq: number }).seq;
+  } finally {
+    db.close();
+  }
 }
 
 /** Every file under `dir`, whole: for searching a database's bytes. */

@@ -110,7 +110,7 @@ describe('the hub broker and ingest', () => {
     const before = await held('demo');
     // On the other's topic: the broker refuses the publish and drops the connection.
     const other = await connectAs('other');
-    const closed = new Promise((resolve) => other.once('close', resolve));
+    const closed = new Promise((resolve) => other.once('close', () => resolve(null)));
     other.publish(hubTopics.feed('demo'), JSON.stringify(batch('demo', 5, 6)), { qos: 1 });
     await closed;
     // On its own topic, naming the other site in the payload: the ingest refuses it.
@@ -142,7 +142,7 @@ describe('the hub broker and ingest', () => {
   it('re-enrolling a site revokes its old secret and drops its connection', async () => {
     const old = creds.other!;
     const client = await connectAs('other');
-    const closed = new Promise((resolve) => client.once('close', resolve));
+    const closed = new Promise((resolve) => client.once('close', () => resolve(null)));
     creds.other = (await enrolAt(hub, 'other')).creds;
     await closed;
     await expect(mqtt.connectAsync(hub.mqttUrl, { ...old, reconnectPeriod: 0 })).rejects.toThrow();
