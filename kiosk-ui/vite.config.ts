@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const pages = ['kiosk', 'counter', 'display', 'dashboard', 'ticket'];
+const pages = ['kiosk', 'counter', 'display', 'dashboard', 'ticket', 'province'];
 
 export default defineConfig({
   root,

@@ -131,7 +131,9 @@ export async function buildHubHttp(options: HubHttpOptions): Promise<FastifyInst
       const zone = zoneOf(site);
       const day = (request.query as { day?: string }).day ?? localDate(clock(), zone);
       const tickets = await store.ticketsOfDay(id, day);
-      return { tickets: tickets.map((t) => ticketView(t, zone)) };
+      // Addition: the site's service names, so that a reader need not know its ids.
+      const services = (site.info?.services ?? []).map(({ id, prefix, name }) => ({ id, prefix, name }));
+      return { tickets: tickets.map((t) => ticketView(t, zone)), services };
     },
   );
 
