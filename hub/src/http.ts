@@ -10,6 +10,7 @@ import { installErrorHandler } from '@oss/queue-server/http-errors';
 import type { Logger } from '@oss/queue-server/log';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { exportRoutes } from './export.ts';
 import { provinceApp } from './pages.ts';
 import { dayFigures, ticketView } from './project.ts';
 import type { HubStore, SiteRow, StaffRow } from './store.ts';
@@ -137,6 +138,7 @@ export async function buildHubHttp(options: HubHttpOptions): Promise<FastifyInst
     },
   );
 
+  exportRoutes(app, store, clock, staffOf);
   await provinceApp(app, options.appsDist);
   app.get('/', (_request, reply) => reply.redirect('/province'));
   return app;

@@ -4,7 +4,7 @@
  */
 import type { FeedEvent, HubTicket, SiteDayFigures } from '@oss/protocol';
 import { toIsoLocal } from '@oss/protocol';
-import { ratingStats, type TicketRecord, waitStats } from '@oss/queue-server/core';
+import { groupBy, ratingStats, type TicketRecord, waitStats } from '@oss/queue-server/core';
 
 /** A ticket at the hub: the site's own record's fields (no device, request or citizen), its day and rating. */
 export type TicketRow = Pick<
@@ -157,5 +157,65 @@ export function ticketView(t: TicketRow, timeZone: string): HubTicket {
     finishedAt: iso(t.finishedAt),
     counterId: t.counterId ?? null,
     rating: t.rating ?? null,
+  };
+}
+
+/** Export format version: bump when a field changes meaning or goes away (adding one is allowed). */
+export const EXPORT_VERSION = 1;
+
+export interface PeriodFigures extends SiteDayFigures {
+  noShows: number;
+  p90WaitMinutes: number | null;
+  ratings: number;
+  /** Waits per priority class (elderly, disabled… against normal). */
+  byPriority: {
+    priority: string;
+    issued: number;
+    meanWaitMinutes: number | null;
+    withinTargetShare: number | null;
+  }[];
+  /** Per officer: tickets finished as done, and their ratings. */
+  officers: { officerId: string; served: number; ratings: number; satisfiedShare: number | null }[];
+}
+
+/** A site's indicators over any period (a day, a month), with the same definitions as `dayFigures`. */
+export function periodFigures(
+  tickets: readonly TicketRow[],
+  ratings: readonly RatingRow[],
+  now: number,
+  targetMinutes: number,
+): PeriodFigures {
+  const waits = waitStats([...tickets], now, targetMinutes);
+  const ratingsByOfficer = groupBy(ratings, (r) => r.officerId);
+  const doneByOfficer = groupBy(
+    tickets.filter((t) => t.status === 'done'),
+    (t) => t.officerId,
+  );
+  const officerIds = [...new Set([...doneByOfficer.keys(), ...ratingsByOfficer.keys()])].sort();
+  return {
+    ...dayFigures(tickets, ratings, now, targetMinutes),
+    noShows: tickets.filter((t) => t.status === 'no_show').length,
+    p90WaitMinutes: waits.p90WaitMinutes,
+    ratings: ratings.length,
+    byPriority: [...groupBy(tickets, (t) => t.priority)]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([priority, group]) => {
+        const w = waitStats(group, now, targetMinutes);
+        return {
+          priority,
+          issued: group.length,
+          meanWaitMinutes: w.meanWaitMinutes,
+          withinTargetShare: w.withinTargetShare,
+        };
+      }),
+    officers: officerIds.map((officerId) => {
+      const r = ratingsByOfficer.get(officerId) ?? [];
+      return {
+        officerId,
+        served: doneByOfficer.get(officerId)?.length ?? 0,
+        ratings: r.length,
+        satisfiedShare: ratingStats(r).satisfiedShare,
+      };
+    }),
   };
 }

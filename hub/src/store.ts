@@ -120,15 +120,28 @@ export class HubStore {
   // --- reading ------------------------------------------------------------------------------------
 
   async ticketsOfDay(site: string, day: string): Promise<TicketRow[]> {
+    return this.ticketsBetween(site, day, day);
+  }
+
+  /** Tickets of the local days `from`..`to` (inclusive). */
+  async ticketsBetween(site: string, from: string, to: string): Promise<TicketRow[]> {
     const rows = await this.db.query(
-      `SELECT ${TICKET_COLUMNS} FROM tickets WHERE site = $1 AND day = $2 ORDER BY issued_at, number`,
-      [site, day],
+      `SELECT ${TICKET_COLUMNS} FROM tickets WHERE site = $1 AND day BETWEEN $2 AND $3 ORDER BY issued_at, number`,
+      [site, from, to],
     );
     return rows.map(ticketFromRow);
   }
 
-  async ratingsOfDay(site: string, day: string): Promise<{ score: number }[]> {
-    return this.db.query('SELECT score FROM ratings WHERE site = $1 AND day = $2', [site, day]);
+  async ratingsOfDay(site: string, day: string): Promise<RatingRow[]> {
+    return this.ratingsBetween(site, day, day);
+  }
+
+  async ratingsBetween(site: string, from: string, to: string): Promise<RatingRow[]> {
+    return this.db.query<RatingRow>(
+      `SELECT id, day, at, score, counter_id AS "counterId", ticket_id AS "ticketId", officer_id AS "officerId",
+         service_id AS "serviceId" FROM ratings WHERE site = $1 AND day BETWEEN $2 AND $3`,
+      [site, from, to],
+    );
   }
 
   async ping(): Promise<boolean> {

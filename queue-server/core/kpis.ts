@@ -124,7 +124,7 @@ function serviceMinutes(tickets: TicketRecord[]): number | null {
   );
 }
 
-function groupBy<T>(items: Iterable<T>, key: (item: T) => string | null | undefined): Map<string, T[]> {
+export function groupBy<T>(items: Iterable<T>, key: (item: T) => string | null | undefined): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
