@@ -1,5 +1,8 @@
 /** The hub's environment variables (PROTOCOL.md §5, plus additions in docs/hub.md). */
 import { resolve } from 'node:path';
+import { EnvError, port } from '@oss/queue-server/env';
+
+export { EnvError };
 
 export interface HubEnv {
   httpPort: number;
@@ -16,23 +19,10 @@ export interface HubEnv {
   secureCookies: boolean;
 }
 
-export class HubEnvError extends Error {}
-
-function port(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new HubEnvError(
-      `Biến môi trường ${name} phải là số cổng (0–65535), nhận được "${value}" / ` +
-        `${name} must be a port number (0–65535), got "${value}"`,
-    );
-  return n;
-}
-
 function url(name: string, value: string | undefined, pattern: RegExp, example: string): string | null {
   if (!value) return null;
   if (!pattern.test(value))
-    throw new HubEnvError(
+    throw new EnvError(
       `Biến môi trường ${name} phải là địa chỉ dạng ${example}, nhận được "${value}" / ` +
         `${name} must be a URL such as ${example}, got "${value}"`,
     );

@@ -1,6 +1,6 @@
 /** `npm run hub`: a province hub on the embedded defaults (PROTOCOL.md §5). */
 import { createLogger } from '@oss/queue-server/log';
-import { HubEnvError, readHubEnv } from './env.ts';
+import { EnvError, readHubEnv } from './env.ts';
 import { startHub } from './hub.ts';
 
 const log = createLogger('hub');
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  if (e instanceof HubEnvError) process.stderr.write(`${e.message}\n`);
+  if (e instanceof EnvError) process.stderr.write(`${e.message}\n`);
   else log.error({ err: String(e) }, 'could not start');
   process.exit(1);
 });

@@ -21,7 +21,8 @@ export interface ServerEnv {
 /** A bad OSS_* variable: `npm start` and the technician tools print its message for a person. */
 export class EnvError extends Error {}
 
-function port(name: string, value: string | undefined, fallback: number): number {
+/** A port number from an environment variable (also the hub's). */
+export function port(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)

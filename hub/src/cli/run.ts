@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { UsageError } from '../admin.ts';
 import { openDatabase } from '../db.ts';
-import { type HubEnv, HubEnvError, readHubEnv } from '../env.ts';
+import { EnvError, type HubEnv, readHubEnv } from '../env.ts';
 import { CONTROL_HEADER, controlFile } from '../hub.ts';
 import { HubStore } from '../store.ts';
 
@@ -20,7 +20,7 @@ export async function runCommand(
     const result = viaHub ?? (await directly(env, direct));
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } catch (e) {
-    const known = e instanceof UsageError || e instanceof HubEnvError;
+    const known = e instanceof UsageError || e instanceof EnvError;
     process.stderr.write(`${known ? e.message : String(e)}\n`);
     process.exit(2);
   }
