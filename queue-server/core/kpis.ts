@@ -124,7 +124,10 @@ function serviceMinutes(tickets: TicketRecord[]): number | null {
   );
 }
 
-export function groupBy<T>(items: Iterable<T>, key: (item: T) => string | null | undefined): Map<string, T[]> {
+export function groupBy<T>(
+  items: Iterable<T>,
+  key: (item: T) => string | null | undefined,
+): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
