@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const pages = ['kiosk', 'counter', 'display', 'dashboard', 'ticket', 'book'];
+const pages = ['kiosk', 'counter', 'display', 'dashboard', 'ticket', 'book', 'province'];
 
 export default defineConfig({
   root,

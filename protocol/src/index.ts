@@ -1,4 +1,5 @@
 export * from './errors.ts';
+export * from './feed.ts';
 export * from './local-ui.ts';
 export * from './messages.ts';
 export * from './time.ts';

@@ -1,6 +1,7 @@
 /** The environment variables of PROTOCOL.md §1, plus additions (documented in docs/configuration.md). */
 import { resolve } from 'node:path';
 import { DEMO_SITE_CONFIG } from './config/load.ts';
+import type { HubLink } from './feed/feed.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import { defaultCitizenKeyPath } from './storage/citizen-key.ts';
 
@@ -18,12 +19,15 @@ export interface ServerEnv {
   logLevel: LogLevel;
   /** The citizen-hash key (storage/citizen-key.ts): never in the database or its backups. */
   citizenKeyFile: string;
+  /** The province hub to feed (PROTOCOL.md §5), when OSS_HUB_URL is set. */
+  hub: HubLink | null;
 }
 
 /** A bad OSS_* variable: `npm start` and the technician tools print its message for a person. */
 export class EnvError extends Error {}
 
-function port(name: string, value: string | undefined, fallback: number): number {
+/** A port number from an environment variable (also the hub's). */
+export function port(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   // An empty value is a template gone wrong, not "the default".
   const n = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
@@ -76,7 +80,25 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     citizenKeyFile: env.OSS_CITIZEN_KEY_FILE
       ? resolve(env.OSS_CITIZEN_KEY_FILE)
       : defaultCitizenKeyPath(dataDir),
+    hub: hubLink(env),
   };
+}
+
+/** OSS_HUB_URL, OSS_HUB_USERNAME and OSS_HUB_PASSWORD: all three, or none. */
+function hubLink(env: NodeJS.ProcessEnv): HubLink | null {
+  const [url, username, password] = [env.OSS_HUB_URL, env.OSS_HUB_USERNAME, env.OSS_HUB_PASSWORD];
+  if (!url && !username && !password) return null;
+  if (!url || !username || !password)
+    throw new EnvError(
+      'Cần đặt cả ba biến OSS_HUB_URL, OSS_HUB_USERNAME và OSS_HUB_PASSWORD (từ npm run hub:enroll) / ' +
+        'set all three of OSS_HUB_URL, OSS_HUB_USERNAME and OSS_HUB_PASSWORD (from npm run hub:enroll)',
+    );
+  if (!/^mqtts?:\/\//.test(url))
+    throw new EnvError(
+      `Biến môi trường OSS_HUB_URL phải là địa chỉ mqtt:// hoặc mqtts://, nhận được "${url}" / ` +
+        `OSS_HUB_URL must be an mqtt:// or mqtts:// URL, got "${url}"`,
+    );
+  return { url, username, password };
 }
 
 /** The broker URL devices are told to use. */

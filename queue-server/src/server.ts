@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { hashPassword, randomSecret, verifyPassword } from './auth/secrets.ts';
 import { loadSiteConfig } from './config/load.ts';
 import { deviceMqttUrl, type ServerEnv } from './env.ts';
+import { startFeed } from './feed/index.ts';
 import { buildHttpApp } from './http/app.ts';
 import { endAllStreams } from './http/stream.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -111,6 +112,11 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
       endAllStreams();
       await http.close();
     });
+
+    if (env.hub) {
+      const feed = startFeed(env.hub, service, log);
+      cleanups.unshift(() => feed.stop());
+    }
 
     const timers = startTimers(service, broker, store, clock, log);
     cleanups.unshift(() => timers.forEach(clearInterval));

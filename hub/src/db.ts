@@ -1,0 +1,188 @@
+/**
+ * The hub's database: PostgreSQL, either embedded (PGlite, a folder) or a server (`pg`, a URL). One
+ * SQL schema and one list of migrations for both; the rest of the hub sees only `HubDb`.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export interface Sql {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface HubDb extends Sql {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** int8 (bigint) as a JS number: epoch milliseconds and seqs stay far below 2^53. */
+const INT8 = 20;
+const toNumber = (value: string) => Number(value);
+
+export function embeddedPath(dataDir: string): string {
+  return join(dataDir, 'pg');
+}
+
+export async function openDatabase(options: { url: string | null; dataDir: string }): Promise<HubDb> {
+  const db = options.url ? await openServer(options.url) : await openEmbedded(options.dataDir);
+  try {
+    await migrate(db);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  return db;
+}
+
+async function openEmbedded(dataDir: string): Promise<HubDb> {
+  mkdirSync(dataDir, { recursive: true });
+  const lite = await PGlite.create(embeddedPath(dataDir), { parsers: { [INT8]: toNumber } });
+  const wrap = (q: Pick<PGlite, 'query'>): Sql => ({
+    query: async <T>(text: string, params?: unknown[]) => (await q.query<T>(text, params)).rows,
+  });
+  return {
+    kind: 'pglite',
+    ...wrap(lite),
+    transaction: (fn) => lite.transaction((tx) => fn(wrap(tx))),
+    close: () => lite.close(),
+  };
+}
+
+async function openServer(url: string): Promise<HubDb> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 8,
+    types: {
+      getTypeParser: (oid, format) => (oid === INT8 ? toNumber : pg.types.getTypeParser(oid, format)),
+    },
+  });
+  pool.on('error', () => {}); // an idle client's lost connection: the next query reports it
+  const run = async <T>(client: pg.Pool | pg.PoolClient, text: string, params?: unknown[]) =>
+    (await client.query(text, params)).rows as T[];
+  await run(pool, 'SELECT 1');
+  return {
+    kind: 'postgres',
+    query: (text, params) => run(pool, text, params),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({ query: (text, params) => run(client, text, params) });
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * Versioned migrations, applied in order under an advisory lock (several hub processes may start at
+ * once against one server). `hub_schema` records the last one applied.
+ */
+const MIGRATIONS: string[] = [
+  // 1: sites and their feed position, the events as received, the ticket and rating projections, staff.
+  `
+  CREATE TABLE sites (
+    id text PRIMARY KEY,
+    password_hash text NOT NULL,
+    enrolled_at bigint NOT NULL,
+    info jsonb,
+    last_seq bigint NOT NULL DEFAULT 0,
+    current_day text,
+    last_event_at bigint,
+    online boolean NOT NULL DEFAULT false,
+    status_at bigint
+  );
+  CREATE TABLE events (
+    site text NOT NULL,
+    seq bigint NOT NULL,
+    at bigint NOT NULL,
+    type text NOT NULL,
+    data jsonb NOT NULL,
+    PRIMARY KEY (site, seq)
+  );
+  CREATE TABLE tickets (
+    site text NOT NULL,
+    id text NOT NULL,
+    day text NOT NULL,
+    number text NOT NULL,
+    service_id text NOT NULL,
+    original_service_id text NOT NULL,
+    priority text NOT NULL,
+    status text NOT NULL,
+    issued_at bigint NOT NULL,
+    first_called_at bigint,
+    called_at bigint,
+    started_at bigint,
+    finished_at bigint,
+    counter_id text,
+    officer_id text,
+    rating smallint,
+    PRIMARY KEY (site, id)
+  );
+  CREATE INDEX tickets_site_day ON tickets (site, day);
+  CREATE TABLE ratings (
+    site text NOT NULL,
+    id text NOT NULL,
+    day text NOT NULL,
+    at bigint NOT NULL,
+    score smallint NOT NULL,
+    counter_id text NOT NULL,
+    ticket_id text,
+    officer_id text,
+    service_id text,
+    PRIMARY KEY (site, id)
+  );
+  CREATE INDEX ratings_site_day ON ratings (site, day);
+  CREATE TABLE staff (
+    username text PRIMARY KEY,
+    role text NOT NULL,
+    password_hash text NOT NULL,
+    created_at bigint NOT NULL
+  );
+  CREATE TABLE sessions (
+    token_hash text PRIMARY KEY,
+    username text NOT NULL REFERENCES staff (username) ON DELETE CASCADE,
+    expires_at bigint NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+/** Any constant shared by every hub process: the key of the migrations' advisory lock. */
+const MIGRATION_LOCK = 7_162_031;
+
+async function migrate(db: HubDb): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query('CREATE TABLE IF NOT EXISTS hub_schema (version integer NOT NULL)');
+    const rows = await tx.query<{ version: number }>('SELECT version FROM hub_schema');
+    const current = rows[0]?.version ?? 0;
+    if (current > SCHEMA_VERSION)
+      throw new Error(
+        `Cơ sở dữ liệu của hub có phiên bản ${current}, mới hơn chương trình (${SCHEMA_VERSION}) / ` +
+          `the hub database schema ${current} is newer than this program (${SCHEMA_VERSION}); upgrade the program`,
+      );
+    for (let v = current; v < SCHEMA_VERSION; v++)
+      for (const statement of statements(MIGRATIONS[v]!)) await tx.query(statement);
+    if (rows.length === 0) await tx.query('INSERT INTO hub_schema (version) VALUES ($1)', [SCHEMA_VERSION]);
+    else await tx.query('UPDATE hub_schema SET version = $1', [SCHEMA_VERSION]);
+  });
+}
+
+/** A migration's statements one by one (extended-protocol queries take one statement each). */
+function statements(sql: string): string[] {
+  return sql
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

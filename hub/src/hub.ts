@@ -1,0 +1,167 @@
+/**
+ * One hub process: database (PGlite or PostgreSQL), broker (embedded aedes, or an external one shared
+ * with other hub processes), an ingest worker, and HTTP. `startHub` is what `npm run hub` runs and
+ * what the tests start.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomSecret, verifyPassword } from '@oss/queue-server/auth';
+import { createLogger, type Logger } from '@oss/queue-server/log';
+import type { FastifyInstance } from 'fastify';
+import { checkSiteId, enrolSite, parseStaffArgs, setStaff } from './admin.ts';
+import { HUB_USERNAME, type HubBroker, startHubBroker } from './broker.ts';
+import { openDatabase } from './db.ts';
+import type { HubEnv } from './env.ts';
+import { buildHubHttp } from './http.ts';
+import { IngestWorker } from './ingest.ts';
+import { HubStore } from './store.ts';
+
+export interface RunningHub {
+  env: HubEnv;
+  store: HubStore;
+  http: FastifyInstance;
+  httpPort: number;
+  /** Where this process's ingest worker connects (the embedded broker or the external one). */
+  mqttUrl: string;
+  broker: HubBroker | null;
+  ingest: IngestWorker;
+  stop(): Promise<void>;
+}
+
+export interface HubOptions {
+  clock?: () => number;
+  log?: Logger;
+  appsDist?: string;
+}
+
+/** Written in the data folder while a hub with the embedded database runs: how its CLIs reach it. */
+export function controlFile(dataDir: string): string {
+  return join(dataDir, 'control.json');
+}
+export const CONTROL_HEADER = 'x-oss-hub-control';
+
+export async function startHub(env: HubEnv, options: HubOptions = {}): Promise<RunningHub> {
+  const log = options.log ?? createLogger('hub');
+  const clock = options.clock ?? Date.now;
+  const db = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir });
+  const store = new HubStore(db);
+  const cleanups: (() => Promise<void> | void)[] = [() => db.close()];
+  try {
+    let broker: HubBroker | null = null;
+    const hubPassword = randomSecret(24);
+    if (!env.mqttUrl) {
+      broker = await startHubBroker({
+        port: env.mqttPort,
+        hubPassword,
+        log,
+        verifySite: async (username, password) => {
+          const site = await store.findSite(username);
+          return site && (await verifyPassword(password, site.password_hash)) ? site.enrolled_at : null;
+        },
+      });
+      cleanups.unshift(() => broker!.close());
+    }
+    const mqttUrl = env.mqttUrl ?? `mqtt://127.0.0.1:${broker!.port}`;
+    const ingest = new IngestWorker({
+      url: mqttUrl,
+      username: env.mqttUrl ? (env.mqttUsername ?? HUB_USERNAME) : HUB_USERNAME,
+      ...(env.mqttUrl ? (env.mqttPassword ? { password: env.mqttPassword } : {}) : { password: hubPassword }),
+      shared: env.mqttUrl !== null,
+      store,
+      log,
+      clock,
+    });
+    await ingest.start();
+    cleanups.unshift(() => ingest.stop());
+
+    const http = await buildHubHttp({
+      store,
+      log,
+      clock,
+      secureCookies: env.secureCookies,
+      health: async () => ({ database: await store.ping().catch(() => false), broker: ingest.connected }),
+      ...(options.appsDist ? { appsDist: options.appsDist } : {}),
+    });
+    const controlToken = env.databaseUrl ? null : randomSecret(32);
+    if (controlToken) controlRoutes(http, store, env, controlToken, clock);
+    await http.listen({ port: env.httpPort, host: env.httpHost });
+    const address = http.server.address();
+    const httpPort = typeof address === 'object' && address ? address.port : env.httpPort;
+    cleanups.unshift(() => http.close());
+    if (controlToken) {
+      writeFileSync(controlFile(env.dataDir), JSON.stringify({ httpPort, token: controlToken }), {
+        mode: 0o600,
+      });
+      cleanups.unshift(() => rmSync(controlFile(env.dataDir), { force: true }));
+    }
+
+    const revocations = watchEnrolments(store, broker, clock, log);
+    cleanups.unshift(() => clearInterval(revocations));
+    log.info({ http: httpPort, mqtt: mqttUrl, database: db.kind }, 'hub started');
+    let stopping: Promise<void> | null = null;
+    return {
+      env,
+      store,
+      http,
+      httpPort,
+      mqttUrl,
+      broker,
+      ingest,
+      stop: () => {
+        stopping ??= runAll(cleanups).then(() => log.info({}, 'hub stopped'));
+        return stopping;
+      },
+    };
+  } catch (e) {
+    await runAll(cleanups);
+    throw e;
+  }
+}
+
+async function runAll(cleanups: (() => Promise<void> | void)[]): Promise<void> {
+  for (const cleanup of cleanups) await cleanup();
+}
+
+/** A re-enrolled site's old secret stops working at once: its open connections are dropped. */
+function watchEnrolments(store: HubStore, broker: HubBroker | null, clock: () => number, log: Logger) {
+  let seen = clock();
+  return setInterval(() => {
+    store.sitesEnrolledSince(seen).then(
+      (sites) => {
+        for (const s of sites) {
+          seen = Math.max(seen, s.enrolled_at);
+          broker?.dropStale(s.id, s.enrolled_at);
+        }
+      },
+      (e) => log.warn({ err: String(e) }, 'enrolment check failed'),
+    );
+  }, 2000);
+}
+
+/** `hub:enroll` and `hub:staff` against a running hub that holds the embedded database. */
+function controlRoutes(
+  app: FastifyInstance,
+  store: HubStore,
+  env: HubEnv,
+  token: string,
+  clock: () => number,
+) {
+  const expected = Buffer.from(token);
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/api/local/')) return;
+    const given = Buffer.from(String(request.headers[CONTROL_HEADER] ?? ''));
+    const local = request.socket.remoteAddress === '127.0.0.1' || request.socket.remoteAddress === '::1';
+    if (!local || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      const text = { vi: 'Không có quyền', en: 'Forbidden' };
+      return reply.status(403).send({ error: { code: 'forbidden', message: text.vi, text } });
+    }
+  });
+  app.post('/api/local/enroll', async (request) =>
+    enrolSite(store, env, checkSiteId((request.body as { site?: string })?.site), clock()),
+  );
+  app.post('/api/local/staff', async (request) => {
+    const { username, role } = parseStaffArgs((request.body as { args?: string[] })?.args ?? []);
+    return setStaff(store, username, role, clock());
+  });
+}

@@ -1,0 +1,7 @@
+/** The province hub (PROTOCOL.md §5). */
+export { enrolSite, setStaff } from './admin.ts';
+export { embeddedPath, type HubDb, openDatabase } from './db.ts';
+export { type HubEnv, readHubEnv } from './env.ts';
+export { type RunningHub, startHub } from './hub.ts';
+export { hubMosquittoAcl } from './mosquitto.ts';
+export { HubStore } from './store.ts';
