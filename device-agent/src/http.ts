@@ -19,7 +19,8 @@ import {
   bilingual,
   type DeviceKind,
   type LocalizedText,
-  UiToAgent,
+  type UiToAgent,
+  uiMessageSchema,
   validate,
 } from '@oss/protocol';
 import type { TSchema } from '@sinclair/typebox';
@@ -333,7 +334,7 @@ export async function startHttp(o: HttpOptions): Promise<LocalHttp> {
         } catch {
           return sendUi(uiError(null, 'invalid_message', NOT_JSON));
         }
-        const checked = validate(UiToAgent, parsed);
+        const checked = validate(uiMessageSchema(parsed), parsed);
         if (!checked.ok) {
           const rid = (parsed as { requestId?: unknown } | null)?.requestId;
           const requestId = typeof rid === 'string' && rid.length > 0 && rid.length <= 64 ? rid : null;

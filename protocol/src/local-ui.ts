@@ -50,6 +50,16 @@ export const UiToAgent = Type.Union([
 ]);
 export type UiToAgent = Static<typeof UiToAgent>;
 
+/**
+ * The schema to check an app's message against: the branch its `type` names, so an error names the
+ * missing or wrong field ("missing field serviceId") instead of "not an accepted value".
+ */
+export function uiMessageSchema(message: unknown): typeof UiToAgent {
+  const type = (message as { type?: unknown } | null)?.type;
+  const branch = UiToAgent.anyOf.find((b) => b.properties.type.const === type);
+  return (branch ?? UiToAgent) as typeof UiToAgent;
+}
+
 export const IdentityView = Type.Object({
   /** Shown so the citizen sees it was read; kept in agent memory only for the session. */
   fullName: Type.String(),

@@ -19,3 +19,4 @@ export {
 } from './mqtt/mosquitto.ts';
 export { APPS_DIST, DEMO_SITE_CONFIG, QUEUE_SERVER_ROOT, REPO_ROOT } from './paths.ts';
 export { DEMO_STAFF, type RunningServer, type StartOptions, startServer } from './server.ts';
+export { databasePath } from './storage/store.ts';

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { backup } from '../src/cli/backup.ts';
 import { createLogger } from '../src/log.ts';
 import { CITIZEN_KEY_FILE } from '../src/storage/citizen-key.ts';
+import { SCHEMA_VERSION } from '../src/storage/migrations.ts';
 import { databasePath } from '../src/storage/store.ts';
 import {
   connectDevice,
@@ -151,7 +152,7 @@ describe('CCCD numbers in the database', () => {
     await server.stop();
 
     const after = rows(data);
-    expect(after.version).toBe(2);
+    expect(after.version).toBe(SCHEMA_VERSION);
     expect(after.tickets.map((t) => t.masked).sort()).toEqual(
       IDS.map((id) => `********${id.slice(-4)}`).sort(),
     );

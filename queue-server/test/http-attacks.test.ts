@@ -301,13 +301,23 @@ describe('an officer acts only at the counter they are signed in at', () => {
     expect((await act(officer1, 'counter-1')).status).toBe(200);
   });
 
-  it('another officer can neither take counter-1 over nor sign it out, open or close it', async () => {
-    const taken = await post('/api/counters/counter-1/sign-in', {}, { cookie: officer2 });
-    expect(taken.status).toBe(409);
+  it('another officer cannot act at counter-1, sign it out, open or close it without signing in there', async () => {
     for (const command of ['sign-out', 'close', 'open'])
       expect((await post(`/api/counters/counter-1/${command}`, {}, { cookie: officer2 })).status).toBe(403);
     expect(server.service.core.state.counters.get('counter-1')!.officerId).toBe('officer1');
     expect((await act(officer2, 'counter-1')).status).toBe(403);
+  });
+
+  it('signing in at a taken counter ends the other session, visibly in the audit (issue 15)', async () => {
+    expect((await post('/api/counters/counter-1/sign-in', {}, { cookie: officer2 })).status).toBe(200);
+    expect((await act(officer1, 'counter-1')).status).toBe(403);
+    const rows = server.service.store.db
+      .prepare("SELECT detail FROM audit WHERE actor = 'officer2' AND action = 'counter.sign-in'")
+      .all() as { detail: string }[];
+    expect(rows.map((r) => JSON.parse(r.detail))).toContainEqual(
+      expect.objectContaining({ counterId: 'counter-1', tookOverFrom: 'officer1' }),
+    );
+    expect((await post('/api/counters/counter-1/sign-in', {}, { cookie: officer1 })).status).toBe(200);
   });
 
   it('a manager may act on any counter, and the audit says it was an override', async () => {

@@ -3,16 +3,18 @@
  * runs it), real MQTT device clients, a real Mosquitto. For this package's tests and the others'.
  */
 export { hasMosquitto, run, type TestMosquitto, testMosquitto, waitForPort } from './mosquitto.ts';
-export { NODE_OPTIONS, type ServerProcess, spawnServer } from './process.ts';
+export { NODE_OPTIONS, runServerToExit, type ServerProcess, spawnServer } from './process.ts';
 export {
   connectDevice,
   type DeviceClient,
   enrolDevice,
+  filesUnder,
   freePort,
   nextMessage,
   okResult,
   signIn,
   startTestServer,
+  startWithDevices,
   tempDir,
   testEnv,
 } from './server.ts';

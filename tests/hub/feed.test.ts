@@ -3,11 +3,11 @@
  * a real hub (embedded broker, PGlite, and a real PostgreSQL) over real MQTT.
  */
 import type { RunningHub } from '@oss/hub';
+import { hasPostgres, startPostgres, type TestPostgres } from '@oss/hub/testing';
 import type { HubTicket } from '@oss/protocol';
+import type { RunningServer } from '@oss/queue-server';
 import { tempDir, waitFor } from '@oss/tests';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasPostgres, startPostgres, type TestPostgres } from '../../hub/test/postgres.ts';
-import type { RunningServer } from '../../queue-server/src/server.ts';
 import {
   allBytes,
   BIRTH_DATE,

@@ -12,18 +12,11 @@ import {
   startHub,
 } from '@oss/hub';
 import type { Ticket } from '@oss/protocol';
+import type { RunningServer } from '@oss/queue-server';
+import { databasePath, silentLogger } from '@oss/queue-server';
+import { connectDevice, enrolDevice, okResult, signIn, startTestServer } from '@oss/queue-server/testing';
 import { tempDir } from '@oss/tests';
 import Database from 'better-sqlite3';
-import { silentLogger } from '../../queue-server/src/log.ts';
-import type { RunningServer } from '../../queue-server/src/server.ts';
-import { databasePath } from '../../queue-server/src/storage/store.ts';
-import {
-  connectDevice,
-  enrolDevice,
-  okResult,
-  signIn,
-  startTestServer,
-} from '../../queue-server/test/helpers.ts';
 
 export { startTestServer };
 

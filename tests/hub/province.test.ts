@@ -5,11 +5,11 @@
  */
 import { type RunningHub, setStaff } from '@oss/hub';
 import { type FeedEvent, hubTopics, localDate } from '@oss/protocol';
+import type { RunningServer } from '@oss/queue-server';
 import { tempDir, waitFor } from '@oss/tests';
 import mqtt from 'mqtt';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../queue-server/src/server.ts';
 import {
   ensureBuilt,
   HAVE_CHROMIUM,

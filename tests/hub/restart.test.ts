@@ -5,14 +5,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { enrolSite, HubStore, openDatabase, setStaff } from '@oss/hub';
+import type { RunningServer } from '@oss/queue-server';
+import { enroll, REPO_ROOT, readEnv } from '@oss/queue-server';
+import { type ServerProcess, signIn, spawnServer } from '@oss/queue-server/testing';
 import { freePort, tempDir, waitFor } from '@oss/tests';
 import { afterEach, describe, expect, it } from 'vitest';
-import { enroll } from '../../queue-server/src/cli/enroll.ts';
-import { readEnv } from '../../queue-server/src/env.ts';
-import { REPO_ROOT } from '../../queue-server/src/paths.ts';
-import type { RunningServer } from '../../queue-server/src/server.ts';
-import { signIn } from '../../queue-server/test/helpers.ts';
-import { type ServerProcess, spawnServer } from '../../queue-server/test/process.ts';
 import {
   enrolAt,
   getJson,

@@ -7,12 +7,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { enrolSite, HubStore, hubMosquittoAcl, openDatabase, type RunningHub } from '@oss/hub';
+import { hasPostgres, startPostgres, type TestPostgres } from '@oss/hub/testing';
+import type { RunningServer } from '@oss/queue-server';
+import { REPO_ROOT } from '@oss/queue-server';
+import { hasMosquitto, type TestMosquitto, testMosquitto } from '@oss/queue-server/testing';
 import { freePort, tempDir, waitFor } from '@oss/tests';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasPostgres, startPostgres, type TestPostgres } from '../../hub/test/postgres.ts';
-import { REPO_ROOT } from '../../queue-server/src/paths.ts';
-import type { RunningServer } from '../../queue-server/src/server.ts';
-import { hasMosquitto, type TestMosquitto, testMosquitto } from '../../queue-server/test/mosquitto.ts';
 import {
   hubEnv,
   inProcess,

@@ -199,17 +199,20 @@ export function overrideOf(staff: StaffIdentity, command: string, counter: Count
  * any of it (audited with `overrideOf`).
  */
 export function mayCommandCounter(staff: StaffIdentity, command: string, counter: CounterSignIn): void {
-  if (staff.role !== 'officer' || !counter || counter.officerId === staff.username) return;
-  if (command !== 'sign-in')
-    fail(
-      'forbidden',
-      'Cán bộ chỉ được thao tác tại quầy mình đang đăng nhập',
-      'An officer may act only at the counter they are signed in at',
-    );
-  if (counter.officerId !== null)
-    fail(
-      'conflict',
-      'Quầy đang có cán bộ khác đăng nhập; hãy nhờ quản lý đăng xuất cho họ',
-      'Another officer is signed in at this counter; ask a manager to sign them out',
-    );
+  // Signing in is always allowed: it ends the session of whoever was there (a shift change, or a
+  // colleague who left without signing out), and the audit names them (`takeoverOf`).
+  if (staff.role !== 'officer' || !counter || counter.officerId === staff.username || command === 'sign-in')
+    return;
+  fail(
+    'forbidden',
+    'Cán bộ chỉ được thao tác tại quầy mình đang đăng nhập',
+    'An officer may act only at the counter they are signed in at',
+  );
+}
+
+/** The officer whose session a sign-in ends, for the audit. */
+export function takeoverOf(staff: StaffIdentity, counter: CounterSignIn): { tookOverFrom?: string } {
+  return counter?.officerId && counter.officerId !== staff.username
+    ? { tookOverFrom: counter.officerId }
+    : {};
 }

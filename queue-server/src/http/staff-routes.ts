@@ -6,7 +6,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hashPassword } from '../auth/secrets.ts';
 import type { QueueService } from '../queue-service.ts';
 import { ReportQueries } from '../storage/reports.ts';
-import { mayCommandCounter, overrideOf, requireRole, SESSION_COOKIE, type Sessions } from './auth.ts';
+import {
+  mayCommandCounter,
+  overrideOf,
+  requireRole,
+  SESSION_COOKIE,
+  type Sessions,
+  takeoverOf,
+} from './auth.ts';
 import { statusOf } from './errors.ts';
 import { hourlyStats, PeriodQuery, periodOf, ReportQuery, reportFor, ticketsCsv } from './stats.ts';
 import { openStream } from './stream.ts';
@@ -72,7 +79,11 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
       const staff = request.staff!;
       const counter = service.core.state.counters.get(counterId);
       mayCommandCounter(staff, type, counter);
-      const audit = { counterId, ...overrideOf(staff, type, counter) };
+      const audit = {
+        counterId,
+        ...overrideOf(staff, type, counter),
+        ...(type === 'sign-in' ? takeoverOf(staff, counter) : {}),
+      };
       const command =
         type === 'sign-in' ? { type, counterId, officerId: staff.username } : ({ type, counterId } as const);
       const response = service.execute(command, { result: () => ({}) });

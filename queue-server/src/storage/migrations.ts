@@ -108,9 +108,10 @@ const MIGRATIONS: string[] = [
   UPDATE tickets SET citizen_hash = NULL WHERE citizen_hash IS NOT NULL;
   DELETE FROM meta WHERE key = 'secret:citizen-hash';
   `,
-  // 3: appointments, the dossiers received per ticket, citizens' feedback (PROTOCOL.md §6).
+  // 3: appointments, the dossiers received per ticket, citizens' feedback (PROTOCOL.md §6). From here on
+  // a migration may meet its own tables (a database whose version was set back): IF NOT EXISTS.
   `
-  CREATE TABLE appointments (
+  CREATE TABLE IF NOT EXISTS appointments (
     id TEXT PRIMARY KEY,
     code TEXT NOT NULL,
     service_id TEXT NOT NULL,
@@ -125,11 +126,11 @@ const MIGRATIONS: string[] = [
     checked_in_at INTEGER,
     cancelled_at INTEGER
   );
-  CREATE UNIQUE INDEX appointments_live_code ON appointments(code) WHERE status = 'booked';
-  CREATE INDEX appointments_slot ON appointments(service_id, start);
-  CREATE INDEX appointments_day ON appointments(day);
+  CREATE UNIQUE INDEX IF NOT EXISTS appointments_live_code ON appointments(code) WHERE status = 'booked';
+  CREATE INDEX IF NOT EXISTS appointments_slot ON appointments(service_id, start);
+  CREATE INDEX IF NOT EXISTS appointments_day ON appointments(day);
 
-  CREATE TABLE dossiers (
+  CREATE TABLE IF NOT EXISTS dossiers (
     ticket_id TEXT NOT NULL,
     code TEXT NOT NULL,
     day TEXT NOT NULL,
@@ -139,9 +140,9 @@ const MIGRATIONS: string[] = [
     service_id TEXT NOT NULL,
     PRIMARY KEY (ticket_id, code)
   ) WITHOUT ROWID;
-  CREATE INDEX dossiers_day ON dossiers(day);
+  CREATE INDEX IF NOT EXISTS dossiers_day ON dossiers(day);
 
-  CREATE TABLE feedback (
+  CREATE TABLE IF NOT EXISTS feedback (
     id TEXT PRIMARY KEY,
     ticket_id TEXT NOT NULL UNIQUE,
     day TEXT NOT NULL,
@@ -154,17 +155,17 @@ const MIGRATIONS: string[] = [
     handled_by TEXT,
     updated_at INTEGER NOT NULL
   );
-  CREATE INDEX feedback_day ON feedback(day);
+  CREATE INDEX IF NOT EXISTS feedback_day ON feedback(day);
   `,
   // 4: reports over any period (storage/reports.ts) read a period's ticket and rating facts from
   // covering indexes (never the JSON rows) and events by type; start-up finds the last `day.started`
   // without scanning the year's events.
   `
-  CREATE INDEX tickets_facts ON tickets(day, original_service_id, priority, status, issued_at,
+  CREATE INDEX IF NOT EXISTS tickets_facts ON tickets(day, original_service_id, priority, status, issued_at,
     first_called_at, called_at, started_at, finished_at, officer_id);
-  CREATE INDEX events_type_day ON events(type, day);
-  CREATE INDEX ratings_facts ON ratings(day, officer_id, service_id, score);
-  CREATE INDEX ratings_ticket ON ratings(ticket_id);
+  CREATE INDEX IF NOT EXISTS events_type_day ON events(type, day);
+  CREATE INDEX IF NOT EXISTS ratings_facts ON ratings(day, officer_id, service_id, score);
+  CREATE INDEX IF NOT EXISTS ratings_ticket ON ratings(ticket_id);
   `,
 ];
 
