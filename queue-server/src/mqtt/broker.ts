@@ -103,15 +103,17 @@ export async function startEmbeddedBroker(options: BrokerOptions): Promise<Embed
       );
       return Promise.resolve(refusal(REFUSED.notAuthorised, 'too many failed attempts, wait'));
     }
-    backoff.address.attempt(address);
+    // A device id is counted before its slow check, so parallel guesses at one id cannot race past
+    // the threshold; an address only after a failure, since a whole site's devices may connect at
+    // once from one address (a NAT, the demo) and the hash gate already bounds what a burst costs.
     backoff.device.attempt(user);
     return options.verifyDevice(user, secret).then(
       (enrolledAt) => {
         if (enrolledAt === null) {
+          backoff.address.attempt(address);
           log.warn({ device: user, address }, 'device refused: bad credentials');
           return refusal(REFUSED.credentials, 'bad username or password');
         }
-        backoff.address.succeeded(address);
         backoff.device.succeeded(user);
         client.deviceId = user;
         client.enrolledAt = enrolledAt;
