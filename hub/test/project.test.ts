@@ -115,7 +115,8 @@ describe('the hub projection', () => {
       meanWaitMinutes: 20,
       // 10 min within, 30 min late, 55 min still waiting (late); 10 min still waiting is not yet known.
       withinTargetShare: 1 / 3,
-      satisfiedShare: 0.5,
+      // The core's definition: 4–5 are satisfied, 3 (Bình thường) is neutral.
+      satisfiedShare: 0.25,
     });
   });
 });
