@@ -259,6 +259,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the four apps in Chromium', () => {
       ).ticket;
     await counter.keyboard.press('n');
     await counter.locator(`section.current[data-current="${first.number}"]`).waitFor();
+    // The call shows from the live stream before its own request has finished: wait for the keys.
+    await counter.locator('[data-action=recall]:not([disabled])').waitFor();
     await counter.keyboard.press('r');
     await counter.locator('section.current', { hasText: /Đã gọi lại 1 lần/ }).waitFor();
     await counter.keyboard.press('t');

@@ -176,9 +176,10 @@ function Console({
       setBusy(true);
       setError(null);
       try {
-        // The session ended (idle, or another officer signed in here): sign in again before acting,
-        // so that the work is credited to whoever does it.
-        if (data && data.counter.officerId !== staff.username)
+        // The session ended (idle, or another officer signed in here), or the first sign-in has not
+        // been confirmed yet: sign in (again) before acting, so that the work is credited to whoever
+        // does it and the server's "only at your own counter" rule lets it through.
+        if (!data || data.counter.officerId !== staff.username)
           await api.post(`/api/counters/${encodeURIComponent(counterId)}/sign-in`, {});
         await api.action(name, { id: requestId(), counterId, ...params });
         await refresh();
