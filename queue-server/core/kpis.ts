@@ -3,7 +3,7 @@
  * day's state or stored records. A ticket's wait is from its issue to its first call. Tickets still
  * waiting count in `maxWaitMinutes`, and in the within-target share once they are past it.
  */
-import { localParts } from '@oss/protocol';
+import { zonedEpoch } from '@oss/protocol';
 import type { Site } from './site.ts';
 import type { SiteLevel } from './site-config.ts';
 import type { EmotionRecord, QueueState, RatingRecord, TicketRecord } from './state.ts';
@@ -116,15 +116,9 @@ export function waitTargetOn(site: Site, day: string): number {
   return day < WAIT_TARGET_2025_FROM ? WAIT_TARGET_2022.minutes : site.waitTargetMinutes;
 }
 
-/** Epoch ms of local midnight starting `day` at the site. */
-export function localMidnightMs(day: string, timeZone: string): number {
-  const noonUtc = Date.parse(`${day}T12:00:00Z`);
-  return Date.parse(`${day}T00:00:00Z`) - localParts(noonUtc, timeZone).offsetMinutes * MINUTE;
-}
-
 /** The target for a ticket by its issue time: one comparison, not a date per ticket. */
 export function waitTargetOfTicket(site: Site): (issuedAt: number) => number {
-  const switchAt = localMidnightMs(WAIT_TARGET_2025_FROM, site.timeZone);
+  const switchAt = zonedEpoch(WAIT_TARGET_2025_FROM, 0, site.timeZone);
   return (issuedAt) => (issuedAt < switchAt ? WAIT_TARGET_2022.minutes : site.waitTargetMinutes);
 }
 

@@ -1,4 +1,5 @@
 /** The dashboard's period picker: what each choice means in local days, and dates shown as 02/12/2026. */
+import { vnDate } from '@oss/protocol/time';
 
 export type PeriodMode = 'live' | 'day' | 'range' | 'month' | 'quarter' | 'year';
 
@@ -65,6 +66,5 @@ export function reportQuery(c: PeriodChoice): string | null {
 
 /** `2026-12-02` → `02/12/2026`, the Vietnamese way (also used in English: it is unambiguous here). */
 export function viDate(iso: string | undefined | null): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso ?? '');
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : (iso ?? '');
+  return iso && /^\d{4}-\d{2}-\d{2}$/.test(iso) ? vnDate(iso) : (iso ?? '');
 }
