@@ -293,11 +293,16 @@ try {
         },
         yearlyReportInProcessMs: {
           p50: ms(quantile(sorted(inProcess), 0.5)),
+          min: ms(Math.min(...inProcess)),
           max: ms(Math.max(...inProcess)),
           loadMs: ms(loadMs),
           loadParts,
         },
-        yearlyReportHttpMs: { p50: ms(quantile(sorted(http), 0.5)), max: ms(Math.max(...http)) },
+        yearlyReportHttpMs: {
+          p50: ms(quantile(sorted(http), 0.5)),
+          min: ms(Math.min(...http)),
+          max: ms(Math.max(...http)),
+        },
         kpisWholeHistoryHttpMs: {
           p50: ms(quantile(sorted(kpisRange), 0.5)),
           max: ms(Math.max(...kpisRange)),
