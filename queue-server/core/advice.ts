@@ -3,26 +3,12 @@
  * counter to switch to which service so that the largest predicted wait in the centre drops most.
  * Pure: it tries each switch on a copy of the counters and compares the ETA model's predictions.
  */
-import type { LocalizedText } from '@oss/protocol';
+import type { Advice } from '@oss/protocol';
 import { serviceWaits } from './eta.ts';
 import type { Site } from './site.ts';
 import type { CounterState, QueueState } from './state.ts';
 
-export interface Advice {
-  counterId: string;
-  /** What the counter serves now, in preference order. */
-  fromServiceIds: string[];
-  toServiceId: string;
-  /** The counter's services after the switch (the server applies them with `set-services`). */
-  serviceIdsAfter: string[];
-  /** Predicted wait of a new ticket for `toServiceId`, minutes. */
-  predictedWaitBefore: number;
-  predictedWaitAfter: number;
-  /** The largest predicted wait over all services, before and after. */
-  largestWaitBefore: number;
-  largestWaitAfter: number;
-  reason: LocalizedText;
-}
+export type { Advice };
 
 export interface AdviceOptions {
   /** At most this many switches, each assuming the previous ones were made. */

@@ -2,7 +2,13 @@
  * Appointments (PROTOCOL.md §6): the bookable slots of a day and the check-in window. Pure: the
  * instant and the counts of booked places are passed in; the shell stores the bookings.
  */
-import { localDate, localWeekday, zonedEpoch } from '@oss/protocol';
+import {
+  APPOINTMENT_CODE_ALPHABET,
+  APPOINTMENT_CODE_LENGTH,
+  localDate,
+  localWeekday,
+  zonedEpoch,
+} from '@oss/protocol';
 import type { Site } from './site.ts';
 import type { AppointmentRules } from './site-config.ts';
 
@@ -92,11 +98,6 @@ export function arrivalFor(rules: AppointmentRules, start: number, end: number, 
 export function checkInOpensAt(rules: AppointmentRules, start: number): number {
   return start - rules.earlyMinutes * 60_000;
 }
-
-/** Codes are typed at a kiosk: no 0/O, 1/I/L look-alikes. */
-export const APPOINTMENT_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-export const APPOINTMENT_CODE_LENGTH = 6;
-export const APPOINTMENT_CODE_PATTERN = `^[${APPOINTMENT_CODE_ALPHABET}]{${APPOINTMENT_CODE_LENGTH}}$`;
 
 /** A code from random bytes (one byte per character; the modulo bias is irrelevant at 31 symbols × 6). */
 export function appointmentCode(randomBytes: Uint8Array): string {

@@ -3,7 +3,15 @@
  * day's state or stored records. A ticket's wait is from its issue to its first call. Tickets still
  * waiting count in `maxWaitMinutes`, and in the within-target share once they are past it.
  */
-import { zonedEpoch } from '@oss/protocol';
+import {
+  type EmotionStats,
+  type OfficerKpi,
+  type RatingStats,
+  type ServiceKpi,
+  type SiteKpis,
+  type WaitStats,
+  zonedEpoch,
+} from '@oss/protocol';
 import type { Site } from './site.ts';
 import type { SiteLevel } from './site-config.ts';
 import type { EmotionRecord, QueueState, RatingRecord, TicketRecord } from './state.ts';
@@ -33,68 +41,8 @@ export interface KpiRecords {
   emotions: readonly EmotionFacts[];
 }
 
-export interface WaitStats {
-  /** Tickets called so far (their wait is known). */
-  called: number;
-  waiting: number;
-  meanWaitMinutes: number | null;
-  p90WaitMinutes: number | null;
-  maxWaitMinutes: number | null;
-  /** Share of tickets called within the target, among those whose outcome against it is known. */
-  withinTargetShare: number | null;
-}
-
-export interface RatingStats {
-  /** Rated tickets (a ticket is rated at most once). */
-  ratings: number;
-  meanScore: number | null;
-  /** Rated tickets whose score is one of the site's satisfied scores ÷ rated tickets. */
-  satisfiedShare: number | null;
-  /** Rated tickets ÷ served tickets: how far `satisfiedShare` speaks for everyone served. */
-  responseRate: number | null;
-  /** How many ratings of each score, 1 (Rất không hài lòng) … 5 (Rất hài lòng). */
-  scoreCounts: [number, number, number, number, number];
-}
-
-/**
- * The camera's estimates, weighted by their confidence. Never the only basis for judging an officer:
- * shown beside the button ratings, with how many there are and how sure they were.
- */
-export interface EmotionStats {
-  emotionEstimates: number;
-  /** Confidence-weighted mean satisfaction 0..1. */
-  emotionSatisfaction: number | null;
-  emotionMeanConfidence: number | null;
-}
-
-export interface ServiceKpi extends WaitStats, RatingStats, EmotionStats {
-  serviceId: string;
-  served: number;
-  noShows: number;
-  meanServiceMinutes: number | null;
-}
-
-export interface OfficerKpi extends RatingStats, EmotionStats {
-  officerId: string;
-  served: number;
-  noShows: number;
-  meanServiceMinutes: number | null;
-}
-
-export interface SiteKpis extends WaitStats, RatingStats, EmotionStats {
-  /** The last day of the period (today for the live figures). */
-  day: string;
-  from: string;
-  to: string;
-  issued: number;
-  served: number;
-  /** The wait target in force on the period's last day. */
-  targetWaitMinutes: number;
-  /** The scores counted as satisfied at this site. */
-  satisfiedScores: number[];
-  services: ServiceKpi[];
-  officers: OfficerKpi[];
-}
+/** The indicators' shapes are the HTTP contract's (protocol/src/http.ts): one definition. */
+export type { EmotionStats, OfficerKpi, RatingStats, ServiceKpi, SiteKpis, WaitStats };
 
 const MINUTE = 60_000;
 

@@ -2,33 +2,33 @@
  * The leadership's report for a month, quarter or year: the period's indicators (kpis.ts, the one
  * definition), waits by priority class, and each officer against Decision 468's yearly floor, ranked.
  */
-import { fail, isRealDate, localParts } from '@oss/protocol';
+import {
+  fail,
+  type HourlyRow,
+  isRealDate,
+  localParts,
+  type OfficerReport,
+  type PeriodReport,
+  type PriorityWaits,
+  type ReportKind,
+  type ReportPeriod,
+} from '@oss/protocol';
 import {
   isServed,
   type KpiRecords,
   type OfficerKpi,
   PRODUCTIVITY_FLOORS,
   periodKpis,
-  type SiteKpis,
   siteLevelOf,
   type TicketFacts,
-  type WaitStats,
   waitStats,
   waitTargetOfTicket,
   waitTargetOn,
 } from './kpis.ts';
 import type { Site } from './site.ts';
-import type { SiteLevel } from './site-config.ts';
 
-export type PeriodKind = 'month' | 'quarter' | 'year';
-
-export interface ReportPeriod {
-  kind: PeriodKind;
-  /** `2026-11`, `2026-Q4` or `2026`. */
-  label: string;
-  from: string;
-  to: string;
-}
+export type PeriodKind = ReportKind;
+export type { HourlyRow, OfficerReport, PeriodReport, PriorityWaits, ReportPeriod };
 
 const PATTERNS: Record<PeriodKind, RegExp> = {
   month: /^(\d{4})-(0[1-9]|1[0-2])$/,
@@ -73,39 +73,6 @@ export function checkDay(name: string, value: string): string {
       `parameter "${name}" = "${value}" is not a valid YYYY-MM-DD date`,
     );
   return value;
-}
-
-export interface PriorityWaits extends WaitStats {
-  classId: string;
-  issued: number;
-}
-
-export interface OfficerReport extends OfficerKpi {
-  /** 1 = most citizens served in the period; ties by satisfaction, then by id. */
-  rank: number;
-  /** Dossiers received (receipt codes recorded at `counter.finish`); null when the site records none. */
-  dossiersReceived: number | null;
-  /** Citizens served from 1 January to the period's end (or today). */
-  yearServed: number;
-  /** The floor's share due by that date (floor × elapsed share of the year). */
-  floorToDate: number;
-  yearFloorShare: number;
-}
-
-export interface PeriodReport {
-  period: ReportPeriod;
-  generatedAt: number;
-  level: SiteLevel;
-  /** Decision 468's yearly floor per officer at this site's level. */
-  productivityFloor: number;
-  targets: { waitMinutes: number; withinTargetShare: number; satisfactionShare: number };
-  kpis: SiteKpis;
-  priorityClasses: PriorityWaits[];
-  /** Every priority class together against normal tickets. */
-  priorityVsNormal: { priority: PriorityWaits; normal: PriorityWaits };
-  officers: OfficerReport[];
-  /** Served tickets with no officer signed in at the counter: nobody is credited with them. */
-  unattributedServed: number;
 }
 
 const DAY = 24 * 3600_000;
@@ -195,12 +162,6 @@ export function periodReport(
 }
 
 /** Hourly arrivals (mean per day over `days`) and mean wait by local issue hour. */
-export interface HourlyRow {
-  hour: number;
-  arrivals: number;
-  meanWaitMinutes: number | null;
-}
-
 export function hourlyProfile(
   tickets: readonly Pick<TicketFacts, 'issuedAt' | 'firstCalledAt'>[],
   timeZone: string,

@@ -1,5 +1,5 @@
 /** The site configuration: one file per centre, validated against this schema at start. Pure data. */
-import { bilingual, isKnownTimeZone, LocalizedText, oneOf } from '@oss/protocol';
+import { bilingual, FeedbackReason, isKnownTimeZone, LocalizedText, oneOf, Procedure } from '@oss/protocol';
 import { type Static, Type } from '@sinclair/typebox';
 
 const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
@@ -33,21 +33,8 @@ export const Service = Type.Object(
   { additionalProperties: false },
 );
 
-export const Procedure = Type.Object(
-  {
-    id: Slug,
-    /** Code in the national procedure database (Cơ sở dữ liệu quốc gia về thủ tục hành chính). */
-    code: Type.String({ minLength: 1 }),
-    name: LocalizedText,
-    field: LocalizedText,
-    serviceId: Slug,
-    requiredPapers: Type.Array(LocalizedText, { minItems: 1 }),
-    fee: LocalizedText,
-    processingTime: LocalizedText,
-    legalBasis: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
-  },
-  { additionalProperties: false },
-);
+/** Procedures are part of the HTTP contract too: one schema in protocol. */
+export { Procedure };
 
 export const Counter = Type.Object(
   {
@@ -167,8 +154,7 @@ export const DossierRules = Type.Object(
 export type DossierRules = Static<typeof DossierRules>;
 
 /** Why a citizen was dissatisfied: the reasons the feedback form offers. */
-export const FeedbackReason = Type.Object({ id: Slug, name: LocalizedText }, { additionalProperties: false });
-export type FeedbackReason = Static<typeof FeedbackReason>;
+export { FeedbackReason };
 
 /** The reasons offered when a site lists none (issue 17's list). */
 export const DEFAULT_FEEDBACK_REASONS: FeedbackReason[] = [

@@ -1,5 +1,5 @@
 /** The queue's in-memory state and the events that change it. Pure: no I/O, no clock. */
-import type { TicketStatus } from '@oss/protocol';
+import type { CounterState, TicketStatus } from '@oss/protocol';
 
 export interface TicketRecord {
   id: string;
@@ -28,17 +28,8 @@ export interface TicketRecord {
   offline: boolean;
 }
 
-export interface CounterState {
-  id: string;
-  /** Staffed: an officer signed in at the console, or a counter device in use (docs/queue-server.md). */
-  open: boolean;
-  officerId: string | null;
-  currentTicketId: string | null;
-  /** Services it serves now, in preference order (from config, changed by reassignment). */
-  serviceIds: string[];
-  /** Reserved for priority citizens: priority tickets weigh more here. */
-  priorityCounter: boolean;
-}
+/** A counter's live state: the HTTP contract's shape (protocol/src/http.ts). */
+export type { CounterState };
 
 export interface ServiceTimeStats {
   /** Completed services counted. */

@@ -2,7 +2,15 @@
  * The request actions of PROTOCOL.md §3 (and additions): who may call each, the core command it
  * becomes, and the result it answers with. Used by the MQTT gateway and by the HTTP routes alike.
  */
-import { type ActionName, type DeviceKind, fail, type RequestOf, toIsoLocal } from '@oss/protocol';
+import {
+  type ActionName,
+  type DeviceKind,
+  fail,
+  type RequestOf,
+  type ResultOf,
+  type Ticket,
+  toIsoLocal,
+} from '@oss/protocol';
 import type { Command, QueueCore, QueueEvent } from '@oss/queue-server/core';
 
 export interface Caller {
@@ -15,16 +23,17 @@ export interface Caller {
   staffCounters?: readonly string[] | 'any';
 }
 
-type Result = (events: QueueEvent[], core: QueueCore, now: number) => Record<string, unknown>;
+type Result<R> = (events: QueueEvent[], core: QueueCore, now: number) => R;
 
 interface ActionSpec<A extends ActionName> {
   allowed: (DeviceKind | 'staff')[];
   command: (params: RequestOf<A>, caller: Caller) => Command;
-  result: Result;
+  /** What the action answers with: the contract's `ResultSchemas[A]`. */
+  result: Result<ResultOf<A>>;
 }
 
 const ticketOf =
-  (type: QueueEvent['type']): Result =>
+  (type: QueueEvent['type']): Result<{ ticket: Ticket | null }> =>
   (events, core, now) => {
     const e = events.findLast((x) => x.type === type);
     return { ticket: e && 'ticketId' in e && e.ticketId ? core.ticket(e.ticketId, now) : null };

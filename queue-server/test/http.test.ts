@@ -32,6 +32,26 @@ afterAll(async () => {
   dir?.remove();
 });
 
+describe('the HTTP contract (protocol/src/http.ts)', () => {
+  it('every JSON route declares the schema of its success answer; streams and CSV files are the exceptions', () => {
+    const routes = server.http.routeList.filter((r) => r.url.startsWith('/api/'));
+    expect(routes.length).toBeGreaterThan(30);
+    const plain = routes.filter((r) => !r.url.includes('/events') && !r.url.endsWith('.csv'));
+    const missing = plain.filter((r) => !r.answers.some((code) => code.startsWith('2')));
+    expect(missing.map((r) => `${r.method} ${r.url}`)).toEqual([]);
+  });
+
+  it('answers carry only what the contract names: a staff list has no password hashes', async () => {
+    const admin = await signIn(base, 'admin', 'demo-admin');
+    const res = await get('/api/staff', admin);
+    expect(res.status).toBe(200);
+    const { staff } = (await res.json()) as { staff: Record<string, unknown>[] };
+    expect(staff.length).toBeGreaterThan(0);
+    for (const s of staff)
+      expect(Object.keys(s).sort()).toEqual(['created_at', 'display_name', 'role', 'username']);
+  });
+});
+
 describe('public routes (PROTOCOL.md §4)', () => {
   it('health, services, counters, queue (readable cross-origin)', async () => {
     expect((await get('/api/services')).headers.get('access-control-allow-origin')).toBe('*');

@@ -5,6 +5,7 @@
  */
 import '../shared/style.css';
 import type { LocalizedText } from '@oss/protocol';
+import type { Appointment, Slot } from '@oss/protocol/http';
 import { localDate, vnDate } from '@oss/protocol/time';
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
@@ -13,21 +14,6 @@ import { Api, type ProcedureInfo, type SiteInfo } from '../shared/api.ts';
 import { lang, loc, type StringKey, t, timeOf } from '../shared/i18n.ts';
 import { Qr } from '../shared/qr.tsx';
 import { ErrorBanner, Header } from '../shared/ui.tsx';
-
-interface Appointment {
-  id: string;
-  code: string;
-  serviceId: string;
-  procedureId?: string;
-  start: string;
-  end: string;
-  status: 'booked' | 'checked_in' | 'cancelled';
-}
-interface Slot {
-  start: string;
-  end: string;
-  free: number;
-}
 
 const api = new Api();
 const SAVED = 'oss-appointment';

@@ -1,6 +1,7 @@
 /** The counter console: an officer signs in, picks a counter, and calls, recalls, finishes, transfers. */
 import '../shared/style.css';
-import type { LocalizedText, Ticket } from '@oss/protocol';
+import type { LocalizedText } from '@oss/protocol';
+import type { CounterConsole } from '@oss/protocol/http';
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { probeAgent } from '../shared/agent-feed.ts';
@@ -80,30 +81,7 @@ const COUNTER_ACTIONS: {
   },
 ];
 
-interface ConsoleData {
-  counter: {
-    id: string;
-    number: number;
-    name: LocalizedText;
-    open: boolean;
-    officerId: string | null;
-    currentTicketId: string | null;
-    serviceIds: string[];
-  };
-  current: (Ticket & { procedure: { name: LocalizedText; code: string } | null; recalls: number }) | null;
-  waiting: {
-    serviceId: string;
-    tickets: { id: string; number: string; priority: string; waitedMinutes: number }[];
-  }[];
-  mine: {
-    served: number;
-    noShows: number;
-    meanServiceMinutes: number | null;
-    ratings: number;
-    meanScore: number | null;
-    satisfiedShare: number | null;
-  } | null;
-}
+type ConsoleData = CounterConsole;
 
 function Console({
   staff,

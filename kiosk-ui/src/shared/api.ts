@@ -1,50 +1,16 @@
 /** The queue server's HTTP API as the apps use it: typed GETs, actions, sign-in, and one error type. */
 import type { LocalizedText, QueueSummary, Ticket } from '@oss/protocol';
 
-export interface SiteInfo {
-  site: { id: string; name: LocalizedText; address: string; timezone: string };
-  openingHours: { days: number[]; open: string; close: string }[];
-  targets: {
-    waitMinutes: number;
-    withinTargetShare: number;
-    satisfactionShare: number;
-    maxWaitMinutes: number;
-  };
-  priorityClasses: { id: string; name: LocalizedText; declarable: boolean; minAge?: number }[];
-  appointments: { serviceIds: string[]; daysAhead: number; slotMinutes: number } | null;
-}
-export interface ServiceInfo {
-  id: string;
-  prefix: string;
-  name: LocalizedText;
-  meanServiceMinutes: number;
-  procedureIds: string[];
-  counterIds: string[];
-}
-export interface ProcedureInfo {
-  id: string;
-  code: string;
-  name: LocalizedText;
-  field: LocalizedText;
-  serviceId: string;
-  requiredPapers: LocalizedText[];
-  fee: LocalizedText;
-  processingTime: LocalizedText;
-  legalBasis: string[];
-}
-export interface CounterInfo {
-  id: string;
-  number: number;
-  name: LocalizedText;
-  serviceIds: string[];
-  open: boolean;
-  priorityCounter: boolean;
-}
-export interface StaffInfo {
-  username: string;
-  displayName: string;
-  role: 'admin' | 'manager' | 'officer';
-}
+/** The server's responses: the HTTP contract's types (protocol/src/http.ts), under the apps' names. */
+import type {
+  CounterInfo,
+  Procedure as ProcedureInfo,
+  ServiceInfo,
+  SiteResponse as SiteInfo,
+  StaffIdentity as StaffInfo,
+} from '@oss/protocol/http';
+
+export type { CounterInfo, ProcedureInfo, ServiceInfo, SiteInfo, StaffInfo };
 
 /** A refusal from the server (or the network), with a message in both languages. */
 export class ApiError extends Error {

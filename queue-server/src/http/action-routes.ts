@@ -3,7 +3,7 @@
  * and browser kiosks (HTTP Basic with a kiosk's enrolment). Same schemas, rules and results; the body's
  * optional `id` makes a retry idempotent just as on MQTT.
  */
-import { ACTION_NAMES, fail, RequestSchemas } from '@oss/protocol';
+import { ACTION_NAMES, ErrorResponse, fail, RequestSchemas, ResultSchemas } from '@oss/protocol';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ACTIONS } from '../actions.ts';
@@ -23,7 +23,8 @@ export async function actionRoutes(
       { ...schema.properties, id: Type.Optional(schema.properties.id) },
       { additionalProperties: false },
     );
-    app.post(`/api/actions/${action}`, { schema: { body } }, async (request, reply) => {
+    const response = { 200: ResultSchemas[action], '4xx': ErrorResponse };
+    app.post(`/api/actions/${action}`, { schema: { body, response } }, async (request, reply) => {
       const counters = service.core.state.counters;
       const caller = callerOf(request, counters.values());
       if (!spec.allowed.includes(caller.kind))

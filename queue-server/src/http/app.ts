@@ -16,8 +16,15 @@ import { visitRoutes } from './visit-routes.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     /** Every route registered, for tests that must cover them all. */
-    routeList: { method: string; url: string }[];
+    routeList: RouteEntry[];
   }
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  /** Status codes (or `2xx`-style ranges) whose body has a schema in the route. */
+  answers: string[];
 }
 
 /** The host of an Origin header, or null when it is `null` or not a URL. */
@@ -68,11 +75,12 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
       },
     },
   });
-  const routeList: { method: string; url: string }[] = [];
+  const routeList: RouteEntry[] = [];
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
+    const answers = Object.keys(route.schema?.response ?? {});
     for (const method of [route.method].flat())
-      if (method !== 'HEAD') routeList.push({ method, url: route.url });
+      if (method !== 'HEAD') routeList.push({ method, url: route.url, answers });
   });
   securityHeaders(app);
   installErrorHandler(app, log);

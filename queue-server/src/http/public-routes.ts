@@ -1,14 +1,22 @@
 /** The routes anyone may call (PROTOCOL.md §4 and additions). No personal data leaves through them. */
-import { fail, QueueSummary, Ticket } from '@oss/protocol';
-import { Type } from '@sinclair/typebox';
+
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  CountersResponse,
+  ErrorResponse,
+  fail,
+  Health,
+  ProceduresResponse,
+  QueueSummary,
+  ServicesResponse,
+  SiteResponse,
+  type Ticket,
+  TicketParams,
+  TicketResponse,
+} from '@oss/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { QueueService } from '../queue-service.ts';
 import { openStream } from './stream.ts';
-
-const LocalizedText = Type.Object({ vi: Type.String(), en: Type.String() });
-const ErrorResponse = Type.Object({
-  error: Type.Object({ code: Type.String(), message: Type.String(), text: Type.Optional(LocalizedText) }),
-});
 
 export interface PublicRoutesOptions {
   service: QueueService;
@@ -16,9 +24,10 @@ export interface PublicRoutesOptions {
 }
 
 export async function publicRoutes(
-  app: FastifyInstance,
+  fastify: FastifyInstance,
   { service, health }: PublicRoutesOptions,
 ): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { site } = service;
   const now = () => service.clock();
 
@@ -26,20 +35,19 @@ export async function publicRoutes(
     '/api/health',
     {
       schema: {
-        response: {
-          200: Type.Object({ status: Type.String() }, { additionalProperties: true }),
-          503: Type.Object({ status: Type.String() }, { additionalProperties: true }),
-        },
+        response: { 200: Health, 503: Health },
       },
     },
     async (_request, reply) => {
       const h = health();
       const ok = h.database && h.broker && h.gateway;
-      return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', site: site.id, ...h });
+      return reply
+        .status(ok ? 200 : 503)
+        .send({ status: ok ? 'ok' : 'degraded', site: site.id, ...h } as const);
     },
   );
 
-  app.get('/api/site', async () => ({
+  app.get('/api/site', { schema: { response: { 200: SiteResponse } } }, async () => ({
     site: site.config.site,
     openingHours: site.config.openingHours,
     targets: site.config.targets,
@@ -61,7 +69,7 @@ export async function publicRoutes(
     })),
   }));
 
-  app.get('/api/services', async () => ({
+  app.get('/api/services', { schema: { response: { 200: ServicesResponse } } }, async () => ({
     services: site.config.services
       .filter((s) => s.public !== false)
       .map((s) => ({
@@ -74,9 +82,11 @@ export async function publicRoutes(
       })),
   }));
 
-  app.get('/api/procedures', async () => ({ procedures: site.config.procedures }));
+  app.get('/api/procedures', { schema: { response: { 200: ProceduresResponse } } }, async () => ({
+    procedures: site.config.procedures,
+  }));
 
-  app.get('/api/counters', async () => ({
+  app.get('/api/counters', { schema: { response: { 200: CountersResponse } } }, async () => ({
     counters: site.config.counters.map((c) => {
       const state = service.core.state.counters.get(c.id);
       return {
@@ -94,21 +104,20 @@ export async function publicRoutes(
     service.core.summary(now()),
   );
 
-  const TicketParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
   app.get(
     '/api/tickets/:id',
     {
       schema: {
         params: TicketParams,
-        response: { 200: Type.Object({ ticket: Ticket }), 404: ErrorResponse },
+        response: { 200: TicketResponse, 404: ErrorResponse },
       },
     },
-    async (request) => ({ ticket: publicTicket(service, (request.params as { id: string }).id) }),
+    async (request) => ({ ticket: publicTicket(service, request.params.id) }),
   );
 
   /** Live updates of one ticket for the phone page. */
   app.get('/api/tickets/:id/events', { schema: { params: TicketParams } }, async (request, reply) => {
-    const id = (request.params as { id: string }).id;
+    const { id } = request.params;
     const first = publicTicket(service, id);
     openStream(request, reply, (send) => {
       send('ticket', first);

@@ -1,8 +1,28 @@
 /** Routes for signed-in staff: sign-in, the counter console, and the manager's views and controls. */
-import { fail, STAFF_ROLES } from '@oss/protocol';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  AdviceResponse,
+  CounterConsole,
+  CounterParams,
+  CounterStateResponse,
+  DevicesResponse,
+  EmptyBody,
+  ErrorResponse,
+  fail,
+  HourlyStats,
+  Kpis,
+  LoginBody,
+  OkResponse,
+  PeriodQuery,
+  Report,
+  ReportQuery,
+  SetServicesBody,
+  StaffBody,
+  StaffListResponse,
+  StaffResponse,
+} from '@oss/protocol';
 import { adviseSwitches, periodKpis } from '@oss/queue-server/core';
-import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../auth/secrets.ts';
 import type { QueueService } from '../queue-service.ts';
 import { ReportQueries } from '../storage/reports.ts';
@@ -15,7 +35,7 @@ import {
   takeoverOf,
 } from './auth.ts';
 import { statusOf } from './errors.ts';
-import { hourlyStats, PeriodQuery, periodOf, ReportQuery, reportFor, ticketsCsv } from './stats.ts';
+import { hourlyStats, periodOf, reportFor, ticketsCsv } from './stats.ts';
 import { openStream } from './stream.ts';
 
 export interface StaffRoutesOptions {
@@ -24,11 +44,10 @@ export interface StaffRoutesOptions {
   secureCookies: boolean;
 }
 
-const CounterParams = Type.Object({ counterId: Type.String({ minLength: 1, maxLength: 64 }) });
-const Empty = Type.Object({}, { additionalProperties: false });
 const MINUTE = 60_000;
 
-export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOptions): Promise<void> {
+export async function staffRoutes(fastify: FastifyInstance, options: StaffRoutesOptions): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { service, sessions } = options;
   const { site, store } = service;
   const now = () => service.clock();
@@ -38,18 +57,10 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
   app.post(
     '/api/auth/login',
     {
-      schema: {
-        body: Type.Object(
-          {
-            username: Type.String({ minLength: 1, maxLength: 64 }),
-            password: Type.String({ minLength: 1, maxLength: 256 }),
-          },
-          { additionalProperties: false },
-        ),
-      },
+      schema: { body: LoginBody, response: { 200: StaffResponse } },
     },
     async (request, reply) => {
-      const { username, password } = request.body as { username: string; password: string };
+      const { username, password } = request.body;
       const { token, staff } = await sessions.signIn(username, password);
       reply.setCookie(SESSION_COOKIE, token, {
         path: '/',
@@ -62,41 +73,49 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
     },
   );
 
-  app.post('/api/auth/logout', { schema: { body: Type.Optional(Empty) } }, async (request, reply) => {
-    sessions.signOut(request.cookies[SESSION_COOKIE]);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true };
-  });
+  app.post(
+    '/api/auth/logout',
+    { schema: { body: EmptyBody, response: { 200: OkResponse } } },
+    async (request, reply) => {
+      sessions.signOut(request.cookies[SESSION_COOKIE]);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true } as const;
+    },
+  );
 
-  app.get('/api/auth/me', { preHandler: anyStaff }, async (request) => ({ staff: request.staff }));
+  app.get(
+    '/api/auth/me',
+    { schema: { response: { 200: StaffResponse } }, preHandler: anyStaff },
+    async (request) => ({ staff: request.staff! }),
+  );
 
   // --- counter console ----------------------------------------------------------------------------
 
-  const counterCommand =
-    (type: 'sign-in' | 'sign-out' | 'open' | 'close') =>
-    async (request: FastifyRequest, reply: FastifyReply) => {
-      const { counterId } = request.params as { counterId: string };
-      const staff = request.staff!;
-      const counter = service.core.state.counters.get(counterId);
-      mayCommandCounter(staff, type, counter);
-      const audit = {
-        counterId,
-        ...overrideOf(staff, type, counter),
-        ...(type === 'sign-in' ? takeoverOf(staff, counter) : {}),
-      };
-      const command =
-        type === 'sign-in' ? { type, counterId, officerId: staff.username } : ({ type, counterId } as const);
-      const response = service.execute(command, { result: () => ({}) });
-      if (type === 'sign-in' && response.ok) service.officerSeen(counterId, staff.username, true);
-      store.audit(now(), staff.username, `counter.${type}`, audit);
-      if (!response.ok) return reply.status(statusOf(response.error.code)).send({ error: response.error });
-      return { counter: service.core.state.counters.get(counterId) };
-    };
+  const counterResponse = { 200: CounterStateResponse, '4xx': ErrorResponse };
   for (const type of ['sign-in', 'sign-out', 'open', 'close'] as const)
     app.post(
       `/api/counters/:counterId/${type}`,
-      { schema: { params: CounterParams, body: Type.Optional(Empty) }, preHandler: anyStaff },
-      counterCommand(type),
+      { schema: { params: CounterParams, body: EmptyBody, response: counterResponse }, preHandler: anyStaff },
+      async (request, reply) => {
+        const { counterId } = request.params;
+        const staff = request.staff!;
+        const counter = service.core.state.counters.get(counterId);
+        mayCommandCounter(staff, type, counter);
+        const audit = {
+          counterId,
+          ...overrideOf(staff, type, counter),
+          ...(type === 'sign-in' ? takeoverOf(staff, counter) : {}),
+        };
+        const command =
+          type === 'sign-in'
+            ? { type, counterId, officerId: staff.username }
+            : ({ type, counterId } as const);
+        const response = service.execute(command, { result: () => ({}) });
+        if (type === 'sign-in' && response.ok) service.officerSeen(counterId, staff.username, true);
+        store.audit(now(), staff.username, `counter.${type}`, audit);
+        if (!response.ok) return reply.status(statusOf(response.error.code)).send({ error: response.error });
+        return { counter: service.core.state.counters.get(counterId)! };
+      },
     );
 
   app.put(
@@ -104,32 +123,30 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
     {
       schema: {
         params: CounterParams,
-        body: Type.Object(
-          { serviceIds: Type.Array(Type.String(), { minItems: 1, maxItems: 50 }) },
-          { additionalProperties: false },
-        ),
+        body: SetServicesBody,
+        response: counterResponse,
       },
       preHandler: managers,
     },
     async (request, reply) => {
-      const { counterId } = request.params as { counterId: string };
-      const { serviceIds } = request.body as { serviceIds: string[] };
+      const { counterId } = request.params;
+      const { serviceIds } = request.body;
       const response = service.execute(
         { type: 'set-services', counterId, serviceIds },
         { result: () => ({}) },
       );
       store.audit(now(), request.staff!.username, 'counter.set-services', { counterId, serviceIds });
       if (!response.ok) return reply.status(statusOf(response.error.code)).send({ error: response.error });
-      return { counter: service.core.state.counters.get(counterId) };
+      return { counter: service.core.state.counters.get(counterId)! };
     },
   );
 
   /** Everything the console shows: the counter, its ticket, the waiting lines it serves, today's own figures. */
   app.get(
     '/api/counters/:counterId/console',
-    { schema: { params: CounterParams }, preHandler: anyStaff },
+    { schema: { params: CounterParams, response: { 200: CounterConsole } }, preHandler: anyStaff },
     async (request) => {
-      const { counterId } = request.params as { counterId: string };
+      const { counterId } = request.params;
       const state = service.core.state;
       const counter = state.counters.get(counterId);
       if (!counter) fail('unknown_counter', `Không có quầy "${counterId}"`, `unknown counter "${counterId}"`);
@@ -146,8 +163,8 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
         },
         current: current
           ? {
-              ...service.core.ticket(current.id, t),
-              procedure: current.procedureId ? site.procedures.get(current.procedureId) : null,
+              ...service.core.ticket(current.id, t)!,
+              procedure: (current.procedureId && site.procedures.get(current.procedureId)) || null,
               recalls: current.recalls,
             }
           : null,
@@ -184,35 +201,47 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
     return { ...k, officers: named(k.officers) };
   };
 
-  app.get('/api/kpis', { schema: { querystring: PeriodQuery }, preHandler: managers }, async (request) =>
-    kpis(now(), request.query as { day?: string; from?: string; to?: string }),
+  app.get(
+    '/api/kpis',
+    { schema: { querystring: PeriodQuery, response: { 200: Kpis } }, preHandler: managers },
+    async (request) => kpis(now(), request.query),
   );
 
   /** The month's, quarter's or year's report for the centre's leadership. */
-  app.get('/api/reports', { schema: { querystring: ReportQuery }, preHandler: managers }, async (request) => {
-    const report = reportFor(site, reports, request.query as { period: string }, now());
-    return { ...report, officers: named(report.officers) };
-  });
+  app.get(
+    '/api/reports',
+    { schema: { querystring: ReportQuery, response: { 200: Report } }, preHandler: managers },
+    async (request) => {
+      const report = reportFor(site, reports, request.query, now());
+      return { ...report, officers: named(report.officers) };
+    },
+  );
 
   /** Which counter to switch to which service when a line's predicted wait is over the target. */
-  app.get('/api/advice', { preHandler: managers }, async () => ({
-    advice: adviseSwitches(site, service.core.state, now()),
-  }));
+  app.get(
+    '/api/advice',
+    { schema: { response: { 200: AdviceResponse } }, preHandler: managers },
+    async () => ({ advice: adviseSwitches(site, service.core.state, now()) }),
+  );
 
-  app.get('/api/devices', { preHandler: managers }, async () => ({
-    devices: store.listDevices().map((d) => ({
-      id: d.id,
-      kind: d.kind,
-      counterId: d.counter_id,
-      enrolledAt: d.enrolled_at,
-      online: d.online === 1,
-      status: d.payload ? JSON.parse(d.payload) : null,
-      statusAt: d.status_at,
-    })),
-  }));
+  app.get(
+    '/api/devices',
+    { schema: { response: { 200: DevicesResponse } }, preHandler: managers },
+    async () => ({
+      devices: store.listDevices().map((d) => ({
+        id: d.id,
+        kind: d.kind,
+        counterId: d.counter_id,
+        enrolledAt: d.enrolled_at,
+        online: d.online === 1,
+        status: d.payload ? JSON.parse(d.payload) : null,
+        statusAt: d.status_at,
+      })),
+    }),
+  );
 
-  const periodOrToday = (query: unknown) =>
-    periodOf(query as { day?: string }) ?? { from: service.core.state.day, to: service.core.state.day };
+  const periodOrToday = (query: PeriodQuery) =>
+    periodOf(query) ?? { from: service.core.state.day, to: service.core.state.day };
 
   app.get(
     '/api/reports/tickets.csv',
@@ -230,35 +259,24 @@ export async function staffRoutes(app: FastifyInstance, options: StaffRoutesOpti
 
   app.get(
     '/api/stats/hourly',
-    { schema: { querystring: PeriodQuery }, preHandler: managers },
+    { schema: { querystring: PeriodQuery, response: { 200: HourlyStats } }, preHandler: managers },
     async (request) => hourlyStats(reports, periodOrToday(request.query), site.timeZone, now()),
   );
 
-  app.get('/api/staff', { preHandler: requireRole('admin') }, async () => ({ staff: store.listStaff() }));
+  app.get(
+    '/api/staff',
+    { schema: { response: { 200: StaffListResponse } }, preHandler: requireRole('admin') },
+    async () => ({ staff: store.listStaff() }),
+  );
 
   app.post(
     '/api/staff',
     {
-      schema: {
-        body: Type.Object(
-          {
-            username: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{1,31}$' }),
-            displayName: Type.String({ minLength: 1, maxLength: 100 }),
-            role: Type.Union(STAFF_ROLES.map((r) => Type.Literal(r))),
-            password: Type.String({ minLength: 10, maxLength: 256 }),
-          },
-          { additionalProperties: false },
-        ),
-      },
+      schema: { body: StaffBody, response: { 200: StaffResponse } },
       preHandler: requireRole('admin'),
     },
     async (request) => {
-      const b = request.body as {
-        username: string;
-        displayName: string;
-        role: 'admin' | 'manager' | 'officer';
-        password: string;
-      };
+      const b = request.body;
       store.upsertStaff({
         username: b.username,
         display_name: b.displayName,

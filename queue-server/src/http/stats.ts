@@ -2,18 +2,26 @@
  * The manager's figures for any period, from stored records through the core's one definition:
  * the period asked for (`?day=` or `?from=&to=`), hourly charts, the tickets CSV and the period report.
  */
-import { fail, localDate, localWeekday, toIsoLocal } from '@oss/protocol';
+import {
+  fail,
+  type HourlyStats,
+  localDate,
+  localWeekday,
+  type PeriodQuery,
+  REPORT_KINDS,
+  type ReportQuery,
+  toIsoLocal,
+} from '@oss/protocol';
 import {
   checkDay,
-  type HourlyRow,
   hourlyProfile,
   type PeriodKind,
+  type PeriodReport,
   periodReport,
   reportPeriod,
   type Site,
   type TicketFacts,
 } from '@oss/queue-server/core';
-import { Type } from '@sinclair/typebox';
 import type { CsvTicketRow, ReportQueries } from '../storage/reports.ts';
 
 export interface Period {
@@ -25,17 +33,8 @@ export interface Period {
 export const MAX_PERIOD_DAYS = 366;
 const DAY = 24 * 3600_000;
 
-export const PeriodQuery = Type.Object(
-  {
-    day: Type.Optional(Type.String({ maxLength: 32 })),
-    from: Type.Optional(Type.String({ maxLength: 32 })),
-    to: Type.Optional(Type.String({ maxLength: 32 })),
-  },
-  { additionalProperties: false },
-);
-
 /** The period a query names, or null when it names none (today's live figures). */
-export function periodOf(query: { day?: string; from?: string; to?: string }): Period | null {
+export function periodOf(query: PeriodQuery): Period | null {
   const { day, from, to } = query;
   if (day !== undefined) {
     if (from !== undefined || to !== undefined)
@@ -70,17 +69,6 @@ export function periodOf(query: { day?: string; from?: string; to?: string }): P
       `a period of ${days} days is too long: at most ${MAX_PERIOD_DAYS}`,
     );
   return { from, to };
-}
-
-export interface HourlyStats {
-  day: string;
-  from: string;
-  to: string;
-  /** Arrivals per day with tickets (one day: that day's), mean wait by issue hour. */
-  hours: HourlyRow[];
-  /** For one day: the mean over up to `weeks` earlier days with the same weekday that had tickets. */
-  typical: HourlyRow[];
-  typicalDays: number;
 }
 
 /** Hourly figures for the dashboard's charts: one day against a typical day, or a period's mean day. */
@@ -193,26 +181,10 @@ export function ticketsCsv(site: Site, rows: CsvTicketRow[], officerNames: Map<s
   return `\uFEFF${[CSV_HEADER.join(','), ...lines].join('\r\n')}\r\n`;
 }
 
-export const ReportQuery = Type.Object(
-  {
-    period: Type.String({ maxLength: 16 }),
-    month: Type.Optional(Type.String({ maxLength: 16 })),
-    quarter: Type.Optional(Type.String({ maxLength: 16 })),
-    year: Type.Optional(Type.String({ maxLength: 16 })),
-  },
-  { additionalProperties: false },
-);
-const KINDS: readonly PeriodKind[] = ['month', 'quarter', 'year'];
-
 /** The leadership's report for `?period=month&month=2026-11` (or quarter=2026-Q4, year=2026). */
-export function reportFor(
-  site: Site,
-  reports: ReportQueries,
-  query: { period: string; month?: string; quarter?: string; year?: string },
-  now: number,
-) {
+export function reportFor(site: Site, reports: ReportQueries, query: ReportQuery, now: number): PeriodReport {
   const kind = query.period as PeriodKind;
-  if (!KINDS.includes(kind))
+  if (!REPORT_KINDS.includes(kind))
     fail(
       'invalid_request',
       `Kỳ "${query.period}" không hợp lệ: month, quarter hoặc year`,

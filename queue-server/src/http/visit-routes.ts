@@ -3,49 +3,54 @@
  * citizens (booking page, kiosk, phone page) and the manager's inbox.
  */
 import { randomUUID } from 'node:crypto';
-import { DossierInfo, fail, isRealDate, localDate, toIsoLocal, vnDate } from '@oss/protocol';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
-  APPOINTMENT_CODE_PATTERN,
+  AppointmentDay,
+  AppointmentResponse,
+  BookingBody,
+  CancelQuery,
+  CodeParams,
+  DayQuery,
+  DossierParams,
+  DossierResponse,
+  FeedbackBody,
+  FeedbackCreated,
+  type FeedbackItem,
+  FeedbackItemResponse,
+  FeedbackList,
+  FeedbackQuery,
+  FeedbackReasonsResponse,
+  FeedbackUpdate,
+  fail,
+  isRealDate,
+  localDate,
+  MonthQuery,
+  SlotsQuery,
+  SlotsResponse,
+  TicketParams,
+  toIsoLocal,
+  vnDate,
+} from '@oss/protocol';
+import {
   addDays,
   appointmentRules,
   DEFAULT_FEEDBACK_DUE_DAYS,
   DEFAULT_FEEDBACK_REASONS,
 } from '@oss/queue-server/core';
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppointmentDesk } from '../appointments.ts';
 import { type DossierSource, HttpJsonDossierSource, SimulatedDossierSource } from '../dossiers.ts';
 import type { QueueService } from '../queue-service.ts';
-import type { FeedbackRow, FeedbackStatus } from '../storage/visits.ts';
+import type { FeedbackRow } from '../storage/visits.ts';
 import { requireRole } from './auth.ts';
 import { RateWindow } from './rate-window.ts';
-
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
-const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' });
-const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
-const IsoInstant = Type.String({
-  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2})$',
-});
-/** Vietnamese mobile numbers, with or without +84. */
-const Phone = Type.String({ pattern: '^(\\+84|0)[35789]\\d{8}$' });
-const FEEDBACK_STATUSES: FeedbackStatus[] = ['new', 'in_progress', 'answered'];
-
-const Appointment = Type.Object({
-  id: Type.String(),
-  code: Type.String(),
-  serviceId: Type.String(),
-  procedureId: Type.Optional(Type.String()),
-  start: Type.String(),
-  end: Type.String(),
-  status: Type.String(),
-  ticketId: Type.Optional(Type.String()),
-});
 
 export interface VisitRoutesOptions {
   service: QueueService;
 }
 
-export async function visitRoutes(app: FastifyInstance, { service }: VisitRoutesOptions): Promise<void> {
+export async function visitRoutes(fastify: FastifyInstance, { service }: VisitRoutesOptions): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { site, visits, desk } = service;
   const now = () => service.clock();
   const tz = site.timeZone;
@@ -62,19 +67,10 @@ export async function visitRoutes(app: FastifyInstance, { service }: VisitRoutes
   app.get(
     '/api/appointments/slots',
     {
-      schema: {
-        querystring: Type.Object({ serviceId: Slug, day: Day }, { additionalProperties: false }),
-        response: {
-          200: Type.Object({
-            slots: Type.Array(
-              Type.Object({ start: Type.String(), end: Type.String(), free: Type.Integer() }),
-            ),
-          }),
-        },
-      },
+      schema: { querystring: SlotsQuery, response: { 200: SlotsResponse } },
     },
     async (request) => {
-      const { serviceId, day } = request.query as { serviceId: string; day: string };
+      const { serviceId, day } = request.query;
       if (!isRealDate(day)) badDay(day);
       if (!site.services.has(serviceId)) fail('unknown_service', 'Không có dịch vụ này', 'Unknown service');
       return { slots: desk.slots(serviceId, day, now()) };
@@ -84,22 +80,11 @@ export async function visitRoutes(app: FastifyInstance, { service }: VisitRoutes
   app.post(
     '/api/appointments',
     {
-      schema: {
-        body: Type.Object(
-          {
-            serviceId: Slug,
-            start: IsoInstant,
-            procedureId: Type.Optional(Slug),
-            phone: Type.Optional(Phone),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: Type.Object({ appointment: Appointment }) },
-      },
+      schema: { body: BookingBody, response: { 201: AppointmentResponse } },
     },
     async (request, reply) => {
       limit(bookings, request, 'đặt lịch', 'bookings');
-      const body = request.body as { serviceId: string; start: string; procedureId?: string; phone?: string };
+      const body = request.body;
       const start = Date.parse(body.start);
       if (Number.isNaN(start)) fail('invalid_request', 'Thời điểm không hợp lệ', 'Invalid start time');
       const row = desk.book(
@@ -113,18 +98,11 @@ export async function visitRoutes(app: FastifyInstance, { service }: VisitRoutes
   app.delete(
     '/api/appointments/:id',
     {
-      schema: {
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
-        querystring: Type.Object(
-          { code: Type.String({ minLength: 4, maxLength: 16 }) },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ appointment: Appointment }) },
-      },
+      schema: { params: TicketParams, querystring: CancelQuery, response: { 200: AppointmentResponse } },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
-      const { code } = request.query as { code: string };
+      const { id } = request.params;
+      const { code } = request.query;
       return { appointment: desk.view(desk.cancel(id, code, now())) };
     },
   );
@@ -133,14 +111,11 @@ export async function visitRoutes(app: FastifyInstance, { service }: VisitRoutes
   app.get(
     '/api/appointments/by-code/:code',
     {
-      schema: {
-        params: Type.Object({ code: Type.String({ pattern: APPOINTMENT_CODE_PATTERN }) }),
-        response: { 200: Type.Object({ appointment: Appointment }) },
-      },
+      schema: { params: CodeParams, response: { 200: AppointmentResponse } },
     },
     async (request) => {
       limit(lookups, request, 'tra cứu', 'look-ups');
-      const row = visits.appointmentByCode((request.params as { code: string }).code);
+      const row = visits.appointmentByCode(request.params.code);
       if (!row) fail('not_found', 'Không tìm thấy lịch hẹn với mã này', 'No appointment with this code');
       return { appointment: desk.view(row) };
     },
@@ -151,10 +126,10 @@ export async function visitRoutes(app: FastifyInstance, { service }: VisitRoutes
     '/api/appointments',
     {
       preHandler: anyStaff,
-      schema: { querystring: Type.Object({ day: Type.Optional(Day) }, { additionalProperties: false }) },
+      schema: { querystring: DayQuery, response: { 200: AppointmentDay } },
     },
     async (request) => {
-      const day = (request.query as { day?: string }).day ?? localDate(now(), tz);
+      const day = request.query.day ?? localDate(now(), tz);
       if (!isRealDate(day)) badDay(day);
       return appointmentDay(desk, visits.appointmentsOfDay(day), day, now(), service);
     },
@@ -165,14 +140,11 @@ export async function visitRoutes(app: FastifyInstance, { service }: VisitRoutes
   app.get(
     '/api/dossiers/:code',
     {
-      schema: {
-        params: Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) }),
-        response: { 200: Type.Object({ dossier: DossierInfo }) },
-      },
+      schema: { params: DossierParams, response: { 200: DossierResponse } },
     },
     async (request) => {
       limit(lookups, request, 'tra cứu', 'look-ups');
-      const code = (request.params as { code: string }).code.trim().toUpperCase();
+      const code = request.params.code.trim().toUpperCase();
       const pattern = new RegExp(site.config.dossiers?.codePattern ?? '.');
       if (!pattern.test(code))
         fail(
@@ -188,28 +160,19 @@ export async function visitRoutes(app: FastifyInstance, { service }: VisitRoutes
 
   // --- feedback -------------------------------------------------------------------------------------
 
-  app.get('/api/feedback/reasons', async () => ({ reasons: reasonsOf(service) }));
+  app.get('/api/feedback/reasons', { schema: { response: { 200: FeedbackReasonsResponse } } }, async () => ({
+    reasons: reasonsOf(service),
+  }));
 
   app.post(
     '/api/tickets/:id/feedback',
     {
-      schema: {
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
-        body: Type.Object(
-          {
-            reasons: Type.Array(Slug, { minItems: 1, maxItems: 10, uniqueItems: true }),
-            text: Type.Optional(Type.String({ maxLength: 1000 })),
-            contact: Type.Optional(Type.String({ maxLength: 100 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: Type.Object({ feedbackId: Type.String() }) },
-      },
+      schema: { params: TicketParams, body: FeedbackBody, response: { 201: FeedbackCreated } },
     },
     async (request, reply) => {
       limit(feedbackPosts, request, 'gửi góp ý', 'feedback');
-      const { id } = request.params as { id: string };
-      const body = request.body as { reasons: string[]; text?: string; contact?: string };
+      const { id } = request.params;
+      const body = request.body;
       const known = new Set(reasonsOf(service).map((r) => r.id));
       const unknown = body.reasons.find((r) => !known.has(r));
       if (unknown) fail('invalid_request', `Không có lý do "${unknown}"`, `Unknown reason "${unknown}"`);
@@ -246,15 +209,10 @@ export async function visitRoutes(app: FastifyInstance, { service }: VisitRoutes
     '/api/feedback',
     {
       preHandler: managers,
-      schema: {
-        querystring: Type.Object(
-          { from: Type.Optional(Day), to: Type.Optional(Day) },
-          { additionalProperties: false },
-        ),
-      },
+      schema: { querystring: FeedbackQuery, response: { 200: FeedbackList } },
     },
     async (request) => {
-      const { from, to } = periodOf(request.query as { from?: string; to?: string }, localDate(now(), tz));
+      const { from, to } = periodOf(request.query, localDate(now(), tz));
       return { from, to, items: visits.feedbackBetween(from, to).map((f) => feedbackItem(service, f)) };
     },
   );
@@ -263,20 +221,11 @@ export async function visitRoutes(app: FastifyInstance, { service }: VisitRoutes
     '/api/feedback/:id',
     {
       preHandler: managers,
-      schema: {
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
-        body: Type.Object(
-          {
-            status: Type.Union(FEEDBACK_STATUSES.map((s) => Type.Literal(s))),
-            note: Type.Optional(Type.String({ maxLength: 2000 })),
-          },
-          { additionalProperties: false },
-        ),
-      },
+      schema: { params: TicketParams, body: FeedbackUpdate, response: { 200: FeedbackItemResponse } },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
-      const body = request.body as { status: FeedbackStatus; note?: string };
+      const { id } = request.params;
+      const body = request.body;
       if (!visits.feedback(id)) fail('not_found', 'Không tìm thấy góp ý', 'Feedback not found');
       if (body.status === 'answered' && !body.note?.trim() && !visits.feedback(id)!.note)
         fail('invalid_request', 'Cần ghi nội dung trả lời', 'An answer note is required');
@@ -298,10 +247,10 @@ export async function visitRoutes(app: FastifyInstance, { service }: VisitRoutes
     '/api/feedback.csv',
     {
       preHandler: managers,
-      schema: { querystring: Type.Object({ month: Month }, { additionalProperties: false }) },
+      schema: { querystring: MonthQuery },
     },
     async (request, reply) => {
-      const { month } = request.query as { month: string };
+      const { month } = request.query;
       const items = visits.feedbackBetween(`${month}-01`, `${month}-31`).map((f) => feedbackItem(service, f));
       reply.header('content-type', 'text/csv; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="phan-anh-${month}.csv"`);
@@ -388,7 +337,7 @@ function appointmentDay(
   };
 }
 
-function feedbackItem(service: QueueService, f: FeedbackRow) {
+function feedbackItem(service: QueueService, f: FeedbackRow): FeedbackItem {
   const tz = service.site.timeZone;
   const t = service.core.state.tickets.get(f.ticket_id) ?? service.store.findTicket(f.ticket_id);
   const dueDays = service.site.config.feedbackDueDays ?? DEFAULT_FEEDBACK_DUE_DAYS;
@@ -414,8 +363,6 @@ function feedbackItem(service: QueueService, f: FeedbackRow) {
     overdue: f.status !== 'answered' && service.clock() - f.at > dueDays * 86_400_000,
   };
 }
-
-type FeedbackItem = ReturnType<typeof feedbackItem>;
 
 function feedbackCsv(items: FeedbackItem[]): string {
   const header = [

@@ -2,6 +2,7 @@
  * What surrounds a ticket (PROTOCOL.md §6): appointments booked ahead, the dossiers an officer
  * received for a ticket, and citizens' feedback with its follow-up. Same SQLite file as the queue.
  */
+import type { FeedbackStatus } from '@oss/protocol';
 import type { Database, Statement } from 'better-sqlite3';
 
 export type AppointmentStatus = 'booked' | 'cancelled' | 'checked_in';
@@ -33,7 +34,7 @@ export interface DossierRow {
   service_id: string;
 }
 
-export type FeedbackStatus = 'new' | 'in_progress' | 'answered';
+export type { FeedbackStatus };
 
 export interface FeedbackRow {
   id: string;
