@@ -2,10 +2,18 @@
  * The versioned upward export (docs/hub.md): each site's indicators for a day or a month, as JSON or
  * CSV, for the national monitoring systems. Hub staff only.
  */
-import { fail, isRealDate, toIsoLocal } from '@oss/protocol';
-import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  type ExportQuery,
+  ExportQuery as ExportQuerySchema,
+  fail,
+  IndicatorsExport,
+  isRealDate,
+  type SiteIndicators,
+  toIsoLocal,
+} from '@oss/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { EXPORT_VERSION, type PeriodFigures, periodFigures } from './project.ts';
+import { EXPORT_VERSION, periodFigures } from './project.ts';
 import type { HubStore, SiteRow } from './store.ts';
 
 const DEFAULT_TARGET_MINUTES = 15;
@@ -15,12 +23,6 @@ interface Period {
   kind: 'day' | 'month';
   from: string;
   to: string;
-}
-
-export interface SiteIndicators extends PeriodFigures {
-  siteId: string;
-  name: { vi: string; en: string };
-  targetWaitMinutes: number;
 }
 
 /** The CSV's columns, in order: the flat figures (per-priority and per-officer detail is in the JSON). */
@@ -71,8 +73,7 @@ async function indicators(
   };
 }
 
-function periodOf(request: FastifyRequest, kind: Period['kind']): Period {
-  const query = request.query as { day?: string; month?: string };
+function periodOf(query: ExportQuery, kind: Period['kind']): Period {
   if (kind === 'day') {
     const day = query.day ?? '';
     if (!isRealDate(day)) fail('invalid_request', `Ngày không hợp lệ: "${day}"`, `not a date: "${day}"`);
@@ -85,37 +86,34 @@ function periodOf(request: FastifyRequest, kind: Period['kind']): Period {
 }
 
 export function exportRoutes(
-  app: FastifyInstance,
+  fastify: FastifyInstance,
   store: HubStore,
   clock: () => number,
   staffOf: (r: FastifyRequest) => Promise<unknown>,
 ) {
-  const querystring = Type.Object(
-    {
-      day: Type.Optional(Type.String({ maxLength: 10 })),
-      month: Type.Optional(Type.String({ maxLength: 7 })),
-      format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
-    },
-    { additionalProperties: false },
-  );
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   for (const kind of ['day', 'month'] as const)
     app.get(
       `/api/export/v${EXPORT_VERSION}/${kind === 'day' ? 'daily' : 'monthly'}`,
-      { schema: { querystring } },
+      // The CSV form has no schema: it is text.
+      { schema: { querystring: ExportQuerySchema, response: { 200: IndicatorsExport } } },
       async (request, reply) => {
         await staffOf(request);
-        const period = periodOf(request, kind);
+        const period = periodOf(request.query, kind);
         const now = clock();
         const sites = await Promise.all(
           (await store.listSites()).map((s) => indicators(store, s, period, now)),
         );
-        if ((request.query as { format?: string }).format === 'csv')
-          return reply
-            .type('text/csv; charset=utf-8')
-            .header('content-disposition', `attachment; filename="oss-${kind}-${period.from}.csv"`)
-            .send(toCsv(period, sites));
+        if (request.query.format === 'csv')
+          return (
+            reply
+              .type('text/csv; charset=utf-8')
+              .header('content-disposition', `attachment; filename="oss-${kind}-${period.from}.csv"`)
+              // A string with a text content type goes out as it is (the 200 schema is the JSON form's).
+              .send(toCsv(period, sites) as unknown as IndicatorsExport)
+          );
         return {
-          schema: 'oss-hub-indicators',
+          schema: 'oss-hub-indicators' as const,
           version: EXPORT_VERSION,
           period,
           generatedAt: toIsoLocal(now, ZONE),

@@ -4,11 +4,24 @@
  */
 import { createHash } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
-import { fail, localDate, toIsoLocal } from '@oss/protocol';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  fail,
+  HubHealth,
+  type HubSite,
+  HubSitesResponse,
+  HubTicketsQuery,
+  HubTicketsResponse,
+  LoginBody,
+  localDate,
+  OkResponse,
+  StaffResponse,
+  TicketParams,
+  toIsoLocal,
+} from '@oss/protocol';
 import { randomSecret, verifyPassword } from '@oss/queue-server/auth';
 import { installErrorHandler } from '@oss/queue-server/http-errors';
 import type { Logger } from '@oss/queue-server/log';
-import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { exportRoutes } from './export.ts';
 import { provinceApp } from './pages.ts';
@@ -40,7 +53,7 @@ export async function buildHubHttp(options: HubHttpOptions): Promise<FastifyInst
     bodyLimit: 16 * 1024,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
-  });
+  }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandler(app, options.log);
   await app.register(fastifyCookie);
   // Refuse state changes from other origins (CSRF), as on a site.
@@ -57,27 +70,23 @@ export async function buildHubHttp(options: HubHttpOptions): Promise<FastifyInst
     return staff;
   };
 
-  app.get('/api/health', async (_request, reply) => {
-    const h = await options.health();
-    const ok = h.database && h.broker;
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', ...h });
-  });
+  app.get(
+    '/api/health',
+    { schema: { response: { 200: HubHealth, 503: HubHealth } } },
+    async (_request, reply) => {
+      const h = await options.health();
+      const ok = h.database && h.broker;
+      return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', ...h } as const);
+    },
+  );
 
   app.post(
     '/api/auth/login',
     {
-      schema: {
-        body: Type.Object(
-          {
-            username: Type.String({ minLength: 1, maxLength: 64 }),
-            password: Type.String({ maxLength: 256 }),
-          },
-          { additionalProperties: false },
-        ),
-      },
+      schema: { body: LoginBody, response: { 200: StaffResponse } },
     },
     async (request, reply) => {
-      const { username, password } = request.body as { username: string; password: string };
+      const { username, password } = request.body;
       const staff = await store.findStaff(username);
       if (!staff || !(await verifyPassword(password, staff.password_hash)))
         fail('unauthorized', 'Sai tên đăng nhập hoặc mật khẩu', 'Wrong username or password');
@@ -94,19 +103,19 @@ export async function buildHubHttp(options: HubHttpOptions): Promise<FastifyInst
     },
   );
 
-  app.post('/api/auth/logout', async (request, reply) => {
+  app.post('/api/auth/logout', { schema: { response: { 200: OkResponse } } }, async (request, reply) => {
     const token = request.cookies[HUB_SESSION_COOKIE];
     if (token) await store.deleteSession(tokenHash(token));
     reply.clearCookie(HUB_SESSION_COOKIE, { path: '/' });
-    return { ok: true };
+    return { ok: true } as const;
   });
 
-  app.get('/api/auth/me', async (request) => {
+  app.get('/api/auth/me', { schema: { response: { 200: StaffResponse } } }, async (request) => {
     const staff = await staffOf(request);
     return { staff: { username: staff.username, displayName: staff.username, role: staff.role } };
   });
 
-  app.get('/api/sites', async (request) => {
+  app.get('/api/sites', { schema: { response: { 200: HubSitesResponse } } }, async (request) => {
     await staffOf(request);
     const now = clock();
     const sites = await store.listSites();
@@ -116,21 +125,15 @@ export async function buildHubHttp(options: HubHttpOptions): Promise<FastifyInst
   app.get(
     '/api/sites/:id/tickets',
     {
-      schema: {
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        querystring: Type.Object(
-          { day: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })) },
-          { additionalProperties: false },
-        ),
-      },
+      schema: { params: TicketParams, querystring: HubTicketsQuery, response: { 200: HubTicketsResponse } },
     },
     async (request) => {
       await staffOf(request);
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const site = await store.findSite(id);
       if (!site) fail('not_found', `Không có đơn vị "${id}"`, `No site "${id}"`);
       const zone = zoneOf(site);
-      const day = (request.query as { day?: string }).day ?? localDate(clock(), zone);
+      const day = request.query.day ?? localDate(clock(), zone);
       const tickets = await store.ticketsOfDay(id, day);
       // Addition: the site's service names, so that a reader need not know its ids.
       const services = (site.info?.services ?? []).map(({ id, prefix, name }) => ({ id, prefix, name }));
@@ -149,7 +152,7 @@ function zoneOf(site: SiteRow): string {
 }
 
 /** One row of `GET /api/sites`: the site's name, last event and today's figures in its own zone. */
-async function siteSummary(store: HubStore, site: SiteRow, now: number) {
+async function siteSummary(store: HubStore, site: SiteRow, now: number): Promise<HubSite> {
   const zone = zoneOf(site);
   const day = localDate(now, zone);
   const target = site.info?.waitTargetMinutes ?? DEFAULT_TARGET_MINUTES;

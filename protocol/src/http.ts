@@ -5,6 +5,7 @@
  * (`import type`: nothing of it reaches a browser bundle).
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { HubTicket, SiteDayFigures } from './feed.ts';
 import {
   type ActionName,
   DateOnly,
@@ -570,3 +571,85 @@ export const ResultSchemas = {
   'ticket.void': Type.Object({ voided: Type.Boolean(), ticket: Nullable(Ticket) }),
 } satisfies { [A in ActionName]: TSchema };
 export type ResultOf<A extends ActionName> = Static<(typeof ResultSchemas)[A]>;
+
+// --- the province hub's HTTP (PROTOCOL.md §5 and additions) -----------------------------------------
+
+export const HubHealth = Type.Object({
+  status: oneOf('ok', 'degraded'),
+  database: Type.Boolean(),
+  broker: Type.Boolean(),
+});
+export type HubHealth = Static<typeof HubHealth>;
+
+/** One row of `GET /api/sites`: the site's name, last event and today's figures in its own zone. */
+export const HubSite = Type.Object({
+  id: Type.String(),
+  name: LocalizedText,
+  lastEventAt: Nullable(Type.String()),
+  // Additions: the link's state, the feed's position (every site event up to it is here), the target.
+  online: Type.Boolean(),
+  feedSeq: Type.Integer(),
+  waitTargetMinutes: Type.Number(),
+  today: SiteDayFigures,
+});
+export type HubSite = Static<typeof HubSite>;
+export const HubSitesResponse = Type.Object({ sites: Type.Array(HubSite) });
+
+export const HubTicketsQuery = Type.Object({ day: Type.Optional(DateOnly) }, strict);
+export const HubTicketsResponse = Type.Object({
+  tickets: Type.Array(HubTicket),
+  /** Addition: the site's service names, so that a reader need not know its ids. */
+  services: Type.Array(Type.Object({ id: Type.String(), prefix: Type.String(), name: LocalizedText })),
+});
+export type HubTicketsResponse = Static<typeof HubTicketsResponse>;
+
+/** A site's indicators over a period (a day, a month): the versioned export (docs/hub.md). */
+export const PeriodFigures = Type.Composite([
+  SiteDayFigures,
+  Type.Object({
+    noShows: Type.Integer(),
+    p90WaitMinutes: Minutes,
+    ratings: Type.Integer(),
+    /** Waits per priority class (elderly, disabled… against normal). */
+    byPriority: Type.Array(
+      Type.Object({
+        priority: Type.String(),
+        issued: Type.Integer(),
+        meanWaitMinutes: Minutes,
+        withinTargetShare: Share,
+      }),
+    ),
+    /** Per officer: tickets finished as done, and their ratings. */
+    officers: Type.Array(
+      Type.Object({
+        officerId: Type.String(),
+        served: Type.Integer(),
+        ratings: Type.Integer(),
+        satisfiedShare: Share,
+      }),
+    ),
+  }),
+]);
+export type PeriodFigures = Static<typeof PeriodFigures>;
+export const SiteIndicators = Type.Composite([
+  Type.Object({ siteId: Type.String(), name: LocalizedText, targetWaitMinutes: Type.Number() }),
+  PeriodFigures,
+]);
+export type SiteIndicators = Static<typeof SiteIndicators>;
+export const ExportQuery = Type.Object(
+  {
+    day: Type.Optional(Type.String({ maxLength: 10 })),
+    month: Type.Optional(Type.String({ maxLength: 7 })),
+    format: Type.Optional(oneOf('json', 'csv')),
+  },
+  strict,
+);
+export type ExportQuery = Static<typeof ExportQuery>;
+export const IndicatorsExport = Type.Object({
+  schema: Type.Literal('oss-hub-indicators'),
+  version: Type.Integer(),
+  period: Type.Object({ kind: oneOf('day', 'month'), from: Type.String(), to: Type.String() }),
+  generatedAt: Type.String(),
+  sites: Type.Array(SiteIndicators),
+});
+export type IndicatorsExport = Static<typeof IndicatorsExport>;

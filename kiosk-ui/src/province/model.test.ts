@@ -14,6 +14,7 @@ function site(
     name: { vi, en: id },
     lastEventAt: '2026-11-23T09:55:00+07:00',
     online: true,
+    feedSeq: 1,
     waitTargetMinutes: 15,
     today: {
       issued: 10,

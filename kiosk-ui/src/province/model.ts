@@ -1,15 +1,8 @@
 /** The province app's pure part: the hub's site rows, their alerts, sorting, filtering and hourly waits. */
-import type { HubTicket, LocalizedText, SiteDayFigures } from '@oss/protocol';
+import type { HubTicket } from '@oss/protocol';
+import type { HubSite } from '@oss/protocol/http';
 
-export interface HubSite {
-  id: string;
-  name: LocalizedText;
-  lastEventAt: string | null;
-  online?: boolean;
-  feedSeq?: number;
-  waitTargetMinutes?: number;
-  today: SiteDayFigures & { waiting?: number };
-}
+export type { HubSite };
 
 export type AlertKind = 'over-target' | 'silent' | 'offline';
 
