@@ -11,9 +11,16 @@ import {
   localWeekday,
   RATING_WINDOW_MS,
 } from '@oss/protocol';
-import { applyEvent, type DayStartedEvent, voidKey } from './apply.ts';
+import { applyEventInPlace } from './apply.ts';
 import { counterSeeds, type Site } from './site.ts';
-import type { CounterState, QueueEvent, QueueState, TicketRecord } from './state.ts';
+import {
+  type CounterState,
+  type DayStartedEvent,
+  type QueueEvent,
+  type QueueState,
+  type TicketRecord,
+  voidKey,
+} from './state.ts';
 
 export type Command =
   | {
@@ -100,7 +107,7 @@ function decideEvents(state: QueueState, command: Command, ctx: DecideContext): 
     // Decide against the new day's state: applying `day.started` builds a new state and leaves the
     // caller's untouched.
     const started = rollover.find((e) => e.type === 'day.started')!;
-    return [...rollover, ...decideToday(applyEvent(state, started), command, ctx)];
+    return [...rollover, ...decideToday(applyEventInPlace(state, started), command, ctx)];
   }
   return decideToday(state, command, ctx);
 }

@@ -99,7 +99,15 @@ export interface QueueState {
 
 /** Every change to the queue, as stored. `at` is the server's time in epoch ms. */
 export type QueueEvent =
-  | { type: 'day.started'; at: number; day: string }
+  | {
+      type: 'day.started';
+      at: number;
+      day: string;
+      /** The day's counters as configured: the state starts from them. */
+      counters: CounterSeed[];
+      /** Service times learned on earlier days, carried over. */
+      serviceTimes: [string, ServiceTimeStats][];
+    }
   | {
       type: 'ticket.issued';
       at: number;
@@ -186,6 +194,8 @@ export type QueueEvent =
 
 export type QueueEventType = QueueEvent['type'];
 
+export type DayStartedEvent = Extract<QueueEvent, { type: 'day.started' }>;
+
 export interface CounterSeed {
   id: string;
   serviceIds: string[];
@@ -202,6 +212,11 @@ export function counterState(seed: CounterSeed): CounterState {
     serviceIds: [...seed.serviceIds],
     priorityCounter: seed.priorityCounter ?? false,
   };
+}
+
+/** The key of a kiosk's request in `voidedRequests`. */
+export function voidKey(deviceId: string, requestId: string): string {
+  return `${deviceId}\n${requestId}`;
 }
 
 export function emptyState(day: string, counters: CounterSeed[]): QueueState {
