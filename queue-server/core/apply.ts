@@ -24,7 +24,7 @@ export function applyEventInPlace(state: QueueState, event: QueueEvent): QueueSt
       return next;
     }
     case 'ticket.issued': {
-      // Online numbers only: offline ones come from the kiosks' own bands (decide.ts, offlineBands).
+      // Online numbers only: offline ones come from the kiosks' own bands (numbers.ts, offlineBands).
       if (!event.offline) {
         const prefix = event.number.replace(/\d+$/, '');
         state.lastSeq[prefix] = Math.max(state.lastSeq[prefix] ?? 0, event.seq);

@@ -1,7 +1,8 @@
 /** The core as one object: a compiled site and its state, for the server shell and the simulator. */
 import type { QueueSummary, Ticket } from '@oss/protocol';
 import { applyEventInPlace } from './apply.ts';
-import { type Command, decide } from './decide.ts';
+import type { Command } from './command.ts';
+import { decide } from './decide.ts';
 import { computeKpis, type SiteKpis } from './kpis.ts';
 import { counterSeeds, type Site } from './site.ts';
 import { emptyState, type QueueEvent, type QueueState, type TicketRecord } from './state.ts';

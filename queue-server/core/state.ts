@@ -97,6 +97,16 @@ export interface QueueState {
   voidedRequests: Set<string>;
 }
 
+/** The counter camera's estimate of one service, as the counter device sends it. */
+export interface EmotionEstimate {
+  satisfaction: number;
+  confidence: number;
+  frames: number;
+  model: string;
+  /** Mean probability of each expression over the frames: kept to calibrate the mapping later. */
+  expressions?: Record<string, number>;
+}
+
 /** Every change to the queue, as stored. `at` is the server's time in epoch ms. */
 export type QueueEvent =
   | {
@@ -168,20 +178,14 @@ export type QueueEvent =
   | { type: 'counter.opened'; at: number; counterId: string }
   | { type: 'counter.closed'; at: number; counterId: string }
   | { type: 'counter.services-set'; at: number; counterId: string; serviceIds: string[] }
-  | {
+  | ({
       type: 'emotion.submitted';
       at: number;
       ticketId: string;
       counterId: string;
       officerId: string | null;
       serviceId: string;
-      satisfaction: number;
-      confidence: number;
-      frames: number;
-      model: string;
-      /** Mean probability of each expression over the frames: kept to calibrate the mapping later. */
-      expressions?: Record<string, number>;
-    }
+    } & EmotionEstimate)
   | {
       type: 'lease.granted';
       at: number;

@@ -1,7 +1,7 @@
 import { ProtocolError } from '@oss/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { applyEventInPlace } from '../apply.ts';
-import type { Command } from '../decide.ts';
+import type { Command } from '../command.ts';
 import { predictWait } from '../eta.ts';
 import { QueueCore } from '../queue-core.ts';
 import { compileSite } from '../site.ts';
