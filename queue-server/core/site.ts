@@ -1,16 +1,9 @@
 /** A site configuration compiled for fast lookups by the core, and the site's policies read from it. */
 import { ageOn, localMinuteOfDay, localWeekday } from '@oss/protocol';
-import {
-  outsideOpeningHours,
-  procedureOfAnotherService,
-  undeclarableClass,
-  unknownPriorityClass,
-  unknownProcedure,
-  unknownService,
-} from './refusals.ts';
+import * as refuse from './refusals.ts';
 import { createPolicy, type RoutingPolicy } from './routing.ts';
 import type { CounterDef, PriorityClassDef, ProcedureDef, ServiceDef, SiteConfig } from './site-config.ts';
-import type { CounterSeed } from './state.ts';
+import type { CounterSeed, PriorityBasis } from './state.ts';
 
 export interface Site {
   config: SiteConfig;
@@ -52,7 +45,7 @@ export function counterSeeds(site: Site): CounterSeed[] {
 /** A service a citizen may take a ticket for: configured and not staff-only. */
 export function publicService(site: Site, serviceId: string): ServiceDef {
   const service = site.services.get(serviceId);
-  if (!service || service.public === false) unknownService(serviceId);
+  if (!service || service.public === false) refuse.unknownService(serviceId);
   return service;
 }
 
@@ -68,18 +61,15 @@ export function isOpen(site: Site, now: number): boolean {
 
 /** Refuses a ticket outside opening hours when the site enforces them. */
 export function requireOpen(site: Site, now: number): void {
-  if (site.config.enforceOpeningHours && !isOpen(site, now)) outsideOpeningHours();
+  if (site.config.enforceOpeningHours && !isOpen(site, now)) refuse.outsideOpeningHours();
 }
 
 /** Refuses a procedure the site does not have, or one of another service. */
 export function requireProcedureOf(site: Site, procedureId: string, serviceId: string): void {
   const procedure = site.procedures.get(procedureId);
-  if (!procedure) unknownProcedure(procedureId);
-  if (procedure.serviceId !== serviceId) procedureOfAnotherService();
+  if (!procedure) refuse.unknownProcedure(procedureId);
+  if (procedure.serviceId !== serviceId) refuse.procedureOfAnotherService();
 }
-
-/** The declared class, or the age-based one when the birth date gives a weightier class. */
-export type PriorityBasis = 'none' | 'declared' | 'birth-date' | 'appointment';
 
 /** The class of the booked-appointment priority (PROTOCOL.md §6): given by check-in, never declared. */
 export const APPOINTMENT_CLASS = 'appointment';
@@ -99,12 +89,12 @@ export function priorityFor(
   let basis: PriorityBasis = 'none';
   if (c.priority && c.priority !== 'normal') {
     const cls = site.classes.get(c.priority);
-    if (!cls) unknownPriorityClass(c.priority);
+    if (!cls) refuse.unknownPriorityClass(c.priority);
     if (cls.declarable) {
       priority = c.priority;
       basis = 'declared';
     } else if (c.priority !== APPOINTMENT_CLASS || !c.appointmentId) {
-      if (undeclarable === 'refuse') undeclarableClass(cls.name, c.priority === APPOINTMENT_CLASS);
+      if (undeclarable === 'refuse') refuse.undeclarableClass(cls.name, c.priority === APPOINTMENT_CLASS);
     }
   }
   if (c.appointmentId && site.classes.has(APPOINTMENT_CLASS)) {

@@ -97,6 +97,9 @@ export interface QueueState {
   voidedRequests: Set<string>;
 }
 
+/** How a ticket's priority was established: declared, from the birth date, by appointment, or none. */
+export type PriorityBasis = 'none' | 'declared' | 'birth-date' | 'appointment';
+
 /** The counter camera's estimate of one service, as the counter device sends it. */
 export interface EmotionEstimate {
   satisfaction: number;
@@ -126,8 +129,7 @@ export type QueueEvent =
       number: string;
       serviceId: string;
       priority: string;
-      /** How the priority was established: declared, from the birth date, or none. */
-      priorityBasis: 'none' | 'declared' | 'birth-date' | 'appointment';
+      priorityBasis: PriorityBasis;
       procedureId?: string;
       deviceId?: string;
       requestId?: string;
