@@ -1,22 +1,22 @@
 /** Applies one stored event to the state. Deterministic: replaying the day's events rebuilds the state. */
-import type { CounterSeed, QueueEvent, QueueState, ServiceTimeStats, TicketRecord } from './state.ts';
-import { emptyState } from './state.ts';
+import type { QueueEvent, QueueState, TicketRecord } from './state.ts';
+import { emptyState, voidKey } from './state.ts';
 
 /** Weight of the newest service time in the running mean. */
 const SERVICE_TIME_ALPHA = 0.1;
 
-export type DayStartedEvent = Extract<QueueEvent, { type: 'day.started' }> & {
-  counters: CounterSeed[];
-  serviceTimes: [string, ServiceTimeStats][];
-};
-
-export function applyEvent(state: QueueState, event: QueueEvent): QueueState {
+/**
+ * Mutates `state` by one event and returns the state to go on with: `state` itself, except after
+ * `day.started`, which begins a new state and leaves the old one untouched (the rollover decides
+ * against it). Not pure by choice: a copy of the day's tickets and lines for every event would make
+ * each command cost as much as the day so far, for callers that never keep the old state.
+ */
+export function applyEventInPlace(state: QueueState, event: QueueEvent): QueueState {
   switch (event.type) {
     case 'day.started': {
-      const e = event as DayStartedEvent;
-      const next = emptyState(e.day, e.counters ?? [...state.counters.values()]);
+      const next = emptyState(event.day, event.counters);
       next.serviceTimes = new Map(
-        [...(e.serviceTimes ?? state.serviceTimes)].map(([id, st]) => [
+        event.serviceTimes.map(([id, st]) => [
           id,
           { ...st, ...(st.byHour ? { byHour: structuredClone(st.byHour) } : {}) },
         ]),
@@ -24,7 +24,7 @@ export function applyEvent(state: QueueState, event: QueueEvent): QueueState {
       return next;
     }
     case 'ticket.issued': {
-      // Online numbers only: offline ones come from the kiosks' own bands (decide.ts, offlineBands).
+      // Online numbers only: offline ones come from the kiosks' own bands (numbers.ts, offlineBands).
       if (!event.offline) {
         const prefix = event.number.replace(/\d+$/, '');
         state.lastSeq[prefix] = Math.max(state.lastSeq[prefix] ?? 0, event.seq);
@@ -217,9 +217,4 @@ function learn(s: { n: number; meanMinutes: number }, minutes: number): void {
   const alpha = Math.max(SERVICE_TIME_ALPHA, 1 / (s.n + 1));
   s.meanMinutes += alpha * (minutes - s.meanMinutes);
   s.n++;
-}
-
-/** The key of a kiosk's request in `voidedRequests`. */
-export function voidKey(deviceId: string, requestId: string): string {
-  return `${deviceId}\n${requestId}`;
 }

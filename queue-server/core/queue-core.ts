@@ -1,7 +1,8 @@
 /** The core as one object: a compiled site and its state, for the server shell and the simulator. */
 import type { QueueSummary, Ticket } from '@oss/protocol';
-import { applyEvent } from './apply.ts';
-import { type Command, decide } from './decide.ts';
+import { applyEventInPlace } from './apply.ts';
+import type { Command } from './command.ts';
+import { decide } from './decide.ts';
 import { computeKpis, type SiteKpis } from './kpis.ts';
 import { counterSeeds, type Site } from './site.ts';
 import { emptyState, type QueueEvent, type QueueState, type TicketRecord } from './state.ts';
@@ -23,7 +24,7 @@ export class QueueCore {
   }
 
   apply(events: readonly QueueEvent[]): void {
-    for (const e of events) this.state = applyEvent(this.state, e);
+    for (const e of events) this.state = applyEventInPlace(this.state, e);
   }
 
   /** Decide and apply at once: for the simulator, which stores nothing. */

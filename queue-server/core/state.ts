@@ -88,9 +88,30 @@ export interface QueueState {
   voidedRequests: Set<string>;
 }
 
+/** How a ticket's priority was established: declared, from the birth date, by appointment, or none. */
+export type PriorityBasis = 'none' | 'declared' | 'birth-date' | 'appointment';
+
+/** The counter camera's estimate of one service, as the counter device sends it. */
+export interface EmotionEstimate {
+  satisfaction: number;
+  confidence: number;
+  frames: number;
+  model: string;
+  /** Mean probability of each expression over the frames: kept to calibrate the mapping later. */
+  expressions?: Record<string, number>;
+}
+
 /** Every change to the queue, as stored. `at` is the server's time in epoch ms. */
 export type QueueEvent =
-  | { type: 'day.started'; at: number; day: string }
+  | {
+      type: 'day.started';
+      at: number;
+      day: string;
+      /** The day's counters as configured: the state starts from them. */
+      counters: CounterSeed[];
+      /** Service times learned on earlier days, carried over. */
+      serviceTimes: [string, ServiceTimeStats][];
+    }
   | {
       type: 'ticket.issued';
       at: number;
@@ -99,8 +120,7 @@ export type QueueEvent =
       number: string;
       serviceId: string;
       priority: string;
-      /** How the priority was established: declared, from the birth date, or none. */
-      priorityBasis: 'none' | 'declared' | 'birth-date' | 'appointment';
+      priorityBasis: PriorityBasis;
       procedureId?: string;
       deviceId?: string;
       requestId?: string;
@@ -151,20 +171,14 @@ export type QueueEvent =
   | { type: 'counter.opened'; at: number; counterId: string }
   | { type: 'counter.closed'; at: number; counterId: string }
   | { type: 'counter.services-set'; at: number; counterId: string; serviceIds: string[] }
-  | {
+  | ({
       type: 'emotion.submitted';
       at: number;
       ticketId: string;
       counterId: string;
       officerId: string | null;
       serviceId: string;
-      satisfaction: number;
-      confidence: number;
-      frames: number;
-      model: string;
-      /** Mean probability of each expression over the frames: kept to calibrate the mapping later. */
-      expressions?: Record<string, number>;
-    }
+    } & EmotionEstimate)
   | {
       type: 'lease.granted';
       at: number;
@@ -176,6 +190,8 @@ export type QueueEvent =
     };
 
 export type QueueEventType = QueueEvent['type'];
+
+export type DayStartedEvent = Extract<QueueEvent, { type: 'day.started' }>;
 
 export interface CounterSeed {
   id: string;
@@ -193,6 +209,11 @@ export function counterState(seed: CounterSeed): CounterState {
     serviceIds: [...seed.serviceIds],
     priorityCounter: seed.priorityCounter ?? false,
   };
+}
+
+/** The key of a kiosk's request in `voidedRequests`. */
+export function voidKey(deviceId: string, requestId: string): string {
+  return `${deviceId}\n${requestId}`;
 }
 
 export function emptyState(day: string, counters: CounterSeed[]): QueueState {

@@ -5,7 +5,7 @@
  * whether they show up, when counters open and take breaks); which ticket is called is the core's.
  */
 import { adviseSwitches, predictedServiceWaits } from '../core/advice.ts';
-import type { Command } from '../core/decide.ts';
+import type { Command } from '../core/command.ts';
 import type { WaitPrediction } from '../core/eta.ts';
 import { QueueCore } from '../core/queue-core.ts';
 import { type AccumulatingTuning, createPolicy } from '../core/routing.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adviseSwitches, predictedServiceWaits } from '../advice.ts';
-import type { Command } from '../decide.ts';
+import type { Command } from '../command.ts';
 import { QueueCore } from '../queue-core.ts';
 import { compileSite } from '../site.ts';
 import { idSequence, MINUTE, MONDAY_9AM, testConfig } from './fixtures.ts';

@@ -1,7 +1,7 @@
 import { ProtocolError } from '@oss/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { applyEvent } from '../apply.ts';
-import type { Command } from '../decide.ts';
+import { applyEventInPlace } from '../apply.ts';
+import type { Command } from '../command.ts';
 import { predictWait } from '../eta.ts';
 import { QueueCore } from '../queue-core.ts';
 import { compileSite } from '../site.ts';
@@ -351,7 +351,7 @@ describe('queue core', () => {
     run({ type: 'next', counterId: 'counter-2' }, MONDAY_9AM + 2 * MINUTE);
     run({ type: 'rate', counterId: 'counter-2', score: 4 });
     run({ type: 'transfer', counterId: 'counter-2', ticketId: b.ticketId, toServiceId: 'civil-status' });
-    const replayed = log.reduce(applyEvent, emptyState('2026-11-23', core.site.config.counters));
+    const replayed = log.reduce(applyEventInPlace, emptyState('2026-11-23', core.site.config.counters));
     expect(replayed.tickets).toEqual(core.state.tickets);
     expect(replayed.waiting).toEqual(core.state.waiting);
     expect(replayed.ratings).toEqual(core.state.ratings);

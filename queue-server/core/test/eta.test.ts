@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../decide.ts';
+import type { Command } from '../command.ts';
 import { naiveWait, predictWait, predictWaitWithLaterArrivals, serversFor } from '../eta.ts';
 import { QueueCore } from '../queue-core.ts';
 import { compileSite } from '../site.ts';
