@@ -44,7 +44,7 @@ export function undeclarableClass(name: { vi: string; en: string }, isAppointmen
 export function outsideOpeningHours(): never {
   fail(
     'unavailable',
-    'Ngoài giờ làm việc, vui lòng quay lại sau',
+    'Ngoài giờ làm việc, kính mời quý khách quay lại sau',
     'Outside opening hours, please come back later',
   );
 }
