@@ -153,6 +153,37 @@ export const DossierRules = Type.Object(
 );
 export type DossierRules = Static<typeof DossierRules>;
 
+/**
+ * SMS reminders of appointments (off when absent). No provider is assumed: `http-json` posts to any
+ * gateway that takes a JSON body (docs/appointments.md); `simulated` keeps them in memory for the demo.
+ */
+export const SmsRules = Type.Object(
+  {
+    /** How long before the slot the reminder goes out. */
+    reminderMinutes: Type.Integer({ minimum: 10, maximum: 24 * 60, default: 60 }),
+    gateway: Type.Union([
+      Type.Object({ kind: Type.Literal('simulated') }, { additionalProperties: false }),
+      Type.Object(
+        {
+          kind: Type.Literal('http-json'),
+          url: Type.String({ pattern: '^https?://' }),
+          /** The name of the environment variable holding the gateway's bearer token (never in the file). */
+          tokenEnv: Type.Optional(Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' })),
+          /** The JSON body's field names for the number and the text. */
+          fields: Type.Object(
+            { to: Type.String({ minLength: 1 }), text: Type.String({ minLength: 1 }) },
+            { additionalProperties: false },
+          ),
+          timeoutMs: Type.Integer({ minimum: 100, maximum: 30_000, default: 5000 }),
+        },
+        { additionalProperties: false },
+      ),
+    ]),
+  },
+  { additionalProperties: false },
+);
+export type SmsRules = Static<typeof SmsRules>;
+
 /** Why a citizen was dissatisfied: the reasons the feedback form offers. */
 export { FeedbackReason };
 
@@ -196,6 +227,7 @@ export const SiteConfig = Type.Object(
     targets: Targets,
     appointments: Type.Optional(AppointmentRules),
     dossiers: Type.Optional(DossierRules),
+    sms: Type.Optional(SmsRules),
     feedbackReasons: Type.Optional(Type.Array(FeedbackReason, { minItems: 1 })),
     /** Days after which an unanswered complaint is overdue in the manager's inbox. */
     feedbackDueDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),

@@ -16,6 +16,8 @@ import { createLogger, type Logger } from './log.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './mqtt/broker.ts';
 import { MqttGateway } from './mqtt/gateway.ts';
 import { QueueService } from './queue-service.ts';
+import { Reminders } from './reminders.ts';
+import { type SmsGateway, smsGatewayOf } from './sms.ts';
 import { keyFingerprint, loadCitizenKey } from './storage/citizen-key.ts';
 import { Store } from './storage/store.ts';
 
@@ -28,6 +30,9 @@ export interface RunningServer {
   mqttUrl: string;
   broker: EmbeddedBroker | null;
   gateway: MqttGateway;
+  /** The SMS gateway of appointment reminders (site config `sms`), null when they are off. */
+  sms: SmsGateway | null;
+  reminders: Reminders | null;
   stop(): Promise<void>;
 }
 
@@ -118,6 +123,21 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
       cleanups.unshift(() => feed.stop());
     }
 
+    const sms = config.sms ? smsGatewayOf(config.sms) : null;
+    const reminders =
+      config.sms && sms
+        ? new Reminders({
+            site: service.site,
+            rules: config.sms,
+            visits: service.visits,
+            gateway: sms,
+            clock,
+            log,
+          })
+        : null;
+    reminders?.start();
+    if (reminders) cleanups.unshift(() => reminders.stop());
+
     const timers = startTimers(service, broker, store, clock, log);
     cleanups.unshift(() => timers.forEach(clearInterval));
     log.info({ http: httpPort, mqtt: mqttUrl, site: site.id, data: env.dataDir }, 'site server started');
@@ -132,6 +152,8 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
       mqttUrl: env.mqttUrl ? deviceMqttUrl(env) : mqttUrl,
       broker,
       gateway,
+      sms,
+      reminders,
       stop: () => {
         stopping ??= runAll(cleanups).then(() => log.info({}, 'site server stopped'));
         return stopping;

@@ -167,6 +167,8 @@ const MIGRATIONS: string[] = [
   CREATE INDEX IF NOT EXISTS ratings_facts ON ratings(day, officer_id, service_id, score);
   CREATE INDEX IF NOT EXISTS ratings_ticket ON ratings(ticket_id);
   `,
+  // 5: an appointment's SMS reminder goes out once (src/reminders.ts).
+  'ALTER TABLE appointments ADD COLUMN reminded_at INTEGER;',
 ];
 
 /** The first version whose data holds nothing that gives a CCCD number back. */

@@ -18,6 +18,8 @@ export interface AppointmentRow {
   status: AppointmentStatus;
   /** Only for a reminder; cleared once the day is over. */
   phone: string | null;
+  /** When the SMS reminder went out (migration 5). */
+  reminded_at?: number | null;
   created_at: number;
   ticket_id: string | null;
   checked_in_at: number | null;
@@ -121,6 +123,18 @@ export class VisitStore {
     return this.prepared('SELECT * FROM appointments WHERE day = ? ORDER BY start, created_at').all(
       day,
     ) as AppointmentRow[];
+  }
+
+  /** Booked appointments with a phone number, not yet reminded, whose slot starts in (`after`, `until`]. */
+  dueForReminder(after: number, until: number): AppointmentRow[] {
+    return this.prepared(`
+      SELECT * FROM appointments WHERE status = 'booked' AND phone IS NOT NULL AND reminded_at IS NULL
+        AND start > ? AND start <= ? ORDER BY start
+    `).all(after, until) as AppointmentRow[];
+  }
+
+  markReminded(id: string, at: number): void {
+    this.prepared('UPDATE appointments SET reminded_at = ? WHERE id = ?').run(at, id);
   }
 
   /** Phone numbers are kept only until their day is over. */
