@@ -466,6 +466,11 @@ export const BookingBody = Type.Object(
     start: IsoInstant,
     procedureId: Type.Optional(Slug),
     phone: Type.Optional(Phone),
+    /**
+     * Addition: the CCCD number, to check in with the card instead of the code. Only its keyed hash
+     * is kept (key outside the database), until the day is over.
+     */
+    idNumber: Type.Optional(Type.String({ pattern: '^\\d{12}$' })),
   },
   strict,
 );

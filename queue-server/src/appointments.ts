@@ -33,6 +33,8 @@ export interface BookingRequest {
   start: number;
   procedureId?: string;
   phone?: string;
+  /** Keyed hash of the CCCD number, when the citizen will check in with the card. */
+  citizenHash?: string;
 }
 
 /** What a code presented at the kiosk leads to. */
@@ -112,6 +114,7 @@ export class AppointmentDesk {
       end: slot.end,
       status: 'booked',
       phone: request.phone ?? null,
+      citizen_hash: request.citizenHash ?? null,
       created_at: now,
       ticket_id: null,
       checked_in_at: null,

@@ -13,6 +13,7 @@ import {
   toIsoLocal,
 } from '@oss/protocol';
 import {
+  APPOINTMENT_CLASS,
   type Command,
   counterSeeds,
   counterState,
@@ -161,10 +162,7 @@ export class QueueService {
     }
     let response: ResponseEnvelope;
     try {
-      const checkIn =
-        command.type === 'issue' && command.appointmentCode
-          ? this.desk.checkIn(command.appointmentCode, now)
-          : null;
+      const checkIn = command.type === 'issue' ? this.checkInOf(command, options, now) : null;
       if (checkIn?.kind === 'existing') {
         // The same code again: the ticket it already gave.
         response = {
@@ -232,9 +230,28 @@ export class QueueService {
     );
   }
 
+  /** The keyed hash of a CCCD number (its key is outside the database: storage/citizen-key.ts). */
+  citizenHashOf(idNumber: string): string {
+    return citizenHash(this.citizenKey, idNumber);
+  }
+
+  /**
+   * An appointment presented at the kiosk: by its code, or (declaring the `appointment` class) by the
+   * CCCD card it was booked with. No match by card leaves the declaration to the core, which refuses it.
+   */
+  private checkInOf(command: Extract<Command, { type: 'issue' }>, options: ExecuteOptions, now: number) {
+    if (command.appointmentCode) return this.desk.checkIn(command.appointmentCode, now);
+    if (command.priority !== APPOINTMENT_CLASS || !options.citizenIdNumber) return null;
+    const row = this.visits.bookingOfCitizen(
+      this.citizenHashOf(options.citizenIdNumber),
+      localDate(now, this.site.timeZone),
+    );
+    return row ? this.desk.checkIn(row.code, now) : null;
+  }
+
   private citizenMark(idNumber: string | undefined): CitizenMark | undefined {
     if (!idNumber) return undefined;
-    return { hash: citizenHash(this.citizenKey, idNumber), masked: maskIdNumber(idNumber) };
+    return { hash: this.citizenHashOf(idNumber), masked: maskIdNumber(idNumber) };
   }
 
   private announce(events: QueueEvent[]): void {

@@ -219,6 +219,35 @@ describe('check-in at the kiosk (ticket.issue with appointmentCode)', () => {
   });
 });
 
+describe('check-in with the CCCD card the booking was made with', () => {
+  it('gives the appointment ticket to that card only, once, and keeps just a keyed hash until the day is over', async () => {
+    const ID = '079301007064';
+    const res = await post('/api/appointments', {
+      serviceId: 'business',
+      start: '2026-12-07T11:00:00+07:00',
+      idNumber: ID,
+    });
+    expect(res.status).toBe(201);
+    const booked = ((await res.json()) as { appointment: Appointment }).appointment;
+    clock = at(MONDAY, '10:50');
+    const other = await issue({ priority: 'appointment', citizen: { idNumber: '079301009999' } });
+    expect(other.ok ? null : other.error.code).toBe('forbidden');
+    const byCard = await issue({ priority: 'appointment', citizen: { idNumber: ID } });
+    expect(ticketOf(byCard)).toMatchObject({ priority: 'appointment', serviceId: 'business' });
+    const again = await issue({ priority: 'appointment', citizen: { idNumber: ID } });
+    expect(ticketOf(again).id).toBe(ticketOf(byCard).id);
+    const day = await getJson<{ appointments: Appointment[] }>(`/api/appointments?day=${MONDAY}`, manager);
+    expect(day.body.appointments.find((a) => a.id === booked.id)?.status).toBe('checked_in');
+
+    const files = () => readdirSync(dir.path).map((f) => readFileSync(join(dir.path, f)));
+    for (const bytes of files()) expect(bytes.includes(ID)).toBe(false);
+    const hash = server.service.citizenHashOf(ID);
+    expect(server.service.visits.bookingOfCitizen(hash, MONDAY)?.id).toBe(booked.id);
+    server.service.visits.forgetPhonesBefore('2026-12-08');
+    expect(server.service.visits.bookingOfCitizen(hash, MONDAY)).toBeNull();
+  });
+});
+
 describe('dossiers received at the counter, looked up at the kiosk', () => {
   const CODE = '000.00.31.H29-261207-0001';
   let ticketId: string;

@@ -142,7 +142,9 @@ describe('CCCD numbers in the database', () => {
     const update = db.prepare('UPDATE tickets SET citizen_masked = ?, citizen_hash = ? WHERE id = ?');
     for (const [i, id] of IDS.entries()) update.run(oldMask(id), hmac(oldKey, id), ticketIds[i]);
     // Columns later migrations add (migrations 3 and 4 are `IF NOT EXISTS`).
-    db.exec('ALTER TABLE appointments DROP COLUMN reminded_at');
+    db.exec('DROP INDEX appointments_citizen');
+    for (const column of ['reminded_at', 'citizen_hash'])
+      db.exec(`ALTER TABLE appointments DROP COLUMN ${column}`);
     db.pragma('user_version = 1');
     db.close();
     const before = databaseBytes(data).toString('latin1');

@@ -84,11 +84,16 @@ export async function visitRoutes(fastify: FastifyInstance, { service }: VisitRo
     },
     async (request, reply) => {
       limit(bookings, request, 'đặt lịch', 'bookings');
-      const body = request.body;
+      const { idNumber, phone, ...body } = request.body;
       const start = Date.parse(body.start);
       if (Number.isNaN(start)) fail('invalid_request', 'Thời điểm không hợp lệ', 'Invalid start time');
       const row = desk.book(
-        { ...body, start, ...(body.phone ? { phone: normalisePhone(body.phone) } : {}) },
+        {
+          ...body,
+          start,
+          ...(phone ? { phone: normalisePhone(phone) } : {}),
+          ...(idNumber ? { citizenHash: service.citizenHashOf(idNumber) } : {}),
+        },
         now(),
       );
       return reply.status(201).send({ appointment: desk.view(row) });

@@ -167,8 +167,13 @@ const MIGRATIONS: string[] = [
   CREATE INDEX IF NOT EXISTS ratings_facts ON ratings(day, officer_id, service_id, score);
   CREATE INDEX IF NOT EXISTS ratings_ticket ON ratings(ticket_id);
   `,
-  // 5: an appointment's SMS reminder goes out once (src/reminders.ts).
-  'ALTER TABLE appointments ADD COLUMN reminded_at INTEGER;',
+  // 5: an appointment's SMS reminder goes out once (src/reminders.ts); a booking made with a CCCD
+  // number keeps its keyed hash (key outside the database) until its day is over, for check-in by card.
+  `
+  ALTER TABLE appointments ADD COLUMN reminded_at INTEGER;
+  ALTER TABLE appointments ADD COLUMN citizen_hash TEXT;
+  CREATE INDEX IF NOT EXISTS appointments_citizen ON appointments(day, citizen_hash);
+  `,
 ];
 
 /** The first version whose data holds nothing that gives a CCCD number back. */

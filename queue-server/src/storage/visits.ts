@@ -20,6 +20,8 @@ export interface AppointmentRow {
   phone: string | null;
   /** When the SMS reminder went out (migration 5). */
   reminded_at?: number | null;
+  /** Keyed hash of the CCCD number it was booked with (check-in by card); cleared once the day is over. */
+  citizen_hash?: string | null;
   created_at: number;
   ticket_id: string | null;
   checked_in_at: number | null;
@@ -62,10 +64,10 @@ export class VisitStore {
   insertAppointment(row: AppointmentRow): void {
     this.prepared(`
       INSERT INTO appointments (id, code, service_id, procedure_id, day, start, end, status, phone, created_at,
-        ticket_id, checked_in_at, cancelled_at)
+        ticket_id, checked_in_at, cancelled_at, citizen_hash)
       VALUES (@id, @code, @service_id, @procedure_id, @day, @start, @end, @status, @phone, @created_at,
-        @ticket_id, @checked_in_at, @cancelled_at)
-    `).run(row);
+        @ticket_id, @checked_in_at, @cancelled_at, @citizen_hash)
+    `).run({ citizen_hash: null, ...row });
   }
 
   appointment(id: string): AppointmentRow | null {
@@ -137,10 +139,22 @@ export class VisitStore {
     this.prepared('UPDATE appointments SET reminded_at = ? WHERE id = ?').run(at, id);
   }
 
-  /** Phone numbers are kept only until their day is over. */
+  /** Today's live booking made with this citizen's keyed hash: one still to check in first. */
+  bookingOfCitizen(citizenHash: string, day: string): AppointmentRow | null {
+    return (
+      (this.prepared(`
+        SELECT * FROM appointments WHERE day = ? AND citizen_hash = ? AND status <> 'cancelled'
+        ORDER BY status = 'booked' DESC, start LIMIT 1
+      `).get(day, citizenHash) as AppointmentRow | undefined) ?? null
+    );
+  }
+
+  /** Phone numbers and card hashes are kept only until their day is over. */
   forgetPhonesBefore(day: string): number {
-    return this.prepared('UPDATE appointments SET phone = NULL WHERE day < ? AND phone IS NOT NULL').run(day)
-      .changes;
+    return this.prepared(`
+      UPDATE appointments SET phone = NULL, citizen_hash = NULL
+      WHERE day < ? AND (phone IS NOT NULL OR citizen_hash IS NOT NULL)
+    `).run(day).changes;
   }
 
   // --- dossiers ----------------------------------------------------------------------------------
