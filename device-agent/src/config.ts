@@ -277,8 +277,8 @@ function checkSection(name: SectionName, section: { driver: string } & Record<st
   const all = Hardware.properties[name].anyOf as TObject[];
   const branches = all.filter((b) => driverOf(b) === section.driver);
   for (const key of Object.keys(section)) {
-    if (branches.some((b) => key in b.properties)) continue;
-    const users = [...new Set(all.filter((b) => key in b.properties).map(driverOf))];
+    if (branches.some((b) => Object.hasOwn(b.properties, key))) continue;
+    const users = [...new Set(all.filter((b) => Object.hasOwn(b.properties, key)).map(driverOf))];
     if (users.length)
       bad(
         `${at}.${key}`,

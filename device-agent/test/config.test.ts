@@ -130,6 +130,9 @@ describe('config', () => {
       /^hardware\.audio\.driver → .*phải là một trong: "aplay", "pw-play", "simulator", "none"/,
     );
     expect(messageOf({ audio: { device: 'hdmi' } })).toMatch(/^hardware\.audio\.driver → .*Thiếu trường/);
+    expect(messageOf({ printer: { driver: 'file', path: 'x', constructor: 1 } })).toMatch(
+      /^hardware\.printer\.constructor → .*Trường không được hỗ trợ/,
+    );
   });
 
   it('checks the counter camera section', () => {
