@@ -15,7 +15,14 @@ import {
   validate,
 } from '@oss/protocol';
 import { ConfigError, configError, readYamlFile } from '@oss/protocol/config';
-import { type Static, Type } from '@sinclair/typebox';
+import {
+  type Static,
+  type TLiteral,
+  type TObject,
+  type TProperties,
+  type TSchema,
+  Type,
+} from '@sinclair/typebox';
 
 export { ConfigError };
 
@@ -25,41 +32,44 @@ const Bcm = Type.Integer({ minimum: 0, maximum: 57 });
 const Text = Type.String({ minLength: 1 });
 const BaudRate = Type.Integer({ minimum: 1200 });
 
-const PrinterSection = Type.Object(
-  {
-    driver: oneOf('file', 'serial', 'tcp', 'simulator', 'none'),
-    /** `/dev/usb/lp0` (file) or `/dev/serial/by-id/…` (serial). */
-    path: Type.Optional(Text),
-    baudRate: Type.Optional(BaudRate),
-    host: Type.Optional(Text),
-    port: Type.Optional(Port),
-    paper: Type.Optional(oneOf('58mm', '80mm')),
-    statusTimeoutMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 10_000 })),
-  },
-  strict,
-);
+/** One strict object per driver: the fields a driver needs are required, the others refused. */
+const driver = <const D extends string, P extends TProperties = Record<never, never>>(
+  name: D,
+  fields: P = {} as P,
+) => Type.Object({ driver: Type.Literal(name), ...fields }, strict);
 
-const ScannerSection = Type.Object(
-  {
-    driver: oneOf('serial', 'evdev', 'hid', 'simulator', 'none'),
-    path: Type.Optional(Text),
-    baudRate: Type.Optional(BaudRate),
-    vendorId: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffff })),
-    productId: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffff })),
-  },
-  strict,
-);
+const PrinterCommon = {
+  paper: Type.Optional(oneOf('58mm', '80mm')),
+  statusTimeoutMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 10_000 })),
+};
+const PrinterSection = Type.Union([
+  /** `path`: `/dev/usb/lp0`. */
+  driver('file', { path: Text, ...PrinterCommon }),
+  /** `path`: `/dev/serial/by-id/…`. */
+  driver('serial', { path: Text, baudRate: Type.Optional(BaudRate), ...PrinterCommon }),
+  driver('tcp', { host: Text, port: Type.Optional(Port), ...PrinterCommon }),
+  driver('simulator', PrinterCommon),
+  driver('none'),
+]);
 
-const CardReaderSection = Type.Object(
-  {
-    driver: oneOf('pcsc', 'simulator', 'none'),
-    /** Regular expression matched against PC/SC reader names. */
-    prefer: Type.Optional(Text),
-    /** PEM files of the CSCA certificates; without them chip data is read but marked unverified. */
-    trustAnchors: Type.Optional(Type.Array(Text)),
-  },
-  strict,
-);
+const UsbId = Type.Integer({ minimum: 0, maximum: 0xffff });
+const ScannerSection = Type.Union([
+  driver('serial', { path: Text, baudRate: Type.Optional(BaudRate) }),
+  driver('evdev', { path: Text }),
+  driver('hid', { path: Text }),
+  driver('hid', { vendorId: UsbId, productId: UsbId }),
+  driver('simulator'),
+  driver('none'),
+]);
+
+/** PEM files of the CSCA certificates; without them chip data is read but marked unverified. */
+const TrustAnchors = Type.Optional(Type.Array(Text));
+const CardReaderSection = Type.Union([
+  /** `prefer`: a regular expression matched against PC/SC reader names. */
+  driver('pcsc', { prefer: Type.Optional(Text), trustAnchors: TrustAnchors }),
+  driver('simulator', { trustAnchors: TrustAnchors }),
+  driver('none'),
+]);
 
 const ButtonPins = Type.Object(
   {
@@ -74,54 +84,70 @@ const ButtonPins = Type.Object(
   },
   strict,
 );
-
-const GpioSection = Type.Object(
-  {
-    driver: oneOf('gpio', 'simulator', 'none'),
+/** LEDs by name, BCM offsets. `serving` lights while a ticket is at the counter, `rateNow` asks for a rating. */
+const Leds = Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,31}$' }), Bcm));
+const GpioSection = Type.Union([
+  driver('gpio', {
     /** BCM offsets (the chip base is added at run time). */
     buttons: Type.Optional(ButtonPins),
-    /** LEDs by name, BCM offsets. `serving` lights while a ticket is at the counter, `rateNow` asks for a rating. */
-    leds: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,31}$' }), Bcm)),
+    leds: Leds,
     debounceMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
     activeLow: Type.Optional(Type.Boolean()),
-  },
-  strict,
-);
+  }),
+  /** The simulated panel has the LEDs named here besides `serving` and `rateNow`. */
+  driver('simulator', { leds: Leds }),
+  driver('none'),
+]);
 
-const CounterDisplaySection = Type.Object(
-  {
-    driver: oneOf('serial', 'simulator', 'none'),
-    path: Type.Optional(Text),
-    baudRate: Type.Optional(BaudRate),
-  },
-  strict,
-);
+const CounterDisplaySection = Type.Union([
+  driver('serial', { path: Text, baudRate: Type.Optional(BaudRate) }),
+  driver('simulator'),
+  driver('none'),
+]);
 
-const AudioSection = Type.Object(
-  {
-    driver: oneOf('aplay', 'pw-play', 'simulator', 'none'),
-    /** Folder of the WAV clips (default: device-agent/audio/vi). */
-    clipsDir: Type.Optional(Text),
-    /** ALSA device for aplay (`-D`), e.g. `hdmi:CARD=vc4hdmi0`. */
-    device: Type.Optional(Text),
-  },
-  strict,
-);
+const Player = {
+  /** Folder of the WAV clips (default: device-agent/audio/vi). */
+  clipsDir: Type.Optional(Text),
+  /** aplay's ALSA device (`-D`, e.g. `hdmi:CARD=vc4hdmi0`), pw-play's `--target`. */
+  device: Type.Optional(Text),
+};
+const AudioSection = Type.Union([
+  driver('aplay', Player),
+  driver('pw-play', Player),
+  driver('simulator'),
+  driver('none'),
+]);
 
-const CameraSection = Type.Object(
+const Frames = {
+  /** Frames per second (default 2; the model analyses at most ~2.5/s). */
+  fps: Type.Optional(Type.Number({ minimum: 0.1, maximum: 30 })),
+  /** Estimates below this confidence are not sent (default 0.2). */
+  minConfidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+};
+const Size = {
+  width: Type.Optional(Type.Integer({ minimum: 64, maximum: 4096 })),
+  height: Type.Optional(Type.Integer({ minimum: 64, maximum: 4096 })),
+};
+const CameraSection = Type.Union([
+  /** The Pi camera (rpicam-vid). */
+  driver('rpicam', { ...Size, ...Frames }),
+  /** A USB camera through ffmpeg; `device` defaults to /dev/video0. */
+  driver('v4l2', { device: Type.Optional(Text), ...Size, ...Frames }),
+  /** Image files or folders of .jpg/.jpeg/.png as frames, cycled in order (--simulate, tests). */
+  driver('files', { files: Type.Array(Text, { minItems: 1 }), ...Frames }),
+  driver('none'),
+]);
+
+/** The hardware sections by name: each a union of one object per `driver`. */
+const Hardware = Type.Object(
   {
-    /** `rpicam` (Pi camera, rpicam-vid), `v4l2` (USB camera through ffmpeg), `files` (image files as frames: --simulate, tests), `none`. */
-    driver: oneOf('rpicam', 'v4l2', 'files', 'none'),
-    /** V4L2 device (default /dev/video0). */
-    device: Type.Optional(Text),
-    width: Type.Optional(Type.Integer({ minimum: 64, maximum: 4096 })),
-    height: Type.Optional(Type.Integer({ minimum: 64, maximum: 4096 })),
-    /** Frames per second (default 2; the model analyses at most ~2.5/s). */
-    fps: Type.Optional(Type.Number({ minimum: 0.1, maximum: 30 })),
-    /** `files` driver: image files or folders of .jpg/.jpeg/.png, cycled through in order. */
-    files: Type.Optional(Type.Array(Text, { minItems: 1 })),
-    /** Estimates below this confidence are not sent (default 0.2). */
-    minConfidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    printer: Type.Optional(PrinterSection),
+    scanner: Type.Optional(ScannerSection),
+    cardReader: Type.Optional(CardReaderSection),
+    gpio: Type.Optional(GpioSection),
+    counterDisplay: Type.Optional(CounterDisplaySection),
+    audio: Type.Optional(AudioSection),
+    camera: Type.Optional(CameraSection),
   },
   strict,
 );
@@ -186,39 +212,101 @@ export const AgentConfigSchema = Type.Object(
         strict,
       ),
     ),
-    hardware: Type.Optional(
-      Type.Object(
-        {
-          printer: Type.Optional(PrinterSection),
-          scanner: Type.Optional(ScannerSection),
-          cardReader: Type.Optional(CardReaderSection),
-          gpio: Type.Optional(GpioSection),
-          counterDisplay: Type.Optional(CounterDisplaySection),
-          audio: Type.Optional(AudioSection),
-          camera: Type.Optional(CameraSection),
-        },
-        strict,
-      ),
-    ),
+    hardware: Type.Optional(Hardware),
   },
   strict,
 );
 export type AgentConfig = Static<typeof AgentConfigSchema>;
+export type HardwareConfig = Static<typeof Hardware>;
+/** A camera that is configured (the estimator's input). */
+export type CameraConfig = Exclude<Static<typeof CameraSection>, { driver: 'none' }>;
 
 /** The agent's configuration problems: `ConfigError` of @oss/protocol/config, the field named. */
 const AGENT_FILE = { vi: 'Cấu hình thiết bị', en: 'agent configuration' };
 const agentConfigError = (field: string, text: LocalizedText) => configError(AGENT_FILE, field, text);
+const bad = (field: string, vi: string, en: string): never => {
+  throw agentConfigError(field, { vi: `trường "${field}" ${vi}`, en: `field "${field}" ${en}` });
+};
+
+type SectionName = keyof typeof Hardware.properties;
+const driverOf = (branch: TObject) => (branch.properties.driver as TLiteral<string>).const;
+const required = (branch: TObject) => (branch.required ?? []).filter((key) => key !== 'driver');
+
+/**
+ * The document with only the `driver` of each hardware section checked: the union's own error
+ * would name the section, not the field, so each section is then checked against its driver's object.
+ */
+const Outline: TSchema = {
+  ...AgentConfigSchema,
+  properties: {
+    ...AgentConfigSchema.properties,
+    hardware: Type.Optional(
+      Type.Object(
+        Object.fromEntries(
+          Object.entries(Hardware.properties).map(([name, section]) => [
+            name,
+            Type.Optional(Type.Object({ driver: oneOf(...section.anyOf.map(driverOf)) })),
+          ]),
+        ),
+        strict,
+      ),
+    ),
+  },
+};
+
+/** A section's fields for its driver, all optional, at their place in the document (errors name the full path). */
+const sectionShapes = new Map<string, TSchema>();
+function sectionShape(name: SectionName, branches: TObject[]): TSchema {
+  const key = `${name}:${driverOf(branches[0]!)}`;
+  let shape = sectionShapes.get(key);
+  if (!shape) {
+    const fields = Object.assign({}, ...branches.map((b) => b.properties)) as TProperties;
+    const optional = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Type.Optional(v)]));
+    shape = Type.Object({ hardware: Type.Object({ [name]: Type.Object(optional, strict) }) });
+    sectionShapes.set(key, shape);
+  }
+  return shape;
+}
+
+/**
+ * One hardware section against the object(s) of its driver: a field of another driver is named as
+ * such, then types and ranges, then the fields this driver requires.
+ */
+function checkSection(name: SectionName, section: { driver: string } & Record<string, unknown>): void {
+  const at = `hardware.${name}`;
+  const all = Hardware.properties[name].anyOf as TObject[];
+  const branches = all.filter((b) => driverOf(b) === section.driver);
+  for (const key of Object.keys(section)) {
+    if (branches.some((b) => Object.hasOwn(b.properties, key))) continue;
+    const users = [...new Set(all.filter((b) => Object.hasOwn(b.properties, key)).map(driverOf))];
+    if (users.length)
+      bad(
+        `${at}.${key}`,
+        `chỉ dùng khi driver là ${users.join(' hoặc ')}`,
+        `is only for the ${users.join(' or ')} driver`,
+      );
+  }
+  const checked = validate(sectionShape(name, branches), { hardware: { [name]: section } });
+  if (!checked.ok) throw agentConfigError(checked.path, checked.text);
+  const missing = branches.map((b) => required(b).filter((key) => section[key] === undefined));
+  if (missing.some((m) => m.length === 0)) return;
+  const field = `${at}.${missing[0]![0]}`;
+  const others = branches.slice(1).map((b) => required(b).join(' + '));
+  bad(
+    field,
+    `${others.map((o) => `hoặc ${o} `).join('')}là bắt buộc khi driver là ${section.driver}`,
+    `${others.map((o) => `or ${o} `).join('')}is required for the ${section.driver} driver`,
+  );
+}
 
 /** Validates a parsed configuration; throws ConfigError naming the field. */
 export function checkConfig(value: unknown): AgentConfig {
-  const checked = validate(AgentConfigSchema, value);
-  if (!checked.ok) throw agentConfigError(checked.path, checked.text);
-  const c = checked.value;
-  const bad = (field: string, vi: string, en: string): never => {
-    throw agentConfigError(field, { vi: `trường "${field}" ${vi}`, en: `field "${field}" ${en}` });
-  };
-  const requiredFor = (field: string, driver: string): never =>
-    bad(field, `là bắt buộc khi driver là ${driver}`, `is required for the ${driver} driver`);
+  const outlined = validate(Outline, value);
+  if (!outlined.ok) throw agentConfigError(outlined.path, outlined.text);
+  const sections = (value as { hardware?: Record<SectionName, { driver: string }> }).hardware ?? {};
+  for (const [name, section] of Object.entries(sections))
+    checkSection(name as SectionName, section as { driver: string } & Record<string, unknown>);
+  const c = value as AgentConfig;
   if (c.credentials.deviceId !== c.device.id)
     bad(
       'credentials.deviceId',
@@ -258,21 +346,6 @@ export function checkConfig(value: unknown): AgentConfig {
   } else if (c.device.counterId)
     bad('device.counterId', 'chỉ dành cho thiết bị quầy', 'is only for counter devices');
   const hw = c.hardware ?? {};
-  const p = hw.printer;
-  if (p && (p.driver === 'file' || p.driver === 'serial') && !p.path)
-    requiredFor('hardware.printer.path', p.driver);
-  if (p?.driver === 'tcp' && !p.host) requiredFor('hardware.printer.host', 'tcp');
-  const s = hw.scanner;
-  if (s && (s.driver === 'serial' || s.driver === 'evdev') && !s.path)
-    requiredFor('hardware.scanner.path', s.driver);
-  if (s?.driver === 'hid' && !s.path && (s.vendorId === undefined || s.productId === undefined))
-    bad(
-      'hardware.scanner.path',
-      'hoặc vendorId + productId là bắt buộc khi driver là hid',
-      'or vendorId + productId is required for the hid driver',
-    );
-  const d = hw.counterDisplay;
-  if (d?.driver === 'serial' && !d.path) requiredFor('hardware.counterDisplay.path', 'serial');
   const g = hw.gpio;
   if (g?.driver === 'gpio') {
     const used = new Map<number, string>();
@@ -295,9 +368,6 @@ export function checkConfig(value: unknown): AgentConfig {
   const cam = hw.camera;
   if (cam && cam.driver !== 'none' && c.device.kind !== 'counter')
     bad('hardware.camera', 'chỉ dành cho thiết bị quầy', 'is only for counter devices');
-  if (cam?.driver === 'files' && !cam.files) requiredFor('hardware.camera.files', 'files');
-  if (cam?.files && cam.driver !== 'files')
-    bad('hardware.camera.files', 'chỉ dùng khi driver là files', 'is only for the files driver');
   if (c.timeZone !== undefined && !isKnownTimeZone(c.timeZone))
     bad(
       'timeZone',
@@ -325,7 +395,7 @@ export function loadConfig(path: string): AgentConfig {
   return {
     ...config,
     ...(config.dataDir ? { dataDir: resolve(base, config.dataDir) } : {}),
-    ...(camera?.files
+    ...(camera?.driver === 'files'
       ? {
           hardware: {
             ...config.hardware,

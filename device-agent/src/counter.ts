@@ -54,7 +54,8 @@ export const noEstimator: SatisfactionEstimator = {
   },
 };
 
-const PANEL_TO_BUTTON: Record<ButtonName, CounterButton> = {
+/** The app's name of each panel button. */
+export const PANEL_TO_BUTTON: Record<ButtonName, CounterButton> = {
   next: 'next',
   recall: 'recall',
   noShow: 'no-show',

@@ -15,12 +15,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { type FrameSource, openCamera } from '@oss/hardware';
 import type { EmotionEstimator } from '@oss/models';
-import type { AgentConfig } from './config.ts';
-import { DEFAULTS } from './config.ts';
+import { type CameraConfig, DEFAULTS } from './config.ts';
 import type { SatisfactionEstimate, SatisfactionEstimator } from './counter.ts';
 import type { AgentLogger } from './log.ts';
-
-export type CameraConfig = NonNullable<NonNullable<AgentConfig['hardware']>['camera']>;
 
 /** What the estimator needs from @oss/models (a test can inject a failing or fake one). */
 export interface ModelsApi {
@@ -53,7 +50,7 @@ export function sampleFacePaths(): string[] {
 /** `--simulate` turns any configured camera into the `files` driver (sample faces by default). */
 export function simulatedCamera(camera: CameraConfig): CameraConfig {
   if (camera.driver === 'files') return camera;
-  return { ...camera, driver: 'files', files: sampleFacePaths() };
+  return { driver: 'files', files: sampleFacePaths(), fps: camera.fps, minConfidence: camera.minConfidence };
 }
 
 function codeOf(e: unknown): string {
@@ -170,9 +167,7 @@ export class CameraEstimator implements SatisfactionEstimator {
     const fps = cam.fps ?? DEFAULTS.cameraFps;
     let source: FrameSource;
     try {
-      // Never 'none' here: the agent builds no estimator without a camera.
-      if (cam.driver === 'none') throw new Error('no camera configured');
-      source = openCamera({ ...cam, driver: cam.driver, fps });
+      source = openCamera({ ...cam, fps });
     } catch (e) {
       this.cameraStarting = false;
       this.cameraFailed(e);

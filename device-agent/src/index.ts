@@ -1,13 +1,4 @@
-export {
-  type AgentHandle,
-  DEFAULT_CLIPS_DIR,
-  DEFAULT_UI_DIST,
-  qrTextOf,
-  type SimHooks,
-  type SimulatedHardware,
-  type StartOptions,
-  startAgent,
-} from './agent.ts';
+export { type AgentHandle, DEFAULT_UI_DIST, type StartOptions, startAgent } from './agent.ts';
 export { CACHED_API_PATHS, SiteCatalog } from './catalog.ts';
 export {
   type AgentConfig,
@@ -24,10 +15,12 @@ export {
   type SatisfactionEstimate,
   type SatisfactionEstimator,
 } from './counter.ts';
+export { DEFAULT_CLIPS_DIR } from './devices.ts';
 export { KioskProfile, printerStateOf } from './kiosk.ts';
 export { LeaseKeeper, offlineTicketId, ticketNumber } from './leases.ts';
 export { LinkError, type LinkErrorCode, ServerLink } from './link.ts';
 export { type AgentLogger, createLogger, silentLogger } from './log.ts';
+export { qrTextOf, type SimHooks, type SimulatedHardware } from './sim.ts';
 export {
   CallAnnouncer,
   type ClipPlayer,

@@ -7,9 +7,10 @@ import { checkTicket, countDifferentDots, pngToMono, sampleCitizen } from '@oss/
 import type { Ticket } from '@oss/protocol';
 import type { RunningServer } from '@oss/queue-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AgentHandle, qrTextOf, startAgent } from '../src/agent.ts';
+import { type AgentHandle, startAgent } from '../src/agent.ts';
 import type { SatisfactionEstimator } from '../src/counter.ts';
 import { silentLogger } from '../src/log.ts';
+import { qrTextOf } from '../src/sim.ts';
 import { callClips } from '../src/speech.ts';
 import {
   agentConfig,
@@ -215,6 +216,7 @@ describe('device agent against the queue server', () => {
     await waitFor(() => !kiosk.kiosk!.hasIdentity, 'the identity forgotten');
     expect((await post('/sim/scan', {})).status).toBe(400);
     expect((await post('/sim/button/self-destruct', {})).status).toBe(400);
+    expect((await post('/sim/button/toString', {})).status).toBe(400); // not a prototype's key
     // The last printed ticket as a PNG: the print job decoded back, dot for dot.
     const png = await fetch(`${kiosk.url}/sim/printer/last.png`);
     expect(png.headers.get('content-type')).toBe('image/png');

@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { sampleCitizen } from '@oss/hardware';
 import type { RunningServer } from '@oss/queue-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AgentHandle, qrTextOf, startAgent } from '../src/agent.ts';
+import { type AgentHandle, startAgent } from '../src/agent.ts';
 import { silentLogger } from '../src/log.ts';
+import { qrTextOf } from '../src/sim.ts';
 import { agentConfig, connectUi, enrolDevice, freePort, startSite, tempDir, waitFor } from './helpers.ts';
 
 /** Made-up citizens (no real person), both ≥ 60 so that the birth date matters. */

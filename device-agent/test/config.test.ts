@@ -98,6 +98,43 @@ describe('config', () => {
     );
   });
 
+  it('each driver has its own fields: those of another driver are named as such', () => {
+    const messageOf = (hardware: unknown) => {
+      try {
+        checkConfig({ ...valid, hardware });
+      } catch (e) {
+        return `${(e as ConfigError).field} → ${(e as ConfigError).message.split('\n  ')[1]}`;
+      }
+      throw new Error('accepted');
+    };
+    expect(messageOf({ printer: { driver: 'none', path: '/dev/usb/lp0' } })).toBe(
+      'hardware.printer.path → hardware.printer.path: trường "hardware.printer.path" chỉ dùng khi driver là ' +
+        'file hoặc serial / field "hardware.printer.path" is only for the file or serial driver',
+    );
+    expect(messageOf({ printer: { driver: 'tcp', host: 'p', baudRate: 9600 } })).toMatch(
+      /^hardware\.printer\.baudRate → .*chỉ dùng khi driver là serial/,
+    );
+    expect(messageOf({ printer: { driver: 'tcp', host: 'p', port: 'x' } })).toMatch(
+      /^hardware\.printer\.port → .*Trường "hardware\.printer\.port" phải có kiểu integer/,
+    );
+    // hid: a path, or a vendor and product id.
+    const hid = 'hoặc vendorId + productId là bắt buộc khi driver là hid';
+    expect(messageOf({ scanner: { driver: 'hid' } })).toContain(`"hardware.scanner.path" ${hid}`);
+    expect(messageOf({ scanner: { driver: 'hid', vendorId: 0x1234 } })).toContain(hid);
+    const byId = { driver: 'hid', vendorId: 0x1234, productId: 0x5678 };
+    expect(checkConfig({ ...valid, hardware: { scanner: byId } }).hardware?.scanner).toEqual(byId);
+    expect(messageOf({ gpio: { driver: 'simulator', buttons: { next: 17 } } })).toMatch(
+      /^hardware\.gpio\.buttons → .*chỉ dùng khi driver là gpio/,
+    );
+    expect(messageOf({ audio: { driver: 'speaker' } })).toMatch(
+      /^hardware\.audio\.driver → .*phải là một trong: "aplay", "pw-play", "simulator", "none"/,
+    );
+    expect(messageOf({ audio: { device: 'hdmi' } })).toMatch(/^hardware\.audio\.driver → .*Thiếu trường/);
+    expect(messageOf({ printer: { driver: 'file', path: 'x', constructor: 1 } })).toMatch(
+      /^hardware\.printer\.constructor → .*Trường không được hỗ trợ/,
+    );
+  });
+
   it('checks the counter camera section', () => {
     const counter = {
       ...valid,
@@ -118,7 +155,8 @@ describe('config', () => {
     expect(fieldOf({ ...valid, hardware: { camera: { driver: 'rpicam' } } })).toBe('hardware.camera');
     const path = join(dir.path, 'counter.json');
     writeFileSync(path, JSON.stringify(camera({ driver: 'files', files: ['faces'] })));
-    expect(loadConfig(path).hardware?.camera?.files).toEqual([join(dir.path, 'faces')]);
+    const loaded = loadConfig(path).hardware?.camera;
+    expect(loaded?.driver === 'files' && loaded.files).toEqual([join(dir.path, 'faces')]);
   });
 
   it('loads YAML and JSON files; a broken file is a ConfigError, never a crash', () => {

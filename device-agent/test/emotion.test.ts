@@ -9,19 +9,16 @@ import type { RunningServer } from '@oss/queue-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentHandle, startAgent } from '../src/agent.ts';
 import { CameraEstimator, sampleFacePaths } from '../src/emotion.ts';
-import type { AgentLogger } from '../src/log.ts';
-import { agentConfig, enrolDevice, signIn, startSite, tempDir, waitFor } from './helpers.ts';
-
-interface LogLine {
-  level: string;
-  message: string;
-  fields: Record<string, unknown>;
-}
-function capturingLogger(lines: LogLine[]): AgentLogger {
-  const at = (level: string) => (fields: object, message: string) =>
-    lines.push({ level, message, fields: fields as Record<string, unknown> });
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+import {
+  agentConfig,
+  capturingLogger,
+  enrolDevice,
+  type LogLine,
+  signIn,
+  startSite,
+  tempDir,
+  waitFor,
+} from './helpers.ts';
 
 describe('counter camera → emotion.submit', () => {
   const dir = tempDir();

@@ -8,8 +8,9 @@ import { request } from 'node:http';
 import type { RunningServer } from '@oss/queue-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type AgentHandle, qrTextOf, startAgent } from '../src/agent.ts';
+import { type AgentHandle, startAgent } from '../src/agent.ts';
 import { silentLogger } from '../src/log.ts';
+import { qrTextOf } from '../src/sim.ts';
 import { agentConfig, connectUi, enrolDevice, startSite, tempDir, waitFor } from './helpers.ts';
 
 interface RawAnswer {

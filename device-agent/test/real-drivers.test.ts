@@ -1,14 +1,17 @@
 /**
  * Real drivers pointed at devices that do not exist (a Pi with a cable unplugged): the agent starts,
- * says what it lacks, and keeps serving its app. No server either: the link stays offline.
+ * says what it lacks, and keeps serving its app. No server either: the link stays offline. A start
+ * that fails stops what it had started.
  */
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startAgent } from '../src/agent.ts';
 import { checkConfig } from '../src/config.ts';
 import { silentLogger } from '../src/log.ts';
 import { connectUi, freePort, tempDir, waitFor } from './helpers.ts';
 
-const base = (id: string, kind: 'kiosk' | 'counter', port: number) => ({
+const base = (id: string, kind: 'kiosk' | 'counter' | 'display', port: number) => ({
   device: { id, kind, site: 'demo', ...(kind === 'counter' ? { counterId: 'counter-1' } : {}) },
   credentials: {
     site: 'demo',
@@ -81,6 +84,26 @@ describe('missing devices and no server', () => {
       ui.close();
     } finally {
       await agent.stop();
+    }
+  });
+
+  it('a port already taken fails the start, and what had started is stopped', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const closes: string[] = [];
+    const player = { play: async () => {}, close: () => void closes.push('player') };
+    try {
+      const config = checkConfig(base('display-x', 'display', await freePort()));
+      const start = startAgent(config, {
+        log: silentLogger,
+        port: (taken.address() as AddressInfo).port,
+        dataDir: `${dir.path}/d`,
+        player,
+      });
+      await expect(start).rejects.toThrow(/EADDRINUSE/);
+      expect(closes).toEqual(['player']);
+    } finally {
+      taken.close();
     }
   });
 });

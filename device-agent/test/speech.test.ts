@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CLIPS_DIR } from '../src/agent.ts';
+import { DEFAULT_CLIPS_DIR } from '../src/devices.ts';
 import { silentLogger } from '../src/log.ts';
 import { CallAnnouncer, callClips, clipCatalogue, numberWords, SimulatedPlayer } from '../src/speech.ts';
 

@@ -7,6 +7,7 @@ import { type RunningServer, readEnv, silentLogger, startServer } from '@oss/que
 import { waitFor } from '@oss/tests';
 import WebSocket from 'ws';
 import type { AgentConfig } from '../src/config.ts';
+import type { AgentLogger } from '../src/log.ts';
 
 export { enrolDevice, signIn } from '@oss/queue-server/testing';
 export { freePort, tempDir, waitFor } from '@oss/tests';
@@ -46,6 +47,19 @@ export function agentConfig(
     mqtt: { requestTimeoutMs: 2000, retries: 1, reconnectMs: 100 },
     ...extra,
   };
+}
+
+export interface LogLine {
+  level: string;
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+/** A logger that keeps every record in `lines` (tests read what was logged). */
+export function capturingLogger(lines: LogLine[]): AgentLogger {
+  const at = (level: string) => (fields: object, message: string) =>
+    lines.push({ level, message, fields: fields as Record<string, unknown> });
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 /** A local app: the agent's WebSocket with every message kept. */
