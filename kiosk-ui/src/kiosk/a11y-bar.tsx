@@ -1,6 +1,6 @@
 /** Text size, contrast, read-aloud and language, on every screen; a new visit puts them back. */
 import { t, toggleLang } from '../shared/i18n.ts';
-import { Icon } from '../shared/icons.tsx';
+import { Icon, type IconName } from '../shared/icons.tsx';
 import { speak } from './speech.ts';
 import { ui } from './state.ts';
 
@@ -23,30 +23,47 @@ export function A11yBar() {
           </button>
         ))}
       </fieldset>
-      <button
-        type="button"
-        class={`chip ${ui.contrast.value ? 'chip-on' : ''}`}
-        aria-pressed={ui.contrast.value}
-        data-action="contrast"
-        onClick={() => (ui.contrast.value = !ui.contrast.value)}
-      >
-        <Icon name="contrast" /> {t('kiosk.contrast')}
-      </button>
-      <button
-        type="button"
-        class={`chip ${ui.readAloud.value ? 'chip-on' : ''}`}
-        aria-pressed={ui.readAloud.value}
-        data-action="read-aloud"
-        onClick={() => {
+      <ToggleChip
+        on={ui.contrast.value}
+        action="contrast"
+        icon="contrast"
+        label={t('kiosk.contrast')}
+        onToggle={() => (ui.contrast.value = !ui.contrast.value)}
+      />
+      <ToggleChip
+        on={ui.readAloud.value}
+        action="read-aloud"
+        icon="speaker"
+        label={t('kiosk.readAloud')}
+        onToggle={() => {
           ui.readAloud.value = !ui.readAloud.value;
           speak(t('kiosk.readAloud'));
         }}
-      >
-        <Icon name="speaker" /> {t('kiosk.readAloud')}
-      </button>
+      />
       <button type="button" class="chip chip-lang" data-action="lang" onClick={toggleLang}>
         <Icon name="globe" /> {t('common.lang')}
       </button>
     </section>
+  );
+}
+
+/** An option turned on and off by one chip. */
+function ToggleChip(props: {
+  on: boolean;
+  action: string;
+  icon: IconName;
+  label: string;
+  onToggle: () => void;
+}) {
+  return (
+    <button
+      type="button"
+      class={`chip ${props.on ? 'chip-on' : ''}`}
+      aria-pressed={props.on}
+      data-action={props.action}
+      onClick={props.onToggle}
+    >
+      <Icon name={props.icon} /> {props.label}
+    </button>
   );
 }
