@@ -5,49 +5,7 @@ import { loc, num, pct, type StringKey, t } from '../shared/i18n.ts';
 import { Icon } from '../shared/icons.tsx';
 import { ErrorBanner } from '../shared/ui.tsx';
 import { viDate } from './period.ts';
-
-interface Waits {
-  called: number;
-  meanWaitMinutes: number | null;
-  p90WaitMinutes: number | null;
-  maxWaitMinutes: number | null;
-  withinTargetShare: number | null;
-}
-interface Ratings {
-  ratings: number;
-  meanScore: number | null;
-  satisfiedShare: number | null;
-  responseRate: number | null;
-  emotionEstimates: number;
-  emotionSatisfaction: number | null;
-}
-interface Report {
-  period: { kind: 'month' | 'quarter' | 'year'; label: string; from: string; to: string };
-  generatedAt: number;
-  level: string;
-  productivityFloor: number;
-  targets: { waitMinutes: number; withinTargetShare: number; satisfactionShare: number };
-  kpis: Waits &
-    Ratings & {
-      issued: number;
-      served: number;
-      satisfiedScores: number[];
-      services: (Waits & Ratings & { serviceId: string; served: number })[];
-    };
-  priorityClasses: (Waits & { classId: string; issued: number })[];
-  priorityVsNormal: Record<'priority' | 'normal', Waits & { classId: string; issued: number }>;
-  officers: (Ratings & {
-    officerId: string;
-    displayName?: string;
-    rank: number;
-    served: number;
-    meanServiceMinutes: number | null;
-    dossiersReceived: number | null;
-    yearServed: number;
-    floorToDate: number;
-  })[];
-  unattributedServed: number;
-}
+import type { Report, Waits } from './types.ts';
 
 /** "tháng 11/2026", "quý 4/2026", "năm 2026". */
 export function periodName(kind: string, label: string): string {

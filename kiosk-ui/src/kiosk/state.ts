@@ -5,7 +5,7 @@
 import type { QueueSummary } from '@oss/protocol';
 import { signal } from '@preact/signals';
 import type { CounterInfo, ProcedureInfo, ServiceInfo, SiteInfo } from '../shared/api.ts';
-import { lang } from '../shared/i18n.ts';
+import { lang, loc } from '../shared/i18n.ts';
 import type { Identity, IssueResult, KioskTransport } from './transport.ts';
 
 export type Screen =
@@ -87,19 +87,8 @@ export function resetSession(): void {
   ui.screen.value = 'home';
 }
 
-/** The site's calendar date (YYYY-MM-DD). */
-export function siteToday(timeZone: string, now = Date.now()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
-}
-
-/** Whole years from a birth date to a date, both YYYY-MM-DD. */
-export function age(birthDate: string, on: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+/** A service's name in the current language (its id when unknown). */
+export function serviceName(id: string | null): string {
+  const s = data.services.value.find((x) => x.id === id);
+  return s ? loc(s.name) : (id ?? '');
 }

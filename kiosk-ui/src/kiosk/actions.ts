@@ -1,0 +1,119 @@
+/** What the citizen's touches do: start and issue a ticket, check a booking in, read the chip, go back, look up. */
+import type { DossierInfo } from '@oss/protocol';
+import { Api, ApiError, errorText } from '../shared/api.ts';
+import { lang, loc, t } from '../shared/i18n.ts';
+import { backFrom } from './navigation.ts';
+import { speak } from './speech.ts';
+import { data, go, resetSession, session, transportRef, ui } from './state.ts';
+
+/** Starts the ticket flow for a service (and maybe a procedure): identify first when the kiosk can read cards. */
+export function startTicket(serviceId: string, procedureId: string | null = null): void {
+  session.serviceId.value = serviceId;
+  session.procedureId.value = procedureId;
+  session.error.value = null;
+  const hw = transportRef.value?.hardware();
+  if (transportRef.value?.mode === 'agent' && (hw?.scanner || hw?.cardReader)) go('identify');
+  else go('priority');
+}
+
+/** Issues the ticket with the priority chosen (none: null); back to the priority screen on a refusal. */
+export async function issue(priority: string | null): Promise<void> {
+  const transport = transportRef.value;
+  const serviceId = session.serviceId.value;
+  if (!transport || !serviceId) return;
+  go('issuing');
+  session.error.value = null;
+  const identity = session.identity.value;
+  try {
+    const result = await transport.issue({
+      serviceId,
+      lang: lang.value,
+      ...(priority ? { priority } : {}),
+      ...(session.procedureId.value ? { procedureId: session.procedureId.value } : {}),
+      ...(identity ? { useIdentity: true, birthDate: identity.birthDate } : {}),
+    });
+    session.result.value = result;
+    go('ticket');
+    const eta = result.ticket.etaRange;
+    speak(
+      `${t('kiosk.yourNumber')}: ${result.ticket.number.split('').join(' ')}. ${t('kiosk.ahead')}: ${result.ticket.ahead}. ` +
+        (eta ? t('common.minutesRange', { low: eta.low, high: eta.high }) : ''),
+    );
+  } catch (e) {
+    session.error.value =
+      e instanceof ApiError && (e.status === 401 || e.code === 'unauthorized')
+        ? { vi: t('kiosk.notConfigured', {}, 'vi'), en: t('kiosk.notConfigured', {}, 'en') }
+        : {
+            vi: t('kiosk.issueFailed', { message: errorText(e).vi }, 'vi'),
+            en: t('kiosk.issueFailed', { message: errorText(e).en }, 'en'),
+          };
+    go('priority');
+  }
+}
+
+/** A booking's code gives its ticket (the server checks it and its time). */
+export async function checkIn(): Promise<void> {
+  const code = ui.codeInput.value;
+  const transport = transportRef.value;
+  const serviceId = data.services.value[0]?.id;
+  if (!transport || !serviceId || code.length < 6) return;
+  session.error.value = null;
+  go('issuing');
+  try {
+    // Any service: the server issues for the booking's own service and procedure.
+    session.result.value = await transport.issue({ serviceId, lang: lang.value, appointmentCode: code });
+    go('ticket');
+  } catch (e) {
+    session.error.value = errorText(e);
+    go('appointment');
+  }
+}
+
+/** The status of a dossier by its receipt code, from the province's system; null (and the error shown) when it fails. */
+export async function lookUpDossier(): Promise<DossierInfo | null> {
+  session.error.value = null;
+  try {
+    const api = new Api({ base: transportRef.value?.serverUrl ?? '' });
+    const r = await api.get<{ dossier: DossierInfo }>(
+      `/api/dossiers/${encodeURIComponent(ui.codeInput.value)}`,
+    );
+    return r.dossier;
+  } catch (e) {
+    session.error.value = errorText(e);
+    return null;
+  }
+}
+
+export async function readChip(): Promise<void> {
+  session.error.value = null;
+  try {
+    await transportRef.value?.readChip();
+  } catch (e) {
+    session.error.value = errorText(e);
+  }
+}
+
+/** The back button, by the table in `navigation.ts`. */
+export function goBack(): void {
+  const to = backFrom(ui.screen.value, { procedureId: session.procedureId.value });
+  if (to === 'home') resetSession();
+  else if (to) go(to);
+}
+
+/** What the queue says of a ticket number typed on the follow screen. */
+export function followAnswer(typed: string): string {
+  const number = typed.trim().toUpperCase();
+  const m = /^([A-Z])(\d{1,4})$/.exec(number);
+  const service = m ? data.services.value.find((s) => s.prefix === m[1]) : undefined;
+  const queue = data.queue.value;
+  if (!m || !service || !queue) return t('kiosk.followUnknown');
+  const padded = m[1]! + m[2]!.padStart(3, '0');
+  const at = queue.counters.find((c) => c.currentNumber === padded || c.currentNumber === number);
+  if (at) return t('kiosk.followCalled', { number: padded, counter: at.number });
+  const s = queue.services.find((x) => x.serviceId === service.id);
+  return t('kiosk.followService', {
+    service: loc(service.name),
+    last: s?.lastCalled ?? t('common.none'),
+    waiting: s?.waiting ?? 0,
+  });
+}

@@ -1,0 +1,43 @@
+/** The kiosk's header: the emblem (five taps open the technician screen), the site, the clock. */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { lang, loc, t } from '../shared/i18n.ts';
+import { Emblem } from '../shared/ui.tsx';
+import { data, go } from './state.ts';
+
+const TAPS_TO_SETUP = 5;
+const TAPS_WITHIN_MS = 3000;
+
+export function KioskHeader() {
+  const site = data.site.value;
+  const taps = useRef<number[]>([]);
+  const [clock, setClock] = useState(() => new Date());
+  useEffect(() => {
+    const id = setInterval(() => setClock(new Date()), 15_000);
+    return () => clearInterval(id);
+  }, []);
+  const emblemTap = () => {
+    const now = Date.now();
+    taps.current = [...taps.current.filter((x) => now - x < TAPS_WITHIN_MS), now];
+    if (taps.current.length >= TAPS_TO_SETUP) {
+      taps.current = [];
+      go('setup');
+    }
+  };
+  const time = clock.toLocaleTimeString(lang.value === 'vi' ? 'vi-VN' : 'en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(site ? { timeZone: site.site.timezone } : {}),
+  });
+  return (
+    <header class="kiosk-header">
+      <button type="button" class="emblem-button" aria-hidden="true" tabIndex={-1} onClick={emblemTap}>
+        <Emblem />
+      </button>
+      <div class="kiosk-site">
+        <strong>{site ? loc(site.site.name) : t('common.loading')}</strong>
+        {site && <span class="muted">{site.site.address}</span>}
+      </div>
+      <time class="kiosk-clock">{time}</time>
+    </header>
+  );
+}
