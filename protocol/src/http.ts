@@ -9,6 +9,7 @@ import { HubTicket, SiteDayFigures } from './feed.ts';
 import {
   type ActionName,
   DateOnly,
+  DEVICE_KINDS,
   DeviceStatus,
   DossierInfo,
   ErrorBody,
@@ -357,7 +358,7 @@ export const AdviceResponse = Type.Object({ advice: Type.Array(Advice) });
 
 export const Device = Type.Object({
   id: Type.String(),
-  kind: Type.String(),
+  kind: oneOf(...DEVICE_KINDS),
   counterId: Nullable(Type.String()),
   enrolledAt: Type.Number(),
   online: Type.Boolean(),

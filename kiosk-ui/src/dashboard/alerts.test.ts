@@ -18,6 +18,7 @@ const device = (id: string, fields: Partial<Device>): Device => ({
   kind: 'kiosk',
   counterId: null,
   online: true,
+  enrolledAt: 0,
   status: null,
   statusAt: 1,
   ...fields,
@@ -79,9 +80,15 @@ describe('the dashboard alerts', () => {
         devices: [
           device('kiosk-1', { online: false }),
           device('kiosk-2', { online: false, statusAt: null }),
-          device('kiosk-3', { status: { printer: { paper: 'out' } } }),
-          device('kiosk-4', { status: { printer: { paper: 'out' } } }),
-          device('kiosk-5', { status: { printer: { paper: 'ok' } } }),
+          device('kiosk-3', {
+            status: { online: true, printer: { ok: false, paper: 'out', coverOpen: false } },
+          }),
+          device('kiosk-4', {
+            status: { online: true, printer: { ok: false, paper: 'out', coverOpen: false } },
+          }),
+          device('kiosk-5', {
+            status: { online: true, printer: { ok: true, paper: 'ok', coverOpen: false } },
+          }),
         ],
         printers: { 'kiosk-4': 'ok', 'kiosk-5': 'near-end' },
       }),
