@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomSecret, verifyPassword } from '@oss/queue-server/auth';
+import { boundPort, startParts } from '@oss/queue-server/lifecycle';
 import { createLogger, type Logger } from '@oss/queue-server/log';
 import type { FastifyInstance } from 'fastify';
 import { checkSiteId, enrolSite, parseStaffArgs, setStaff } from './admin.ts';
@@ -45,82 +46,68 @@ export async function startHub(env: HubEnv, options: HubOptions = {}): Promise<R
   const log = options.log ?? createLogger('hub');
   const clock = options.clock ?? Date.now;
   const db = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir });
-  const store = new HubStore(db);
-  const cleanups: (() => Promise<void> | void)[] = [() => db.close()];
-  try {
-    let broker: HubBroker | null = null;
-    const hubPassword = randomSecret(24);
-    if (!env.mqttUrl) {
-      broker = await startHubBroker({
-        port: env.mqttPort,
-        hubPassword,
+  return startParts(
+    async (onStop) => {
+      onStop(() => db.close());
+      const store = new HubStore(db);
+      let broker: HubBroker | null = null;
+      const hubPassword = randomSecret(24);
+      if (!env.mqttUrl) {
+        broker = await startHubBroker({
+          port: env.mqttPort,
+          hubPassword,
+          log,
+          verifySite: async (username, password) => {
+            const site = await store.findSite(username);
+            return site && (await verifyPassword(password, site.password_hash)) ? site.enrolled_at : null;
+          },
+        });
+        onStop(() => broker!.close());
+      }
+      const mqttUrl = env.mqttUrl ?? `mqtt://127.0.0.1:${broker!.port}`;
+      const ingest = new IngestWorker({
+        url: mqttUrl,
+        username: env.mqttUrl ? (env.mqttUsername ?? HUB_USERNAME) : HUB_USERNAME,
+        ...(env.mqttUrl
+          ? env.mqttPassword
+            ? { password: env.mqttPassword }
+            : {}
+          : { password: hubPassword }),
+        shared: env.mqttUrl !== null,
+        store,
         log,
-        verifySite: async (username, password) => {
-          const site = await store.findSite(username);
-          return site && (await verifyPassword(password, site.password_hash)) ? site.enrolled_at : null;
-        },
+        clock,
       });
-      cleanups.unshift(() => broker!.close());
-    }
-    const mqttUrl = env.mqttUrl ?? `mqtt://127.0.0.1:${broker!.port}`;
-    const ingest = new IngestWorker({
-      url: mqttUrl,
-      username: env.mqttUrl ? (env.mqttUsername ?? HUB_USERNAME) : HUB_USERNAME,
-      ...(env.mqttUrl ? (env.mqttPassword ? { password: env.mqttPassword } : {}) : { password: hubPassword }),
-      shared: env.mqttUrl !== null,
-      store,
-      log,
-      clock,
-    });
-    await ingest.start();
-    cleanups.unshift(() => ingest.stop());
+      await ingest.start();
+      onStop(() => ingest.stop());
 
-    const http = await buildHubHttp({
-      store,
-      log,
-      clock,
-      secureCookies: env.secureCookies,
-      health: async () => ({ database: await store.ping().catch(() => false), broker: ingest.connected }),
-      ...(options.appsDist ? { appsDist: options.appsDist } : {}),
-    });
-    const controlToken = env.databaseUrl ? null : randomSecret(32);
-    if (controlToken) controlRoutes(http, store, env, controlToken, clock);
-    await http.listen({ port: env.httpPort, host: env.httpHost });
-    const address = http.server.address();
-    const httpPort = typeof address === 'object' && address ? address.port : env.httpPort;
-    cleanups.unshift(() => http.close());
-    if (controlToken) {
-      writeFileSync(controlFile(env.dataDir), JSON.stringify({ httpPort, token: controlToken }), {
-        mode: 0o600,
+      const http = await buildHubHttp({
+        store,
+        log,
+        clock,
+        secureCookies: env.secureCookies,
+        health: async () => ({ database: await store.ping().catch(() => false), broker: ingest.connected }),
+        ...(options.appsDist ? { appsDist: options.appsDist } : {}),
       });
-      cleanups.unshift(() => rmSync(controlFile(env.dataDir), { force: true }));
-    }
+      const controlToken = env.databaseUrl ? null : randomSecret(32);
+      if (controlToken) controlRoutes(http, store, env, controlToken, clock);
+      await http.listen({ port: env.httpPort, host: env.httpHost });
+      const httpPort = boundPort(http.server, env.httpPort);
+      onStop(() => http.close());
+      if (controlToken) {
+        writeFileSync(controlFile(env.dataDir), JSON.stringify({ httpPort, token: controlToken }), {
+          mode: 0o600,
+        });
+        onStop(() => rmSync(controlFile(env.dataDir), { force: true }));
+      }
 
-    const revocations = watchEnrolments(store, broker, clock, log);
-    cleanups.unshift(() => clearInterval(revocations));
-    log.info({ http: httpPort, mqtt: mqttUrl, database: db.kind }, 'hub started');
-    let stopping: Promise<void> | null = null;
-    return {
-      env,
-      store,
-      http,
-      httpPort,
-      mqttUrl,
-      broker,
-      ingest,
-      stop: () => {
-        stopping ??= runAll(cleanups).then(() => log.info({}, 'hub stopped'));
-        return stopping;
-      },
-    };
-  } catch (e) {
-    await runAll(cleanups);
-    throw e;
-  }
-}
-
-async function runAll(cleanups: (() => Promise<void> | void)[]): Promise<void> {
-  for (const cleanup of cleanups) await cleanup();
+      const revocations = watchEnrolments(store, broker, clock, log);
+      onStop(() => clearInterval(revocations));
+      log.info({ http: httpPort, mqtt: mqttUrl, database: db.kind }, 'hub started');
+      return { env, store, http, httpPort, mqttUrl, broker, ingest };
+    },
+    () => log.info({}, 'hub stopped'),
+  );
 }
 
 /** A re-enrolled site's old secret stops working at once: its open connections are dropped. */
