@@ -6,6 +6,10 @@ export const Id = Type.String({ minLength: 1, maxLength: 64 });
 export const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 /** `YYYY-MM-DD`, a real calendar day from 1900 to today (`isBirthDate`): `1950-13-45` never gets a priority. */
 export const BirthDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'birth-date' });
+/** A citizen's rating of a service, 1 (very dissatisfied) to 5 (very satisfied). */
+export const RatingScore = Type.Integer({ minimum: 1, maximum: 5 });
+/** A share or an estimate from 0 to 1. */
+export const Fraction = Type.Number({ minimum: 0, maximum: 1 });
 export const Lang = oneOf('vi', 'en');
 export type Lang = Static<typeof Lang>;
 
@@ -100,7 +104,6 @@ const strict = { additionalProperties: false } as const;
 
 /** The seven expressions of the emotion model. */
 export const EXPRESSIONS = ['angry', 'disgusted', 'fearful', 'happy', 'neutral', 'sad', 'surprised'] as const;
-const Fraction = Type.Number({ minimum: 0, maximum: 1 });
 
 /** Params of every request action, by action name. `id` is common to all. */
 export const RequestSchemas = {
@@ -144,7 +147,7 @@ export const RequestSchemas = {
       id: Id,
       counterId: CounterId,
       ticketId: Type.Optional(TicketId),
-      score: Type.Integer({ minimum: 1, maximum: 5 }),
+      score: RatingScore,
     },
     strict,
   ),
