@@ -5,7 +5,7 @@
  * refuses unknown fields. Versioned by `v`: a hub accepts the versions it knows.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { DateOnly, Fraction, Id, LocalizedText, RatingScore, TicketStatus } from './messages.ts';
+import { DateOnly, Fraction, Id, LocalizedText, RatingScore, TicketIdentity } from './messages.ts';
 import { SEGMENT_PATTERN, TOPIC_ROOT } from './topics.ts';
 import { oneOf } from './validate.ts';
 
@@ -132,12 +132,7 @@ export const FeedStatus = Type.Object({ online: Type.Boolean() }, { additionalPr
 
 /** A ticket as the hub knows it (`GET /api/sites/{id}/tickets`, PROTOCOL.md §5). */
 export const HubTicket = Type.Object({
-  id: Type.String(),
-  number: Type.String(),
-  serviceId: Type.String(),
-  priority: Type.String(),
-  status: TicketStatus,
-  issuedAt: Type.String(),
+  ...TicketIdentity.properties,
   calledAt: Type.Union([Type.String(), Type.Null()]),
   finishedAt: Type.Union([Type.String(), Type.Null()]),
   counterId: Type.Union([Type.String(), Type.Null()]),

@@ -63,14 +63,20 @@ export const RATING_WINDOW_MS = 2 * 60_000;
 
 const EtaRange = Type.Object({ low: Type.Integer({ minimum: 0 }), high: Type.Integer({ minimum: 0 }) });
 
-/** The public ticket view (normative fields first; the rest are additions). */
-export const Ticket = Type.Object({
+/** What every public view of a ticket starts with: the site's (PROTOCOL.md §1) and the hub's (§5). */
+export const TicketIdentity = Type.Object({
   id: Type.String(),
   number: Type.String(),
   serviceId: Type.String(),
   priority: Type.String(),
   status: TicketStatus,
   issuedAt: Type.String(),
+});
+export type TicketIdentity = Static<typeof TicketIdentity>;
+
+/** The public ticket view (normative fields first; the rest are additions). */
+export const Ticket = Type.Object({
+  ...TicketIdentity.properties,
   ahead: Type.Integer({ minimum: 0 }),
   etaMinutes: Type.Integer({ minimum: 0 }),
   counterId: Type.Optional(Type.String()),
