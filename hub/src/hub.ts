@@ -46,68 +46,62 @@ export async function startHub(env: HubEnv, options: HubOptions = {}): Promise<R
   const log = options.log ?? createLogger('hub');
   const clock = options.clock ?? Date.now;
   const db = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir });
-  return startParts(
-    async (onStop) => {
-      onStop(() => db.close());
-      const store = new HubStore(db);
-      let broker: HubBroker | null = null;
-      const hubPassword = randomSecret(24);
-      if (!env.mqttUrl) {
-        broker = await startHubBroker({
-          port: env.mqttPort,
-          hubPassword,
-          log,
-          verifySite: async (username, password) => {
-            const site = await store.findSite(username);
-            return site && (await verifyPassword(password, site.password_hash)) ? site.enrolled_at : null;
-          },
-        });
-        onStop(() => broker!.close());
-      }
-      const mqttUrl = env.mqttUrl ?? `mqtt://127.0.0.1:${broker!.port}`;
-      const ingest = new IngestWorker({
-        url: mqttUrl,
-        username: env.mqttUrl ? (env.mqttUsername ?? HUB_USERNAME) : HUB_USERNAME,
-        ...(env.mqttUrl
-          ? env.mqttPassword
-            ? { password: env.mqttPassword }
-            : {}
-          : { password: hubPassword }),
-        shared: env.mqttUrl !== null,
-        store,
+  const stopped = () => log.info({}, 'hub stopped');
+  return startParts(async (onStop) => {
+    onStop(() => db.close());
+    const store = new HubStore(db);
+    let broker: HubBroker | null = null;
+    const hubPassword = randomSecret(24);
+    if (!env.mqttUrl) {
+      broker = await startHubBroker({
+        port: env.mqttPort,
+        hubPassword,
         log,
-        clock,
+        verifySite: async (username, password) => {
+          const site = await store.findSite(username);
+          return site && (await verifyPassword(password, site.password_hash)) ? site.enrolled_at : null;
+        },
       });
-      await ingest.start();
-      onStop(() => ingest.stop());
+      onStop(() => broker!.close());
+    }
+    const mqttUrl = env.mqttUrl ?? `mqtt://127.0.0.1:${broker!.port}`;
+    const ingest = new IngestWorker({
+      url: mqttUrl,
+      username: env.mqttUrl ? (env.mqttUsername ?? HUB_USERNAME) : HUB_USERNAME,
+      ...(env.mqttUrl ? (env.mqttPassword ? { password: env.mqttPassword } : {}) : { password: hubPassword }),
+      shared: env.mqttUrl !== null,
+      store,
+      log,
+      clock,
+    });
+    await ingest.start();
+    onStop(() => ingest.stop());
 
-      const http = await buildHubHttp({
-        store,
-        log,
-        clock,
-        secureCookies: env.secureCookies,
-        health: async () => ({ database: await store.ping().catch(() => false), broker: ingest.connected }),
-        ...(options.appsDist ? { appsDist: options.appsDist } : {}),
+    const http = await buildHubHttp({
+      store,
+      log,
+      clock,
+      secureCookies: env.secureCookies,
+      health: async () => ({ database: await store.ping().catch(() => false), broker: ingest.connected }),
+      ...(options.appsDist ? { appsDist: options.appsDist } : {}),
+    });
+    const controlToken = env.databaseUrl ? null : randomSecret(32);
+    if (controlToken) controlRoutes(http, store, env, controlToken, clock);
+    await http.listen({ port: env.httpPort, host: env.httpHost });
+    const httpPort = boundPort(http.server, env.httpPort);
+    onStop(() => http.close());
+    if (controlToken) {
+      writeFileSync(controlFile(env.dataDir), JSON.stringify({ httpPort, token: controlToken }), {
+        mode: 0o600,
       });
-      const controlToken = env.databaseUrl ? null : randomSecret(32);
-      if (controlToken) controlRoutes(http, store, env, controlToken, clock);
-      await http.listen({ port: env.httpPort, host: env.httpHost });
-      const httpPort = boundPort(http.server, env.httpPort);
-      onStop(() => http.close());
-      if (controlToken) {
-        writeFileSync(controlFile(env.dataDir), JSON.stringify({ httpPort, token: controlToken }), {
-          mode: 0o600,
-        });
-        onStop(() => rmSync(controlFile(env.dataDir), { force: true }));
-      }
+      onStop(() => rmSync(controlFile(env.dataDir), { force: true }));
+    }
 
-      const revocations = watchEnrolments(store, broker, clock, log);
-      onStop(() => clearInterval(revocations));
-      log.info({ http: httpPort, mqtt: mqttUrl, database: db.kind }, 'hub started');
-      return { env, store, http, httpPort, mqttUrl, broker, ingest };
-    },
-    () => log.info({}, 'hub stopped'),
-  );
+    const revocations = watchEnrolments(store, broker, clock, log);
+    onStop(() => clearInterval(revocations));
+    log.info({ http: httpPort, mqtt: mqttUrl, database: db.kind }, 'hub started');
+    return { env, store, http, httpPort, mqttUrl, broker, ingest };
+  }, stopped);
 }
 
 /** A re-enrolled site's old secret stops working at once: its open connections are dropped. */

@@ -55,88 +55,84 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
   const clock = options.clock ?? Date.now;
   const config = loadSiteConfig(env.siteConfig);
   const site = compileSite(config);
-  return startParts(
-    async (onStop) => {
-      const store = Store.open(env.dataDir);
-      onStop(() => store.close());
-      const citizenKey = openCitizenKey(env, store, log);
-      const service = new QueueService(site, store, clock, log, citizenKey);
-      onStop(() => service.close());
-      seedStaff(store, config, clock(), log);
+  const stopped = () => log.info({}, 'site server stopped');
+  return startParts(async (onStop) => {
+    const store = Store.open(env.dataDir);
+    onStop(() => store.close());
+    const citizenKey = openCitizenKey(env, store, log);
+    const service = new QueueService(site, store, clock, log, citizenKey);
+    onStop(() => service.close());
+    seedStaff(store, config, clock(), log);
 
-      let broker: EmbeddedBroker | null = null;
-      const serverPassword = randomSecret(24);
-      if (!env.mqttUrl) {
-        broker = await startEmbeddedBroker({
-          port: env.mqttPort,
-          site: site.id,
-          serverPassword,
-          log,
-          verifyDevice: async (username, password) => {
-            const device = store.findDevice(username);
-            return device && (await verifyPassword(password, device.password_hash))
-              ? device.enrolled_at
-              : null;
-          },
-        });
-        onStop(() => broker!.close());
-      }
-      const mqttUrl = env.mqttUrl ?? `mqtt://127.0.0.1:${broker!.port}`;
-      const gateway = new MqttGateway({
-        url: mqttUrl,
-        service,
+    let broker: EmbeddedBroker | null = null;
+    const serverPassword = randomSecret(24);
+    if (!env.mqttUrl) {
+      broker = await startEmbeddedBroker({
+        port: env.mqttPort,
+        site: site.id,
+        serverPassword,
         log,
-        ...(env.mqttUrl
-          ? {
-              ...(env.mqttUsername ? { username: env.mqttUsername } : {}),
-              ...(env.mqttPassword ? { password: env.mqttPassword } : {}),
-            }
-          : { password: serverPassword }),
+        verifyDevice: async (username, password) => {
+          const device = store.findDevice(username);
+          return device && (await verifyPassword(password, device.password_hash)) ? device.enrolled_at : null;
+        },
       });
-      await gateway.start();
-      onStop(() => gateway.stop());
+      onStop(() => broker!.close());
+    }
+    const mqttUrl = env.mqttUrl ?? `mqtt://127.0.0.1:${broker!.port}`;
+    const gateway = new MqttGateway({
+      url: mqttUrl,
+      service,
+      log,
+      ...(env.mqttUrl
+        ? {
+            ...(env.mqttUsername ? { username: env.mqttUsername } : {}),
+            ...(env.mqttPassword ? { password: env.mqttPassword } : {}),
+          }
+        : { password: serverPassword }),
+    });
+    await gateway.start();
+    onStop(() => gateway.stop());
 
-      const storageWritable = throttled(() => store.probeWrite(), HEALTH_PROBE_EVERY_MS);
-      const http = await buildHttpApp({
-        service,
-        log,
-        health: () => ({
-          database: storageWritable(),
-          // The embedded broker runs in this process; an external one is known by the link to it.
-          broker: broker !== null || gateway.connected,
-          gateway: gateway.connected,
-        }),
-        secureCookies: env.secureCookies,
-        ...(options.appsDist ? { appsDist: options.appsDist } : {}),
-      });
-      await http.listen({ port: env.httpPort, host: env.httpHost });
-      const httpPort = boundPort(http.server, env.httpPort);
-      onStop(async () => {
-        endAllStreams();
-        await http.close();
-      });
+    const storageWritable = throttled(() => store.probeWrite(), HEALTH_PROBE_EVERY_MS);
+    const http = await buildHttpApp({
+      service,
+      log,
+      health: () => ({
+        database: storageWritable(),
+        // The embedded broker runs in this process; an external one is known by the link to it.
+        broker: broker !== null || gateway.connected,
+        gateway: gateway.connected,
+      }),
+      secureCookies: env.secureCookies,
+      ...(options.appsDist ? { appsDist: options.appsDist } : {}),
+    });
+    await http.listen({ port: env.httpPort, host: env.httpHost });
+    const httpPort = boundPort(http.server, env.httpPort);
+    onStop(async () => {
+      endAllStreams();
+      await http.close();
+    });
 
-      if (env.hub) {
-        const feed = startFeed(env.hub, service, log);
-        onStop(() => feed.stop());
-      }
+    if (env.hub) {
+      const feed = startFeed(env.hub, service, log);
+      onStop(() => feed.stop());
+    }
 
-      const timers = startTimers(service, broker, store, clock, log);
-      onStop(() => timers.forEach(clearInterval));
-      log.info({ http: httpPort, mqtt: mqttUrl, site: site.id, data: env.dataDir }, 'site server started');
-      return {
-        env,
-        config,
-        service,
-        http,
-        httpPort,
-        mqttUrl: env.mqttUrl ? deviceMqttUrl(env) : mqttUrl,
-        broker,
-        gateway,
-      };
-    },
-    () => log.info({}, 'site server stopped'),
-  );
+    const timers = startTimers(service, broker, store, clock, log);
+    onStop(() => timers.forEach(clearInterval));
+    log.info({ http: httpPort, mqtt: mqttUrl, site: site.id, data: env.dataDir }, 'site server started');
+    return {
+      env,
+      config,
+      service,
+      http,
+      httpPort,
+      mqttUrl: env.mqttUrl ? deviceMqttUrl(env) : mqttUrl,
+      broker,
+      gateway,
+    };
+  }, stopped);
 }
 
 /** The citizen-hash key from its file, with a warning when it is not the one that made the stored hashes. */
