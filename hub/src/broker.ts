@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from 'node:net';
 import { siteMayPublishToHub, siteMaySubscribeAtHub } from '@oss/protocol';
+import { listenTcp } from '@oss/queue-server/lifecycle';
 import type { Logger } from '@oss/queue-server/log';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 
@@ -81,12 +82,7 @@ export async function startHubBroker(options: HubBrokerOptions): Promise<HubBrok
     socket.setNoDelay(true);
     broker.handle(socket);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
+  const port = await listenTcp(server, options.port, options.host);
   log.info({ port }, 'hub MQTT broker listening');
   return {
     port,

@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomSecret, verifyPassword } from '@oss/queue-server/auth';
+import { boundPort, startParts } from '@oss/queue-server/lifecycle';
 import { createLogger, type Logger } from '@oss/queue-server/log';
 import type { FastifyInstance } from 'fastify';
 import { checkSiteId, enrolSite, parseStaffArgs, setStaff } from './admin.ts';
@@ -45,9 +46,10 @@ export async function startHub(env: HubEnv, options: HubOptions = {}): Promise<R
   const log = options.log ?? createLogger('hub');
   const clock = options.clock ?? Date.now;
   const db = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir });
-  const store = new HubStore(db);
-  const cleanups: (() => Promise<void> | void)[] = [() => db.close()];
-  try {
+  const stopped = () => log.info({}, 'hub stopped');
+  return startParts(async (onStop) => {
+    onStop(() => db.close());
+    const store = new HubStore(db);
     let broker: HubBroker | null = null;
     const hubPassword = randomSecret(24);
     if (!env.mqttUrl) {
@@ -60,7 +62,7 @@ export async function startHub(env: HubEnv, options: HubOptions = {}): Promise<R
           return site && (await verifyPassword(password, site.password_hash)) ? site.enrolled_at : null;
         },
       });
-      cleanups.unshift(() => broker!.close());
+      onStop(() => broker!.close());
     }
     const mqttUrl = env.mqttUrl ?? `mqtt://127.0.0.1:${broker!.port}`;
     const ingest = new IngestWorker({
@@ -73,7 +75,7 @@ export async function startHub(env: HubEnv, options: HubOptions = {}): Promise<R
       clock,
     });
     await ingest.start();
-    cleanups.unshift(() => ingest.stop());
+    onStop(() => ingest.stop());
 
     const http = await buildHubHttp({
       store,
@@ -86,41 +88,20 @@ export async function startHub(env: HubEnv, options: HubOptions = {}): Promise<R
     const controlToken = env.databaseUrl ? null : randomSecret(32);
     if (controlToken) controlRoutes(http, store, env, controlToken, clock);
     await http.listen({ port: env.httpPort, host: env.httpHost });
-    const address = http.server.address();
-    const httpPort = typeof address === 'object' && address ? address.port : env.httpPort;
-    cleanups.unshift(() => http.close());
+    const httpPort = boundPort(http.server, env.httpPort);
+    onStop(() => http.close());
     if (controlToken) {
       writeFileSync(controlFile(env.dataDir), JSON.stringify({ httpPort, token: controlToken }), {
         mode: 0o600,
       });
-      cleanups.unshift(() => rmSync(controlFile(env.dataDir), { force: true }));
+      onStop(() => rmSync(controlFile(env.dataDir), { force: true }));
     }
 
     const revocations = watchEnrolments(store, broker, clock, log);
-    cleanups.unshift(() => clearInterval(revocations));
+    onStop(() => clearInterval(revocations));
     log.info({ http: httpPort, mqtt: mqttUrl, database: db.kind }, 'hub started');
-    let stopping: Promise<void> | null = null;
-    return {
-      env,
-      store,
-      http,
-      httpPort,
-      mqttUrl,
-      broker,
-      ingest,
-      stop: () => {
-        stopping ??= runAll(cleanups).then(() => log.info({}, 'hub stopped'));
-        return stopping;
-      },
-    };
-  } catch (e) {
-    await runAll(cleanups);
-    throw e;
-  }
-}
-
-async function runAll(cleanups: (() => Promise<void> | void)[]): Promise<void> {
-  for (const cleanup of cleanups) await cleanup();
+    return { env, store, http, httpPort, mqttUrl, broker, ingest };
+  }, stopped);
 }
 
 /** A re-enrolled site's old secret stops working at once: its open connections are dropped. */

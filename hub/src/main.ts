@@ -1,4 +1,5 @@
 /** `npm run hub`: a province hub on the embedded defaults (PROTOCOL.md §5). */
+import { stopOnSignals } from '@oss/queue-server/lifecycle';
 import { createLogger } from '@oss/queue-server/log';
 import { EnvError, readHubEnv } from './env.ts';
 import { startHub } from './hub.ts';
@@ -11,18 +12,7 @@ async function main(): Promise<void> {
     `\nHub tỉnh / Province hub\n  http://localhost:${hub.httpPort}/province\n  MQTT ${hub.mqttUrl}\n` +
       `  CSDL / database: ${hub.store.db.kind}\n\n`,
   );
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'stopping');
-    hub.stop().then(
-      () => process.exit(0),
-      (e) => {
-        log.error({ err: String(e) }, 'stop failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  stopOnSignals(hub.stop, log);
 }
 
 main().catch((e) => {

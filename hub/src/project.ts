@@ -4,25 +4,21 @@
  */
 import type { FeedEvent, HubTicket, SiteDayFigures } from '@oss/protocol';
 import { toIsoLocal } from '@oss/protocol';
-import { groupBy, ratingStats, type TicketRecord, waitStats } from '@oss/queue-server/core';
+import {
+  groupBy,
+  ratingStats,
+  type TicketFacts,
+  type TicketRecord,
+  ticketIdentity,
+  waitStats,
+} from '@oss/queue-server/core';
 
-/** A ticket at the hub: the site's own record's fields (no device, request or citizen), its day and rating. */
-export type TicketRow = Pick<
-  TicketRecord,
-  | 'id'
-  | 'number'
-  | 'serviceId'
-  | 'originalServiceId'
-  | 'priority'
-  | 'status'
-  | 'issuedAt'
-  | 'firstCalledAt'
-  | 'calledAt'
-  | 'startedAt'
-  | 'finishedAt'
-  | 'counterId'
-  | 'officerId'
-> & { day: string; rating?: number };
+/**
+ * A ticket at the hub: what the core's indicators read of a site's record, its identity, its day and
+ * rating (no device, request or citizen).
+ */
+export type TicketRow = TicketFacts &
+  Pick<TicketRecord, 'id' | 'number' | 'serviceId' | 'counterId'> & { day: string; rating?: number };
 
 export interface RatingRow {
   id: string;
@@ -149,12 +145,7 @@ export function dayFigures(
 export function ticketView(t: TicketRow, timeZone: string): HubTicket {
   const iso = (ms: number | undefined) => (ms === undefined ? null : toIsoLocal(ms, timeZone));
   return {
-    id: t.id,
-    number: t.number,
-    serviceId: t.serviceId,
-    priority: t.priority,
-    status: t.status,
-    issuedAt: toIsoLocal(t.issuedAt, timeZone),
+    ...ticketIdentity(t, timeZone),
     calledAt: iso(t.calledAt),
     finishedAt: iso(t.finishedAt),
     counterId: t.counterId ?? null,

@@ -5,7 +5,7 @@
  * refuses unknown fields. Versioned by `v`: a hub accepts the versions it knows.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { LocalizedText, TicketStatus } from './messages.ts';
+import { DateOnly, Fraction, Id, LocalizedText, RatingScore, TicketIdentity } from './messages.ts';
 import { SEGMENT_PATTERN, TOPIC_ROOT } from './topics.ts';
 import { oneOf } from './validate.ts';
 
@@ -14,10 +14,8 @@ export const FEED_VERSION = 1;
 export const FEED_MAX_BATCH = 1000;
 
 const Slug = Type.String({ pattern: SEGMENT_PATTERN.source });
-const Ref = Type.String({ minLength: 1, maxLength: 64 });
 const Seq = Type.Integer({ minimum: 1 });
 const EpochMs = Type.Integer({ minimum: 0 });
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
 /** One upward event type: the site's event sequence number, its time (epoch ms), and `fields`. */
 function event<T extends string, P extends Parameters<typeof Type.Object>[0]>(type: T, fields: P) {
@@ -27,12 +25,12 @@ function event<T extends string, P extends Parameters<typeof Type.Object>[0]>(ty
   );
 }
 
-const OfficerRef = Type.Union([Ref, Type.Null()]);
+const OfficerRef = Type.Union([Id, Type.Null()]);
 
 export const FeedEvent = Type.Union([
-  event('day.started', { day: Day }),
+  event('day.started', { day: DateOnly }),
   event('ticket.issued', {
-    ticketId: Ref,
+    ticketId: Id,
     number: Type.String({ minLength: 1, maxLength: 8 }),
     serviceId: Slug,
     priority: Slug,
@@ -42,34 +40,34 @@ export const FeedEvent = Type.Union([
     offline: Type.Boolean(),
     procedureId: Type.Optional(Slug),
   }),
-  event('ticket.called', { ticketId: Ref, counterId: Slug, officerId: OfficerRef }),
-  event('ticket.recalled', { ticketId: Ref, counterId: Slug }),
-  event('ticket.started', { ticketId: Ref, counterId: Slug }),
-  event('ticket.finished', { ticketId: Ref, counterId: Slug, outcome: oneOf('done', 'no_show') }),
+  event('ticket.called', { ticketId: Id, counterId: Slug, officerId: OfficerRef }),
+  event('ticket.recalled', { ticketId: Id, counterId: Slug }),
+  event('ticket.started', { ticketId: Id, counterId: Slug }),
+  event('ticket.finished', { ticketId: Id, counterId: Slug, outcome: oneOf('done', 'no_show') }),
   event('ticket.transferred', {
-    ticketId: Ref,
+    ticketId: Id,
     counterId: Type.Union([Slug, Type.Null()]),
     fromServiceId: Slug,
     toServiceId: Slug,
   }),
-  event('ticket.cancelled', { ticketId: Ref, reason: oneOf('staff', 'day-end', 'citizen', 'voided') }),
+  event('ticket.cancelled', { ticketId: Id, reason: oneOf('staff', 'day-end', 'citizen', 'voided') }),
   event('rating.submitted', {
-    ratingId: Ref,
+    ratingId: Id,
     counterId: Slug,
-    ticketId: Type.Union([Ref, Type.Null()]),
+    ticketId: Type.Union([Id, Type.Null()]),
     officerId: OfficerRef,
     serviceId: Type.Union([Slug, Type.Null()]),
-    score: Type.Integer({ minimum: 1, maximum: 5 }),
+    score: RatingScore,
   }),
   event('emotion.submitted', {
-    ticketId: Ref,
+    ticketId: Id,
     counterId: Slug,
     officerId: OfficerRef,
     serviceId: Slug,
-    satisfaction: Type.Number({ minimum: 0, maximum: 1 }),
-    confidence: Type.Number({ minimum: 0, maximum: 1 }),
+    satisfaction: Fraction,
+    confidence: Fraction,
   }),
-  event('counter.signed-in', { counterId: Slug, officerId: Ref }),
+  event('counter.signed-in', { counterId: Slug, officerId: Id }),
   event('counter.signed-out', { counterId: Slug }),
   event('counter.opened', { counterId: Slug }),
   event('counter.closed', { counterId: Slug }),
@@ -134,12 +132,7 @@ export const FeedStatus = Type.Object({ online: Type.Boolean() }, { additionalPr
 
 /** A ticket as the hub knows it (`GET /api/sites/{id}/tickets`, PROTOCOL.md §5). */
 export const HubTicket = Type.Object({
-  id: Type.String(),
-  number: Type.String(),
-  serviceId: Type.String(),
-  priority: Type.String(),
-  status: TicketStatus,
-  issuedAt: Type.String(),
+  ...TicketIdentity.properties,
   calledAt: Type.Union([Type.String(), Type.Null()]),
   finishedAt: Type.Union([Type.String(), Type.Null()]),
   counterId: Type.Union([Type.String(), Type.Null()]),

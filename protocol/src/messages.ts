@@ -6,6 +6,10 @@ export const Id = Type.String({ minLength: 1, maxLength: 64 });
 export const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 /** `YYYY-MM-DD`, a real calendar day from 1900 to today (`isBirthDate`): `1950-13-45` never gets a priority. */
 export const BirthDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'birth-date' });
+/** A citizen's rating of a service, 1 (very dissatisfied) to 5 (very satisfied). */
+export const RatingScore = Type.Integer({ minimum: 1, maximum: 5 });
+/** A share or an estimate from 0 to 1. */
+export const Fraction = Type.Number({ minimum: 0, maximum: 1 });
 export const Lang = oneOf('vi', 'en');
 export type Lang = Static<typeof Lang>;
 
@@ -59,14 +63,20 @@ export const RATING_WINDOW_MS = 2 * 60_000;
 
 const EtaRange = Type.Object({ low: Type.Integer({ minimum: 0 }), high: Type.Integer({ minimum: 0 }) });
 
-/** The public ticket view (normative fields first; the rest are additions). */
-export const Ticket = Type.Object({
+/** What every public view of a ticket starts with: the site's (PROTOCOL.md §1) and the hub's (§5). */
+export const TicketIdentity = Type.Object({
   id: Type.String(),
   number: Type.String(),
   serviceId: Type.String(),
   priority: Type.String(),
   status: TicketStatus,
   issuedAt: Type.String(),
+});
+export type TicketIdentity = Static<typeof TicketIdentity>;
+
+/** The public ticket view (normative fields first; the rest are additions). */
+export const Ticket = Type.Object({
+  ...TicketIdentity.properties,
   ahead: Type.Integer({ minimum: 0 }),
   etaMinutes: Type.Integer({ minimum: 0 }),
   counterId: Type.Optional(Type.String()),
@@ -100,7 +110,6 @@ const strict = { additionalProperties: false } as const;
 
 /** The seven expressions of the emotion model. */
 export const EXPRESSIONS = ['angry', 'disgusted', 'fearful', 'happy', 'neutral', 'sad', 'surprised'] as const;
-const Fraction = Type.Number({ minimum: 0, maximum: 1 });
 
 /** Params of every request action, by action name. `id` is common to all. */
 export const RequestSchemas = {
@@ -144,7 +153,7 @@ export const RequestSchemas = {
       id: Id,
       counterId: CounterId,
       ticketId: Type.Optional(TicketId),
-      score: Type.Integer({ minimum: 1, maximum: 5 }),
+      score: RatingScore,
     },
     strict,
   ),

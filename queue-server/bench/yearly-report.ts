@@ -21,9 +21,10 @@ import {
 } from '../core/index.ts';
 import { designCounters } from '../sim/capacity.ts';
 import { createRng } from '../sim/rng.ts';
-import { loadSiteConfig, localMidnight, resolveScenario, type ScenarioFile } from '../sim/scenario.ts';
+import { localMidnight, resolveScenario, type ScenarioFile } from '../sim/scenario.ts';
 import { simulateDay } from '../sim/simulator.ts';
 import { hashPassword } from '../src/auth/secrets.ts';
+import { loadSiteConfig } from '../src/config/load.ts';
 import { reportFor } from '../src/http/stats.ts';
 import { QUEUE_SERVER_ROOT } from '../src/paths.ts';
 import { ReportQueries } from '../src/storage/reports.ts';

@@ -1,20 +1,30 @@
 /** Public views of the state: the ticket object and the queue summary of PROTOCOL.md. */
-import { type QueueSummary, type Ticket, toIsoLocal } from '@oss/protocol';
+import { type QueueSummary, type Ticket, type TicketIdentity, toIsoLocal } from '@oss/protocol';
 import { openCountersFor, predictWait, serviceWaits } from './eta.ts';
 import type { Site } from './site.ts';
 import type { QueueState, TicketRecord } from './state.ts';
 
-export function ticketView(site: Site, state: QueueState, t: TicketRecord, now: number): Ticket {
-  const iso = (ms: number) => toIsoLocal(ms, site.timeZone);
-  const eta = predictWait(site, state, t, now);
-  const counter = t.counterId ? site.counters.get(t.counterId) : undefined;
+/** The fields every public view of a ticket starts with (the site's and the hub's); times ISO with the site's offset. */
+export function ticketIdentity(
+  t: Pick<TicketRecord, 'id' | 'number' | 'serviceId' | 'priority' | 'status' | 'issuedAt'>,
+  timeZone: string,
+): TicketIdentity {
   return {
     id: t.id,
     number: t.number,
     serviceId: t.serviceId,
     priority: t.priority,
     status: t.status,
-    issuedAt: iso(t.issuedAt),
+    issuedAt: toIsoLocal(t.issuedAt, timeZone),
+  };
+}
+
+export function ticketView(site: Site, state: QueueState, t: TicketRecord, now: number): Ticket {
+  const iso = (ms: number) => toIsoLocal(ms, site.timeZone);
+  const eta = predictWait(site, state, t, now);
+  const counter = t.counterId ? site.counters.get(t.counterId) : undefined;
+  return {
+    ...ticketIdentity(t, site.timeZone),
     ahead: eta.ahead,
     etaMinutes: eta.etaMinutes,
     ...(t.status === 'waiting' ? { etaRange: { low: eta.low, high: eta.high } } : {}),

@@ -3,12 +3,12 @@
  * the hourly arrival profile, service times, priority share, no-shows, counter schedules and breaks.
  * Times in a scenario file are local "HH:MM"; inside the simulator they are minutes since local midnight.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { localParts, oneOf, validate } from '@oss/protocol';
+import { configError, readYamlFile } from '@oss/protocol/config';
 import { type Static, Type } from '@sinclair/typebox';
-import { parse as parseYaml } from 'yaml';
-import { crossCheck, SiteConfig } from '../core/site-config.ts';
+import type { SiteConfig } from '../core/site-config.ts';
+import { loadSiteConfig } from '../src/config/load.ts';
 import { mmcStationary } from './theory.ts';
 
 const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' });
@@ -140,21 +140,13 @@ function normalise(weights: Record<string, number>): { id: string; share: number
     .map(([id, w]) => ({ id, share: w / total }));
 }
 
-/** Reads and validates a site configuration the way the server does (schema, then cross-checks). */
-export function loadSiteConfig(path: string): SiteConfig {
-  const raw = parseYaml(readFileSync(path, 'utf8')) as unknown;
-  const checked = validate(SiteConfig, raw);
-  if (!checked.ok) throw new Error(`${path}: ${checked.text.en}`);
-  const problems = crossCheck(checked.value);
-  if (problems.length > 0)
-    throw new Error(`${path}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-  return checked.value;
-}
+const SCENARIO_FILE = { vi: 'Tệp kịch bản mô phỏng', en: 'simulation scenario' };
 
+/** A scenario file (JSON or YAML) and its site's configuration, each through the one strict loader. */
 export function loadScenario(path: string): Scenario {
-  const raw = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-  const checked = validate(ScenarioFile, raw);
-  if (!checked.ok) throw new Error(`${path}: ${checked.text.en}`);
+  const doc = readYamlFile(SCENARIO_FILE, path);
+  const checked = validate(ScenarioFile, doc.value);
+  if (!checked.ok) throw configError(SCENARIO_FILE, checked.path, checked.text).locate(path, doc.lineOf);
   const config = loadSiteConfig(resolve(dirname(path), checked.value.siteConfig));
   return resolveScenario(checked.value, config);
 }

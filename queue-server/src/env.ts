@@ -5,17 +5,22 @@ import type { HubLink } from './feed/feed.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import { defaultCitizenKeyPath } from './storage/citizen-key.ts';
 
-export interface ServerEnv {
+/** The listeners and the broker link a site server and a hub both have, each under its own prefix. */
+export interface ListenEnv {
   httpPort: number;
   httpHost: string;
   mqttPort: number;
+  /** An external broker (Mosquitto, EMQX) instead of the embedded one. */
   mqttUrl: string | null;
   mqttUsername: string | null;
   mqttPassword: string | null;
-  dataDir: string;
-  siteConfig: string;
   /** Mark session cookies Secure: set when HTTPS terminates in front of the server. */
   secureCookies: boolean;
+}
+
+export interface ServerEnv extends ListenEnv {
+  dataDir: string;
+  siteConfig: string;
   logLevel: LogLevel;
   /** The citizen-hash key (storage/citizen-key.ts): never in the database or its backups. */
   citizenKeyFile: string;
@@ -56,26 +61,41 @@ function oneOf<T extends string>(
   );
 }
 
-export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
-  const url = env.OSS_MQTT_URL || null;
+/**
+ * `${prefix}HTTP_PORT`, `_HTTP_HOST`, `_MQTT_PORT`, `_MQTT_URL`, `_MQTT_USERNAME`, `_MQTT_PASSWORD` and
+ * `_SECURE_COOKIES`: `OSS_` for a site server, `OSS_HUB_` for a hub.
+ */
+export function readListenEnv(
+  env: NodeJS.ProcessEnv,
+  prefix: string,
+  ports: { http: number; mqtt: number },
+): ListenEnv {
+  const name = (suffix: string) => `${prefix}${suffix}`;
+  const url = env[name('MQTT_URL')] || null;
   if (url && !/^(mqtts?|tcp|tls|wss?):\/\//.test(url))
     throw new EnvError(
-      `Biến môi trường OSS_MQTT_URL phải là địa chỉ broker, ví dụ mqtt://127.0.0.1:1883, nhận được "${url}" / ` +
-        `OSS_MQTT_URL must be a broker URL such as mqtt://127.0.0.1:1883, got "${url}"`,
+      `Biến môi trường ${name('MQTT_URL')} phải là địa chỉ broker, ví dụ mqtt://127.0.0.1:1883, nhận được "${url}" / ` +
+        `${name('MQTT_URL')} must be a broker URL such as mqtt://127.0.0.1:1883, got "${url}"`,
     );
+  return {
+    httpPort: port(name('HTTP_PORT'), env[name('HTTP_PORT')], ports.http),
+    httpHost: env[name('HTTP_HOST')] || '0.0.0.0',
+    mqttPort: port(name('MQTT_PORT'), env[name('MQTT_PORT')], ports.mqtt),
+    mqttUrl: url,
+    mqttUsername: env[name('MQTT_USERNAME')] || null,
+    mqttPassword: env[name('MQTT_PASSWORD')] || null,
+    secureCookies: ['true', '1'].includes(
+      oneOf(name('SECURE_COOKIES'), env[name('SECURE_COOKIES')], SWITCHES, 'false'),
+    ),
+  };
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
   const dataDir = resolve(env.OSS_DATA_DIR || './data');
   return {
-    httpPort: port('OSS_HTTP_PORT', env.OSS_HTTP_PORT, 8080),
-    httpHost: env.OSS_HTTP_HOST || '0.0.0.0',
-    mqttPort: port('OSS_MQTT_PORT', env.OSS_MQTT_PORT, 1883),
-    mqttUrl: url,
-    mqttUsername: env.OSS_MQTT_USERNAME || null,
-    mqttPassword: env.OSS_MQTT_PASSWORD || null,
+    ...readListenEnv(env, 'OSS_', { http: 8080, mqtt: 1883 }),
     dataDir,
     siteConfig: env.OSS_SITE_CONFIG ? resolve(env.OSS_SITE_CONFIG) : DEMO_SITE_CONFIG,
-    secureCookies: ['true', '1'].includes(
-      oneOf('OSS_SECURE_COOKIES', env.OSS_SECURE_COOKIES, SWITCHES, 'false'),
-    ),
     logLevel: oneOf('OSS_LOG_LEVEL', env.OSS_LOG_LEVEL, LOG_LEVELS, 'info'),
     citizenKeyFile: env.OSS_CITIZEN_KEY_FILE
       ? resolve(env.OSS_CITIZEN_KEY_FILE)

@@ -1,6 +1,7 @@
 /** `npm start`: one site on the embedded defaults (PROTOCOL.md §1). */
 import { bilingual } from '@oss/protocol';
 import { readEnv, type ServerEnv } from './env.ts';
+import { stopOnSignals } from './lifecycle.ts';
 import { createLogger, type Logger } from './log.ts';
 import { startServer } from './server.ts';
 import { explainStartError } from './start-errors.ts';
@@ -15,18 +16,7 @@ async function main(env: ServerEnv, log: Logger): Promise<void> {
       `  http://localhost:${server.httpPort}/   (trạng thái / status)\n` +
       `  MQTT ${server.mqttUrl}\n\n`,
   );
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'stopping');
-    server.stop().then(
-      () => process.exit(0),
-      (e) => {
-        log.error({ err: String(e) }, 'stop failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  stopOnSignals(server.stop, log);
 }
 
 /** Every start failure is told in words (Vietnamese, then English, with the fix); the log keeps the detail. */

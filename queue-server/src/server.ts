@@ -12,6 +12,7 @@ import { deviceMqttUrl, type ServerEnv } from './env.ts';
 import { startFeed } from './feed/index.ts';
 import { buildHttpApp } from './http/app.ts';
 import { endAllStreams } from './http/stream.ts';
+import { boundPort, startParts } from './lifecycle.ts';
 import { createLogger, type Logger } from './log.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './mqtt/broker.ts';
 import { MqttGateway } from './mqtt/gateway.ts';
@@ -59,12 +60,13 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
   const clock = options.clock ?? Date.now;
   const config = loadSiteConfig(env.siteConfig);
   const site = compileSite(config);
-  const store = Store.open(env.dataDir);
-  const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
-  try {
+  const stopped = () => log.info({}, 'site server stopped');
+  return startParts(async (onStop) => {
+    const store = Store.open(env.dataDir);
+    onStop(() => store.close());
     const citizenKey = openCitizenKey(env, store, log);
     const service = new QueueService(site, store, clock, log, citizenKey);
-    cleanups.unshift(() => service.close());
+    onStop(() => service.close());
     seedStaff(store, config, clock(), log);
 
     let broker: EmbeddedBroker | null = null;
@@ -80,7 +82,7 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
           return device && (await verifyPassword(password, device.password_hash)) ? device.enrolled_at : null;
         },
       });
-      cleanups.unshift(() => broker!.close());
+      onStop(() => broker!.close());
     }
     const mqttUrl = env.mqttUrl ?? `mqtt://127.0.0.1:${broker!.port}`;
     const gateway = new MqttGateway({
@@ -95,7 +97,7 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
         : { password: serverPassword }),
     });
     await gateway.start();
-    cleanups.unshift(() => gateway.stop());
+    onStop(() => gateway.stop());
 
     const storageWritable = throttled(() => store.probeWrite(), HEALTH_PROBE_EVERY_MS);
     const http = await buildHttpApp({
@@ -111,16 +113,15 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
       ...(options.appsDist ? { appsDist: options.appsDist } : {}),
     });
     await http.listen({ port: env.httpPort, host: env.httpHost });
-    const address = http.server.address();
-    const httpPort = typeof address === 'object' && address ? address.port : env.httpPort;
-    cleanups.unshift(async () => {
+    const httpPort = boundPort(http.server, env.httpPort);
+    onStop(async () => {
       endAllStreams();
       await http.close();
     });
 
     if (env.hub) {
       const feed = startFeed(env.hub, service, log);
-      cleanups.unshift(() => feed.stop());
+      onStop(() => feed.stop());
     }
 
     const sms = config.sms ? smsGatewayOf(config.sms) : null;
@@ -135,14 +136,14 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
             log,
           })
         : null;
-    reminders?.start();
-    if (reminders) cleanups.unshift(() => reminders.stop());
+    if (reminders) {
+      reminders.start();
+      onStop(() => reminders.stop());
+    }
 
     const timers = startTimers(service, broker, store, clock, log);
-    cleanups.unshift(() => timers.forEach(clearInterval));
+    onStop(() => timers.forEach(clearInterval));
     log.info({ http: httpPort, mqtt: mqttUrl, site: site.id, data: env.dataDir }, 'site server started');
-
-    let stopping: Promise<void> | null = null;
     return {
       env,
       config,
@@ -154,19 +155,8 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
       gateway,
       sms,
       reminders,
-      stop: () => {
-        stopping ??= runAll(cleanups).then(() => log.info({}, 'site server stopped'));
-        return stopping;
-      },
     };
-  } catch (e) {
-    await runAll(cleanups);
-    throw e;
-  }
-}
-
-async function runAll(cleanups: (() => Promise<void> | void)[]): Promise<void> {
-  for (const cleanup of cleanups) await cleanup();
+  }, stopped);
 }
 
 /** The citizen-hash key from its file, with a warning when it is not the one that made the stored hashes. */

@@ -17,28 +17,8 @@ export interface CounterDisplay {
   close(): Promise<void>;
 }
 
-interface Pending {
-  resolve: () => void;
-  reject: (err: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
-/** Drives a display on a serial port (real `SerialPort`, or `SerialPortMock` in tests). */
-export class SerialCounterDisplay implements CounterDisplay {
-  private readonly splitter = new LineSplitter();
-  private queue: Promise<unknown> = Promise.resolve();
-  private pending?: Pending;
-
-  constructor(
-    private readonly port: SerialPortStream,
-    private readonly timeoutMs = 500,
-  ) {
-    port.on('data', (chunk: Buffer) => this.splitter.push(chunk, (line) => this.onLine(line)));
-    port.on('error', (err: Error) =>
-      this.fail(displayError('transport', 'Lỗi cổng nối tiếp', 'Serial port error', err)),
-    );
-  }
-
+/** Each call is one protocol command: the serial driver and the simulator differ only in `send`. */
+abstract class CommandDisplay implements CounterDisplay {
   show(number: string): Promise<void> {
     return this.send({ kind: 'number', number });
   }
@@ -55,12 +35,40 @@ export class SerialCounterDisplay implements CounterDisplay {
     return this.send({ kind: 'ping' });
   }
 
+  abstract close(): Promise<void>;
+
+  protected abstract send(command: DisplayCommand): Promise<void>;
+}
+
+interface Pending {
+  resolve: () => void;
+  reject: (err: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** Drives a display on a serial port (real `SerialPort`, or `SerialPortMock` in tests). */
+export class SerialCounterDisplay extends CommandDisplay {
+  private readonly splitter = new LineSplitter();
+  private queue: Promise<unknown> = Promise.resolve();
+  private pending?: Pending;
+
+  constructor(
+    private readonly port: SerialPortStream,
+    private readonly timeoutMs = 500,
+  ) {
+    super();
+    port.on('data', (chunk: Buffer) => this.splitter.push(chunk, (line) => this.onLine(line)));
+    port.on('error', (err: Error) =>
+      this.fail(displayError('transport', 'Lỗi cổng nối tiếp', 'Serial port error', err)),
+    );
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => (this.port.isOpen ? this.port.close(() => resolve()) : resolve()));
   }
 
   /** One command in flight: replies carry no id, so order is what pairs them. */
-  private async send(command: DisplayCommand): Promise<void> {
+  protected async send(command: DisplayCommand): Promise<void> {
     const line = formatCommand(command); // throws bad_number before anything is sent
     const run = this.queue.then(() => this.exchange(line));
     this.queue = run.catch(() => {});
@@ -140,29 +148,13 @@ export class DisplayDeviceModel {
 }
 
 /** An in-memory display for tests and `--simulate`; commands go through the same protocol text. */
-export class SimulatedCounterDisplay implements CounterDisplay {
+export class SimulatedCounterDisplay extends CommandDisplay {
   readonly device = new DisplayDeviceModel();
 
-  private async send(command: DisplayCommand): Promise<void> {
+  protected async send(command: DisplayCommand): Promise<void> {
     const reply = this.device.handle(formatCommand(command).trimEnd());
     if (reply !== 'OK')
       throw displayError('rejected', `Bảng số từ chối lệnh (${reply})`, `Display rejected (${reply})`);
-  }
-
-  show(number: string): Promise<void> {
-    return this.send({ kind: 'number', number });
-  }
-
-  clear(): Promise<void> {
-    return this.send({ kind: 'clear' });
-  }
-
-  setBrightness(level: number): Promise<void> {
-    return this.send({ kind: 'brightness', level });
-  }
-
-  ping(): Promise<void> {
-    return this.send({ kind: 'ping' });
   }
 
   async close(): Promise<void> {}

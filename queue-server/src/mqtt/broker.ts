@@ -15,6 +15,7 @@ import {
 } from '@oss/protocol';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { PasswordCheckBusy } from '../auth/secrets.ts';
+import { listenTcp } from '../lifecycle.ts';
 import type { Logger } from '../log.ts';
 import { ClientIdClaims } from './client-ids.ts';
 import {
@@ -184,12 +185,7 @@ export async function startEmbeddedBroker(options: BrokerOptions): Promise<Embed
     sockets.set(conn, socket);
     broker.handle(conn);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
+  const port = await listenTcp(server, options.port, options.host);
   log.info({ port }, 'embedded MQTT broker listening');
 
   return {
