@@ -212,7 +212,7 @@ const loadBefore = loadavg()[0]!;
 const yardstick = yardstickMs();
 
 // In process: the report as the route computes it, and its two halves.
-const reports = new ReportQueries(store);
+const reports = new ReportQueries(store, () => localDate(Date.now(), site.timeZone));
 const inProcess: number[] = [];
 let loadMs = 0;
 for (let i = 0; i < 5; i++) {

@@ -122,7 +122,11 @@ describe('KPIs for any period', () => {
     expect(mondayLive).toMatchObject({ day: '2026-11-02', issued: 3, served: 2, ratings: 2 });
     const monday = await getJson('/api/kpis?day=2026-11-02');
     expect(monday).toEqual(mondayLive);
+    // The second read came from the closed day's stored facts (day_facts); today is never stored.
+    const factDays = server.service.store.db.prepare('SELECT day FROM day_facts').pluck().all();
+    expect(factDays).toEqual(['2026-11-02']);
     expect(await getJson('/api/kpis?from=2026-11-02&to=2026-11-02')).toEqual(mondayLive);
+    expect(await getJson('/api/kpis?from=2026-11-02&to=2026-11-03')).toMatchObject({ issued: 4 });
   });
 
   it('defines satisfaction once: 4–5 over rated tickets, response rate beside it, the camera apart', async () => {

@@ -187,7 +187,7 @@ export async function staffRoutes(fastify: FastifyInstance, options: StaffRoutes
 
   // --- manager ----------------------------------------------------------------------------------
 
-  const reports = new ReportQueries(store);
+  const reports = new ReportQueries(store, () => service.core.state.day);
   const officerNames = () => new Map(store.listStaff().map((s) => [s.username, s.display_name]));
   /** Officers with their display name from the staff accounts. */
   const named = <T extends { officerId: string }>(officers: T[]) => {

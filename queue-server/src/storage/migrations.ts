@@ -174,6 +174,9 @@ const MIGRATIONS: string[] = [
   ALTER TABLE appointments ADD COLUMN citizen_hash TEXT;
   CREATE INDEX IF NOT EXISTS appointments_citizen ON appointments(day, citizen_hash);
   `,
+  // 6: a closed day's ticket facts in one row of JSON columns (storage/reports.ts), written the first
+  // time a report reads the day: a year's report reads 250 rows instead of 150,000.
+  'CREATE TABLE IF NOT EXISTS day_facts (day TEXT PRIMARY KEY, columns TEXT NOT NULL);',
 ];
 
 /** The first version whose data holds nothing that gives a CCCD number back. */
