@@ -9,6 +9,7 @@ import {
   DEFAULT_WEIGHTS,
   type FrameScore,
   frameSatisfaction,
+  valenceCertainty,
 } from '../src/satisfaction.ts';
 
 function oneHot(name: Expression, mass = 1): ExpressionProbabilities {
@@ -91,12 +92,21 @@ describe('aggregateFrames', () => {
     expect(poor.confidence).toBeLessThan(good.confidence);
   });
 
-  it('is less confident when frames disagree', () => {
-    const agree = aggregateFrames(steady(6, 0.5), { endMs: end })!;
+  it('is less confident when frames disagree (every frame equally sure of itself)', () => {
+    const agree = aggregateFrames(steady(6, 1), { endMs: end })!;
     const split = [...steady(3, 1), ...steady(3, 0)].map((f, i) => ({ ...f, atMs: end - i * 1000 }));
     const disagree = aggregateFrames(split, { endMs: end })!;
     expect(disagree.factors.agreement).toBeLessThan(agree.factors.agreement);
     expect(disagree.confidence).toBeLessThan(agree.confidence);
+  });
+
+  it('is less confident when the (calibrated) model is unsure of each frame’s valence', () => {
+    const sure = aggregateFrames(steady(6, 1), { endMs: end })!;
+    const unsure = aggregateFrames(steady(6, 0.5), { endMs: end })!;
+    expect(valenceCertainty(mix(0.5))).toBeCloseTo(0.5);
+    expect(valenceCertainty(oneHot('sad', 0.4))).toBeCloseTo(0.4 + 0.6 / 2);
+    expect(unsure.factors.certainty).toBeCloseTo(0.5);
+    expect(unsure.confidence).toBeLessThan(sure.confidence);
   });
 
   it('is less confident when most frames had no face', () => {
