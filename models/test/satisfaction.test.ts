@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sampleAcrossWindow } from '../src/estimator.ts';
-import { EXPRESSIONS, type Expression, type ExpressionProbabilities } from '../src/expressions.ts';
+import {
+  EXPRESSIONS,
+  type Expression,
+  type ExpressionProbabilities,
+  expressionOfFolder,
+} from '../src/expressions.ts';
 import { computeMetrics, happyNeutralBalancedAccuracy } from '../src/metrics.ts';
 import {
   aggregateFrames,
@@ -151,5 +156,15 @@ describe('metrics', () => {
     expect(happyNeutralBalancedAccuracy(preds, ['happy', 'neutral'])).toBeCloseTo((2 / 3 + 1) / 2);
     expect(happyNeutralBalancedAccuracy(preds, ['happy'])).toBeNull();
     expect(computeMetrics([], []).accuracy7).toBeNull();
+  });
+});
+
+describe('class folders', () => {
+  it('accept our names and FER2013’s, case-insensitive, and nothing else', () => {
+    expect(expressionOfFolder('Surprise')).toBe('surprised');
+    expect(expressionOfFolder('disgust')).toBe('disgusted');
+    expect(expressionOfFolder('fear')).toBe('fearful');
+    expect(expressionOfFolder('happy')).toBe('happy');
+    expect(expressionOfFolder('contempt')).toBeUndefined();
   });
 });
