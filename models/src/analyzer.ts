@@ -2,10 +2,15 @@
 
 import { type BackendChoice, type BackendName, type LoadedRuntime, loadRuntime } from './backend.ts';
 import { emotionError } from './errors.ts';
-import { type ExpressionProbabilities, toProbabilities } from './expressions.ts';
+import { expressionFeatures, toFaceBatch } from './expression-features.ts';
+import { type LoadedHead, prepareHead, readHead } from './expression-head.ts';
+import { EXPRESSIONS, type ExpressionProbabilities, toProbabilities } from './expressions.ts';
 import { decodeImage, type RgbImage } from './image.ts';
+import { softmax } from './temperature.ts';
 
 export type DetectorName = 'ssd' | 'tiny';
+/** `trained`: the head trained on FER2013 (models/weights), calibrated; `shipped`: face-api's own dense layer. */
+export type ExpressionModelName = 'trained' | 'shipped';
 
 export interface AnalyzerOptions {
   /** `tiny` (Tiny Face Detector, default: meets the Pi latency goal) or `ssd` (SSD MobileNet v1: ~5× slower, tighter boxes). */
@@ -19,6 +24,10 @@ export interface AnalyzerOptions {
   maxInputSide?: number;
   /** Tiny Face Detector input (multiple of 32): 416 (default) scores counter faces 0.7–0.9; 320 is ~25 % faster, scores ~0.55–0.7. */
   tinyInputSize?: number;
+  /** Which expression classifier runs on the shared features: `trained` (default) or `shipped`. */
+  expressionModel?: ExpressionModelName;
+  /** Detector run when the first finds no confident face (`null`: none). */
+  secondPass?: DetectorName | null;
 }
 
 export interface FaceBox {
@@ -44,6 +53,8 @@ export type FrameAnalysis =
 export interface FaceAnalyzer {
   readonly backend: BackendName;
   readonly detector: DetectorName;
+  readonly expressionModel: ExpressionModelName;
+  readonly secondPass: DetectorName | null;
   analyze(bytes: Uint8Array): Promise<FrameAnalysis>;
   analyzeImage(image: RgbImage): Promise<FrameAnalysis>;
   /** For images that are already a cropped face: no detection, expressions of the whole image. */
@@ -51,11 +62,13 @@ export interface FaceAnalyzer {
 }
 
 export const DEFAULT_ANALYZER_OPTIONS: Required<Omit<AnalyzerOptions, 'backend'>> = {
+  secondPass: 'ssd',
   detector: 'tiny',
   minDetectionScore: 0.5,
   minFaceSize: 40,
   maxInputSide: 640,
   tinyInputSize: 416,
+  expressionModel: 'trained',
 };
 
 /** Smaller frames cannot hold a face of minFaceSize; smaller crops are noise to the expression net. */
@@ -83,13 +96,18 @@ export async function createFaceAnalyzer(options: AnalyzerOptions = {}): Promise
   validateOptions(settings);
   const rt = await loadRuntime(options.backend ?? 'auto');
   await loadNets(rt, settings.detector);
-  const analyzeImage = (image: RgbImage) => analyzeRgb(rt, settings, image);
+  if (settings.secondPass) await loadNets(rt, settings.secondPass);
+  const head = settings.expressionModel === 'trained' ? await loadHead(rt) : null;
+  const classify: Classify = (face) => (head ? predictWithHead(rt, head, face) : predict(rt, face));
+  const analyzeImage = (image: RgbImage) => analyzeRgb(rt, settings, image, classify);
   return {
     backend: rt.backend,
     detector: settings.detector,
+    expressionModel: settings.expressionModel,
+    secondPass: settings.secondPass,
     analyzeImage,
     analyze: (bytes) => analyzeImage(decodeImage(bytes)),
-    analyzeCropped: (bytes) => expressionsOfWholeImage(rt, decodeImage(bytes)),
+    analyzeCropped: (bytes) => expressionsOfWholeImage(rt, decodeImage(bytes), classify),
   };
 }
 
@@ -102,7 +120,9 @@ function validateOptions(settings: typeof DEFAULT_ANALYZER_OPTIONS): void {
     settings.maxInputSide >= 64 &&
     Number.isInteger(settings.tinyInputSize / 32) &&
     settings.tinyInputSize >= 128 &&
-    settings.tinyInputSize <= 1024;
+    settings.tinyInputSize <= 1024 &&
+    (settings.expressionModel === 'trained' || settings.expressionModel === 'shipped') &&
+    (settings.secondPass === null || settings.secondPass === 'ssd' || settings.secondPass === 'tiny');
   if (!ok) throw emotionError('bad_argument', 'Tuỳ chọn mô hình không hợp lệ', 'Invalid analyzer options');
 }
 
@@ -123,10 +143,26 @@ async function loadNets(rt: LoadedRuntime, detector: DetectorName): Promise<void
   }
 }
 
+type Classify = (face: import('@tensorflow/tfjs').Tensor3D) => Promise<ExpressionProbabilities>;
+
+async function loadHead(rt: LoadedRuntime): Promise<LoadedHead> {
+  try {
+    return prepareHead(rt, await readHead());
+  } catch (cause) {
+    throw emotionError(
+      'model_load_failed',
+      'Không nạp được trọng số phân loại biểu cảm',
+      `Cannot load the expression head: ${cause}`,
+      cause,
+    );
+  }
+}
+
 async function analyzeRgb(
   rt: LoadedRuntime,
   settings: typeof DEFAULT_ANALYZER_OPTIONS,
   image: RgbImage,
+  classify: Classify,
 ): Promise<FrameAnalysis> {
   assertAnalysable(image, MIN_FRAME_SIDE);
   const { tf, faceapi } = rt;
@@ -138,12 +174,10 @@ async function analyzeRgb(
     return tf.image.resizeBilinear(full, size).toInt();
   });
   try {
-    // face-api bundles its own copy of the tfjs type declarations; the runtime objects are the same.
-    const detections = await faceapi.detectAllFaces(input as never, detectorOptions(rt, settings));
-    const largest = pickFace(detections, settings.minDetectionScore);
-    if (!largest) return { kind: 'no_face' };
-    const faceRect =
-      settings.detector === 'tiny' ? tightenTinyBox(largest.box, settings.tinyInputSize) : largest.box;
+    const found = await detectFace(rt, settings, input);
+    if (!found) return { kind: 'no_face' };
+    const { largest, detector } = found;
+    const faceRect = detector === 'tiny' ? tightenTinyBox(largest.box, settings.tinyInputSize) : largest.box;
     const box = scaleBox(faceRect, 1 / scale);
     const face = { detectionScore: largest.score, box, quality: faceQuality(largest.score, box) };
     const rejection = rejectionReason(settings, face);
@@ -151,13 +185,40 @@ async function analyzeRgb(
     const rect = new faceapi.Rect(faceRect.x, faceRect.y, faceRect.width, faceRect.height);
     const [crop] = await faceapi.extractFaceTensors(input as never, [rect]);
     try {
-      return { kind: 'face', face: { ...face, expressions: await predict(rt, crop as never) } };
+      return { kind: 'face', face: { ...face, expressions: await classify(crop as never) } };
     } finally {
       crop?.dispose();
     }
   } finally {
     input.dispose();
   }
+}
+
+/**
+ * The configured detector; when it finds no confident face and a second pass is set, the other one
+ * (SSD finds faces Tiny misses: tilted, looking down), so a clear face is not lost for speed.
+ */
+async function detectFace(
+  rt: LoadedRuntime,
+  settings: typeof DEFAULT_ANALYZER_OPTIONS,
+  input: import('@tensorflow/tfjs').Tensor3D,
+): Promise<{ largest: Detection; detector: DetectorName } | null> {
+  const detectors: DetectorName[] =
+    settings.secondPass && settings.secondPass !== settings.detector
+      ? [settings.detector, settings.secondPass]
+      : [settings.detector];
+  let weak: { largest: Detection; detector: DetectorName } | null = null;
+  for (const detector of detectors) {
+    // face-api bundles its own copy of the tfjs type declarations; the runtime objects are the same.
+    const detections = await rt.faceapi.detectAllFaces(
+      input as never,
+      detectorOptions(rt, settings, detector),
+    );
+    const largest = pickFace(detections, settings.minDetectionScore);
+    if (largest && largest.score >= settings.minDetectionScore) return { largest, detector };
+    if (largest && !weak) weak = { largest, detector };
+  }
+  return weak;
 }
 
 function rejectionReason(
@@ -169,10 +230,14 @@ function rejectionReason(
   return null;
 }
 
-function detectorOptions(rt: LoadedRuntime, settings: typeof DEFAULT_ANALYZER_OPTIONS) {
+function detectorOptions(
+  rt: LoadedRuntime,
+  settings: typeof DEFAULT_ANALYZER_OPTIONS,
+  detector: DetectorName,
+) {
   // Detect a little below the acceptance threshold so rejected faces are reported, not invisible.
   const minConfidence = Math.min(0.3, settings.minDetectionScore);
-  return settings.detector === 'ssd'
+  return detector === 'ssd'
     ? new rt.faceapi.SsdMobilenetv1Options({ minConfidence, maxResults: 10 })
     : new rt.faceapi.TinyFaceDetectorOptions({
         inputSize: settings.tinyInputSize,
@@ -250,11 +315,15 @@ export function faceQuality(detectionScore: number, box: FaceBox): number {
   return clamp01(detectionScore) * sizeFactor;
 }
 
-async function expressionsOfWholeImage(rt: LoadedRuntime, image: RgbImage): Promise<ExpressionProbabilities> {
+async function expressionsOfWholeImage(
+  rt: LoadedRuntime,
+  image: RgbImage,
+  classify: Classify,
+): Promise<ExpressionProbabilities> {
   assertAnalysable(image, MIN_CROP_SIDE);
   const input = rt.tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
   try {
-    return await predict(rt, input);
+    return await classify(input);
   } finally {
     input.dispose();
   }
@@ -268,6 +337,29 @@ async function predict(
   const one = Array.isArray(result) ? result[0] : result;
   if (!one) throw emotionError('bad_image', 'Không phân tích được khuôn mặt', 'Face could not be analysed');
   return toProbabilities(one as unknown as Record<string, unknown>);
+}
+
+/**
+ * The trained head on the face and its mirror image (mean logits: the head was tuned that way), then the
+ * temperature fitted on validation, so the probabilities are calibrated.
+ */
+async function predictWithHead(
+  rt: LoadedRuntime,
+  head: LoadedHead,
+  face: import('@tensorflow/tfjs').Tensor3D,
+): Promise<ExpressionProbabilities> {
+  const { tf } = rt;
+  const batch = await toFaceBatch(rt, [face]);
+  const logits = tf.tidy(() => {
+    const views = head.weights.mirror ? tf.concat([batch, tf.reverse(batch, 2)], 0) : batch;
+    return tf.mean(head.logits(expressionFeatures(rt, views as never)), 0);
+  });
+  try {
+    const p = softmax([...((await logits.data()) as Float32Array)], head.weights.temperature);
+    return Object.fromEntries(EXPRESSIONS.map((e, i) => [e, p[i]!])) as ExpressionProbabilities;
+  } finally {
+    tf.dispose([batch, logits]);
+  }
 }
 
 function clamp01(value: number): number {

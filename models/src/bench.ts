@@ -1,6 +1,12 @@
 /** `emotion bench`: model load time and per-frame latency on 640×480 JPEG frames. */
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { createFaceAnalyzer, DEFAULT_ANALYZER_OPTIONS, type DetectorName } from './analyzer.ts';
+import {
+  createFaceAnalyzer,
+  DEFAULT_ANALYZER_OPTIONS,
+  type DetectorName,
+  type ExpressionModelName,
+  type FaceAnalyzer,
+} from './analyzer.ts';
 import type { BackendChoice } from './backend.ts';
 import { decodeImage } from './image.ts';
 import { makeCounterFrames } from './samples.ts';
@@ -9,6 +15,8 @@ export interface BenchOptions {
   detector?: DetectorName;
   tinyInputSize?: number;
   backend?: BackendChoice;
+  expressionModel?: ExpressionModelName;
+  secondPass?: DetectorName | null;
   iterations?: number;
   warmup?: number;
 }
@@ -32,6 +40,7 @@ export interface BenchReport {
   };
   backend: string;
   detector: DetectorName;
+  expressionModel: ExpressionModelName;
   tinyInputSize: number | null;
   frame: { width: number; height: number; count: number };
   loadMs: number;
@@ -46,6 +55,9 @@ export interface BenchReport {
   cpuMs: Percentiles;
   analyseMs: Percentiles;
   facesFound: number;
+  /** Detection (and a second pass, if set) on an empty frame, no decode. */
+  noFaceFrameMs: Percentiles;
+  secondPass: DetectorName | null;
 }
 
 export async function runBenchmark(options: BenchOptions = {}): Promise<BenchReport> {
@@ -57,6 +69,8 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
     detector: options.detector ?? 'tiny',
     ...(options.tinyInputSize ? { tinyInputSize: options.tinyInputSize } : {}),
     ...(options.backend ? { backend: options.backend } : {}),
+    ...(options.expressionModel ? { expressionModel: options.expressionModel } : {}),
+    ...(options.secondPass !== undefined ? { secondPass: options.secondPass } : {}),
   });
   const loadMs = performance.now() - started;
   const frames = await makeCounterFrames(analyzer);
@@ -79,6 +93,7 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
     cpu.push((cpuUsed.user + cpuUsed.system) / 1000);
     if (result.kind === 'face') facesFound += 1;
   }
+  const noFaceMs = await timeEmptyFrames(analyzer, Math.min(iterations, 10));
   return {
     machine: {
       node: process.version,
@@ -90,6 +105,7 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
     },
     backend: analyzer.backend,
     detector: analyzer.detector,
+    expressionModel: analyzer.expressionModel,
     tinyInputSize:
       analyzer.detector === 'tiny' ? (options.tinyInputSize ?? DEFAULT_ANALYZER_OPTIONS.tinyInputSize) : null,
     frame: { width: 640, height: 480, count: frames.length },
@@ -100,7 +116,21 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
     cpuMs: percentiles(cpu),
     analyseMs: percentiles(analyse),
     facesFound,
+    noFaceFrameMs: percentiles(noFaceMs),
+    secondPass: analyzer.secondPass,
   };
+}
+
+/** A frame with nobody in it: the worst case when a second-pass detector is set (both detectors run). */
+async function timeEmptyFrames(analyzer: FaceAnalyzer, count: number): Promise<number[]> {
+  const empty = { width: 640, height: 480, data: new Uint8Array(640 * 480 * 3).fill(128) };
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await analyzer.analyzeImage(empty);
+    times.push(performance.now() - t0);
+  }
+  return times;
 }
 
 export function percentiles(samples: readonly number[]): Percentiles {

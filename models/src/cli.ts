@@ -11,7 +11,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CameraCommand, rpicamCommand, spawnFrameSource, v4l2FfmpegCommand } from '@oss/hardware';
-import { createFaceAnalyzer, type DetectorName } from './analyzer.ts';
+import { createFaceAnalyzer, type DetectorName, type ExpressionModelName } from './analyzer.ts';
 import type { BackendChoice } from './backend.ts';
 import { runBenchmark } from './bench.ts';
 import { EmotionError } from './errors.ts';
@@ -29,7 +29,9 @@ const USAGE = `Cách dùng / Usage: npm run emotion -- <eval|bench|run|make-samp
   bench [--iterations N] [--json]
   run --simulate <ảnh/image|thư mục/folder>… | --camera rpicam|v4l2 [--device /dev/video0] [--json]
   make-sample-set <thư mục ra/out folder> [--clear-only]
-  --detector ssd|tiny   --backend auto|wasm|tensorflow   --tiny-size 320|416|…`;
+  --detector ssd|tiny   --backend auto|wasm|tensorflow   --tiny-size 320|416|…
+  --expression trained|shipped   (bộ phân loại biểu cảm / expression classifier; mặc định/default trained)
+  --second-pass ssd|tiny|none    (dò lại khi không thấy mặt / detect again when no face was found)`;
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -38,6 +40,8 @@ const OPTIONS = {
   backend: { type: 'string' },
   iterations: { type: 'string' },
   'tiny-size': { type: 'string' },
+  expression: { type: 'string' },
+  'second-pass': { type: 'string' },
   simulate: { type: 'boolean' },
   camera: { type: 'string' },
   device: { type: 'string' },
@@ -64,8 +68,20 @@ function analyzerChoices(values: Values): {
   detector?: DetectorName;
   backend?: BackendChoice;
   tinyInputSize?: number;
+  expressionModel?: ExpressionModelName;
+  secondPass?: DetectorName | null;
 } {
+  const secondPass = values['second-pass'];
+  if (secondPass !== undefined && !['ssd', 'tiny', 'none'].includes(secondPass))
+    throw new UsageError(
+      '--second-pass phải là ssd, tiny hoặc none / --second-pass must be ssd, tiny or none',
+    );
   const detector = values.detector;
+  const expression = values.expression;
+  if (expression !== undefined && expression !== 'trained' && expression !== 'shipped')
+    throw new UsageError(
+      '--expression phải là trained hoặc shipped / --expression must be trained or shipped',
+    );
   if (detector !== undefined && detector !== 'ssd' && detector !== 'tiny')
     throw new UsageError('--detector phải là ssd hoặc tiny / --detector must be ssd or tiny');
   const backend = values.backend;
@@ -83,6 +99,8 @@ function analyzerChoices(values: Values): {
     ...(detector ? { detector } : {}),
     ...(backend ? { backend: backend as BackendChoice } : {}),
     ...(tinySize !== undefined ? { tinyInputSize: tinySize } : {}),
+    ...(expression ? { expressionModel: expression } : {}),
+    ...(secondPass ? { secondPass: secondPass === 'none' ? null : (secondPass as DetectorName) } : {}),
   };
 }
 
@@ -122,7 +140,7 @@ async function benchCommand(values: Values): Promise<void> {
       `tải / load avg ${m.loadAverage.join(' → ')}`,
   );
   console.log(
-    `Backend: ${report.backend}, detector: ${report.detector}${report.tinyInputSize ? ` (${report.tinyInputSize})` : ''}, khung/frame ${report.frame.width}×${report.frame.height}`,
+    `Backend: ${report.backend}, detector: ${report.detector}${report.tinyInputSize ? ` (${report.tinyInputSize})` : ''}, biểu cảm/expression: ${report.expressionModel}, khung/frame ${report.frame.width}×${report.frame.height}`,
   );
   console.log(`Nạp mô hình / Model load: ${report.loadMs} ms`);
   const f = report.frameMs;
@@ -133,6 +151,9 @@ async function benchCommand(values: Values): Promise<void> {
   const c = report.cpuMs;
   console.log(
     `Thời gian CPU mỗi khung / CPU time per frame: p50 ${c.p50} ms, p90 ${c.p90} ms, p99 ${c.p99} ms`,
+  );
+  console.log(
+    `Khung không có mặt / Frame with no face (dò lại/second pass: ${report.secondPass ?? 'none'}): p50 ${report.noFaceFrameMs.p50} ms`,
   );
 }
 

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FaceAnalyzer } from './analyzer.ts';
 import { EmotionError } from './errors.ts';
-import { EXPRESSIONS, type Expression, isExpression } from './expressions.ts';
+import { EXPRESSIONS, type Expression, expressionOfFolder } from './expressions.ts';
 import { computeMetrics, type Metrics, type Prediction } from './metrics.ts';
 
 export interface EvalOptions {
@@ -105,8 +105,8 @@ async function listClasses(
   const classes = new Map<Expression, string[]>();
   const ignoredFolders: string[] = [];
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
-    const name = entry.name.toLowerCase();
-    if (!isExpression(name)) {
+    const name = expressionOfFolder(entry.name);
+    if (!name) {
       ignoredFolders.push(entry.name);
       continue;
     }

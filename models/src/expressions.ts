@@ -33,6 +33,19 @@ export function isExpression(name: string): name is Expression {
   return (EXPRESSIONS as readonly string[]).includes(name);
 }
 
+/** FER2013's folder names for the classes whose name differs from ours (eval accepts both). */
+export const FER_FOLDER_NAMES: Readonly<Record<string, Expression>> = {
+  disgust: 'disgusted',
+  fear: 'fearful',
+  surprise: 'surprised',
+};
+
+/** The expression a class folder stands for (our names or FER2013's), or undefined. */
+export function expressionOfFolder(folder: string): Expression | undefined {
+  const name = folder.toLowerCase();
+  return isExpression(name) ? name : FER_FOLDER_NAMES[name];
+}
+
 export function topExpression(probabilities: ExpressionProbabilities): Expression {
   let best: Expression = 'neutral';
   for (const name of EXPRESSIONS) if (probabilities[name] > probabilities[best]) best = name;

@@ -4,6 +4,7 @@ export {
   createFaceAnalyzer,
   DEFAULT_ANALYZER_OPTIONS,
   type DetectorName,
+  type ExpressionModelName,
   type FaceAnalyzer,
   type FaceBox,
   type FaceObservation,

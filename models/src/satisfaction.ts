@@ -2,7 +2,13 @@
  * From expression probabilities to a satisfaction estimate with a confidence.
  * Pure functions: no model, no clock. See docs/emotion-model.md for the reasoning and the evaluation.
  */
-import { EXPRESSIONS, type Expression, type ExpressionProbabilities } from './expressions.ts';
+import {
+  EXPRESSIONS,
+  type Expression,
+  type ExpressionProbabilities,
+  VALENCE_GROUPS,
+  VALENCE_OF,
+} from './expressions.ts';
 
 /**
  * Satisfaction (0..1) that each expression stands for: the valence of the emotion on a 0..1 scale, so that
@@ -39,12 +45,27 @@ export interface AggregateOptions {
 export interface SatisfactionEstimate {
   /** 0..1, 0.5 = neutral. */
   satisfaction: number;
-  /** 0..1: how much this estimate can be trusted (face quality × number of faces × agreement × coverage). */
+  /** 0..1: how much this estimate can be trusted (quality × number of faces × agreement × coverage × certainty). */
   confidence: number;
   /** Smoothed expression probabilities over the frames used. */
   expressions: ExpressionProbabilities;
   /** The factors that make up the confidence, for audits and the dashboard. */
-  factors: { quality: number; count: number; agreement: number; coverage: number };
+  factors: { quality: number; count: number; agreement: number; coverage: number; certainty: number };
+}
+
+/**
+ * How sure the model is of a frame's valence: the probability of its most likely group (positive,
+ * neutral, negative). With the trained head's calibrated probabilities this is close to the chance
+ * of being right (docs/emotion-model.md: calibration); with an overconfident model it stays near 1.
+ */
+export function valenceCertainty(expressions: ExpressionProbabilities): number {
+  const mass = Object.fromEntries(VALENCE_GROUPS.map((g) => [g, 0])) as Record<string, number>;
+  let total = 0;
+  for (const name of EXPRESSIONS) {
+    mass[VALENCE_OF[name]]! += Math.max(0, expressions[name]);
+    total += Math.max(0, expressions[name]);
+  }
+  return total > 0 ? Math.max(...Object.values(mass)) / total : 0;
 }
 
 export function frameSatisfaction(
@@ -88,10 +109,14 @@ export function aggregateFrames(
     // A spread of 0.5 (half the frames at 0, half at 1) means the frames disagree completely.
     agreement: clamp01(1 - 2 * spread),
     coverage: 0.5 + 0.5 * (frames.length / considered),
+    certainty:
+      frames.reduce((acc, f, i) => acc + valenceCertainty(f.expressions) * frameWeights[i]!, 0) / totalWeight,
   };
   return {
     satisfaction: clamp01(satisfaction),
-    confidence: clamp01(factors.quality * factors.count * factors.agreement * factors.coverage),
+    confidence: clamp01(
+      factors.quality * factors.count * factors.agreement * factors.coverage * factors.certainty,
+    ),
     expressions: meanExpressions(frames, frameWeights, totalWeight),
     factors,
   };

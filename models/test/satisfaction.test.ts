@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sampleAcrossWindow } from '../src/estimator.ts';
-import { EXPRESSIONS, type Expression, type ExpressionProbabilities } from '../src/expressions.ts';
+import {
+  EXPRESSIONS,
+  type Expression,
+  type ExpressionProbabilities,
+  expressionOfFolder,
+} from '../src/expressions.ts';
 import { computeMetrics, happyNeutralBalancedAccuracy } from '../src/metrics.ts';
 import {
   aggregateFrames,
@@ -9,6 +14,7 @@ import {
   DEFAULT_WEIGHTS,
   type FrameScore,
   frameSatisfaction,
+  valenceCertainty,
 } from '../src/satisfaction.ts';
 
 function oneHot(name: Expression, mass = 1): ExpressionProbabilities {
@@ -91,12 +97,21 @@ describe('aggregateFrames', () => {
     expect(poor.confidence).toBeLessThan(good.confidence);
   });
 
-  it('is less confident when frames disagree', () => {
-    const agree = aggregateFrames(steady(6, 0.5), { endMs: end })!;
+  it('is less confident when frames disagree (every frame equally sure of itself)', () => {
+    const agree = aggregateFrames(steady(6, 1), { endMs: end })!;
     const split = [...steady(3, 1), ...steady(3, 0)].map((f, i) => ({ ...f, atMs: end - i * 1000 }));
     const disagree = aggregateFrames(split, { endMs: end })!;
     expect(disagree.factors.agreement).toBeLessThan(agree.factors.agreement);
     expect(disagree.confidence).toBeLessThan(agree.confidence);
+  });
+
+  it('is less confident when the (calibrated) model is unsure of each frame’s valence', () => {
+    const sure = aggregateFrames(steady(6, 1), { endMs: end })!;
+    const unsure = aggregateFrames(steady(6, 0.5), { endMs: end })!;
+    expect(valenceCertainty(mix(0.5))).toBeCloseTo(0.5);
+    expect(valenceCertainty(oneHot('sad', 0.4))).toBeCloseTo(0.4 + 0.6 / 2);
+    expect(unsure.factors.certainty).toBeCloseTo(0.5);
+    expect(unsure.confidence).toBeLessThan(sure.confidence);
   });
 
   it('is less confident when most frames had no face', () => {
@@ -141,5 +156,15 @@ describe('metrics', () => {
     expect(happyNeutralBalancedAccuracy(preds, ['happy', 'neutral'])).toBeCloseTo((2 / 3 + 1) / 2);
     expect(happyNeutralBalancedAccuracy(preds, ['happy'])).toBeNull();
     expect(computeMetrics([], []).accuracy7).toBeNull();
+  });
+});
+
+describe('class folders', () => {
+  it('accept our names and FER2013’s, case-insensitive, and nothing else', () => {
+    expect(expressionOfFolder('Surprise')).toBe('surprised');
+    expect(expressionOfFolder('disgust')).toBe('disgusted');
+    expect(expressionOfFolder('fear')).toBe('fearful');
+    expect(expressionOfFolder('happy')).toBe('happy');
+    expect(expressionOfFolder('contempt')).toBeUndefined();
   });
 });
