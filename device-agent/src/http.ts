@@ -6,8 +6,8 @@
  * Plain node:http with a route table rather than Fastify (which the site server uses): the kiosk
  * serves a handful of GET routes to one local browser, and Fastify with its static-file plugin was
  * ~1 MB of the agent's bundle and ~8 MB of its RSS (docs/device-agent.md, Benchmark). Routes keep
- * Fastify's contract where it matters: bodies are JSON checked against a schema, errors are
- * `{error: {code, message}}`, unknown paths are 404.
+ * Fastify's contract where it matters: bodies are JSON checked against a schema, errors are the
+ * server's `{error: {code, message, text: {vi, en}}}` (protocol's `ErrorBody`), unknown paths are 404.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -143,9 +143,10 @@ function refusal(request: IncomingMessage, hosts: Set<string>): LocalReply | nul
   return null;
 }
 
+/** The site server's error body (`ErrorBody`): `text` in both languages when the reason has them. */
 export function errorReply(status: number, code: string, message: LocalizedText | string): LocalReply {
-  const text = typeof message === 'string' ? message : bilingual(message);
-  return { status, body: { error: { code, message: text } } };
+  if (typeof message === 'string') return { status, body: { error: { code, message } } };
+  return { status, body: { error: { code, message: bilingual(message), text: message } } };
 }
 
 /** The route's `:name` values when `path` matches its pattern. */

@@ -144,9 +144,16 @@ describe('the agent answers only its own pages', () => {
     for (const [method, path, headers, body] of attacks) {
       const answer = await raw(p, method, path, headers, body);
       expect([method, path, headers, answer.status]).toEqual([method, path, headers, 403]);
-      const error = (JSON.parse(answer.body) as { error: { code: string; message: string } }).error;
+      const error = (
+        JSON.parse(answer.body) as {
+          error: { code: string; message: string; text: { vi: string; en: string } };
+        }
+      ).error;
       expect(error.code).toBe('forbidden');
       expect(error.message).toMatch(/^(Thiết bị|Chỉ) .+ \/ (This|Only) /);
+      // The server's error body: the reason in each language too.
+      expect(error.text.vi).toMatch(/^(Thiết bị|Chỉ) /);
+      expect(error.text.en).toMatch(/^(This|Only) /);
     }
     identities = watcher.messages.filter((m) => m.type === 'identity').length;
     expect(identities).toBe(0); // no scan, no card went through

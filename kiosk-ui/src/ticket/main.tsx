@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Api, ApiError, type ServiceInfo } from '../shared/api.ts';
 import { lang, loc, t, timeOf } from '../shared/i18n.ts';
 import { liveFeed } from '../shared/live.ts';
+import { TicketFacts } from '../shared/ticket-facts.tsx';
 import { ErrorBanner, Header } from '../shared/ui.tsx';
 
 const api = new Api();
@@ -35,7 +36,6 @@ function App() {
     return () => feed.close();
   }, []);
   const service = services.find((s) => s.id === ticket?.serviceId);
-  const eta = ticket?.etaRange;
   return (
     <>
       <Header title={t('ticket.title')} />
@@ -64,24 +64,7 @@ function App() {
               </p>
             )}
             {ticket.status === 'waiting' && (
-              <div class="ticket-facts">
-                <div>
-                  <span class="fact-label">{t('ticket.ahead')}</span>
-                  <span class="fact-value" data-ahead={ticket.ahead}>
-                    {ticket.ahead}
-                  </span>
-                </div>
-                <div>
-                  <span class="fact-label">{t('ticket.eta')}</span>
-                  <span class="fact-value">
-                    {ticket.noCounterOpen
-                      ? t('common.noCounterOpen')
-                      : eta
-                        ? t('common.minutesRange', { low: eta.low, high: eta.high })
-                        : t('common.minutes', { n: ticket.etaMinutes })}
-                  </span>
-                </div>
-              </div>
+              <TicketFacts ticket={ticket} labels={{ ahead: t('ticket.ahead'), wait: t('ticket.eta') }} />
             )}
             <p class="muted">{t('ticket.issuedAt', { time: timeOf(ticket.issuedAt) })}</p>
             <p class="muted small">

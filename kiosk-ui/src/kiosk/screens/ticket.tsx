@@ -1,6 +1,7 @@
 /** The ticket taken: number, people ahead, wait, a QR to follow it, whether it printed. */
 import { t } from '../../shared/i18n.ts';
 import { Qr } from '../../shared/qr.tsx';
+import { TicketFacts } from '../../shared/ticket-facts.tsx';
 import { resetSession, serviceName, session, transportRef } from '../state.ts';
 
 export function TicketScreen() {
@@ -8,7 +9,6 @@ export function TicketScreen() {
   if (!result) return null;
   const { ticket } = result;
   const agent = transportRef.value?.mode === 'agent';
-  const eta = ticket.etaRange;
   return (
     <section class="screen screen-ticket" data-screen="ticket">
       <div class="ticket-card">
@@ -17,26 +17,7 @@ export function TicketScreen() {
           {ticket.number}
         </p>
         <p class="ticket-service">{serviceName(ticket.serviceId)}</p>
-        <div class="ticket-facts">
-          <div>
-            <span class="fact-label">{t('kiosk.ahead')}</span>
-            <span class="fact-value" data-ahead={ticket.ahead}>
-              {ticket.ahead}
-            </span>
-          </div>
-          <div>
-            <span class="fact-label">{t('kiosk.predicted')}</span>
-            <span class="fact-value">
-              {ticket.offline
-                ? t('kiosk.noEstimate')
-                : ticket.noCounterOpen
-                  ? t('common.noCounterOpen')
-                  : eta
-                    ? t('common.minutesRange', { low: eta.low, high: eta.high })
-                    : t('common.minutes', { n: ticket.etaMinutes })}
-            </span>
-          </div>
-        </div>
+        <TicketFacts ticket={ticket} labels={{ ahead: t('kiosk.ahead'), wait: t('kiosk.predicted') }} />
         <div class="ticket-qr">
           <Qr text={result.url} label={t('kiosk.scanToFollow')} size={220} />
           <p>{t('kiosk.scanToFollow')}</p>
