@@ -32,6 +32,7 @@ import {
 } from '@oss/hardware';
 import {
   type AgentToUi,
+  APPOINTMENT_CLASS,
   ageOn,
   type LocalizedText,
   type PrinterState,
@@ -265,15 +266,20 @@ export class KioskProfile {
   // ---- tickets
 
   async issue(msg: IssueMessage): Promise<AgentToUi> {
-    const identity = msg.useIdentity ? this.session?.identity : undefined;
-    if (msg.useIdentity && !identity)
+    const wantsIdentity = msg.useIdentity || msg.appointmentByCard;
+    const identity = wantsIdentity ? this.session?.identity : undefined;
+    if (wantsIdentity && !identity)
       return uiError(msg.requestId, 'no_identity', {
         vi: 'Chưa có thông tin căn cước, hãy quét lại thẻ',
         en: 'No identity was read; scan the card again',
       });
     const birthDate = identity?.birthDate ?? msg.birthDate;
-    if (msg.appointmentCode && !this.o.link.connected)
-      return uiError(msg.requestId, 'unavailable', APPOINTMENT_OFFLINE);
+    // Check-in by the card the booking was made with (docs/appointments.md): the server matches the
+    // booking by the number's keyed hash. Only for this, at the citizen's choice, does the number leave.
+    const cardIdNumber = msg.appointmentByCard ? this.session?.qr.idNumber : undefined;
+    const priority = cardIdNumber ? APPOINTMENT_CLASS : msg.priority;
+    const booking = msg.appointmentCode !== undefined || cardIdNumber !== undefined;
+    if (booking && !this.o.link.connected) return uiError(msg.requestId, 'unavailable', APPOINTMENT_OFFLINE);
     let ticket: Ticket | null = null;
     if (this.o.link.connected) {
       // A fresh request id: the app's ids are unique only within its page load.
@@ -284,9 +290,16 @@ export class KioskProfile {
           {
             serviceId: msg.serviceId,
             lang: msg.lang,
-            ...(msg.priority ? { priority: msg.priority } : {}),
+            ...(priority ? { priority } : {}),
             ...(msg.procedureId ? { procedureId: msg.procedureId } : {}),
-            ...(birthDate ? { citizen: { birthDate } } : {}),
+            ...(birthDate || cardIdNumber
+              ? {
+                  citizen: {
+                    ...(birthDate ? { birthDate } : {}),
+                    ...(cardIdNumber ? { idNumber: cardIdNumber } : {}),
+                  },
+                }
+              : {}),
             ...(msg.appointmentCode ? { appointmentCode: msg.appointmentCode } : {}),
           },
           { id: requestId, timeoutMs: this.o.issueTimeoutMs, retries: 1 },
@@ -301,7 +314,7 @@ export class KioskProfile {
             e.refusal.text ?? { vi: e.refusal.message, en: e.refusal.message },
           );
         // Only the server can check a booking: no lease ticket with the appointment class.
-        if (msg.appointmentCode) return uiError(msg.requestId, 'unavailable', APPOINTMENT_OFFLINE);
+        if (booking) return uiError(msg.requestId, 'unavailable', APPOINTMENT_OFFLINE);
         this.o.log.warn({ code: e.code }, 'online issue failed: issuing from the lease');
         // The server may still issue it (or have issued it): withdraw it, durably, before the lease
         // ticket's merge, so that one citizen does not hold two tickets.

@@ -35,6 +35,11 @@ export const UiToAgent = Type.Union([
     useIdentity: Type.Optional(Type.Boolean()),
     /** A birth date typed by the citizen instead of a card. */
     birthDate: Type.Optional(DateOnly),
+    /**
+     * Check in today's booking made with the identified card (docs/appointments.md): the agent sends
+     * the card's number with the `appointment` class, for the server's keyed-hash match. Implies `useIdentity`.
+     */
+    appointmentByCard: Type.Optional(Type.Boolean()),
     /** A booking's code (PROTOCOL.md §6): checked by the server, so never issued from the lease. */
     appointmentCode: Type.Optional(Type.String({ minLength: 4, maxLength: 16, pattern: '^[A-Za-z0-9 -]+$' })),
   }),

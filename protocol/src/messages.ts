@@ -42,6 +42,9 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export const DEVICE_KINDS = ['kiosk', 'counter', 'display'] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
 
+/** The class of the booked-appointment priority (PROTOCOL.md §6): given by check-in, never declared. */
+export const APPOINTMENT_CLASS = 'appointment';
+
 export const STAFF_ROLES = ['admin', 'manager', 'officer'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 

@@ -1,5 +1,5 @@
 /** A site configuration compiled for fast lookups by the core, and the site's policies read from it. */
-import { ageOn, localMinuteOfDay, localWeekday } from '@oss/protocol';
+import { APPOINTMENT_CLASS, ageOn, localMinuteOfDay, localWeekday } from '@oss/protocol';
 import * as refuse from './refusals.ts';
 import { createPolicy, type RoutingPolicy } from './routing.ts';
 import type { CounterDef, PriorityClassDef, ProcedureDef, ServiceDef, SiteConfig } from './site-config.ts';
@@ -71,8 +71,7 @@ export function requireProcedureOf(site: Site, procedureId: string, serviceId: s
   if (procedure.serviceId !== serviceId) refuse.procedureOfAnotherService();
 }
 
-/** The class of the booked-appointment priority (PROTOCOL.md §6): given by check-in, never declared. */
-export const APPOINTMENT_CLASS = 'appointment';
+export { APPOINTMENT_CLASS };
 
 /**
  * The ticket's priority class: declared (only a `declarable` class), from the birth date, or from an

@@ -17,6 +17,7 @@ import {
   PORTRAIT,
   type Site,
   screenshotPath,
+  signIn,
   startSite,
 } from './harness.ts';
 
@@ -129,12 +130,33 @@ describe.skipIf(!HAVE_CHROMIUM)('booking and feedback on a phone', () => {
     const inbox = await fetch(`${site.url}/api/feedback`, {
       headers: { cookie: (manager.headers.get('set-cookie') ?? '').split(';')[0]! },
     });
-    const { items } = (await inbox.json()) as { items: { ticketId: string; reasons: { id: string }[] }[] };
+    const { items } = (await inbox.json()) as {
+      items: { id: string; ticketId: string; reasons: { id: string }[] }[];
+    };
     expect(items.find((i) => i.ticketId === ticket.id)?.reasons.map((r) => r.id)).toEqual([
       'long-wait',
       'unclear-guidance',
     ]);
-  }, 60_000);
+
+    // The manager's inbox on the dashboard: taken in hand, then answered with a note.
+    const feedbackId = items.find((i) => i.ticketId === ticket.id)!.id;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const dash = await context.newPage();
+    await dash.goto(`${site.url}/dashboard`);
+    await signIn(dash, 'manager', 'demo-manager');
+    const item = dash.locator(`[data-feedback="${feedbackId}"]`);
+    await item.getByText('Chờ quá lâu · Hướng dẫn không rõ ràng').waitFor();
+    await item.getByText('Cán bộ hướng dẫn thiếu giấy tờ.').waitFor();
+    await dash.locator('[data-panel=appointments]').waitFor();
+    await item.getByRole('button', { name: 'Đang xử lý' }).click();
+    await dash.locator(`[data-feedback="${feedbackId}"][data-status=in_progress]`).waitFor();
+    await item.getByLabel('Nội dung trả lời').fill('Đã nhắc cán bộ hướng dẫn đủ giấy tờ theo quy định.');
+    await dash.screenshot({ path: screenshotPath('dashboard-inbox'), fullPage: true });
+    await item.getByRole('button', { name: 'Đã trả lời' }).click();
+    await dash.locator(`[data-feedback="${feedbackId}"][data-status=answered]`).waitFor();
+    await item.getByText('Người xử lý: manager').waitFor();
+    await context.close();
+  }, 90_000);
 });
 
 describe.skipIf(!HAVE_CHROMIUM)('the kiosk: a booking checked in, a dossier looked up', () => {

@@ -7,9 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AgentHandle, silentLogger, startAgent } from '@oss/device-agent';
+import { type AgentHandle, qrTextOf, silentLogger, startAgent } from '@oss/device-agent';
 import { agentConfig, enrolDevice } from '@oss/device-agent/testing';
-import { decodeEscPos } from '@oss/hardware';
+import { decodeEscPos, sampleCitizen } from '@oss/hardware';
+import { localDate } from '@oss/protocol';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -86,6 +87,51 @@ describe.skipIf(!HAVE_CHROMIUM)('apps served by the real device agent', () => {
     site.server.service.execute({ type: 'next', counterId }, { result: () => ({}) });
     await board.locator(`.board-call[data-latest=${number}]`).waitFor();
     await board.close();
+    await page.close();
+  });
+
+  it('a booking made with a CCCD card is checked in with that card at the kiosk', async () => {
+    // A booking of the land desk starting in 10 minutes, made with the sample citizen's card (only
+    // its keyed hash is stored), put straight into the store: slots depend on the hour the test runs.
+    const { service } = site.server;
+    const citizen = sampleCitizen();
+    const now = Date.now();
+    service.visits.insertAppointment({
+      id: 'appt-by-card',
+      code: 'CARD23',
+      service_id: 'land',
+      procedure_id: null,
+      day: localDate(now, service.site.timeZone),
+      start: now + 10 * 60_000,
+      end: now + 40 * 60_000,
+      status: 'booked',
+      phone: null,
+      citizen_hash: service.citizenHashOf(citizen.idNumber),
+      created_at: now,
+      ticket_id: null,
+      checked_in_at: null,
+      cancelled_at: null,
+    });
+    const page = await browser.newPage({ viewport: PORTRAIT });
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${kiosk.url}/kiosk`);
+    await page.locator('[data-ready=true] [data-screen=home]').waitFor();
+    await page.locator('[data-action=appointment]').click();
+    await page.locator('[data-action=appointment-card]').click();
+    await page.locator('[data-screen=identify]').waitFor();
+    kiosk.scan(qrTextOf(citizen));
+    await page.locator('[data-identity=read]').waitFor();
+    await page.locator('[data-action=continue]').click();
+    await page.locator('[data-screen=ticket]').waitFor();
+    const number = await page.locator('.ticket-number').getAttribute('data-ticket-number');
+    expect(number).toMatch(/^[A-Z]\d{3}$/);
+    const booking = service.visits.appointment('appt-by-card')!;
+    expect(booking.status).toBe('checked_in');
+    expect(service.core.state.tickets.get(booking.ticket_id!)).toMatchObject({
+      priority: 'appointment',
+      serviceId: 'land',
+    });
+    await page.screenshot({ path: screenshotPath('kiosk-real-agent-checkin-by-card') });
     await page.close();
   });
 

@@ -1,8 +1,8 @@
-/** What the manager does from the dashboard: move counters between services, pick a period, open a report. */
+/** What the manager does from the dashboard: move counters between services, pick a period, open a report, answer a complaint. */
 import { t } from '../shared/i18n.ts';
 import type { PeriodChoice, PeriodMode } from './period.ts';
-import { api, data, loadCounters, ui } from './state.ts';
-import type { Advice } from './types.ts';
+import { api, data, loadCounters, loadInbox, ui } from './state.ts';
+import type { Advice, FeedbackStatus } from './types.ts';
 
 export const adviceKey = (a: Advice) => `${a.counterId}>${a.toServiceId}`;
 
@@ -62,4 +62,14 @@ export function pickMode(mode: PeriodMode): void {
 /** Opens (or, with null, closes) a period report; the address names it, so it can be linked. */
 export function openReport(query: string | null): void {
   location.hash = query ? `report=${encodeURIComponent(query)}` : '';
+}
+
+/** A complaint moved on (new → in progress → answered), with the answer's note; the inbox is reloaded. */
+export async function updateFeedback(id: string, status: FeedbackStatus, note: string): Promise<void> {
+  try {
+    await api.patch(`/api/feedback/${encodeURIComponent(id)}`, { status, ...(note.trim() ? { note } : {}) });
+    await loadInbox();
+  } catch (e) {
+    ui.error.value = e;
+  }
 }

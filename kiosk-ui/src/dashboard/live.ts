@@ -9,9 +9,11 @@ import {
   data,
   loadAdvice,
   loadAll,
+  loadAppointments,
   loadCounters,
   loadDevices,
   loadHourly,
+  loadInbox,
   loadPeriodKpis,
   reportInHash,
   ui,
@@ -75,6 +77,8 @@ export function startLive(): () => void {
   const slow = setInterval(() => {
     void loadHourly();
     void loadAdvice();
+    void loadInbox();
+    void loadAppointments();
   }, SLOW_RELOAD_MS);
   return () => {
     feed.close();

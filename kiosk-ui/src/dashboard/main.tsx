@@ -11,9 +11,11 @@ import { openReport } from './actions.ts';
 import { startLive } from './live.ts';
 import { AdvicePanel } from './panels/advice.tsx';
 import { AlertsPanel } from './panels/alerts.tsx';
+import { AppointmentsPanel } from './panels/appointments.tsx';
 import { ConfigPanel } from './panels/config.tsx';
 import { CountersPanel } from './panels/counters.tsx';
 import { ArrivalsPanel, WaitsPanel } from './panels/hourly.tsx';
+import { InboxPanel } from './panels/inbox.tsx';
 import { OfficersPanel } from './panels/officers.tsx';
 import { PeriodPanel } from './panels/period.tsx';
 import { ReportsPanel } from './panels/reports.tsx';
@@ -73,6 +75,8 @@ function Dashboard() {
         <WaitsPanel />
         <OfficersPanel />
         <AdvicePanel />
+        <AppointmentsPanel />
+        <InboxPanel />
         <ReportsPanel />
         <ConfigPanel />
       </div>

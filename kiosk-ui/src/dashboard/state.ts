@@ -15,7 +15,15 @@ import {
 import { loc, t } from '../shared/i18n.ts';
 import { type HourRow, hourRows } from './hourly.ts';
 import { type PeriodChoice, periodRange, viDate } from './period.ts';
-import type { Advice, Device, HourlyStats, Kpis } from './types.ts';
+import type {
+  Advice,
+  AppointmentDay,
+  Device,
+  FeedbackItem,
+  FeedbackList,
+  HourlyStats,
+  Kpis,
+} from './types.ts';
 
 export const api = new Api();
 
@@ -35,6 +43,10 @@ export const data = {
   hourly: signal<HourRow[]>([]),
   /** Null when the server gives no advice (the panel is hidden). */
   advice: signal<Advice[] | null>(null),
+  /** The last 30 days' complaints and feedback, newest first. */
+  inbox: signal<FeedbackItem[]>([]),
+  /** Today's appointments; null when the site takes none. */
+  appointments: signal<AppointmentDay | null>(null),
 };
 
 /** The report named in the address (`#report=period%3Dmonth%26month%3D2026-11`), so it can be linked and printed. */
@@ -105,6 +117,19 @@ export const loadDevices = () =>
     data.devices.value = r.devices;
   }, showError);
 
+export const loadInbox = () =>
+  api.get<FeedbackList>('/api/feedback').then((r) => {
+    data.inbox.value = [...r.items].sort((a, b) => b.at.localeCompare(a.at));
+  }, showError);
+
+export const loadAppointments = () =>
+  api.get<AppointmentDay>('/api/appointments').then(
+    (r) => {
+      data.appointments.value = r;
+    },
+    () => {},
+  );
+
 export const loadAdvice = () =>
   api.optional<{ advice: Advice[] }>('/api/advice').then(
     (r) => {
@@ -143,7 +168,7 @@ export async function loadAll(): Promise<void> {
     data.site.value = site;
     data.services.value = services;
     data.procedures.value = procedures;
-    await Promise.all([loadCounters(), loadDevices(), loadAdvice()]);
+    await Promise.all([loadCounters(), loadDevices(), loadAdvice(), loadInbox(), loadAppointments()]);
     await loadHourly();
   } catch (e) {
     showError(e);

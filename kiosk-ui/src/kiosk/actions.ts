@@ -5,14 +5,14 @@ import { lang, loc, t } from '../shared/i18n.ts';
 import { backFrom } from './navigation.ts';
 import { speak } from './speech.ts';
 import { data, go, resetSession, session, transportRef, ui } from './state.ts';
+import type { IssueRequest } from './transport.ts';
 
 /** Starts the ticket flow for a service (and maybe a procedure): identify first when the kiosk can read cards. */
 export function startTicket(serviceId: string, procedureId: string | null = null): void {
   session.serviceId.value = serviceId;
   session.procedureId.value = procedureId;
   session.error.value = null;
-  const hw = transportRef.value?.hardware();
-  if (transportRef.value?.mode === 'agent' && (hw?.scanner || hw?.cardReader)) go('identify');
+  if (readsCards()) go('identify');
   else go('priority');
 }
 
@@ -54,19 +54,42 @@ export async function issue(priority: string | null): Promise<void> {
 /** A booking's code gives its ticket (the server checks it and its time). */
 export async function checkIn(): Promise<void> {
   const code = ui.codeInput.value;
+  if (code.length >= 6) await issueForBooking({ appointmentCode: code });
+}
+
+/** The ticket of a booking, by its code or by the identified card; back to the booking screen on a refusal. */
+async function issueForBooking(booking: Pick<IssueRequest, 'appointmentCode' | 'appointmentByCard'>) {
   const transport = transportRef.value;
   const serviceId = data.services.value[0]?.id;
-  if (!transport || !serviceId || code.length < 6) return;
+  if (!transport || !serviceId) return;
   session.error.value = null;
   go('issuing');
   try {
     // Any service: the server issues for the booking's own service and procedure.
-    session.result.value = await transport.issue({ serviceId, lang: lang.value, appointmentCode: code });
+    session.result.value = await transport.issue({ serviceId, lang: lang.value, ...booking });
     go('ticket');
   } catch (e) {
     session.error.value = errorText(e);
     go('appointment');
   }
+}
+
+/** Whether this kiosk can identify a citizen by card (its agent has a scanner or a chip reader). */
+export function readsCards(): boolean {
+  const hw = transportRef.value?.hardware();
+  return transportRef.value?.mode === 'agent' && Boolean(hw?.scanner || hw?.cardReader);
+}
+
+/** "Use my card": identify, then check in the booking made with it. */
+export function startCardCheckIn(): void {
+  session.appointmentByCard.value = true;
+  session.error.value = null;
+  go('identify');
+}
+
+/** The identified card's booking gives its ticket (the agent sends the number for the server's match). */
+export function checkInByCard(): Promise<void> {
+  return issueForBooking({ appointmentByCard: true });
 }
 
 /** The status of a dossier by its receipt code, from the province's system; null (and the error shown) when it fails. */
@@ -95,7 +118,10 @@ export async function readChip(): Promise<void> {
 
 /** The back button, by the table in `navigation.ts`. */
 export function goBack(): void {
-  const to = backFrom(ui.screen.value, { procedureId: session.procedureId.value });
+  const to = backFrom(ui.screen.value, {
+    procedureId: session.procedureId.value,
+    appointmentByCard: session.appointmentByCard.value,
+  });
   if (to === 'home') resetSession();
   else if (to) go(to);
 }

@@ -5,6 +5,8 @@ import type { Screen } from './state.ts';
 /** What the back button needs to know of the visit. */
 export interface Visit {
   procedureId: string | null;
+  /** Identifying to check a booking in by card. */
+  appointmentByCard?: boolean;
 }
 
 /** A screen, or the screen chosen from the visit; `home` always starts a new visit (the citizen is forgotten). */
@@ -21,7 +23,7 @@ export const BACK: Record<Screen, Back | null> = {
   services: 'home',
   search: 'home',
   procedure: 'search',
-  identify: ticketStart,
+  identify: (visit) => (visit.appointmentByCard ? 'appointment' : ticketStart(visit)),
   priority: ticketStart,
   follow: 'home',
   appointment: 'home',

@@ -57,6 +57,8 @@ export const session = {
   chipStep: signal<string | null>(null),
   result: signal<IssueResult | null>(null),
   error: signal<{ vi: string; en: string } | null>(null),
+  /** Identifying to check a booking in by card, not to take a ticket. */
+  appointmentByCard: signal(false),
 };
 
 export const transportRef = signal<KioskTransport | null>(null);
@@ -73,6 +75,7 @@ export function resetSession(): void {
   session.chipStep.value = null;
   session.result.value = null;
   session.error.value = null;
+  session.appointmentByCard.value = false;
   ui.query.value = '';
   ui.field.value = null;
   ui.procedureId.value = null;

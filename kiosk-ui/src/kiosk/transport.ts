@@ -27,6 +27,8 @@ export interface IssueRequest {
   useIdentity?: boolean;
   /** A booking's code (PROTOCOL.md §6): the server issues for the booking's service. */
   appointmentCode?: string;
+  /** Check in today's booking made with the identified card (agent kiosks only). */
+  appointmentByCard?: boolean;
 }
 
 export interface IssueResult {
@@ -297,6 +299,7 @@ export class AgentTransport implements KioskTransport {
       ...(request.useIdentity ? { useIdentity: true } : {}),
       ...(request.birthDate && !request.useIdentity ? { birthDate: request.birthDate } : {}),
       ...(request.appointmentCode ? { appointmentCode: request.appointmentCode } : {}),
+      ...(request.appointmentByCard ? { appointmentByCard: true } : {}),
     });
     if (answer.type !== 'ticket') throw new ApiError(0, 'invalid_request', TIMEOUT);
     return { ticket: answer.ticket, printed: answer.printed, url: answer.url };

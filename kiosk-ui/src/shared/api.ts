@@ -93,6 +93,10 @@ export class Api {
     return this.request<T>('PUT', path, body);
   }
 
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, body);
+  }
+
   /** GET that answers null on 404 (routes the server may not have yet). */
   async optional<T>(path: string): Promise<T | null> {
     try {

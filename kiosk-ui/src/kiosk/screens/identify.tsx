@@ -1,8 +1,14 @@
 /** Identifying with the CCCD (its QR scanned, or its chip read), or skipping it. */
 import { loc, t } from '../../shared/i18n.ts';
 import { Icon } from '../../shared/icons.tsx';
-import { readChip } from '../actions.ts';
+import { checkInByCard, readChip } from '../actions.ts';
 import { go, session, transportRef } from '../state.ts';
+
+/** On from a card read: the booking made with it, or the ticket's priority. */
+function onward(): void {
+  if (session.appointmentByCard.value) void checkInByCard();
+  else go('priority');
+}
 
 export function Identify() {
   const identity = session.identity.value;
@@ -22,7 +28,7 @@ export function Identify() {
             <dt>{t('kiosk.idNumber')}</dt>
             <dd>{identity.maskedId}</dd>
           </dl>
-          <button type="button" class="btn btn-primary btn-huge" onClick={() => go('priority')}>
+          <button type="button" class="btn btn-primary btn-huge" data-action="continue" onClick={onward}>
             {t('kiosk.continue')}
           </button>
         </div>
@@ -46,7 +52,12 @@ export function Identify() {
         </div>
       )}
       {session.error.value && <p class="banner banner-error">{loc(session.error.value)}</p>}
-      <button type="button" class="btn btn-ghost btn-large" data-action="skip" onClick={() => go('priority')}>
+      <button
+        type="button"
+        class="btn btn-ghost btn-large"
+        data-action="skip"
+        onClick={() => go(session.appointmentByCard.value ? 'appointment' : 'priority')}
+      >
         {t('kiosk.skip')}
       </button>
     </section>
