@@ -41,7 +41,7 @@ describe('the HTTP contract (protocol/src/http.ts)', () => {
     expect(missing.map((r) => `${r.method} ${r.url}`)).toEqual([]);
   });
 
-  it('answers carry only what the contract names: a staff list has no password hashes', async () => {
+  it('an admin’s staff list carries the contract’s four fields, never a password hash', async () => {
     const admin = await signIn(base, 'admin', 'demo-admin');
     const res = await get('/api/staff', admin);
     expect(res.status).toBe(200);

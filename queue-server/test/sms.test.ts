@@ -39,11 +39,15 @@ describe('reminders through the simulated gateway', () => {
   let server: RunningServer;
   let base: string;
   let clock = at('08:00');
+  /** Every log line the server writes, as text: a phone number must never be in one. */
+  const logged: string[] = [];
+  const line = (fields: unknown, msg?: string) => logged.push(`${msg ?? ''} ${JSON.stringify(fields)}`);
+  const log = { debug: line, info: line, warn: line, error: line };
 
   beforeAll(async () => {
     dir = tempDir();
     const config = siteWithSms(dir.path, '  reminderMinutes: 60\n  gateway: { kind: simulated }\n');
-    server = await startTestServer(dir.path, { OSS_SITE_CONFIG: config }, { clock: () => clock });
+    server = await startTestServer(dir.path, { OSS_SITE_CONFIG: config }, { clock: () => clock, log });
     base = `http://127.0.0.1:${server.httpPort}`;
   });
   afterAll(async () => {
@@ -76,6 +80,9 @@ describe('reminders through the simulated gateway', () => {
     await server.reminders!.runOnce();
     expect(sms.sent.map((m) => m.to)).toEqual(['0912345678', '0911222333']);
     expect(sms.sent[1]!.text).toContain(later.code);
+    expect(logged.filter((l) => l.includes('sms reminder sent'))).toHaveLength(2);
+    for (const phone of ['0912345678', '0911222333', '0987654321'])
+      expect(logged.filter((l) => l.includes(phone))).toEqual([]);
   });
 });
 
