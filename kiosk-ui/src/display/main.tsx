@@ -10,6 +10,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { agentFeed, probeAgent } from '../shared/agent-feed.ts';
 import { Api, type ServiceInfo, type SiteInfo } from '../shared/api.ts';
+import { playChime } from '../shared/chime.ts';
 import { loc, type StringKey, t } from '../shared/i18n.ts';
 import { Icon } from '../shared/icons.tsx';
 import { liveFeed } from '../shared/live.ts';
@@ -44,18 +45,7 @@ function chime(): void {
       soundBlocked.value = true;
       void audio.resume().then(() => (soundBlocked.value = audio?.state !== 'running'));
     }
-    const t0 = audio.currentTime;
-    for (const [i, freq] of [880, 660].entries()) {
-      const osc = audio.createOscillator();
-      const gain = audio.createGain();
-      osc.frequency.value = freq;
-      gain.gain.setValueAtTime(0.0001, t0 + i * 0.45);
-      gain.gain.exponentialRampToValueAtTime(0.4, t0 + i * 0.45 + 0.03);
-      gain.gain.exponentialRampToValueAtTime(0.0001, t0 + i * 0.45 + 0.4);
-      osc.connect(gain).connect(audio.destination);
-      osc.start(t0 + i * 0.45);
-      osc.stop(t0 + i * 0.45 + 0.42);
-    }
+    playChime(audio);
   } catch {
     // no audio device: the highlight still shows
   }

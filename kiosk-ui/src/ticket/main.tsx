@@ -2,12 +2,13 @@
 import '../shared/style.css';
 import type { LocalizedText, Ticket } from '@oss/protocol';
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Api, ApiError, type ServiceInfo } from '../shared/api.ts';
 import { lang, loc, t, timeOf } from '../shared/i18n.ts';
 import { liveFeed } from '../shared/live.ts';
 import { TicketFacts } from '../shared/ticket-facts.tsx';
 import { ErrorBanner, Header } from '../shared/ui.tsx';
+import { alertCall, isNewCall, soundReady, unlockSound } from './alert.ts';
 
 const api = new Api();
 const id = decodeURIComponent(location.pathname.split('/').filter(Boolean).pop() ?? '');
@@ -18,14 +19,20 @@ function App() {
   const [services, setServices] = useState<ServiceInfo[]>([]);
   const [missing, setMissing] = useState(false);
   const [live, setLive] = useState(false);
+  const shown = useRef<Ticket | null>(null);
+  const show = (next: Ticket) => {
+    if (isNewCall(shown.current, next)) alertCall();
+    shown.current = next;
+    setTicket(next);
+  };
   useEffect(() => {
     api.services().then(setServices, () => {});
     const feed = liveFeed(`/api/tickets/${encodeURIComponent(id)}/events`, {
-      ticket: (data) => setTicket(data as Ticket),
+      ticket: (data) => show(data as Ticket),
     });
     feed.connected.subscribe(setLive);
     api.ticket(id).then(
-      (r) => setTicket(r.ticket),
+      (r) => show(r.ticket),
       (e) => {
         if (e instanceof ApiError && e.status === 404) {
           setMissing(true);
@@ -36,6 +43,12 @@ function App() {
     return () => feed.close();
   }, []);
   const service = services.find((s) => s.id === ticket?.serviceId);
+  useEffect(() => {
+    const called = ticket?.status === 'called' && ticket.counterNumber !== undefined;
+    document.title = called
+      ? `🔔 ${ticket.number} → ${t('ticket.goTo', { n: ticket.counterNumber! })}`
+      : t('ticket.title');
+  }, [ticket?.status, ticket?.counterNumber]);
   return (
     <>
       <Header title={t('ticket.title')} />
@@ -64,7 +77,10 @@ function App() {
               </p>
             )}
             {ticket.status === 'waiting' && (
-              <TicketFacts ticket={ticket} labels={{ ahead: t('ticket.ahead'), wait: t('ticket.eta') }} />
+              <>
+                <TicketFacts ticket={ticket} labels={{ ahead: t('ticket.ahead'), wait: t('ticket.eta') }} />
+                <SoundSwitch />
+              </>
             )}
             <p class="muted">{t('ticket.issuedAt', { time: timeOf(ticket.issuedAt) })}</p>
             <p class="muted small">
@@ -76,6 +92,30 @@ function App() {
       </main>
       {ticket?.status === 'done' && <Feedback ticketId={ticket.id} />}
     </>
+  );
+}
+
+/** Browsers play sound only after a tap: one tap here lets the call chime (and plays it once). */
+function SoundSwitch() {
+  const [on, setOn] = useState(soundReady());
+  const [failed, setFailed] = useState(false);
+  if (on) return <p class="muted small sound-on">{t('ticket.soundOn')}</p>;
+  const enable = () =>
+    unlockSound().then(
+      (ok) => {
+        setOn(ok);
+        setFailed(!ok);
+        if (ok) alertCall();
+      },
+      () => setFailed(true),
+    );
+  return (
+    <p>
+      <button type="button" class="btn btn-secondary" onClick={enable}>
+        {t('ticket.soundEnable')}
+      </button>
+      {failed && <span class="muted small"> {t('ticket.soundFailed')}</span>}
+    </p>
   );
 }
 

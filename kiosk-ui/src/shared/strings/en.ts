@@ -332,6 +332,9 @@ export const en: Record<keyof typeof vi, string> = {
   'ticket.goTo': 'Please go to counter {n}',
   'ticket.notFound': 'This ticket was not found.',
   'ticket.live': 'Live updates',
+  'ticket.soundEnable': 'Ring when it is my turn',
+  'ticket.soundOn': 'Sound on: the phone will ring and vibrate when it is your turn (keep this page open).',
+  'ticket.soundFailed': 'This browser does not allow sound; the phone still vibrates if it can.',
   'ticket.issuedAt': 'Taken at {time}',
 
   // booking page (/book)

@@ -348,6 +348,9 @@ export const vi = {
   'ticket.goTo': 'Mời đến quầy số {n}',
   'ticket.notFound': 'Không tìm thấy số thứ tự này.',
   'ticket.live': 'Cập nhật trực tiếp',
+  'ticket.soundEnable': 'Bật chuông báo khi đến lượt',
+  'ticket.soundOn': 'Chuông báo đã bật: điện thoại sẽ kêu và rung khi đến lượt quý khách (giữ trang này mở).',
+  'ticket.soundFailed': 'Trình duyệt không cho phát âm thanh; điện thoại vẫn rung nếu hỗ trợ.',
   'ticket.issuedAt': 'Lấy số lúc {time}',
 
   // booking page (/book)
