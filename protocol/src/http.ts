@@ -492,6 +492,8 @@ export const AppointmentDay = Type.Object({
   }),
   /** Booked citizens among today's tickets (walk-ins are the rest); null for another day. */
   bookedShare: Share,
+  /** Addition: today's waits of booked citizens (the `appointment` class) and of walk-ins; null for another day. */
+  waits: Nullable(Type.Object({ booked: WaitStats, walkIn: WaitStats })),
 });
 export type AppointmentDay = Static<typeof AppointmentDay>;
 
@@ -523,12 +525,16 @@ export const FeedbackItem = Type.Object({
   serviceId: Nullable(Type.String()),
   counterId: Nullable(Type.String()),
   officerId: Nullable(Type.String()),
+  /** Addition: the officer's display name (staff account), for the manager. */
+  officerName: Nullable(Type.String()),
   reasons: Type.Array(Type.Object({ id: Type.String(), name: LocalizedText })),
   text: Nullable(Type.String()),
   contact: Nullable(Type.String()),
   status: oneOf(...FEEDBACK_STATUSES),
   note: Nullable(Type.String()),
   handledBy: Nullable(Type.String()),
+  /** Addition: the display name of who handled it. */
+  handledByName: Nullable(Type.String()),
   updatedAt: Type.String(),
   overdue: Type.Boolean(),
 });

@@ -3,12 +3,14 @@
  * instant and the counts of booked places are passed in; the shell stores the bookings.
  */
 import {
+  APPOINTMENT_CLASS,
   APPOINTMENT_CODE_ALPHABET,
   APPOINTMENT_CODE_LENGTH,
   localDate,
   localWeekday,
   zonedEpoch,
 } from '@oss/protocol';
+import { type TicketFacts, waitStats, waitTargetOfTicket } from './kpis.ts';
 import type { Site } from './site.ts';
 import type { AppointmentRules } from './site-config.ts';
 
@@ -110,4 +112,47 @@ export function appointmentCode(randomBytes: Uint8Array): string {
 /** What a typed or scanned code becomes before lookup: upper case, spaces and dashes dropped. */
 export function normaliseAppointmentCode(text: string): string {
   return text.toUpperCase().replace(/[\s-]/g, '');
+}
+
+/** What the day's figures read of a booking. */
+export interface BookingFacts {
+  status: 'booked' | 'checked_in' | 'cancelled';
+  start: number;
+  end: number;
+}
+
+/** A booking nobody checked in once its slot (and the site's lateness allowance) is over. */
+export function isNoShow(rules: AppointmentRules | null, b: BookingFacts, now: number): boolean {
+  const lateAfter = (rules?.lateMinutes ?? 0) * 60_000;
+  return b.status === 'booked' && now > Math.max(b.end, b.start + lateAfter);
+}
+
+/**
+ * The day's appointment figures for the manager: counts, the booked share of the day's tickets and
+ * the waits of booked citizens against walk-ins (their tickets are the `appointment` class). `tickets`
+ * are the day's tickets when it is today, null for another day (no share, no waits).
+ */
+export function appointmentDayFigures(
+  site: Site,
+  bookings: readonly BookingFacts[],
+  tickets: readonly TicketFacts[] | null,
+  now: number,
+) {
+  const rules = appointmentRules(site);
+  const count = (p: (b: BookingFacts) => boolean) => bookings.filter(p).length;
+  const booked = tickets?.filter((t) => t.priority === APPOINTMENT_CLASS) ?? [];
+  const walkIn = tickets?.filter((t) => t.priority !== APPOINTMENT_CLASS) ?? [];
+  const targetOf = waitTargetOfTicket(site);
+  return {
+    counts: {
+      booked: count((b) => b.status !== 'cancelled'),
+      checkedIn: count((b) => b.status === 'checked_in'),
+      noShow: count((b) => isNoShow(rules, b, now)),
+      cancelled: count((b) => b.status === 'cancelled'),
+    },
+    bookedShare: tickets?.length ? booked.length / tickets.length : null,
+    waits: tickets
+      ? { booked: waitStats(booked, now, targetOf), walkIn: waitStats(walkIn, now, targetOf) }
+      : null,
+  };
 }

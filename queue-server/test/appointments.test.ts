@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { type ResponseEnvelope, zonedEpoch } from '@oss/protocol';
+import type { WaitStats } from '@oss/protocol/http';
 import { compileSite } from '@oss/queue-server/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSiteConfig } from '../src/config/load.ts';
@@ -185,12 +186,26 @@ describe('check-in at the kiosk (ticket.issue with appointmentCode)', () => {
     expect(ticket).toMatchObject({ priority: 'appointment', serviceId: 'certification' });
     const again = await issue({ appointmentCode: appointment.code });
     expect(ticketOf(again).id).toBe(ticket.id);
-    const day = await getJson<{ appointments: Appointment[]; counts: { checkedIn: number } }>(
-      `/api/appointments?day=${MONDAY}`,
-      manager,
-    );
+    ticketOf(await issue({ serviceId: 'certification' })); // a walk-in beside the booked citizen
+    clock += 5 * 60_000;
+    const day = await getJson<{
+      appointments: Appointment[];
+      counts: { checkedIn: number };
+      bookedShare: number | null;
+      waits: { booked: WaitStats; walkIn: WaitStats } | null;
+    }>(`/api/appointments?day=${MONDAY}`, manager);
     expect(day.body.appointments.find((a) => a.id === appointment.id)?.status).toBe('checked_in');
     expect(day.body.counts.checkedIn).toBe(1);
+    // The booked citizen's wait is counted apart from the walk-ins', and the share is of today's tickets.
+    expect(day.body.waits?.booked).toMatchObject({ waiting: 1, called: 0 });
+    expect(day.body.waits?.walkIn.waiting).toBeGreaterThanOrEqual(1);
+    const { tickets } = server.service.core.state;
+    expect(day.body.bookedShare).toBeCloseTo(1 / tickets.size);
+    const other = await getJson<{ waits: unknown; bookedShare: unknown }>(
+      `/api/appointments?day=2026-12-08`,
+      manager,
+    );
+    expect(other.body).toMatchObject({ waits: null, bookedShare: null });
     const used = await fetch(`${base}/api/appointments/${appointment.id}?code=${appointment.code}`, {
       method: 'DELETE',
     });

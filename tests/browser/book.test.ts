@@ -147,14 +147,18 @@ describe.skipIf(!HAVE_CHROMIUM)('booking and feedback on a phone', () => {
     const item = dash.locator(`[data-feedback="${feedbackId}"]`);
     await item.getByText('Chờ quá lâu · Hướng dẫn không rõ ràng').waitFor();
     await item.getByText('Cán bộ hướng dẫn thiếu giấy tờ.').waitFor();
-    await dash.locator('[data-panel=appointments]').waitFor();
+    // Today's waits of booked citizens apart from walk-ins (the served ticket above is a walk-in).
+    const walkIns = dash.locator('[data-panel=appointments] tr[data-group=walk-in]');
+    await walkIns.waitFor();
+    expect(await walkIns.locator('td').first().textContent()).toMatch(/phút/);
     await item.getByRole('button', { name: 'Đang xử lý' }).click();
     await dash.locator(`[data-feedback="${feedbackId}"][data-status=in_progress]`).waitFor();
     await item.getByLabel('Nội dung trả lời').fill('Đã nhắc cán bộ hướng dẫn đủ giấy tờ theo quy định.');
     await dash.screenshot({ path: screenshotPath('dashboard-inbox'), fullPage: true });
     await item.getByRole('button', { name: 'Đã trả lời' }).click();
     await dash.locator(`[data-feedback="${feedbackId}"][data-status=answered]`).waitFor();
-    await item.getByText('Người xử lý: manager').waitFor();
+    // Who handled it, and the officer, by their staff accounts' names (not usernames).
+    await item.getByText('Người xử lý: Trưởng bộ phận một cửa').waitFor();
     await context.close();
   }, 90_000);
 });

@@ -41,6 +41,11 @@ export function num(x: number | null | undefined, digits = 1): string {
   return x.toLocaleString(lang.value === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: digits });
 }
 
+/** "4,5 phút" (one decimal), or "—" when there is no figure. */
+export function minutesText(x: number | null | undefined): string {
+  return x != null ? t('common.minutes', { n: num(x) }) : '—';
+}
+
 export function timeOf(iso: string | undefined): string {
   if (!iso) return '—';
   // The server writes local times with the site's offset: show the wall-clock part as written.

@@ -33,9 +33,11 @@ import {
 } from '@oss/protocol';
 import {
   addDays,
+  appointmentDayFigures,
   appointmentRules,
   DEFAULT_FEEDBACK_DUE_DAYS,
   DEFAULT_FEEDBACK_REASONS,
+  isNoShow,
 } from '@oss/queue-server/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppointmentDesk } from '../appointments.ts';
@@ -320,25 +322,14 @@ function appointmentDay(
   now: number,
   service: QueueService,
 ) {
+  const { state } = service.core;
+  const tickets = day === state.day ? [...state.tickets.values()] : null;
   const rules = appointmentRules(service.site);
-  const lateAfter = (rules?.lateMinutes ?? 0) * 60_000;
-  const noShow = (r: (typeof rows)[number]) =>
-    r.status === 'booked' && now > Math.max(r.end, r.start + lateAfter);
-  const count = (p: (r: (typeof rows)[number]) => boolean) => rows.filter(p).length;
-  const ticketsToday = day === service.core.state.day ? service.core.state.tickets.size : null;
-  const checkedIn = count((r) => r.status === 'checked_in');
   return {
     day,
     dayText: vnDate(day),
-    appointments: rows.map((r) => ({ ...desk.view(r), noShow: noShow(r) })),
-    counts: {
-      booked: count((r) => r.status !== 'cancelled'),
-      checkedIn,
-      noShow: count(noShow),
-      cancelled: count((r) => r.status === 'cancelled'),
-    },
-    /** Booked citizens among today's tickets (walk-ins are the rest); null for another day. */
-    bookedShare: ticketsToday ? checkedIn / ticketsToday : null,
+    appointments: rows.map((r) => ({ ...desk.view(r), noShow: isNoShow(rules, r, now) })),
+    ...appointmentDayFigures(service.site, rows, tickets, now),
   };
 }
 
@@ -347,6 +338,9 @@ function feedbackItem(service: QueueService, f: FeedbackRow): FeedbackItem {
   const t = service.core.state.tickets.get(f.ticket_id) ?? service.store.findTicket(f.ticket_id);
   const dueDays = service.site.config.feedbackDueDays ?? DEFAULT_FEEDBACK_DUE_DAYS;
   const reasons = new Map(reasonsOf(service).map((r) => [r.id, r.name]));
+  const nameOf = (username: string | null | undefined) =>
+    username ? (service.store.findStaff(username)?.display_name ?? username) : null;
+  const officerId = t?.officerId ?? null;
   return {
     id: f.id,
     at: toIsoLocal(f.at, tz),
@@ -354,7 +348,8 @@ function feedbackItem(service: QueueService, f: FeedbackRow): FeedbackItem {
     number: t?.number ?? null,
     serviceId: t?.serviceId ?? null,
     counterId: t?.counterId ?? null,
-    officerId: t?.officerId ?? null,
+    officerId,
+    officerName: nameOf(officerId),
     reasons: (JSON.parse(f.reasons) as string[]).map((id) => ({
       id,
       name: reasons.get(id) ?? { vi: id, en: id },
@@ -364,6 +359,7 @@ function feedbackItem(service: QueueService, f: FeedbackRow): FeedbackItem {
     status: f.status,
     note: f.note,
     handledBy: f.handled_by,
+    handledByName: nameOf(f.handled_by),
     updatedAt: toIsoLocal(f.updated_at, tz),
     overdue: f.status !== 'answered' && service.clock() - f.at > dueDays * 86_400_000,
   };

@@ -37,13 +37,15 @@ function Complaint({ item }: { item: FeedbackItem }) {
           number: item.number ?? '—',
           service: item.serviceId ? serviceName(item.serviceId) : '—',
           counter: item.counterId ? counterName(item.counterId) : '—',
-          officer: item.officerId ?? '—',
+          officer: item.officerName ?? '—',
         })}
       </p>
       <p>{item.reasons.map((r) => loc(r.name)).join(' · ')}</p>
       {item.text && <blockquote>{item.text}</blockquote>}
       {item.contact && <p class="muted">{item.contact}</p>}
-      {item.handledBy && <p class="muted small">{t('dash.inboxBy', { name: item.handledBy })}</p>}
+      {item.handledBy && (
+        <p class="muted small">{t('dash.inboxBy', { name: item.handledByName ?? item.handledBy })}</p>
+      )}
       {next && (
         <div class="complaint-actions no-print">
           {next === 'answered' && (

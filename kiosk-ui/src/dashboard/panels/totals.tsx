@@ -1,8 +1,6 @@
 /** The period's totals: issued, served, waits against the target, satisfaction against the goal, the camera's estimate. */
-import { num, pct, t } from '../../shared/i18n.ts';
+import { minutesText as minutes, pct, t } from '../../shared/i18n.ts';
 import { periodText, range, shown, targets, ui } from '../state.ts';
-
-const minutes = (x: number | null | undefined) => (x != null ? t('common.minutes', { n: num(x) }) : '—');
 
 export function TotalsPanel() {
   const k = shown.value;
