@@ -497,6 +497,38 @@ export const AppointmentDay = Type.Object({
 });
 export type AppointmentDay = Static<typeof AppointmentDay>;
 
+/** A simulated day's waits of one group of citizens (the simulator's summary). */
+export const SimulatedWaits = Type.Object({
+  /** Tickets called (their wait is known). */
+  n: Type.Integer(),
+  mean: Nullable(Type.Number()),
+  p90: Nullable(Type.Number()),
+  max: Nullable(Type.Number()),
+  /** Share called within the target, among called and never-called tickets. */
+  withinTarget: Nullable(Type.Number()),
+  unserved: Type.Integer(),
+});
+
+/** Addition: what every bookable slot filled to capacity does to walk-ins, simulated on the site's history. */
+export const BookingEffect = Type.Object({
+  date: Type.String(),
+  historyDays: Type.Integer(),
+  targetMinutes: Type.Number(),
+  replications: Type.Integer(),
+  bookedPerDay: Type.Integer(),
+  walkInWithout: SimulatedWaits,
+  walkInWith: SimulatedWaits,
+  booked: SimulatedWaits,
+  meetsTarget: Type.Boolean(),
+});
+export type BookingEffect = Static<typeof BookingEffect>;
+/** `GET /api/appointments/capacity-check`: null without appointments or without a day of history. */
+export const CapacityCheck = Type.Object({
+  capacity: Nullable(Type.Integer()),
+  effect: Nullable(BookingEffect),
+});
+export type CapacityCheck = Static<typeof CapacityCheck>;
+
 export const DossierParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
 export const DossierResponse = Type.Object({ dossier: DossierInfo });
 

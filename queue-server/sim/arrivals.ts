@@ -35,21 +35,29 @@ export function generateArrivals(scenario: Scenario, rng: Rng): Arrival[] {
   }
   times.sort((a, b) => a - b);
   times.unshift(...new Array<number>(initial).fill(start));
-  return times.map((at, i) => {
+  const random = times.map((at, i) => {
     const serviceId = draw(scenario.serviceMix, rng).serviceId;
     const priority = rng.next() < scenario.priorityShare ? draw(scenario.priorityMix, rng).classId : 'normal';
-    const model = scenario.serviceTimes.get(serviceId)!;
-    const serviceMinutes =
-      model.dist === 'exp' ? rng.exponential(model.mean) : rng.lognormal(model.mean, model.cv);
-    return {
-      at,
-      serviceId,
-      priority,
-      serviceMinutes,
-      noShow: rng.next() < scenario.noShowShare,
-      initial: i < initial,
-    };
+    return citizen(scenario, rng, at, serviceId, priority, i < initial);
   });
+  const scheduled = (scenario.scheduled ?? []).map((s) =>
+    citizen(scenario, rng, s.at, s.serviceId, s.priority, false),
+  );
+  return scheduled.length ? [...random, ...scheduled].sort((a, b) => a.at - b.at) : random;
+}
+
+function citizen(
+  scenario: Scenario,
+  rng: Rng,
+  at: number,
+  serviceId: string,
+  priority: string,
+  initial: boolean,
+): Arrival {
+  const model = scenario.serviceTimes.get(serviceId)!;
+  const serviceMinutes =
+    model.dist === 'exp' ? rng.exponential(model.mean) : rng.lognormal(model.mean, model.cv);
+  return { at, serviceId, priority, serviceMinutes, noShow: rng.next() < scenario.noShowShare, initial };
 }
 
 function drawIndex(probabilities: number[], rng: Rng): number {

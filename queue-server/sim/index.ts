@@ -1,5 +1,6 @@
 /** The simulator's public API: run scenarios, compare policies, search capacity, check against theory. */
 export * from './arrivals.ts';
+export * from './bookings.ts';
 export * from './capacity.ts';
 export * from './predictors.ts';
 export * from './rng.ts';

@@ -118,6 +118,8 @@ export interface Scenario {
   /** Periods of counters without their own schedule (the opening hours). */
   defaultSchedule: { from: number; to: number }[];
   breaks: { counterId: string; at: number; minutes: number }[];
+  /** Citizens who come at a set minute (booked appointments), drawn after the random stream. */
+  scheduled?: { at: number; serviceId: string; priority: string }[];
   /** Only tickets issued in this window count in the results (steady-state runs skip warm-up). */
   measure: { from: number; to: number };
   /** Nothing happens after this minute (before local midnight: the core rolls the day over). */

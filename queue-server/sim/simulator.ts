@@ -4,6 +4,7 @@
  * The only decisions made here are the citizens' and officers' (when they arrive, how long they take,
  * whether they show up, when counters open and take breaks); which ticket is called is the core's.
  */
+import { APPOINTMENT_CLASS } from '@oss/protocol';
 import { adviseSwitches, predictedServiceWaits } from '../core/advice.ts';
 import type { Command } from '../core/command.ts';
 import type { WaitPrediction } from '../core/eta.ts';
@@ -211,7 +212,12 @@ class SimulatedDay {
 
   /** A citizen takes a ticket; the ETA predictors are scored as the ticket would show them. */
   private arrive(a: Arrival, now: number): void {
-    const events = this.exec({ type: 'issue', serviceId: a.serviceId, priority: a.priority }, now);
+    // A booked citizen checks in with the booking (the class cannot be declared).
+    const booking = a.priority === APPOINTMENT_CLASS ? { appointmentId: `simulated-${now}` } : {};
+    const events = this.exec(
+      { type: 'issue', serviceId: a.serviceId, priority: a.priority, ...booking },
+      now,
+    );
     const issued = events.find((x) => x.type === 'ticket.issued') as Extract<
       QueueEvent,
       { type: 'ticket.issued' }

@@ -148,7 +148,7 @@ describe.skipIf(!HAVE_CHROMIUM)('booking and feedback on a phone', () => {
     await item.getByText('Chờ quá lâu · Hướng dẫn không rõ ràng').waitFor();
     await item.getByText('Cán bộ hướng dẫn thiếu giấy tờ.').waitFor();
     // Today's waits of booked citizens apart from walk-ins (the served ticket above is a walk-in).
-    const walkIns = dash.locator('[data-panel=appointments] tr[data-group=walk-in]');
+    const walkIns = dash.locator('[data-panel=appointments] tr[data-row=walk-in]');
     await walkIns.waitFor();
     expect(await walkIns.locator('td').first().textContent()).toMatch(/phút/);
     await item.getByRole('button', { name: 'Đang xử lý' }).click();

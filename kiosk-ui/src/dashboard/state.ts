@@ -18,6 +18,7 @@ import { type PeriodChoice, periodRange, viDate } from './period.ts';
 import type {
   Advice,
   AppointmentDay,
+  CapacityCheck,
   Device,
   FeedbackItem,
   FeedbackList,
@@ -47,6 +48,8 @@ export const data = {
   inbox: signal<FeedbackItem[]>([]),
   /** Today's appointments; null when the site takes none. */
   appointments: signal<AppointmentDay | null>(null),
+  /** What full booking slots would do to walk-ins (simulated once a day on the server). */
+  capacityCheck: signal<CapacityCheck | null>(null),
 };
 
 /** The report named in the address (`#report=period%3Dmonth%26month%3D2026-11`), so it can be linked and printed. */
@@ -130,6 +133,14 @@ export const loadAppointments = () =>
     () => {},
   );
 
+export const loadCapacityCheck = () =>
+  api.get<CapacityCheck>('/api/appointments/capacity-check').then(
+    (r) => {
+      data.capacityCheck.value = r;
+    },
+    () => {},
+  );
+
 export const loadAdvice = () =>
   api.optional<{ advice: Advice[] }>('/api/advice').then(
     (r) => {
@@ -169,6 +180,7 @@ export async function loadAll(): Promise<void> {
     data.services.value = services;
     data.procedures.value = procedures;
     await Promise.all([loadCounters(), loadDevices(), loadAdvice(), loadInbox(), loadAppointments()]);
+    void loadCapacityCheck(); // a simulation: may take a second the first time a day
     await loadHourly();
   } catch (e) {
     showError(e);

@@ -4,6 +4,7 @@ import type { WaitStats } from '@oss/protocol/http';
 export type {
   Advice,
   AppointmentDay,
+  CapacityCheck,
   Device,
   FeedbackItem,
   FeedbackList,

@@ -9,6 +9,7 @@ import {
   AppointmentResponse,
   BookingBody,
   CancelQuery,
+  CapacityCheck,
   CodeParams,
   DayQuery,
   DossierParams,
@@ -41,8 +42,10 @@ import {
 } from '@oss/queue-server/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppointmentDesk } from '../appointments.ts';
+import { BookingCapacityCheck } from '../capacity-check.ts';
 import { type DossierSource, HttpJsonDossierSource, SimulatedDossierSource } from '../dossiers.ts';
 import type { QueueService } from '../queue-service.ts';
+import { ReportQueries } from '../storage/reports.ts';
 import type { FeedbackRow } from '../storage/visits.ts';
 import { requireRole } from './auth.ts';
 import { RateWindow } from './rate-window.ts';
@@ -140,6 +143,17 @@ export async function visitRoutes(fastify: FastifyInstance, { service }: VisitRo
       if (!isRealDate(day)) badDay(day);
       return appointmentDay(desk, visits.appointmentsOfDay(day), day, now(), service);
     },
+  );
+
+  /** What every slot full would do to walk-ins' waits, simulated on the site's history (managers). */
+  const capacityCheck = new BookingCapacityCheck(
+    service,
+    new ReportQueries(service.store, () => service.core.state.day),
+  );
+  app.get(
+    '/api/appointments/capacity-check',
+    { preHandler: managers, schema: { response: { 200: CapacityCheck } } },
+    async () => capacityCheck.answer(now()),
   );
 
   // --- dossiers -------------------------------------------------------------------------------------

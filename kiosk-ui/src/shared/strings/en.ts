@@ -267,6 +267,15 @@ export const en: Record<keyof typeof vi, string> = {
   'dash.apptBookedGroup': 'Booked',
   'dash.apptWalkInGroup': 'Walk-in',
   'dash.apptWaiting': 'Waiting',
+  'dash.capTitle':
+    'A day simulated with every slot full ({capacity} per slot, {booked} bookings), from the last {days} working days',
+  'dash.capWalkInWithout': 'Walk-ins, no bookings',
+  'dash.capWalkInWith': 'Walk-ins, every slot booked',
+  'dash.capOk': 'With every slot booked, walk-ins stay within the {n}-minute target.',
+  'dash.capOver':
+    'With every slot booked, walk-ins would wait over {n} minutes: lower the places per slot or open more counters.',
+  'dash.capNoHistory':
+    'Not enough history to simulate the booking capacity yet (at least one past working day).',
   'dash.apptShare': "Booked citizens among today's visitors",
   'dash.reports': 'Reports',
   'dash.csv': 'Download tickets (CSV)',

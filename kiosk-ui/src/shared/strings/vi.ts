@@ -282,6 +282,15 @@ export const vi = {
   'dash.apptBookedGroup': 'Khách đặt lịch',
   'dash.apptWalkInGroup': 'Khách vãng lai',
   'dash.apptWaiting': 'Đang chờ',
+  'dash.capTitle':
+    'Mô phỏng một ngày khi mọi khung giờ đều kín ({capacity} người mỗi khung, {booked} lượt đặt), theo {days} ngày làm việc gần đây',
+  'dash.capWalkInWithout': 'Khách vãng lai, không có lịch hẹn',
+  'dash.capWalkInWith': 'Khách vãng lai, khi kín lịch hẹn',
+  'dash.capOk': 'Kín lịch hẹn vẫn giữ khách vãng lai trong mục tiêu {n} phút.',
+  'dash.capOver':
+    'Kín lịch hẹn sẽ làm khách vãng lai chờ quá {n} phút: nên giảm số chỗ mỗi khung hoặc mở thêm quầy.',
+  'dash.capNoHistory':
+    'Chưa đủ dữ liệu để mô phỏng sức chứa lịch hẹn (cần ít nhất một ngày làm việc đã qua).',
   'dash.apptShare': 'Tỷ lệ người đặt lịch trong số người đến hôm nay',
   'dash.reports': 'Báo cáo',
   'dash.csv': 'Tải danh sách số (CSV)',
