@@ -452,6 +452,8 @@ export const Appointment = Type.Object({
   end: Type.String(),
   status: oneOf('booked', 'checked_in', 'cancelled'),
   ticketId: Type.Optional(Type.String()),
+  /** Addition: made with a CCCD number, so the card checks it in at the kiosk (until the day is over). */
+  byCard: Type.Optional(Type.Boolean()),
 });
 export type Appointment = Static<typeof Appointment>;
 export const AppointmentResponse = Type.Object({ appointment: Appointment });

@@ -59,6 +59,7 @@ export class AppointmentDesk {
       end: toIsoLocal(row.end, tz),
       status: row.status,
       ...(row.ticket_id ? { ticketId: row.ticket_id } : {}),
+      ...(row.citizen_hash ? { byCard: true } : {}),
     };
   }
 

@@ -5,6 +5,8 @@
  * resolutions: check a booking in with its code, and look up the dossier the officer received.
  */
 
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { zonedEpoch } from '@oss/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,8 +68,18 @@ describe.skipIf(!HAVE_CHROMIUM)('booking and feedback on a phone', () => {
     }
     await page.locator('.book-slots button:not([disabled])').first().click();
     await page.getByLabel('Số điện thoại để nhắc lịch (không bắt buộc)').fill('0912 345 678');
+    // The card's number is checked before anything is sent, then only its keyed hash is stored.
+    const card = page.getByLabel('Số CCCD để lấy số bằng thẻ (không bắt buộc)');
+    await card.fill('07920400123');
+    await page.getByRole('button', { name: 'Đặt lịch', exact: true }).click();
+    await page.getByText('Số CCCD gồm đúng 12 chữ số.', { exact: false }).waitFor();
+    expect(await page.locator('.book-code').count()).toBe(0);
+    await card.fill('079204001234');
     await page.screenshot({ path: screenshotPath('book-phone-slot'), fullPage: true });
     await page.getByRole('button', { name: 'Đặt lịch', exact: true }).click();
+    await page.locator('[data-by-card]').waitFor();
+    for (const file of readdirSync(site.dataDir).filter((f) => f.startsWith('site.sqlite')))
+      expect(readFileSync(join(site.dataDir, file)).includes('079204001234')).toBe(false);
     const code = await page.locator('.book-code').getAttribute('data-code');
     expect(code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
     expect(await page.locator('svg.qr').getAttribute('data-qr')).toBe(code);

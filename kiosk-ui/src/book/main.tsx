@@ -40,6 +40,7 @@ function App() {
   const [slots, setSlots] = useState<Slot[] | null>(null);
   const [slot, setSlot] = useState<Slot | null>(null);
   const [phone, setPhone] = useState('');
+  const [idNumber, setIdNumber] = useState('');
   const [booked, setBooked] = useState<Appointment | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -69,14 +70,20 @@ function App() {
 
   async function submit() {
     if (!procedure || !slot) return;
+    const card = idNumber.replace(/\s/g, '');
+    if (card && !/^\d{12}$/.test(card)) return setError(new Error(t('book.idNumberInvalid')));
     setBusy(true);
     setError(null);
     try {
-      const body = { serviceId: procedure.serviceId, procedureId: procedure.id, start: slot.start };
-      const r = await api.post<{ appointment: Appointment }>(
-        '/api/appointments',
-        phone.trim() ? { ...body, phone: phone.replace(/[\s.]/g, '') } : body,
-      );
+      const body = {
+        serviceId: procedure.serviceId,
+        procedureId: procedure.id,
+        start: slot.start,
+        ...(phone.trim() ? { phone: phone.replace(/[\s.]/g, '') } : {}),
+        ...(card ? { idNumber: card } : {}),
+      };
+      const r = await api.post<{ appointment: Appointment }>('/api/appointments', body);
+      setIdNumber(''); // not kept in the page once sent
       localStorage.setItem(SAVED, r.appointment.code);
       setBooked(r.appointment);
     } catch (e) {
@@ -224,6 +231,17 @@ function App() {
                       />
                     </label>
                     <p class="muted small">{t('book.phoneHint')}</p>
+                    <label>
+                      {t('book.idNumber')}
+                      <input
+                        inputMode="numeric"
+                        autoComplete="off"
+                        maxLength={14}
+                        value={idNumber}
+                        onInput={(e) => setIdNumber(e.currentTarget.value)}
+                      />
+                    </label>
+                    <p class="muted small">{t('book.idNumberHint')}</p>
                     <button type="button" class="btn btn-primary btn-large" disabled={busy} onClick={submit}>
                       {t('book.submit')}
                     </button>
@@ -263,6 +281,11 @@ function Booked(props: {
           </p>
           <Qr text={a.code} label={t('book.code')} size={200} />
           <p class="muted small">{t('book.codeHint')}</p>
+          {a.byCard && (
+            <p class="muted small" data-by-card>
+              {t('book.byCard')}
+            </p>
+          )}
           <button type="button" class="btn btn-secondary" disabled={props.busy} onClick={props.onCancel}>
             {t('book.cancel')}
           </button>

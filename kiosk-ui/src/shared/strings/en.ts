@@ -364,6 +364,11 @@ export const en: Record<keyof typeof vi, string> = {
   'book.noProcedure': 'No bookable procedure found. Please try other words.',
   'book.phone': 'Phone number for a reminder (optional)',
   'book.phoneHint': 'Used only for the reminder, deleted after the day.',
+  'book.idNumber': 'CCCD number, to check in with the card (optional)',
+  'book.idNumberHint':
+    'At the kiosk, place your CCCD card instead of typing the code. The centre keeps only a keyed hash of the number, deleted after the day.',
+  'book.idNumberInvalid': 'A CCCD number has exactly 12 digits. Please check it or leave it empty.',
+  'book.byCard': 'You can also check in with the CCCD card you registered.',
   'book.submit': 'Book',
   'book.done': 'Appointment booked',
   'book.code': 'Appointment code',

@@ -379,6 +379,11 @@ export const vi = {
   'book.noProcedure': 'Không tìm thấy thủ tục nhận đặt lịch. Quý khách thử từ khác.',
   'book.phone': 'Số điện thoại để nhắc lịch (không bắt buộc)',
   'book.phoneHint': 'Chỉ dùng để nhắc lịch, xóa sau ngày hẹn.',
+  'book.idNumber': 'Số CCCD để lấy số bằng thẻ (không bắt buộc)',
+  'book.idNumberHint':
+    'Khi đến, quý khách đặt thẻ CCCD lên ki-ốt thay cho mã. Trung tâm chỉ lưu một mã băm của số, xóa sau ngày hẹn.',
+  'book.idNumberInvalid': 'Số CCCD gồm đúng 12 chữ số. Quý khách kiểm tra lại hoặc để trống.',
+  'book.byCard': 'Quý khách cũng có thể nhận số bằng thẻ CCCD đã đăng ký.',
   'book.submit': 'Đặt lịch',
   'book.done': 'Đã đặt lịch hẹn',
   'book.code': 'Mã lịch hẹn',
