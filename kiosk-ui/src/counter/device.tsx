@@ -1,8 +1,9 @@
 /**
  * The counter app on a counter Pi (served by its device agent, `/agent.json` kind `counter`): the
- * ticket now at this counter (`counter.current`), the officer's buttons and the citizen's five rating
- * buttons, all sent as `counter.button` — the same as the GPIO buttons. No sign-in: the device acts
- * for the counter it was enrolled with.
+ * screen faces the citizen, so it shows only the ticket now at this counter (`counter.current`) and
+ * the five rating buttons (sent as `counter.button`, like the GPIO buttons). The officer calls,
+ * recalls and marks no-shows from the console on their own PC or the device's hardware buttons on
+ * their side of the desk, never from this screen. No sign-in: the device acts for its own counter.
  */
 import type { AgentToUi, Ticket, UiToAgent } from '@oss/protocol';
 import { useEffect, useState } from 'preact/hooks';
@@ -42,18 +43,9 @@ export function CounterDevice() {
     return () => f.close();
   }, []);
 
-  const press = (button: Button) => {
-    feed?.send({ type: 'counter.button', button });
+  const rate = (score: 1 | 2 | 3 | 4 | 5) => {
+    feed?.send({ type: 'counter.button', button: `rate-${score}` as Button });
   };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const map: Record<string, Button> = { n: 'next', r: 'recall', x: 'no-show' };
-      const b = map[e.key.toLowerCase()];
-      if (b && !e.ctrlKey && !e.metaKey && !e.altKey) press(b);
-    };
-    addEventListener('keydown', onKey);
-    return () => removeEventListener('keydown', onKey);
-  });
 
   const counter = counters.find((c) => c.id === counterId);
   const service = services.find((s) => s.id === ticket?.serviceId);
@@ -62,7 +54,13 @@ export function CounterDevice() {
       <Header title={`${t('device.title')}${counter ? ` · ${loc(counter.name)}` : ''}`} />
       {!connected && <p class="banner banner-warn">{t('device.agentDown')}</p>}
       <main class="device">
-        <section class="card current" data-current={ticket?.number ?? ''}>
+        <section
+          class="card current"
+          data-current={ticket?.number ?? ''}
+          data-status={ticket?.status ?? ''}
+          aria-live="polite"
+          aria-label={t('counter.current')}
+        >
           {ticket ? (
             <>
               <p class="current-number">{ticket.number}</p>
@@ -72,27 +70,11 @@ export function CounterDevice() {
               </p>
             </>
           ) : (
-            <p class="muted big-text">{t('device.waiting')}</p>
+            <h2 class="muted big-text">{t('device.waiting')}</h2>
           )}
         </section>
-        <section class="actions">
-          <button type="button" class="btn btn-primary" data-button="next" onClick={() => press('next')}>
-            {t('counter.next')} <kbd>N</kbd>
-          </button>
-          <button
-            type="button"
-            class="btn btn-secondary"
-            data-button="recall"
-            onClick={() => press('recall')}
-          >
-            {t('counter.recall')} <kbd>R</kbd>
-          </button>
-          <button type="button" class="btn btn-ghost" data-button="no-show" onClick={() => press('no-show')}>
-            {t('counter.noShow')} <kbd>X</kbd>
-          </button>
-        </section>
-        <section class="card ratings">
-          <h2>{t('device.rate')}</h2>
+        <section class="card ratings" aria-labelledby="device-rate">
+          <h2 id="device-rate">{t('device.rate')}</h2>
           {notice && (
             <p class="notice" data-notice>
               {notice.vi}
@@ -107,7 +89,7 @@ export function CounterDevice() {
                 key={score}
                 class={`btn rating rating-${score}`}
                 data-button={`rate-${score}`}
-                onClick={() => press(`rate-${score}`)}
+                onClick={() => rate(score)}
               >
                 {t(`rating.${score}` as StringKey)}
               </button>
