@@ -5,7 +5,7 @@
 import type { ResponseEnvelope } from '@oss/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/server.ts';
-import { type DeviceClient, signIn, startWithDevices } from './helpers.ts';
+import { type DeviceClient, okResult, signIn, startWithDevices } from './helpers.ts';
 
 let site: Awaited<ReturnType<typeof startWithDevices<'kiosk' | 'counter1'>>>;
 let server: RunningServer;
@@ -65,7 +65,7 @@ describe('transfer to a counter and the break', () => {
     const issued = await kiosk.request('ticket.issue', { serviceId: 'civil-status' });
     expect(issued.ok).toBe(true);
     const called = await counter1.request('counter.next', { counterId: 'counter-1' });
-    const ticketId = (called as { result: { ticket: { id: string } } }).result.ticket.id;
+    const ticketId = okResult<{ ticket: { id: string } }>(called).ticket.id;
     const transfer = (toCounterId: string) =>
       counter1.request('counter.transfer', {
         counterId: 'counter-1',
@@ -84,7 +84,7 @@ describe('transfer to a counter and the break', () => {
     expect(moved.ok).toBe(true);
     // Counter 1 serves civil status too, but the ticket now waits for counter 2 only.
     const again = await counter1.request('counter.next', { counterId: 'counter-1' });
-    expect((again as { result: { ticket: unknown } }).result.ticket).toBeNull();
+    expect(okResult<{ ticket: unknown }>(again).ticket).toBeNull();
     const res = await fetch(`${base}/api/actions/counter.next`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie, origin: base },
