@@ -11,6 +11,7 @@ import { agentConfig, enrolDevice } from '@oss/device-agent/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe.ts';
+import { openConsole } from './counter-pages.ts';
 import {
   ensureBuilt,
   HAVE_CHROMIUM,
@@ -18,7 +19,6 @@ import {
   launchBrowser,
   type Site,
   screenshotPath,
-  signIn,
   startSite,
 } from './harness.ts';
 
@@ -60,11 +60,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the counter device beside the console', () => {
     device.setDefaultTimeout(15_000);
     await device.goto(`${agent.url}/counter`);
     await device.locator('.app-header h1', { hasText: 'Thiết bị quầy · Quầy 6' }).waitFor();
-    console_ = await browser.newPage({ viewport: LANDSCAPE });
-    console_.setDefaultTimeout(15_000);
-    await console_.goto(`${site.url}/counter?counter=counter-6`);
-    await signIn(console_, 'officer6', 'demo-officer');
-    await console_.locator('section.current').waitFor();
+    console_ = await openConsole(browser, site, 6);
   }, 120_000);
 
   afterAll(async () => {
