@@ -215,7 +215,13 @@ export class CounterProfile {
       const { ticketId } = await link.request<{ ticketId?: string }>('rating.submit', { counterId, score });
       if (ticketId) this.rated.add(ticketId);
       await this.o.panel?.setLed('rateNow', false).catch(() => {});
-      return reply({ type: 'counter.rated', requestId, counted: true, message: RATING_COUNTED });
+      return reply({
+        type: 'counter.rated',
+        requestId,
+        counted: true,
+        message: RATING_COUNTED,
+        ...(ticketId ? { ticketId } : {}),
+      });
     }
     const recent = this.lastFinished && Date.now() - this.lastFinishedAt <= RATING_WINDOW_MS;
     const target = recent && !this.rated.has(this.lastFinished!.id) ? this.lastFinished : this.current;

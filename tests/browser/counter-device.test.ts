@@ -104,4 +104,28 @@ describe.skipIf(!HAVE_CHROMIUM)('the counter device beside the console', () => {
     await device.locator('section.current[data-current=""]').waitFor({ timeout: REACHES_DEVICE_MS });
     expect(await statusOf(absent.id)).toBe('no_show');
   });
+
+  it('after a rating of 1–2 the device shows the QR of the ticket phone page, whose form asks why', async () => {
+    const ticket = await issue('business');
+    await console_.locator('[data-action=next]:not([disabled])').click();
+    await deviceShows(ticket.number, 'called');
+    await console_.locator('[data-action=start]:not([disabled])').click();
+    await console_.locator('[data-action=finish]:not([disabled])').click();
+    await device.locator('section.current[data-current=""]').waitFor({ timeout: REACHES_DEVICE_MS });
+    await device.locator('[data-button=rate-2]').click();
+    const why = device.locator('[data-why]');
+    await why.waitFor();
+    expect(await why.getAttribute('data-why')).toBe(`${site.url}/t/${ticket.id}`);
+    await expect(why.textContent()).resolves.toContain('Quý khách chưa hài lòng?');
+    expect(await axeViolations(device)).toEqual([]);
+    await device.screenshot({ path: screenshotPath('counter-device-why-landscape') });
+
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(`${site.url}/t/${ticket.id}`);
+    await phone.locator('form.feedback .feedback-reasons input[type=checkbox]').first().check();
+    await phone.locator('form.feedback button[type=submit]').click();
+    await phone.locator('.feedback.banner-ok').waitFor();
+    expect(site.server.service.visits.feedbackOfTicket(ticket.id)).toBeTruthy();
+    await phone.close();
+  });
 });

@@ -6,13 +6,17 @@
  * their side of the desk, never from this screen. No sign-in: the device acts for its own counter.
  */
 import type { AgentToUi, Ticket, UiToAgent } from '@oss/protocol';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { agentFeed } from '../shared/agent-feed.ts';
 import { Api, type CounterInfo, type ServiceInfo } from '../shared/api.ts';
 import { loc, type StringKey, t } from '../shared/i18n.ts';
+import { Qr } from '../shared/qr.tsx';
 import { Header } from '../shared/ui.tsx';
 
 type Button = Extract<UiToAgent, { type: 'counter.button' }>['button'];
+
+/** How long the "why?" QR stays up after a low rating: gone before the next citizen sits down. */
+const WHY_MS = 90_000;
 
 const api = new Api();
 
@@ -25,6 +29,15 @@ export function CounterDevice() {
   /** What the last rating press gave: thanks when it counted, otherwise why not (from the agent). */
   const [notice, setNotice] = useState<{ vi: string; en: string } | null>(null);
   const [feed, setFeed] = useState<ReturnType<typeof agentFeed> | null>(null);
+  /** After a rating of 1–2: the ticket's phone page, whose form asks why (the site's reasons). */
+  const [whyUrl, setWhyUrl] = useState<string | null>(null);
+  const serverUrl = useRef('');
+  const lastScore = useRef(0);
+  useEffect(() => {
+    if (!whyUrl) return;
+    const timer = setTimeout(() => setWhyUrl(null), WHY_MS);
+    return () => clearTimeout(timer);
+  }, [whyUrl]);
 
   useEffect(() => {
     const load = () => {
@@ -32,11 +45,21 @@ export function CounterDevice() {
       api.services().then(setServices, () => {});
     };
     const f = agentFeed((m: AgentToUi) => {
-      if (m.type === 'hello') setCounterId(m.counterId ?? null);
-      else if (m.type === 'counter.current') {
+      if (m.type === 'hello') {
+        setCounterId(m.counterId ?? null);
+        serverUrl.current = m.serverUrl.replace(/\/$/, '');
+      } else if (m.type === 'counter.current') {
         setTicket(m.ticket);
-        if (m.ticket) setNotice(null);
-      } else if (m.type === 'counter.rated' || m.type === 'error') setNotice(m.message);
+        if (m.ticket) {
+          setNotice(null);
+          setWhyUrl(null);
+        }
+      } else if (m.type === 'error') setNotice(m.message);
+      else if (m.type === 'counter.rated') {
+        setNotice(m.message);
+        const low = lastScore.current <= 2 && m.ticketId;
+        setWhyUrl(low ? `${serverUrl.current}/t/${encodeURIComponent(m.ticketId!)}` : null);
+      }
     }, load);
     f.connected.subscribe(setConnected);
     setFeed(f);
@@ -44,6 +67,7 @@ export function CounterDevice() {
   }, []);
 
   const rate = (score: 1 | 2 | 3 | 4 | 5) => {
+    lastScore.current = score;
     feed?.send({ type: 'counter.button', button: `rate-${score}` as Button });
   };
 
@@ -81,6 +105,12 @@ export function CounterDevice() {
               <br />
               <small>{notice.en}</small>
             </p>
+          )}
+          {whyUrl && (
+            <div class="row why" data-why={whyUrl}>
+              <Qr text={whyUrl} label={t('device.whyQr')} size={200} />
+              <p class="big-text">{t('device.why')}</p>
+            </div>
           )}
           <div class="rating-row">
             {([5, 4, 3, 2, 1] as const).map((score) => (
