@@ -9,6 +9,7 @@ import type { ButtonName, CounterDisplay, CounterPanel } from '@oss/hardware';
 import {
   type AgentToUi,
   type CallMessage,
+  type QueueSummary,
   RATING_WINDOW_MS,
   type Ticket,
   type UiToAgent,
@@ -103,6 +104,7 @@ export class CounterProfile {
     this.estimated = new Set(Array.isArray(estimated) ? estimated : []);
     if (o.panel) this.unsubscribe.push(o.panel.onPress((b) => void this.press(PANEL_TO_BUTTON[b], null)));
     this.unsubscribe.push(o.link.on('call', (call) => this.onCall(call)));
+    this.unsubscribe.push(o.link.on('queue', (summary) => this.onSummary(summary)));
     // After a restart: the ticket that was at this counter, checked with the server once online.
     try {
       const saved = o.store?.get('counterCurrent');
@@ -213,7 +215,13 @@ export class CounterProfile {
       const { ticketId } = await link.request<{ ticketId?: string }>('rating.submit', { counterId, score });
       if (ticketId) this.rated.add(ticketId);
       await this.o.panel?.setLed('rateNow', false).catch(() => {});
-      return reply({ type: 'counter.rated', requestId, counted: true, message: RATING_COUNTED });
+      return reply({
+        type: 'counter.rated',
+        requestId,
+        counted: true,
+        message: RATING_COUNTED,
+        ...(ticketId ? { ticketId } : {}),
+      });
     }
     const recent = this.lastFinished && Date.now() - this.lastFinishedAt <= RATING_WINDOW_MS;
     const target = recent && !this.rated.has(this.lastFinished!.id) ? this.lastFinished : this.current;
@@ -283,6 +291,29 @@ export class CounterProfile {
     } catch (e) {
       this.o.log.warn({ err: (e as Error).message }, 'counter display failed');
     }
+  }
+
+  /**
+   * Start, finish, no-show and transfer made at the console are no calls: the queue summary (sent
+   * within ~250 ms of every change) says this counter's number and status, and when they differ from
+   * what is shown, the ticket's public view says what became of it.
+   */
+  private onSummary(summary: QueueSummary): void {
+    const here = summary.counters.find((c) => c.counterId === this.o.counterId);
+    const current = this.current;
+    if (!here || !current) return;
+    if (here.currentNumber === current.number && here.currentStatus === current.status) return;
+    void this.press_(async () => {
+      if (this.current !== current || !this.o.fetchTicket) return;
+      const fresh = await this.o.fetchTicket(current.id).catch(() => undefined);
+      if (fresh === undefined || this.current !== current) return; // server not answering: keep it
+      const stillHere =
+        fresh?.counterId === this.o.counterId && (fresh.status === 'called' || fresh.status === 'serving');
+      if (stillHere) return this.setCurrent(fresh);
+      if (fresh?.status === 'done') await this.endService(current);
+      else this.rated.add(current.id); // no-show, transferred, cancelled: nothing to rate
+      await this.setCurrent(null);
+    });
   }
 
   /** A call for this counter made elsewhere (the officer's console): follow it. */

@@ -151,8 +151,17 @@ export const CounterState = Type.Object({
   currentTicketId: Nullable(Type.String()),
   serviceIds: Type.Array(Type.String()),
   priorityCounter: Type.Boolean(),
+  /** Addition: closed for a break (tạm nghỉ) with this reason (`BREAK_REASONS`); null otherwise. */
+  breakReason: Type.Optional(Nullable(Type.String())),
 });
 export type CounterState = Static<typeof CounterState>;
+/** Addition: why an officer takes a break (the console names them in both languages). */
+export const BREAK_REASONS = ['rest', 'meeting', 'helping', 'errand', 'other'] as const;
+/** `POST /api/counters/:id/close`: with a reason it is a break (tạm nghỉ). */
+export const CloseCounterBody = Type.Optional(
+  Type.Object({ reason: Type.Optional(Type.Union(BREAK_REASONS.map((r) => Type.Literal(r)))) }, strict),
+);
+export type CloseCounterBody = Static<typeof CloseCounterBody>;
 export const CounterStateResponse = Type.Object({ counter: CounterState });
 export const SetServicesBody = Type.Object(
   { serviceIds: Type.Array(Type.String(), { minItems: 1, maxItems: 50 }) },

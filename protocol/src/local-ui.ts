@@ -119,6 +119,8 @@ export const AgentToUi = Type.Union([
     requestId: Type.Union([RequestId, Type.Null()]),
     counted: Type.Boolean(),
     message: Type.Object({ vi: Type.String(), en: Type.String() }),
+    /** Addition: the ticket the server credited (the device offers its phone page for feedback). */
+    ticketId: Type.Optional(Type.String()),
   }),
 ]);
 export type AgentToUi = Static<typeof AgentToUi>;

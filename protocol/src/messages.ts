@@ -148,7 +148,14 @@ export const RequestSchemas = {
     strict,
   ),
   'counter.transfer': Type.Object(
-    { id: Id, counterId: CounterId, ticketId: TicketId, toServiceId: ServiceId },
+    {
+      id: Id,
+      counterId: CounterId,
+      ticketId: TicketId,
+      toServiceId: ServiceId,
+      /** Addition: to this counter only; it must be open and serve `toServiceId`. */
+      toCounterId: Type.Optional(CounterId),
+    },
     strict,
   ),
   'rating.submit': Type.Object(

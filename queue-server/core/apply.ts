@@ -56,6 +56,7 @@ export function applyEventInPlace(state: QueueState, event: QueueEvent): QueueSt
       t.calledAt = event.at;
       t.firstCalledAt ??= event.at;
       t.counterId = event.counterId;
+      delete t.forCounterId;
       if (event.officerId) t.officerId = event.officerId;
       counter(state, event.counterId).currentTicketId = t.id;
       return state;
@@ -91,6 +92,8 @@ export function applyEventInPlace(state: QueueState, event: QueueEvent): QueueSt
       delete t.calledAt;
       delete t.startedAt;
       delete t.counterId;
+      if (event.toCounterId) t.forCounterId = event.toCounterId;
+      else delete t.forCounterId;
       enqueue(state, t);
       return state;
     }
@@ -122,9 +125,12 @@ export function applyEventInPlace(state: QueueState, event: QueueEvent): QueueSt
       return state;
     case 'counter.opened':
       counter(state, event.counterId).open = true;
+      counter(state, event.counterId).breakReason = null;
       return state;
     case 'counter.closed':
       counter(state, event.counterId).open = false;
+      counter(state, event.counterId).breakReason = event.reason ?? null;
+      releaseReservations(state, event.counterId);
       return state;
     case 'counter.services-set':
       counter(state, event.counterId).serviceIds = [...event.serviceIds];
@@ -187,6 +193,15 @@ function dequeue(state: QueueState, t: TicketRecord): void {
   const line = state.waiting.get(t.serviceId);
   const i = line?.indexOf(t.id) ?? -1;
   if (line && i >= 0) line.splice(i, 1);
+}
+
+/** Tickets transferred to a counter that closes go back to their service's common line. */
+function releaseReservations(state: QueueState, counterId: string): void {
+  for (const line of state.waiting.values())
+    for (const id of line) {
+      const t = state.tickets.get(id);
+      if (t?.forCounterId === counterId) delete t.forCounterId;
+    }
 }
 
 function releaseCounter(state: QueueState, t: TicketRecord): void {

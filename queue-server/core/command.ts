@@ -28,7 +28,14 @@ export type Command =
       /** Receipt codes of the dossiers received (PROTOCOL.md §6); the shell stores them. */
       dossierCodes?: string[];
     }
-  | { type: 'transfer'; counterId: string | null; ticketId: string; toServiceId: string }
+  | {
+      type: 'transfer';
+      counterId: string | null;
+      ticketId: string;
+      toServiceId: string;
+      /** Addition: to this counter only (it must be open and serve `toServiceId`). */
+      toCounterId?: string;
+    }
   | { type: 'cancel'; ticketId: string; reason: 'staff' | 'citizen' }
   | { type: 'rate'; counterId: string; ticketId?: string; score: number }
   | { type: 'sign-in'; counterId: string; officerId: string }
@@ -36,7 +43,8 @@ export type Command =
   /** The counter device bound to this counter went offline: nobody serves there unless signed in. */
   | { type: 'device-offline'; counterId: string }
   | { type: 'open'; counterId: string }
-  | { type: 'close'; counterId: string }
+  /** With a `reason`, the officer takes a break (tạm nghỉ): closed for the figures, the reason shown. */
+  | { type: 'close'; counterId: string; reason?: string }
   | { type: 'set-services'; counterId: string; serviceIds: string[] }
   /** Nothing but the day's rollover, when the date has changed (a timer sends it at midnight). */
   | { type: 'rollover' }

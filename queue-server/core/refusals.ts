@@ -129,6 +129,22 @@ export function noServiceAtCounter(): never {
   );
 }
 
+export function transferToSameCounter(): never {
+  fail('conflict', 'Số đang ở chính quầy này', 'The ticket is already at this counter');
+}
+
+export function counterClosed(id: string): never {
+  fail('unavailable', `Quầy "${id}" đang đóng hoặc tạm nghỉ`, `Counter "${id}" is closed or on a break`);
+}
+
+export function counterLacksService(counterId: string, serviceId: string): never {
+  fail(
+    'invalid_request',
+    `Quầy "${counterId}" không phục vụ dịch vụ "${serviceId}"`,
+    `Counter "${counterId}" does not serve "${serviceId}"`,
+  );
+}
+
 // --- ratings and estimates ---------------------------------------------------------------------
 
 export function notServedHere(): never {

@@ -31,6 +31,11 @@ function weights(classes: PriorityClassDef[]): (priority: string) => number {
   return (priority) => map.get(priority) ?? 1;
 }
 
+/** A ticket transferred to one counter is called there only. */
+function mayCall(t: TicketRecord, counter: CounterState): boolean {
+  return t.forCounterId === undefined || t.forCounterId === counter.id;
+}
+
 /** The best ticket over the counter's services by a comparable value (higher first, then earlier issue). */
 function best(
   state: QueueState,
@@ -44,6 +49,7 @@ function best(
     if (!line) continue;
     for (const id of line) {
       const t = state.tickets.get(id)!;
+      if (!mayCall(t, counter)) continue;
       const v = value(t, rank);
       if (v > chosenValue || (v === chosenValue && chosen && t.issuedAt < chosen.issuedAt)) {
         chosen = t;
@@ -60,10 +66,11 @@ export function fifoPolicy(): RoutingPolicy {
     name: 'fifo',
     score: (t) => -t.issuedAt,
     pick(state, counter) {
-      for (const serviceId of counter.serviceIds) {
-        const head = state.waiting.get(serviceId)?.[0];
-        if (head) return state.tickets.get(head)!;
-      }
+      for (const serviceId of counter.serviceIds)
+        for (const id of state.waiting.get(serviceId) ?? []) {
+          const t = state.tickets.get(id)!;
+          if (mayCall(t, counter)) return t;
+        }
       return null;
     },
   };

@@ -19,6 +19,8 @@ export interface TicketRecord {
   startedAt?: number;
   finishedAt?: number;
   counterId?: string;
+  /** Transferred to one counter: only that counter calls it (until it closes). */
+  forCounterId?: string;
   officerId?: string;
   procedureId?: string;
   deviceId?: string;
@@ -147,6 +149,7 @@ export type QueueEvent =
       counterId: string | null;
       fromServiceId: string;
       toServiceId: string;
+      toCounterId?: string;
     }
   | {
       type: 'ticket.cancelled';
@@ -169,7 +172,7 @@ export type QueueEvent =
   | { type: 'counter.signed-in'; at: number; counterId: string; officerId: string }
   | { type: 'counter.signed-out'; at: number; counterId: string }
   | { type: 'counter.opened'; at: number; counterId: string }
-  | { type: 'counter.closed'; at: number; counterId: string }
+  | { type: 'counter.closed'; at: number; counterId: string; reason?: string }
   | { type: 'counter.services-set'; at: number; counterId: string; serviceIds: string[] }
   | ({
       type: 'emotion.submitted';

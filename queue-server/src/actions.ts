@@ -170,6 +170,7 @@ export const ACTIONS: { [A in ActionName]: ActionSpec<A> } = {
       counterId: forCounter(caller, p.counterId),
       ticketId: p.ticketId,
       toServiceId: p.toServiceId,
+      ...(p.toCounterId ? { toCounterId: p.toCounterId } : {}),
     }),
     result: ticketOf('ticket.transferred'),
   },

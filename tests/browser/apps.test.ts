@@ -267,6 +267,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the four apps in Chromium', () => {
     await counter.locator('section.current', { hasText: /Đã gọi lại 1 lần/ }).waitFor();
     await counter.keyboard.press('t');
     await counter.locator('[data-transfer=certification]').click();
+    await counter.locator('[data-action=confirm-transfer]').click();
     await expect.poll(async () => (await status(first.id)).serviceId).toBe('certification');
     expect((await status(first.id)).status).toBe('waiting');
     // The console is free again (it ignores keys while an action is in flight).

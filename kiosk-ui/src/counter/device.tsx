@@ -1,17 +1,22 @@
 /**
  * The counter app on a counter Pi (served by its device agent, `/agent.json` kind `counter`): the
- * ticket now at this counter (`counter.current`), the officer's buttons and the citizen's five rating
- * buttons, all sent as `counter.button` — the same as the GPIO buttons. No sign-in: the device acts
- * for the counter it was enrolled with.
+ * screen faces the citizen, so it shows only the ticket now at this counter (`counter.current`) and
+ * the five rating buttons (sent as `counter.button`, like the GPIO buttons). The officer calls,
+ * recalls and marks no-shows from the console on their own PC or the device's hardware buttons on
+ * their side of the desk, never from this screen. No sign-in: the device acts for its own counter.
  */
 import type { AgentToUi, Ticket, UiToAgent } from '@oss/protocol';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { agentFeed } from '../shared/agent-feed.ts';
 import { Api, type CounterInfo, type ServiceInfo } from '../shared/api.ts';
 import { loc, type StringKey, t } from '../shared/i18n.ts';
+import { Qr } from '../shared/qr.tsx';
 import { Header } from '../shared/ui.tsx';
 
 type Button = Extract<UiToAgent, { type: 'counter.button' }>['button'];
+
+/** How long the "why?" QR stays up after a low rating: gone before the next citizen sits down. */
+const WHY_MS = 90_000;
 
 const api = new Api();
 
@@ -24,6 +29,15 @@ export function CounterDevice() {
   /** What the last rating press gave: thanks when it counted, otherwise why not (from the agent). */
   const [notice, setNotice] = useState<{ vi: string; en: string } | null>(null);
   const [feed, setFeed] = useState<ReturnType<typeof agentFeed> | null>(null);
+  /** After a rating of 1–2: the ticket's phone page, whose form asks why (the site's reasons). */
+  const [whyUrl, setWhyUrl] = useState<string | null>(null);
+  const serverUrl = useRef('');
+  const lastScore = useRef(0);
+  useEffect(() => {
+    if (!whyUrl) return;
+    const timer = setTimeout(() => setWhyUrl(null), WHY_MS);
+    return () => clearTimeout(timer);
+  }, [whyUrl]);
 
   useEffect(() => {
     const load = () => {
@@ -31,29 +45,31 @@ export function CounterDevice() {
       api.services().then(setServices, () => {});
     };
     const f = agentFeed((m: AgentToUi) => {
-      if (m.type === 'hello') setCounterId(m.counterId ?? null);
-      else if (m.type === 'counter.current') {
+      if (m.type === 'hello') {
+        setCounterId(m.counterId ?? null);
+        serverUrl.current = m.serverUrl.replace(/\/$/, '');
+      } else if (m.type === 'counter.current') {
         setTicket(m.ticket);
-        if (m.ticket) setNotice(null);
-      } else if (m.type === 'counter.rated' || m.type === 'error') setNotice(m.message);
+        if (m.ticket) {
+          setNotice(null);
+          setWhyUrl(null);
+        }
+      } else if (m.type === 'error') setNotice(m.message);
+      else if (m.type === 'counter.rated') {
+        setNotice(m.message);
+        const low = lastScore.current <= 2 && m.ticketId;
+        setWhyUrl(low ? `${serverUrl.current}/t/${encodeURIComponent(m.ticketId!)}` : null);
+      }
     }, load);
     f.connected.subscribe(setConnected);
     setFeed(f);
     return () => f.close();
   }, []);
 
-  const press = (button: Button) => {
-    feed?.send({ type: 'counter.button', button });
+  const rate = (score: 1 | 2 | 3 | 4 | 5) => {
+    lastScore.current = score;
+    feed?.send({ type: 'counter.button', button: `rate-${score}` as Button });
   };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const map: Record<string, Button> = { n: 'next', r: 'recall', x: 'no-show' };
-      const b = map[e.key.toLowerCase()];
-      if (b && !e.ctrlKey && !e.metaKey && !e.altKey) press(b);
-    };
-    addEventListener('keydown', onKey);
-    return () => removeEventListener('keydown', onKey);
-  });
 
   const counter = counters.find((c) => c.id === counterId);
   const service = services.find((s) => s.id === ticket?.serviceId);
@@ -62,7 +78,13 @@ export function CounterDevice() {
       <Header title={`${t('device.title')}${counter ? ` · ${loc(counter.name)}` : ''}`} />
       {!connected && <p class="banner banner-warn">{t('device.agentDown')}</p>}
       <main class="device">
-        <section class="card current" data-current={ticket?.number ?? ''}>
+        <section
+          class="card current"
+          data-current={ticket?.number ?? ''}
+          data-status={ticket?.status ?? ''}
+          aria-live="polite"
+          aria-label={t('counter.current')}
+        >
           {ticket ? (
             <>
               <p class="current-number">{ticket.number}</p>
@@ -72,33 +94,23 @@ export function CounterDevice() {
               </p>
             </>
           ) : (
-            <p class="muted big-text">{t('device.waiting')}</p>
+            <h2 class="muted big-text">{t('device.waiting')}</h2>
           )}
         </section>
-        <section class="actions">
-          <button type="button" class="btn btn-primary" data-button="next" onClick={() => press('next')}>
-            {t('counter.next')} <kbd>N</kbd>
-          </button>
-          <button
-            type="button"
-            class="btn btn-secondary"
-            data-button="recall"
-            onClick={() => press('recall')}
-          >
-            {t('counter.recall')} <kbd>R</kbd>
-          </button>
-          <button type="button" class="btn btn-ghost" data-button="no-show" onClick={() => press('no-show')}>
-            {t('counter.noShow')} <kbd>X</kbd>
-          </button>
-        </section>
-        <section class="card ratings">
-          <h2>{t('device.rate')}</h2>
+        <section class="card ratings" aria-labelledby="device-rate">
+          <h2 id="device-rate">{t('device.rate')}</h2>
           {notice && (
             <p class="notice" data-notice>
               {notice.vi}
               <br />
               <small>{notice.en}</small>
             </p>
+          )}
+          {whyUrl && (
+            <div class="row why" data-why={whyUrl}>
+              <Qr text={whyUrl} label={t('device.whyQr')} size={200} />
+              <p class="big-text">{t('device.why')}</p>
+            </div>
           )}
           <div class="rating-row">
             {([5, 4, 3, 2, 1] as const).map((score) => (
@@ -107,7 +119,7 @@ export function CounterDevice() {
                 key={score}
                 class={`btn rating rating-${score}`}
                 data-button={`rate-${score}`}
-                onClick={() => press(`rate-${score}`)}
+                onClick={() => rate(score)}
               >
                 {t(`rating.${score}` as StringKey)}
               </button>

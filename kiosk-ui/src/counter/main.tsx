@@ -17,6 +17,14 @@ import { lang, loc, num, pct, type StringKey, t, timeOf } from '../shared/i18n.t
 import { liveFeed } from '../shared/live.ts';
 import { ErrorBanner, Header, Login, OfflineBanner } from '../shared/ui.tsx';
 import { CounterDevice } from './device.tsx';
+import {
+  BreakDialog,
+  type BreakReason,
+  breakReasonText,
+  TransferDialog,
+  type TransferTarget,
+} from './dialogs.tsx';
+import { DossierEntry } from './dossiers.tsx';
 
 const api = new Api();
 
@@ -61,7 +69,8 @@ const COUNTER_ACTIONS: {
     label: 'counter.noShow',
     key: 'X',
     style: 'ghost',
-    enabled: (c) => !!c,
+    // Someone being served was there: the server refuses a no-show then.
+    enabled: (c) => c?.status === 'called',
   },
   {
     command: 'transfer',
@@ -77,7 +86,8 @@ const COUNTER_ACTIONS: {
     label: 'counter.finish',
     key: 'F',
     style: 'primary',
-    enabled: (c) => !!c,
+    // After "Bắt đầu phục vụ" only, so that service times start when the citizen sat down.
+    enabled: (c) => c?.status === 'serving',
   },
 ];
 
@@ -99,7 +109,9 @@ function Console({
   const [classes, setClasses] = useState<{ id: string; name: LocalizedText }[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [transfer, setTransfer] = useState(false);
+  const [dialog, setDialog] = useState<'transfer' | 'break' | null>(null);
+  const [dossierCodes, setDossierCodes] = useState<string[]>([]);
+  const [finishRefusal, setFinishRefusal] = useState<unknown>(null);
   const [connected, setConnected] = useState(true);
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -148,9 +160,10 @@ function Console({
     };
   }, [counterId, refresh]);
 
+  /** Runs one action; resolves with its error, or null when it was done. */
   const act = useCallback(
-    async (name: string, params: Record<string, unknown>) => {
-      if (busy) return;
+    async (name: string, params: Record<string, unknown>): Promise<unknown> => {
+      if (busy) return null;
       setBusy(true);
       setError(null);
       try {
@@ -161,8 +174,10 @@ function Console({
           await api.post(`/api/counters/${encodeURIComponent(counterId)}/sign-in`, {});
         await api.action(name, { id: requestId(), counterId, ...params });
         await refresh();
+        return null;
       } catch (e) {
         setError(e);
+        return e;
       } finally {
         setBusy(false);
       }
@@ -172,13 +187,48 @@ function Console({
 
   const current = data?.current ?? null;
   const open = data?.counter.open ?? false;
+  const breakReason = data?.counter.breakReason ?? null;
+  // The codes belong to the citizen being served: a new ticket starts an empty list.
+  const currentId = current?.id ?? null;
+  useEffect(() => {
+    setDossierCodes([]);
+    setFinishRefusal(null);
+  }, [currentId]);
+  const finish = async () => {
+    if (current?.status !== 'serving') return;
+    const codes = dossierCodes.length ? { dossierCodes } : {};
+    const refusal = await act('counter.finish', { ticketId: current.id, outcome: 'done', ...codes });
+    // Shown in both languages beside the codes, not twice.
+    if (refusal) setError(null);
+    setFinishRefusal(refusal);
+  };
+  const transferTo = (target: TransferTarget) => {
+    setDialog(null);
+    if (current)
+      void act('counter.transfer', {
+        ticketId: current.id,
+        toServiceId: target.toServiceId,
+        ...(target.toCounterId ? { toCounterId: target.toCounterId } : {}),
+      });
+  };
+  const setOpen = async (body: { reason?: BreakReason } | null) => {
+    setDialog(null);
+    try {
+      const path = body ? 'close' : 'open';
+      await api.post(`/api/counters/${encodeURIComponent(counterId)}/${path}`, body ?? {});
+      await refresh();
+    } catch (e) {
+      setError(e);
+    }
+  };
   const commands = {
     next: () => act('counter.next', {}),
     recall: () => current && act('counter.recall', {}),
     start: () => current && current.status === 'called' && act('counter.start', { ticketId: current.id }),
-    noShow: () => current && act('counter.finish', { ticketId: current.id, outcome: 'no_show' }),
-    finish: () => current && act('counter.finish', { ticketId: current.id, outcome: 'done' }),
-    transfer: () => current && setTransfer(true),
+    noShow: () =>
+      current?.status === 'called' && act('counter.finish', { ticketId: current.id, outcome: 'no_show' }),
+    finish,
+    transfer: () => current && setDialog('transfer'),
   };
 
   useEffect(() => {
@@ -186,7 +236,7 @@ function Console({
       if (e.target instanceof HTMLInputElement || e.ctrlKey || e.metaKey || e.altKey) return;
       const k = e.key.toLowerCase();
       const action = COUNTER_ACTIONS.find((a) => a.key.toLowerCase() === k);
-      if (k === 'escape') setTransfer(false);
+      if (k === 'escape') setDialog(null);
       else if (action) {
         e.preventDefault();
         commands[action.command]();
@@ -213,13 +263,21 @@ function Console({
       </Header>
       <OfflineBanner show={!connected} />
       <ErrorBanner error={error} />
-      <div class="console">
+      <main class="console">
         <div class="console-main">
-          <section class="card current" data-current={current?.number ?? ''}>
+          <section
+            class="card current"
+            data-current={current?.number ?? ''}
+            data-status={current?.status ?? ''}
+          >
             <div class="row" style={{ justifyContent: 'space-between' }}>
               <h2>{t('counter.current')}</h2>
-              <span class={`badge ${open ? 'badge-ok' : 'badge-off'}`}>
-                {open ? t('counter.open') : t('counter.closed')}
+              <span class={`badge ${open ? 'badge-ok' : 'badge-off'}`} data-break={breakReason ?? ''}>
+                {open
+                  ? t('counter.open')
+                  : breakReason
+                    ? t('counter.onBreak', { reason: breakReasonText(breakReason) })
+                    : t('counter.closed')}
               </span>
             </div>
             {current ? (
@@ -243,36 +301,25 @@ function Console({
                       })
                     : t('counter.noProcedure')}
                 </p>
+                {current.status === 'called' && <p class="muted small">{t('counter.startFirst')}</p>}
+                <DossierEntry codes={dossierCodes} onChange={setDossierCodes} refusal={finishRefusal} />
               </>
             ) : (
               <p class="muted">{t('counter.noCurrent')}</p>
             )}
           </section>
-          {transfer && current ? (
-            <section class="card dialog" role="dialog" aria-label={t('counter.transfer')}>
-              <h2>{t('counter.transferTo', { number: current.number })}</h2>
-              <div class="row">
-                {services
-                  .filter((s) => s.id !== current.serviceId)
-                  .map((s) => (
-                    <button
-                      type="button"
-                      class="btn btn-secondary"
-                      key={s.id}
-                      data-transfer={s.id}
-                      onClick={async () => {
-                        setTransfer(false);
-                        await act('counter.transfer', { ticketId: current.id, toServiceId: s.id });
-                      }}
-                    >
-                      {s.prefix} · {loc(s.name)}
-                    </button>
-                  ))}
-              </div>
-              <button type="button" class="btn btn-ghost" onClick={() => setTransfer(false)}>
-                {t('common.cancel')} <kbd>Esc</kbd>
-              </button>
-            </section>
+          {dialog === 'transfer' && current ? (
+            <TransferDialog
+              api={api}
+              number={current.number}
+              serviceId={current.serviceId}
+              counterId={counterId}
+              services={services}
+              onConfirm={transferTo}
+              onCancel={() => setDialog(null)}
+            />
+          ) : dialog === 'break' ? (
+            <BreakDialog onPick={(reason) => setOpen({ reason })} onCancel={() => setDialog(null)} />
           ) : (
             <section class="actions" aria-label={t('counter.title')}>
               {COUNTER_ACTIONS.map((a) => (
@@ -291,23 +338,27 @@ function Console({
           )}
           <p class="muted small">{t('counter.shortcuts')}</p>
           <div class="row">
+            {open && !current && (
+              <button
+                type="button"
+                class="btn btn-secondary"
+                data-action="break"
+                onClick={() => setDialog('break')}
+              >
+                {t('counter.break')}
+              </button>
+            )}
             <button
               type="button"
               class="btn btn-ghost"
               data-action="toggle-open"
-              onClick={async () => {
-                try {
-                  await api.post(
-                    `/api/counters/${encodeURIComponent(counterId)}/${open ? 'close' : 'open'}`,
-                    {},
-                  );
-                  await refresh();
-                } catch (e) {
-                  setError(e);
-                }
-              }}
+              onClick={() => setOpen(open ? {} : null)}
             >
-              {open ? t('counter.closeCounter') : t('counter.openCounter')}
+              {open
+                ? t('counter.closeCounter')
+                : breakReason
+                  ? t('counter.resume')
+                  : t('counter.openCounter')}
             </button>
           </div>
         </div>
@@ -363,7 +414,7 @@ function Console({
             </div>
           </section>
         </aside>
-      </div>
+      </main>
     </>
   );
 }

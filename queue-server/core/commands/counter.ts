@@ -37,7 +37,14 @@ export const open: CommandHandler<'open'> = (state, c, ctx) => {
 
 export const close: CommandHandler<'close'> = (state, c, ctx) => {
   if (counterOf(state, c.counterId).currentTicketId) refuse.finishBeforeClosing();
-  return [{ type: 'counter.closed', at: ctx.now, counterId: c.counterId }];
+  return [
+    {
+      type: 'counter.closed',
+      at: ctx.now,
+      counterId: c.counterId,
+      ...(c.reason ? { reason: c.reason } : {}),
+    },
+  ];
 };
 
 export const setServices: CommandHandler<'set-services'> = (state, c, ctx) => {

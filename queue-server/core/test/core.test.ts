@@ -112,6 +112,62 @@ describe('queue core', () => {
     expect(core.state.counters.get('counter-2')!.currentTicketId).toBeNull();
   });
 
+  it('transfers to one counter: only that counter calls it, first; refused for a closed or unknown counter', () => {
+    const a = issue('civil-status', MONDAY_9AM);
+    const b = issue('civil-status', MONDAY_9AM + MINUTE);
+    run({ type: 'next', counterId: 'counter-3' }, MONDAY_9AM + 2 * MINUTE);
+    run({ type: 'open', counterId: 'counter-1' });
+    const refusal = (command: Command) => {
+      try {
+        core.decide(command, MONDAY_9AM + 3 * MINUTE, ids);
+      } catch (e) {
+        return (e as ProtocolError).code;
+      }
+      return 'accepted';
+    };
+    const to = (toCounterId: string, toServiceId = 'civil-status') =>
+      ({ type: 'transfer', counterId: 'counter-3', ticketId: a.ticketId, toServiceId, toCounterId }) as const;
+    expect(refusal(to('counter-9'))).toBe('unknown_counter');
+    expect(refusal(to('counter-2'))).toBe('unavailable'); // closed
+    run({ type: 'open', counterId: 'counter-2' });
+    expect(refusal(to('counter-2'))).toBe('invalid_request'); // serves land only
+    expect(refusal(to('counter-3'))).toBe('conflict'); // the counter it is at
+    // The same service, to counter 1: counter 3 (which serves civil status too) never calls it.
+    run(to('counter-1'), MONDAY_9AM + 4 * MINUTE);
+    expect(core.state.tickets.get(a.ticketId)).toMatchObject({
+      status: 'waiting',
+      forCounterId: 'counter-1',
+    });
+    const c = issue('civil-status', MONDAY_9AM + 5 * MINUTE);
+    run({ type: 'next', counterId: 'counter-3' }, MONDAY_9AM + 6 * MINUTE);
+    expect(core.state.counters.get('counter-3')!.currentTicketId).toBe(b.ticketId);
+    run({ type: 'next', counterId: 'counter-3' }, MONDAY_9AM + 7 * MINUTE);
+    expect(core.state.counters.get('counter-3')!.currentTicketId).toBe(c.ticketId);
+    run({ type: 'next', counterId: 'counter-1' }, MONDAY_9AM + 8 * MINUTE);
+    expect(core.state.tickets.get(a.ticketId)).toMatchObject({ status: 'called', counterId: 'counter-1' });
+    expect(core.state.tickets.get(a.ticketId)!.forCounterId).toBeUndefined();
+  });
+
+  it('a counter that closes gives the tickets transferred to it back to their line', () => {
+    const a = issue('civil-status');
+    run({ type: 'open', counterId: 'counter-1' });
+    run({ type: 'next', counterId: 'counter-3' });
+    run({
+      type: 'transfer',
+      counterId: 'counter-3',
+      ticketId: a.ticketId,
+      toServiceId: 'civil-status',
+      toCounterId: 'counter-1',
+    });
+    run({ type: 'close', counterId: 'counter-1', reason: 'meeting' });
+    expect(core.state.counters.get('counter-1')).toMatchObject({ open: false, breakReason: 'meeting' });
+    expect(core.state.tickets.get(a.ticketId)!.forCounterId).toBeUndefined();
+    run({ type: 'next', counterId: 'counter-3' }, MONDAY_9AM + MINUTE);
+    expect(core.state.counters.get('counter-3')!.currentTicketId).toBe(a.ticketId);
+    run({ type: 'open', counterId: 'counter-1' });
+    expect(core.state.counters.get('counter-1')!.breakReason).toBeNull();
+  });
+
   it('refuses actions in the wrong state with a code, and changes nothing', () => {
     const a = issue();
     const before = JSON.stringify([...core.state.tickets.values()]);

@@ -2,6 +2,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   AdviceResponse,
+  CloseCounterBody,
   CounterConsole,
   CounterParams,
   CounterStateResponse,
@@ -21,7 +22,7 @@ import {
   StaffListResponse,
   StaffResponse,
 } from '@oss/protocol';
-import { adviseSwitches, periodKpis } from '@oss/queue-server/core';
+import { adviseSwitches, type Command, periodKpis } from '@oss/queue-server/core';
 import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../auth/secrets.ts';
 import type { QueueService } from '../queue-service.ts';
@@ -95,7 +96,14 @@ export async function staffRoutes(fastify: FastifyInstance, options: StaffRoutes
   for (const type of ['sign-in', 'sign-out', 'open', 'close'] as const)
     app.post(
       `/api/counters/:counterId/${type}`,
-      { schema: { params: CounterParams, body: EmptyBody, response: counterResponse }, preHandler: anyStaff },
+      {
+        schema: {
+          params: CounterParams,
+          body: type === 'close' ? CloseCounterBody : EmptyBody,
+          response: counterResponse,
+        },
+        preHandler: anyStaff,
+      },
       async (request, reply) => {
         const { counterId } = request.params;
         const staff = request.staff!;
@@ -106,10 +114,13 @@ export async function staffRoutes(fastify: FastifyInstance, options: StaffRoutes
           ...overrideOf(staff, type, counter),
           ...(type === 'sign-in' ? takeoverOf(staff, counter) : {}),
         };
-        const command =
+        const reason = (request.body as CloseCounterBody)?.reason;
+        const command: Command =
           type === 'sign-in'
             ? { type, counterId, officerId: staff.username }
-            : ({ type, counterId } as const);
+            : type === 'close' && reason
+              ? { type, counterId, reason }
+              : { type, counterId };
         const response = service.execute(command, { result: () => ({}) });
         if (type === 'sign-in' && response.ok) service.officerSeen(counterId, staff.username, true);
         store.audit(now(), staff.username, `counter.${type}`, audit);
