@@ -8,6 +8,7 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { HubTicket, SiteDayFigures } from './feed.ts';
 import {
   type ActionName,
+  CallMessage,
   DateOnly,
   DEVICE_KINDS,
   DeviceStatus,
@@ -108,6 +109,10 @@ export const Procedure = Type.Object(
 );
 export type Procedure = Static<typeof Procedure>;
 export const ProceduresResponse = Type.Object({ procedures: Type.Array(Procedure) });
+
+/** `GET /api/calls`: today's last calls, newest first, as the live feed sends them (no ticket ids). */
+export const RecentCallsResponse = Type.Object({ calls: Type.Array(Type.Omit(CallMessage, ['ticketId'])) });
+export type RecentCallsResponse = Static<typeof RecentCallsResponse>;
 
 export const CounterInfo = Type.Object({
   id: Type.String(),
