@@ -26,6 +26,16 @@ const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const strict = { additionalProperties: false } as const;
 
+/** The codings an Accept-Encoding header admits (`q=0` refuses one): which precompressed file to send. */
+export function acceptedCodings(header: string): Set<string> {
+  const codings = new Set<string>();
+  for (const part of header.split(',')) {
+    const [name = '', ...params] = part.split(';').map((x) => x.trim().toLowerCase());
+    if (!params.some((p) => /^q=0(\.0*)?$/.test(p))) codings.add(name);
+  }
+  return codings;
+}
+
 export const ErrorResponse = Type.Object({ error: ErrorBody });
 export type ErrorResponse = Static<typeof ErrorResponse>;
 /** The body of a POST that takes no parameters: nothing, or `{}`. */

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import { acceptedCodings, fail } from '@oss/protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { APPS_DIST } from '../paths.ts';
 import type { QueueService } from '../queue-service.ts';
 
@@ -36,19 +37,51 @@ export const INLINE_HASHES = { script: sha256(STATUS_SCRIPT), style: sha256(STYL
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** Hashed names (Vite's `name-HASH.js`): a new build is a new name, so browsers keep them a year. */
+const HASHED = { maxAge: '365d', immutable: true } as const;
+/** Pages and the icon name their assets: browsers check them again on each load (304 when unchanged). */
+const UNHASHED = 'no-cache';
+
+/** The file built beside `path` for the best encoding the browser accepts (`.br`, `.gz`), or `path`. */
+function precompressed(path: string, acceptEncoding: string): { file: string; encoding?: 'br' | 'gzip' } {
+  const accepted = acceptedCodings(acceptEncoding);
+  if (accepted.has('br') && existsSync(`${path}.br`)) return { file: `${path}.br`, encoding: 'br' };
+  if (accepted.has('gzip') && existsSync(`${path}.gz`)) return { file: `${path}.gz`, encoding: 'gzip' };
+  return { file: path };
+}
+
+/** A built file, precompressed when the browser takes it, with a short cache lifetime. */
+function sendBuilt(request: FastifyRequest, reply: FastifyReply, path: string, type: string): Buffer {
+  const { file, encoding } = precompressed(path, String(request.headers['accept-encoding'] ?? ''));
+  reply.header('content-type', type).header('cache-control', UNHASHED).header('vary', 'accept-encoding');
+  if (encoding) reply.header('content-encoding', encoding);
+  return readFileSync(file);
+}
+
 export async function pages(
   app: FastifyInstance,
   { service, dist = APPS_DIST }: { service: QueueService; dist?: string },
 ) {
   const assets = join(dist, 'assets');
   if (existsSync(assets))
-    await app.register(fastifyStatic, { root: assets, prefix: '/assets/', maxAge: '7d', immutable: true });
+    await app.register(fastifyStatic, { root: assets, prefix: '/assets/', preCompressed: true, ...HASHED });
+
+  const icon = join(dist, 'favicon.svg');
+  app.get('/favicon.svg', async (request, reply) => {
+    if (!existsSync(icon))
+      fail('not_found', 'Chưa có biểu tượng (ứng dụng chưa build)', 'No icon (apps not built)');
+    return sendBuilt(request, reply, icon, 'image/svg+xml');
+  });
+  // The apps ask whether a device agent serves them; here none does: 204, not a 404 in the console.
+  app.get('/agent.json', async (_request, reply) =>
+    reply.status(204).header('cache-control', 'no-store').send(),
+  );
 
   for (const [route, file] of Object.entries(APP_PAGES)) {
-    app.get(route, async (_request, reply) => {
-      reply.header('content-type', 'text/html; charset=utf-8');
+    app.get(route, async (request, reply) => {
       const path = join(dist, file);
-      if (existsSync(path)) return readFileSync(path, 'utf8');
+      if (existsSync(path)) return sendBuilt(request, reply, path, 'text/html; charset=utf-8');
+      reply.header('content-type', 'text/html; charset=utf-8');
       return layout(
         'Ứng dụng chưa được build / App not built',
         `<p>Chạy <code>npm run build -w kiosk-ui</code> rồi tải lại trang.</p>
@@ -93,5 +126,5 @@ export async function pages(
 
 function layout(title: string, body: string): string {
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title}</title><style>${STYLE}</style></head><body><h1>${title}</h1>${body}</body></html>`;
+<title>${title}</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><style>${STYLE}</style></head><body><h1>${title}</h1>${body}</body></html>`;
 }
