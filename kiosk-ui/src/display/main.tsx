@@ -135,15 +135,15 @@ function Ticker() {
   const text = NOTICES.map((k) => `${t(k, {}, 'vi')} / ${t(k, {}, 'en')}`);
   const seconds = Math.max(20, Math.round(text.join('   ').length / 12));
   return (
-    <div class="board-ticker" role="marquee" aria-label={t('display.notices', {}, 'vi')}>
-      <div class="ticker-track" style={{ '--ticker-seconds': `${seconds}s` }}>
+    <aside class="board-ticker" aria-label={t('display.notices', {}, 'vi')}>
+      <div class="ticker-track" role="marquee" style={{ '--ticker-seconds': `${seconds}s` }}>
         {NOTICES.map((k) => (
           <span class="ticker-item" key={k}>
             <Both k={k} />
           </span>
         ))}
       </div>
-    </div>
+    </aside>
   );
 }
 
@@ -181,7 +181,8 @@ function Board() {
         )}
         <time class="board-clock">{clock}</time>
       </header>
-      <div
+      <section
+        aria-label={t('display.nowServing', {}, 'vi')}
         class={`board-call ${highlight ? 'flash' : ''}`}
         data-latest={call?.number ?? ''}
         key={call ? `${call.number}-${call.calledAt}` : 'none'}
@@ -198,8 +199,8 @@ function Board() {
         ) : (
           <span class="call-text">{t('display.notice1', {}, 'vi')}</span>
         )}
-      </div>
-      <div class="board-body">
+      </section>
+      <main class="board-body">
         <div class="board-counters">
           {q?.counters.map((c) => {
             const isFresh = (fresh.value[c.counterId] ?? 0) > now;
@@ -277,7 +278,7 @@ function Board() {
             </table>
           </section>
         </div>
-      </div>
+      </main>
       <Ticker />
     </div>
   );

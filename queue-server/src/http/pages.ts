@@ -23,13 +23,15 @@ const APP_PAGES: Record<string, string> = {
 
 /**
  * The status page's only inline code and style; the Content-Security-Policy admits them by hash.
- * The script reloads on queue changes, skipping the stream's first summary (the one it shows).
+ * On queue changes (not the stream's first summary, the one it shows) the script fetches the page
+ * again and swaps its live part: no reload, so focus and scrolling stay where they are.
  */
 const STATUS_SCRIPT =
-  "let seen = false; new EventSource('/api/events').addEventListener('queue', () => { if (!seen) { seen = true; return; } clearTimeout(window.r); window.r = setTimeout(() => location.reload(), 1000); });";
+  "let seen = false; new EventSource('/api/events').addEventListener('queue', () => { if (!seen) { seen = true; return; } clearTimeout(window.r); window.r = setTimeout(async () => { const page = new DOMParser().parseFromString(await (await fetch('/')).text(), 'text/html'); document.getElementById('live').replaceWith(page.getElementById('live')); }, 1000); });";
 const STYLE = `
 body{font-family:system-ui,'Noto Sans',sans-serif;margin:2rem;color:#1a2b3c}h1{color:#b71c1c}
 table{border-collapse:collapse}td,th{border:1px solid #ccd;padding:.4rem .6rem;text-align:left}td.n{text-align:right}
+a{display:inline-block;padding:.6rem 0;color:#0b4f9c}
 `;
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 export const INLINE_HASHES = { script: sha256(STATUS_SCRIPT), style: sha256(STYLE) };
@@ -110,8 +112,8 @@ export async function pages(
     return layout(
       `${escapeHtml(site.config.site.name.vi)}`,
       `<p>${escapeHtml(site.config.site.name.en)} — ${escapeHtml(site.config.site.address)}</p>
-       <table><thead><tr><th></th><th>Dịch vụ / Service</th><th>Đang chờ / Waiting</th><th>Dự kiến chờ (phút) / Est. wait (min)</th><th>Quầy mở / Counters open</th><th>Số vừa gọi / Last called</th></tr></thead><tbody>${rows}</tbody></table>
-       <ul>${counters}</ul>
+       <div id="live"><table><thead><tr><th>Mã / Prefix</th><th>Dịch vụ / Service</th><th>Đang chờ / Waiting</th><th>Dự kiến chờ (phút) / Est. wait (min)</th><th>Quầy mở / Counters open</th><th>Số vừa gọi / Last called</th></tr></thead><tbody>${rows}</tbody></table>
+       <ul>${counters}</ul></div>
        <h2>Ứng dụng / Apps</h2>
        <ul><li><a href="/kiosk">Ki-ốt / Kiosk</a></li><li><a href="/counter">Quầy / Counter console</a></li>
        <li><a href="/display">Bảng hiển thị / Display board</a></li><li><a href="/dashboard">Quản lý / Dashboard</a></li>
@@ -126,5 +128,5 @@ export async function pages(
 
 function layout(title: string, body: string): string {
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title}</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><style>${STYLE}</style></head><body><h1>${title}</h1>${body}</body></html>`;
+<title>${title}</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><style>${STYLE}</style></head><body><header><h1>${title}</h1></header><main>${body}</main></body></html>`;
 }
