@@ -1,9 +1,53 @@
 /** Multi-page build of the four apps and the public ticket page into kiosk-ui/dist (served by the queue server). */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const pages = ['kiosk', 'counter', 'display', 'dashboard', 'ticket', 'book', 'province'];
+const TEXT = /\.(js|css|html|svg|json)$/;
+
+/**
+ * Each text file also as `.br` and `.gz` beside it, compressed once at build time at the highest
+ * levels (the servers send them as they are: no compression per request on a Pi).
+ */
+function precompress(): Plugin {
+  return {
+    name: 'oss-precompress',
+    apply: 'build',
+    writeBundle(options, bundle) {
+      for (const name of Object.keys(bundle).filter((n) => TEXT.test(n))) {
+        const file = join(options.dir!, name);
+        const data = readFileSync(file);
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+        );
+        writeFileSync(`${file}.gz`, gzipSync(data, { level: 9 }));
+      }
+    },
+  };
+}
+
+/** One icon for every page at a fixed address (`/favicon.svg`), linked from each page's head. */
+function favicon(): Plugin {
+  return {
+    name: 'oss-favicon',
+    apply: 'build',
+    transformIndexHtml: () => [
+      { tag: 'link', attrs: { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' }, injectTo: 'head' },
+    ],
+    generateBundle() {
+      this.emitFile({
+        type: 'asset',
+        fileName: 'favicon.svg',
+        source: readFileSync(join(root, 'favicon.svg')),
+      });
+    },
+  };
+}
 
 export default defineConfig({
   root,
@@ -11,6 +55,7 @@ export default defineConfig({
   publicDir: false,
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   resolve: { dedupe: ['preact', '@preact/signals'] },
+  plugins: [favicon(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -9,13 +9,14 @@
  * Fastify's contract where it matters: bodies are JSON checked against a schema, errors are the
  * server's `{error: {code, message, text: {vi, en}}}` (protocol's `ErrorBody`), unknown paths are 404.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import {
   AGENT_WS_PATH,
   type AgentToUi,
+  acceptedCodings,
   bilingual,
   type DeviceKind,
   type LocalizedText,
@@ -36,6 +37,8 @@ export interface LocalRequest {
   params: Record<string, string>;
   /** The JSON body, already checked against the route's `body` schema (undefined without one). */
   body: unknown;
+  /** The request's Accept-Encoding ('' without one): which precompressed file to send. */
+  acceptEncoding: string;
 }
 
 export interface LocalReply {
@@ -219,8 +222,32 @@ function send(response: ServerResponse, reply: LocalReply): void {
   response.end(body);
 }
 
+/** Vite names assets by content hash (a new build is a new name); pages and the icon are checked again. */
+const HASHED_CACHE = 'public, max-age=31536000, immutable';
+const UNHASHED_CACHE = 'no-cache';
+
+/** `file`, or the `.br`/`.gz` built beside it when the browser takes that encoding. */
+async function builtFile(file: string, acceptEncoding: string, cache: string): Promise<LocalReply> {
+  const accepted = acceptedCodings(acceptEncoding);
+  const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+  const headers: Record<string, string> = { 'cache-control': cache, vary: 'accept-encoding' };
+  for (const [coding, suffix] of [
+    ['br', '.br'],
+    ['gzip', '.gz'],
+  ] as const) {
+    if (!accepted.has(coding)) continue;
+    const body = await readFile(`${file}${suffix}`).catch(() => null);
+    if (body) return { type, headers: { ...headers, 'content-encoding': coding }, body };
+  }
+  return { type, headers, body: await readFile(file) };
+}
+
 /** A file under `root` (no way out of it with `..` or encoded slashes), or null. */
-async function staticFile(root: string, relative: string): Promise<LocalReply | null> {
+async function staticFile(
+  root: string,
+  relative: string,
+  acceptEncoding: string,
+): Promise<LocalReply | null> {
   let name: string;
   try {
     name = decodeURIComponent(relative);
@@ -231,27 +258,34 @@ async function staticFile(root: string, relative: string): Promise<LocalReply | 
   if (!file.startsWith(root + sep) || name.includes('\0')) return null;
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) return null;
-  return {
-    type: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-    // Vite names assets by content hash: a new build is a new name.
-    headers: { 'cache-control': 'public, max-age=86400, immutable' },
-    body: await readFile(file),
-  };
+  return builtFile(file, acceptEncoding, HASHED_CACHE);
 }
 
 function appRoutes(o: HttpOptions): LocalRoute[] {
   const hasDist = existsSync(join(o.uiDist, 'kiosk.html'));
-  const page = (name: string): LocalReply => {
+  const page = async (name: string, acceptEncoding: string): Promise<LocalReply> => {
     const file = join(o.uiDist, `${name}.html`);
-    const html = existsSync(file) ? readFileSync(file, 'utf8') : fallbackPage(o.kind);
-    return { type: 'text/html; charset=utf-8', body: html };
+    if (existsSync(file)) return builtFile(file, acceptEncoding, UNHASHED_CACHE);
+    return { type: 'text/html; charset=utf-8', body: fallbackPage(o.kind) };
   };
   const assets = resolve(o.uiDist, 'assets');
   return [
     ...(['kiosk', 'counter', 'display'] as const).map(
-      (name): LocalRoute => ({ method: 'GET', path: `/${name}`, handler: () => page(name) }),
+      (name): LocalRoute => ({
+        method: 'GET',
+        path: `/${name}`,
+        handler: ({ acceptEncoding }) => page(name, acceptEncoding),
+      }),
     ),
-    { method: 'GET', path: '/', handler: () => page(o.kind) },
+    { method: 'GET', path: '/', handler: ({ acceptEncoding }) => page(o.kind, acceptEncoding) },
+    {
+      method: 'GET',
+      path: '/favicon.svg',
+      handler: async ({ acceptEncoding }) =>
+        existsSync(join(o.uiDist, 'favicon.svg'))
+          ? builtFile(join(o.uiDist, 'favicon.svg'), acceptEncoding, UNHASHED_CACHE)
+          : errorReply(404, 'not_found', { vi: 'Không có tệp này', en: 'No such file' }),
+    },
     { method: 'GET', path: '/agent.json', handler: () => ({ body: o.agentInfo() }) },
     {
       method: 'GET',
@@ -261,8 +295,8 @@ function appRoutes(o: HttpOptions): LocalRoute[] {
     {
       method: 'GET',
       path: '/assets/*',
-      handler: async ({ url }) =>
-        (await staticFile(assets, url.split('?')[0]!.slice('/assets/'.length))) ??
+      handler: async ({ url, acceptEncoding }) =>
+        (await staticFile(assets, url.split('?')[0]!.slice('/assets/'.length), acceptEncoding)) ??
         errorReply(404, 'not_found', { vi: 'Không có tệp này', en: 'No such file' }),
     },
     {
@@ -295,7 +329,7 @@ async function route(routes: LocalRoute[], request: IncomingMessage): Promise<Lo
       if (!read.ok) return read.reply;
       body = read.body;
     }
-    return r.handler({ url, params, body });
+    return r.handler({ url, params, body, acceptEncoding: String(request.headers['accept-encoding'] ?? '') });
   }
   return errorReply(404, 'not_found', { vi: `Không có ${method} ${path}`, en: `No route ${method} ${path}` });
 }

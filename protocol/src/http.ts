@@ -8,6 +8,7 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { HubTicket, SiteDayFigures } from './feed.ts';
 import {
   type ActionName,
+  CallMessage,
   DateOnly,
   DEVICE_KINDS,
   DeviceStatus,
@@ -24,6 +25,16 @@ const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const strict = { additionalProperties: false } as const;
+
+/** The codings an Accept-Encoding header admits (`q=0` refuses one): which precompressed file to send. */
+export function acceptedCodings(header: string): Set<string> {
+  const codings = new Set<string>();
+  for (const part of header.split(',')) {
+    const [name = '', ...params] = part.split(';').map((x) => x.trim().toLowerCase());
+    if (!params.some((p) => /^q=0(\.0*)?$/.test(p))) codings.add(name);
+  }
+  return codings;
+}
 
 export const ErrorResponse = Type.Object({ error: ErrorBody });
 export type ErrorResponse = Static<typeof ErrorResponse>;
@@ -108,6 +119,10 @@ export const Procedure = Type.Object(
 );
 export type Procedure = Static<typeof Procedure>;
 export const ProceduresResponse = Type.Object({ procedures: Type.Array(Procedure) });
+
+/** `GET /api/calls`: today's last calls, newest first, as the live feed sends them (no ticket ids). */
+export const RecentCallsResponse = Type.Object({ calls: Type.Array(Type.Omit(CallMessage, ['ticketId'])) });
+export type RecentCallsResponse = Static<typeof RecentCallsResponse>;
 
 export const CounterInfo = Type.Object({
   id: Type.String(),

@@ -79,8 +79,11 @@ export interface Site {
   restart(): Promise<void>;
 }
 
-/** A site serving the built apps; `clock` sets the server's time (a test at a booking's hour). */
-export async function startSite(clock?: () => number): Promise<Site> {
+/**
+ * A site serving the built apps; `clock` sets the server's time (a test at a booking's hour),
+ * `siteConfig` a site configuration file instead of the demo's.
+ */
+export async function startSite(clock?: () => number, siteConfig?: string): Promise<Site> {
   const dataDir = mkdtempSync(join(tmpdir(), 'oss-browser-'));
   const env = (port: number) =>
     readEnv({
@@ -88,6 +91,7 @@ export async function startSite(clock?: () => number): Promise<Site> {
       OSS_HTTP_PORT: String(port),
       OSS_MQTT_PORT: '0',
       OSS_HTTP_HOST: '127.0.0.1',
+      ...(siteConfig ? { OSS_SITE_CONFIG: siteConfig } : {}),
     });
   const options = { log: silentLogger, appsDist: APPS_DIST, ...(clock ? { clock } : {}) };
   let server = await startServer(env(0), options);

@@ -64,7 +64,7 @@ function Dashboard() {
       <DashboardHeader withSignOut />
       <OfflineBanner show={!ui.connected.value} />
       <ErrorBanner error={ui.error.value} />
-      <div class="dash">
+      <main class="dash">
         <h2 class="print-only">{t('dash.reportTitle', { day: periodText() })}</h2>
         <PeriodPanel />
         <TotalsPanel />
@@ -79,7 +79,7 @@ function Dashboard() {
         <InboxPanel />
         <ReportsPanel />
         <ConfigPanel />
-      </div>
+      </main>
     </>
   );
 }
@@ -101,13 +101,15 @@ function App() {
     return (
       <>
         <Header title={t('dash.title')} />
-        <Login
-          api={api}
-          roles={['manager', 'admin']}
-          onSignedIn={(s) => {
-            ui.staff.value = s;
-          }}
-        />
+        <main>
+          <Login
+            api={api}
+            roles={['manager', 'admin']}
+            onSignedIn={(s) => {
+              ui.staff.value = s;
+            }}
+          />
+        </main>
       </>
     );
   return <Dashboard />;

@@ -4,6 +4,7 @@
  * It follows `/api/events` and re-fetches everything after each reconnection (server restarts).
  */
 import '../shared/style.css';
+import './board.css';
 import type { CallMessage, QueueSummary } from '@oss/protocol';
 import { signal } from '@preact/signals';
 import { render } from 'preact';
@@ -85,10 +86,18 @@ function onCall(data: unknown): void {
 
 async function load(): Promise<void> {
   try {
-    const [s, svc, q] = await Promise.all([api.site(), api.services(), api.queue()]);
+    const [s, svc, q, called] = await Promise.all([
+      api.site(),
+      api.services(),
+      api.queue(),
+      api.recentCalls(),
+    ]);
     site.value = s;
     services.value = svc;
     queue.value = q;
+    // After a reload or a reconnection the server's list is the whole truth; a live call adds to it.
+    recent.value = called.slice(0, RECENT);
+    latest.value ??= called[0] ?? null;
   } catch {
     setTimeout(load, 3000);
   }
@@ -105,6 +114,29 @@ function Both({ k, params: p }: { k: StringKey; params?: Record<string, string |
 
 const NOTICES: StringKey[] = ['display.notice1', 'display.notice2', 'display.notice3', 'display.notice4'];
 
+/** Rows and columns of counter tiles for a landscape body about twice as wide as tall (8 → 2×4, 20 → 4×5). */
+export function tileGrid(count: number): { rows: number; cols: number } {
+  const rows = Math.max(1, Math.ceil(Math.sqrt(count / 2)));
+  return { rows, cols: Math.max(1, Math.ceil(count / rows)) };
+}
+
+/** Every notice in one line that scrolls by at a reading pace (about 12 characters a second). */
+function Ticker() {
+  const text = NOTICES.map((k) => `${t(k, {}, 'vi')} / ${t(k, {}, 'en')}`);
+  const seconds = Math.max(20, Math.round(text.join('   ').length / 12));
+  return (
+    <aside class="board-ticker" aria-label={t('display.notices', {}, 'vi')}>
+      <div class="ticker-track" role="marquee" style={{ '--ticker-seconds': `${seconds}s` }}>
+        {NOTICES.map((k) => (
+          <span class="ticker-item" key={k}>
+            <Both k={k} />
+          </span>
+        ))}
+      </div>
+    </aside>
+  );
+}
+
 function Board() {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
@@ -115,20 +147,32 @@ function Board() {
   const q = queue.value;
   const call = latest.value;
   const highlight = call && (fresh.value[call.counterId] ?? 0) > now;
-  const notice = NOTICES[Math.floor(now / 12_000) % NOTICES.length]!;
+  const grid = tileGrid(q?.counters.length ?? 8);
+  const layout = { '--rows': grid.rows, '--cols': grid.cols, '--services': q?.services.length ?? 6 };
   const clock = new Date(now).toLocaleTimeString('vi-VN', {
     hour: '2-digit',
     minute: '2-digit',
     ...(s ? { timeZone: s.site.timezone } : {}),
   });
   return (
-    <div class="board" data-ready={s && q ? 'true' : 'false'} data-calls={calls.value}>
+    <div class="board" data-ready={s && q ? 'true' : 'false'} data-calls={calls.value} style={layout}>
       <header class="board-header">
         <Emblem />
         <h1>{s ? loc(s.site.name, 'vi') : ''}</h1>
+        {!connected.value && <div class="board-offline">{t('common.offline', {}, 'vi')}</div>}
+        {soundBlocked.value && (
+          <button
+            type="button"
+            class="btn btn-secondary sound-button"
+            onClick={() => audio?.resume().then(() => (soundBlocked.value = false))}
+          >
+            <Icon name="speaker" /> {t('display.sound', {}, 'vi')}
+          </button>
+        )}
         <time class="board-clock">{clock}</time>
       </header>
-      <div
+      <section
+        aria-label={t('display.nowServing', {}, 'vi')}
         class={`board-call ${highlight ? 'flash' : ''}`}
         data-latest={call?.number ?? ''}
         key={call ? `${call.number}-${call.calledAt}` : 'none'}
@@ -145,8 +189,8 @@ function Board() {
         ) : (
           <span class="call-text">{t('display.notice1', {}, 'vi')}</span>
         )}
-      </div>
-      <div class="board-body">
+      </section>
+      <main class="board-body">
         <div class="board-counters">
           {q?.counters.map((c) => {
             const isFresh = (fresh.value[c.counterId] ?? 0) > now;
@@ -172,7 +216,7 @@ function Board() {
           })}
         </div>
         <div class="board-side">
-          <section>
+          <section class="board-recent">
             <h2>
               <Both k="display.recent" />
             </h2>
@@ -224,20 +268,8 @@ function Board() {
             </table>
           </section>
         </div>
-      </div>
-      <div class="board-ticker" role="marquee">
-        <Both k={notice} />
-      </div>
-      {!connected.value && <div class="board-offline">{t('common.offline', {}, 'vi')}</div>}
-      {soundBlocked.value && (
-        <button
-          type="button"
-          class="btn btn-secondary sound-button"
-          onClick={() => audio?.resume().then(() => (soundBlocked.value = false))}
-        >
-          <Icon name="speaker" /> {t('display.sound', {}, 'vi')}
-        </button>
-      )}
+      </main>
+      <Ticker />
     </div>
   );
 }

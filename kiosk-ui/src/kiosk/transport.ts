@@ -353,7 +353,7 @@ export function basicAuth(config: { deviceId: string; password: string }): strin
 export async function detectTransport(): Promise<{ transport: KioskTransport; api: Api }> {
   try {
     const res = await fetch('/agent.json', { cache: 'no-store' });
-    if (res.ok) {
+    if (res.status === 200) {
       const info = (await res.json()) as AgentInfo;
       if (info && typeof info.deviceId === 'string' && typeof info.serverUrl === 'string') {
         const scheme = location.protocol === 'https:' ? 'wss' : 'ws';

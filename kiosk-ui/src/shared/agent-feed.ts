@@ -16,7 +16,8 @@ export interface AgentJson {
 export async function probeAgent(): Promise<AgentJson | null> {
   try {
     const res = await fetch('/agent.json', { cache: 'no-store' });
-    if (!res.ok) return null;
+    // The site server answers 204 (no agent there); only an agent answers 200 with its identity.
+    if (res.status !== 200) return null;
     const info = (await res.json()) as AgentJson;
     return info && typeof info.deviceId === 'string' ? info : null;
   } catch {

@@ -1,5 +1,5 @@
 /** The queue server's HTTP API as the apps use it: typed GETs, actions, sign-in, and one error type. */
-import type { LocalizedText, QueueSummary, Ticket } from '@oss/protocol';
+import type { LocalizedText, QueueSummary, RecentCallsResponse, Ticket } from '@oss/protocol';
 
 /** The server's responses: the HTTP contract's types (protocol/src/http.ts), under the apps' names. */
 import type {
@@ -112,6 +112,7 @@ export class Api {
   procedures = () => this.get<{ procedures: ProcedureInfo[] }>('/api/procedures').then((r) => r.procedures);
   counters = () => this.get<{ counters: CounterInfo[] }>('/api/counters').then((r) => r.counters);
   queue = () => this.get<QueueSummary>('/api/queue');
+  recentCalls = () => this.get<RecentCallsResponse>('/api/calls').then((r) => r.calls);
   ticket = (id: string) => this.get<{ ticket: Ticket }>(`/api/tickets/${encodeURIComponent(id)}`);
   action = <T>(name: string, params: Record<string, unknown>) => this.post<T>(`/api/actions/${name}`, params);
   me = () => this.get<{ staff: StaffInfo }>('/api/auth/me').then((r) => r.staff);

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import { acceptedCodings, fail } from '@oss/protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { APPS_DIST } from '../paths.ts';
 import type { QueueService } from '../queue-service.ts';
 
@@ -22,13 +23,15 @@ const APP_PAGES: Record<string, string> = {
 
 /**
  * The status page's only inline code and style; the Content-Security-Policy admits them by hash.
- * The script reloads on queue changes, skipping the stream's first summary (the one it shows).
+ * On queue changes (not the stream's first summary, the one it shows) the script fetches the page
+ * again and swaps its live part: no reload, so focus and scrolling stay where they are.
  */
 const STATUS_SCRIPT =
-  "let seen = false; new EventSource('/api/events').addEventListener('queue', () => { if (!seen) { seen = true; return; } clearTimeout(window.r); window.r = setTimeout(() => location.reload(), 1000); });";
+  "let seen = false; new EventSource('/api/events').addEventListener('queue', () => { if (!seen) { seen = true; return; } clearTimeout(window.r); window.r = setTimeout(async () => { const page = new DOMParser().parseFromString(await (await fetch('/')).text(), 'text/html'); document.getElementById('live').replaceWith(page.getElementById('live')); }, 1000); });";
 const STYLE = `
 body{font-family:system-ui,'Noto Sans',sans-serif;margin:2rem;color:#1a2b3c}h1{color:#b71c1c}
 table{border-collapse:collapse}td,th{border:1px solid #ccd;padding:.4rem .6rem;text-align:left}td.n{text-align:right}
+a{display:inline-block;padding:.6rem 0;color:#0b4f9c}
 `;
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 export const INLINE_HASHES = { script: sha256(STATUS_SCRIPT), style: sha256(STYLE) };
@@ -36,19 +39,51 @@ export const INLINE_HASHES = { script: sha256(STATUS_SCRIPT), style: sha256(STYL
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** Hashed names (Vite's `name-HASH.js`): a new build is a new name, so browsers keep them a year. */
+const HASHED = { maxAge: '365d', immutable: true } as const;
+/** Pages and the icon name their assets: browsers check them again on each load (304 when unchanged). */
+const UNHASHED = 'no-cache';
+
+/** The file built beside `path` for the best encoding the browser accepts (`.br`, `.gz`), or `path`. */
+function precompressed(path: string, acceptEncoding: string): { file: string; encoding?: 'br' | 'gzip' } {
+  const accepted = acceptedCodings(acceptEncoding);
+  if (accepted.has('br') && existsSync(`${path}.br`)) return { file: `${path}.br`, encoding: 'br' };
+  if (accepted.has('gzip') && existsSync(`${path}.gz`)) return { file: `${path}.gz`, encoding: 'gzip' };
+  return { file: path };
+}
+
+/** A built file, precompressed when the browser takes it, with a short cache lifetime. */
+function sendBuilt(request: FastifyRequest, reply: FastifyReply, path: string, type: string): Buffer {
+  const { file, encoding } = precompressed(path, String(request.headers['accept-encoding'] ?? ''));
+  reply.header('content-type', type).header('cache-control', UNHASHED).header('vary', 'accept-encoding');
+  if (encoding) reply.header('content-encoding', encoding);
+  return readFileSync(file);
+}
+
 export async function pages(
   app: FastifyInstance,
   { service, dist = APPS_DIST }: { service: QueueService; dist?: string },
 ) {
   const assets = join(dist, 'assets');
   if (existsSync(assets))
-    await app.register(fastifyStatic, { root: assets, prefix: '/assets/', maxAge: '7d', immutable: true });
+    await app.register(fastifyStatic, { root: assets, prefix: '/assets/', preCompressed: true, ...HASHED });
+
+  const icon = join(dist, 'favicon.svg');
+  app.get('/favicon.svg', async (request, reply) => {
+    if (!existsSync(icon))
+      fail('not_found', 'Chưa có biểu tượng (ứng dụng chưa build)', 'No icon (apps not built)');
+    return sendBuilt(request, reply, icon, 'image/svg+xml');
+  });
+  // The apps ask whether a device agent serves them; here none does: 204, not a 404 in the console.
+  app.get('/agent.json', async (_request, reply) =>
+    reply.status(204).header('cache-control', 'no-store').send(),
+  );
 
   for (const [route, file] of Object.entries(APP_PAGES)) {
-    app.get(route, async (_request, reply) => {
-      reply.header('content-type', 'text/html; charset=utf-8');
+    app.get(route, async (request, reply) => {
       const path = join(dist, file);
-      if (existsSync(path)) return readFileSync(path, 'utf8');
+      if (existsSync(path)) return sendBuilt(request, reply, path, 'text/html; charset=utf-8');
+      reply.header('content-type', 'text/html; charset=utf-8');
       return layout(
         'Ứng dụng chưa được build / App not built',
         `<p>Chạy <code>npm run build -w kiosk-ui</code> rồi tải lại trang.</p>
@@ -77,8 +112,8 @@ export async function pages(
     return layout(
       `${escapeHtml(site.config.site.name.vi)}`,
       `<p>${escapeHtml(site.config.site.name.en)} — ${escapeHtml(site.config.site.address)}</p>
-       <table><thead><tr><th></th><th>Dịch vụ / Service</th><th>Đang chờ / Waiting</th><th>Dự kiến chờ (phút) / Est. wait (min)</th><th>Quầy mở / Counters open</th><th>Số vừa gọi / Last called</th></tr></thead><tbody>${rows}</tbody></table>
-       <ul>${counters}</ul>
+       <div id="live"><table><thead><tr><th>Mã / Prefix</th><th>Dịch vụ / Service</th><th>Đang chờ / Waiting</th><th>Dự kiến chờ (phút) / Est. wait (min)</th><th>Quầy mở / Counters open</th><th>Số vừa gọi / Last called</th></tr></thead><tbody>${rows}</tbody></table>
+       <ul>${counters}</ul></div>
        <h2>Ứng dụng / Apps</h2>
        <ul><li><a href="/kiosk">Ki-ốt / Kiosk</a></li><li><a href="/counter">Quầy / Counter console</a></li>
        <li><a href="/display">Bảng hiển thị / Display board</a></li><li><a href="/dashboard">Quản lý / Dashboard</a></li>
@@ -93,5 +128,5 @@ export async function pages(
 
 function layout(title: string, body: string): string {
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title}</title><style>${STYLE}</style></head><body><h1>${title}</h1>${body}</body></html>`;
+<title>${title}</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><style>${STYLE}</style></head><body><header><h1>${title}</h1></header><main>${body}</main></body></html>`;
 }

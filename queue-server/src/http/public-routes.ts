@@ -8,11 +8,13 @@ import {
   Health,
   ProceduresResponse,
   QueueSummary,
+  RecentCallsResponse,
   ServicesResponse,
   SiteResponse,
   type Ticket,
   TicketParams,
   TicketResponse,
+  toIsoLocal,
 } from '@oss/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { QueueService } from '../queue-service.ts';
@@ -104,6 +106,11 @@ export async function publicRoutes(
     service.core.summary(now()),
   );
 
+  /** What a display board lists under "VỪA GỌI" after a reload. */
+  app.get('/api/calls', { schema: { response: { 200: RecentCallsResponse } } }, async () => ({
+    calls: recentCalls(service, RECENT_CALLS),
+  }));
+
   app.get(
     '/api/tickets/:id',
     {
@@ -152,6 +159,25 @@ export async function publicRoutes(
       };
     });
   });
+}
+
+const RECENT_CALLS = 8;
+
+/** Today's last `limit` tickets called, newest first, in the live feed's `call` shape. */
+function recentCalls(service: QueueService, limit: number): RecentCallsResponse['calls'] {
+  const called = [...service.core.state.tickets.values()]
+    .filter((t) => t.calledAt !== undefined && t.counterId !== undefined)
+    .sort((a, b) => b.calledAt! - a.calledAt!)
+    .slice(0, limit);
+  return called.map((t) => ({
+    number: t.number,
+    counterId: t.counterId!,
+    serviceId: t.serviceId,
+    calledAt: toIsoLocal(t.calledAt!, service.site.timeZone),
+    recall: t.recalls > 0,
+    counterNumber: service.site.counters.get(t.counterId!)?.number ?? 0,
+    priority: t.priority,
+  }));
 }
 
 /** Today's tickets from memory (live ETA), older ones from the database. */

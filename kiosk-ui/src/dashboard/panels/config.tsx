@@ -40,7 +40,9 @@ function CounterServices() {
         <tr>
           <th>{t('dash.counters')}</th>
           <th>{t('dash.counterServices')}</th>
-          <th />
+          <th>
+            <span class="sr-only">{t('dash.saveServices')}</span>
+          </th>
         </tr>
       </thead>
       <tbody>

@@ -224,6 +224,7 @@ export const en: Record<keyof typeof vi, string> = {
   'display.notice3': 'Scan the QR code on your ticket to follow your number on your phone.',
   'display.notice4': 'After your visit, please rate the service at the counter.',
   'display.sound': 'Turn sound on',
+  'display.notices': 'Notices',
 
   'dash.title': 'One-stop shop dashboard',
   'dash.live': 'Live',

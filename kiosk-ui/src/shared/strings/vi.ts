@@ -239,6 +239,7 @@ export const vi = {
   'display.notice3': 'Quét mã QR trên vé để theo dõi số thứ tự trên điện thoại.',
   'display.notice4': 'Sau khi được phục vụ, xin hãy đánh giá mức độ hài lòng tại quầy.',
   'display.sound': 'Bật âm thanh',
+  'display.notices': 'Thông báo',
 
   // dashboard
   'dash.title': 'Bảng điều hành bộ phận một cửa',
