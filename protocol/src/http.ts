@@ -114,6 +114,10 @@ export const Procedure = Type.Object(
     fee: LocalizedText,
     processingTime: LocalizedText,
     legalBasis: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+    /** The everyday name ("khai sinh"): shown as an example under its service, and searched. */
+    shortName: Type.Optional(LocalizedText),
+    /** Words citizens use for it ("sổ đỏ", "sao y", "cmnd"), in either language: searched, never shown. */
+    keywords: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 40 })),
   },
   strict,
 );

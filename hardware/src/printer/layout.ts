@@ -221,7 +221,7 @@ export function ticketLayout(
 
   flow.bilingual(ticket.siteName.vi, ticket.siteName.en, s(26), true);
   flow.rule();
-  flow.bilingual('SỐ THỨ TỰ CỦA BẠN', 'Your ticket number', s(22));
+  flow.bilingual('SỐ THỨ TỰ CỦA QUÝ KHÁCH', 'Your ticket number', s(22));
   flow.text(ticket.number, { size: flow.fittedSize(ticket.number, s(136), true), bold: true });
   flow.gap(s(6));
   if (ticket.priorityLabel) flow.bilingual(ticket.priorityLabel.vi, ticket.priorityLabel.en, s(22), true);
@@ -235,7 +235,7 @@ export function ticketLayout(
   } else {
     if (ticket.ahead !== undefined)
       flow.bilingual(
-        `Số người chờ trước bạn: ${ticket.ahead}`,
+        `Số người chờ trước quý khách: ${ticket.ahead}`,
         `People ahead of you: ${ticket.ahead}`,
         s(24),
       );

@@ -74,6 +74,13 @@ async function issueForBooking(booking: Pick<IssueRequest, 'appointmentCode' | '
   }
 }
 
+/** "Skip": on without a card, and the card's last error (a failed chip read) no longer shown. */
+export function skipIdentify(): void {
+  session.error.value = null;
+  session.chipStep.value = null;
+  go(session.appointmentByCard.value ? 'appointment' : 'priority');
+}
+
 /** Whether this kiosk can identify a citizen by card (its agent has a scanner or a chip reader). */
 export function readsCards(): boolean {
   const hw = transportRef.value?.hardware();

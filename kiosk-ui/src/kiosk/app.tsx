@@ -42,7 +42,7 @@ const SCREENS: Record<Exclude<Screen, 'setup'>, FunctionComponent> = {
   dossier: DossierLookup,
 };
 
-export function KioskApp({ onSetupSaved }: { onSetupSaved: () => void }) {
+export function KioskApp({ onSetupSaved, onMoreTime }: { onSetupSaved: () => void; onMoreTime: () => void }) {
   const screen = ui.screen.value;
   const site = data.site.value;
   useSignalEffect(() => {
@@ -77,7 +77,7 @@ export function KioskApp({ onSetupSaved }: { onSetupSaved: () => void }) {
         {View ? <View /> : <Setup onSaved={onSetupSaved} />}
       </main>
       <A11yBar />
-      <IdleWarning />
+      <IdleWarning onMore={onMoreTime} />
     </div>
   );
 }

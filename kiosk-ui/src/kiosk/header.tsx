@@ -34,7 +34,7 @@ export function KioskHeader() {
         <Emblem />
       </button>
       <div class="kiosk-site">
-        <strong>{site ? loc(site.site.name) : t('common.loading')}</strong>
+        <h1 class="kiosk-site-name">{site ? loc(site.site.name) : t('common.loading')}</h1>
         {site && <span class="muted">{site.site.address}</span>}
       </div>
       <time class="kiosk-clock">{time}</time>

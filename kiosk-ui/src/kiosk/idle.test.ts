@@ -60,4 +60,15 @@ describe('idle timer', () => {
     vi.advanceTimersByTime(200_000);
     expect(onTimeout).not.toHaveBeenCalled();
   });
+
+  it('a longer time for one screen ("more time") holds until it is spent, and activity keeps it', () => {
+    const { idle, countdown } = timer();
+    idle.start(120_000);
+    vi.advanceTimersByTime(100_000);
+    idle.activity();
+    vi.advanceTimersByTime(109_999);
+    expect(countdown).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(countdown).toEqual([10]);
+  });
 });

@@ -15,16 +15,20 @@ export class IdleTimer {
   private tick: ReturnType<typeof setInterval> | null = null;
   private left: number | null = null;
   private running = false;
+  private timeoutMs: number;
 
-  constructor(private readonly options: IdleOptions) {}
+  constructor(private readonly options: IdleOptions) {
+    this.timeoutMs = options.timeoutMs;
+  }
 
   get warning(): boolean {
     return this.left !== null;
   }
 
-  /** Starts (or restarts) counting from now. */
-  start(): void {
+  /** Starts (or restarts) counting from now; `timeoutMs` for this screen (a long page gives more). */
+  start(timeoutMs = this.options.timeoutMs): void {
     this.running = true;
+    this.timeoutMs = timeoutMs;
     this.reset();
   }
 
@@ -55,8 +59,7 @@ export class IdleTimer {
       this.left = null;
       this.options.onCountdown(null);
     }
-    const { timeoutMs, warningMs } = this.options;
-    this.warnTimer = setTimeout(() => this.warn(), Math.max(0, timeoutMs - warningMs));
+    this.warnTimer = setTimeout(() => this.warn(), Math.max(0, this.timeoutMs - this.options.warningMs));
   }
 
   private warn(): void {

@@ -1,4 +1,5 @@
 import '../shared/style.css';
+import './kiosk.css';
 import type { QueueSummary } from '@oss/protocol';
 import { render } from 'preact';
 import { Api } from '../shared/api.ts';
@@ -11,6 +12,9 @@ import { detectTransport, type KioskTransport } from './transport.ts';
 const params = new URLSearchParams(location.search);
 const IDLE_MS = Number(params.get('idle')) || 60_000;
 const WARN_MS = Math.min(10_000, IDLE_MS / 2);
+/** Pages read at length (a procedure's papers, the results, a dossier) wait twice as long before warning. */
+const LONG_SCREENS = new Set(['search', 'procedure', 'dossier']);
+const idleFor = (screen: string) => IDLE_MS * (LONG_SCREENS.has(screen) ? 2 : 1);
 
 let api: Api;
 let feed: ReturnType<typeof liveFeed> | null = null;
@@ -119,15 +123,18 @@ const idle = new IdleTimer({
 });
 ui.screen.subscribe((screen) => {
   if (screen === 'home') idle.stop();
-  else idle.start();
+  else idle.start(idleFor(screen));
 });
+// "More time" gives its own, longer time: its touch must not first close the warning under the finger.
+const isMoreTime = (e: Event) => e.target instanceof Element && e.target.closest('[data-action=more-time]');
 for (const type of ['pointerdown', 'keydown'] as const)
-  document.addEventListener(type, () => idle.activity(), { capture: true, passive: true });
+  document.addEventListener(type, (e) => isMoreTime(e) || idle.activity(), { capture: true, passive: true });
 
 if (params.has('setup')) ui.screen.value = 'setup';
 
 render(
   <KioskApp
+    onMoreTime={() => idle.start(2 * idleFor(ui.screen.value))}
     onSetupSaved={() => {
       transportRef.value?.close();
       void start();

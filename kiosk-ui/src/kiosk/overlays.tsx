@@ -3,15 +3,16 @@ import { loc, t } from '../shared/i18n.ts';
 import { Icon } from '../shared/icons.tsx';
 import { transportRef, ui } from './state.ts';
 
-export function IdleWarning() {
+/** The warning before a reset; "More time" gives the citizen twice the usual time again. */
+export function IdleWarning({ onMore }: { onMore: () => void }) {
   const left = ui.idleLeft.value;
   if (left === null) return null;
   return (
-    <div class="overlay" role="alertdialog" aria-modal="true" data-idle-warning>
+    <div class="overlay" role="alertdialog" aria-modal="true" aria-labelledby="idle-title" data-idle-warning>
       <div class="overlay-card">
-        <h2>{t('kiosk.idleTitle')}</h2>
+        <h2 id="idle-title">{t('kiosk.idleTitle')}</h2>
         <p class="big-text">{t('kiosk.idleBody', { n: left })}</p>
-        <button type="button" class="btn btn-primary btn-huge">
+        <button type="button" class="btn btn-primary btn-huge" data-action="more-time" onClick={onMore}>
           {t('kiosk.idleStay')}
         </button>
       </div>

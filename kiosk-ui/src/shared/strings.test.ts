@@ -25,6 +25,12 @@ describe('string tables', () => {
     expect(withMarks / Object.values(vi).length).toBeGreaterThan(0.8);
   });
 
+  it('speaks to citizens in one register: "quý khách", never "bạn"', () => {
+    const kiosk = Object.entries(vi).filter(([key]) => key.startsWith('kiosk.'));
+    expect(kiosk.filter(([, text]) => /\bbạn\b/iu.test(text.normalize('NFC')))).toEqual([]);
+    expect(vi['kiosk.followHint']).toContain('quý khách');
+  });
+
   it('fills placeholders in the chosen language', () => {
     expect(t('display.call', { number: 'A012', counter: 3 }, 'vi')).toBe('Mời số A012 đến quầy số 3');
     expect(t('display.call', { number: 'A012', counter: 3 }, 'en')).toBe(

@@ -1,7 +1,8 @@
 /** The first screen: take a ticket, find a procedure, follow a ticket; check a booking in, look a dossier up. */
 import { t } from '../../shared/i18n.ts';
 import { Icon, type IconName } from '../../shared/icons.tsx';
-import { data, go } from '../state.ts';
+import { data, go, transportRef } from '../state.ts';
+import { loadDeviceConfig } from '../transport.ts';
 
 function BigButton(props: { id: string; title: string; hint: string; icon: IconName; onClick: () => void }) {
   return (
@@ -20,6 +21,19 @@ export function Home() {
   return (
     <section class="screen screen-home" data-screen="home">
       <h2 class="welcome">{t('kiosk.welcome')}</h2>
+      {transportRef.value?.mode === 'browser' && !loadDeviceConfig() && (
+        <div class="banner banner-warn unconfigured" data-unconfigured>
+          <p>{t('kiosk.unconfigured')}</p>
+          <button
+            type="button"
+            class="btn btn-ghost btn-large"
+            data-action="configure"
+            onClick={() => go('setup')}
+          >
+            {t('kiosk.configure')}
+          </button>
+        </div>
+      )}
       <div class="home-actions">
         <BigButton
           id="take"

@@ -1,7 +1,7 @@
 /** Identifying with the CCCD (its QR scanned, or its chip read), or skipping it. */
 import { loc, t } from '../../shared/i18n.ts';
 import { Icon } from '../../shared/icons.tsx';
-import { checkInByCard, readChip } from '../actions.ts';
+import { checkInByCard, readChip, skipIdentify } from '../actions.ts';
 import { go, session, transportRef } from '../state.ts';
 
 /** On from a card read: the booking made with it, or the ticket's priority. */
@@ -52,12 +52,7 @@ export function Identify() {
         </div>
       )}
       {session.error.value && <p class="banner banner-error">{loc(session.error.value)}</p>}
-      <button
-        type="button"
-        class="btn btn-ghost btn-large"
-        data-action="skip"
-        onClick={() => go(session.appointmentByCard.value ? 'appointment' : 'priority')}
-      >
+      <button type="button" class="btn btn-ghost btn-large" data-action="skip" onClick={skipIdentify}>
         {t('kiosk.skip')}
       </button>
     </section>

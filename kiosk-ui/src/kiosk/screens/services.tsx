@@ -1,6 +1,7 @@
-/** Choosing the service of the ticket, with each line's people waiting and wait. */
-import { loc, t } from '../../shared/i18n.ts';
+/** Choosing the service of the ticket, with examples of what it is for and each line's people waiting and wait. */
+import { lang, loc, t } from '../../shared/i18n.ts';
 import { startTicket } from '../actions.ts';
+import { examplesOf } from '../search.ts';
 import { data } from '../state.ts';
 
 export function Services() {
@@ -11,6 +12,10 @@ export function Services() {
       <div class="service-grid">
         {data.services.value.map((s) => {
           const q = queue?.services.find((x) => x.serviceId === s.id);
+          const examples = examplesOf(
+            data.procedures.value.filter((p) => s.procedureIds.includes(p.id)),
+            lang.value,
+          );
           return (
             <button
               type="button"
@@ -21,6 +26,11 @@ export function Services() {
             >
               <span class="service-prefix">{s.prefix}</span>
               <span class="service-name">{loc(s.name)}</span>
+              {examples && (
+                <span class="service-examples" data-examples>
+                  {examples}
+                </span>
+              )}
               {q && (
                 <span class="service-wait">
                   {q.noCounterOpen

@@ -49,7 +49,7 @@ export const vi = {
   'kiosk.find': 'Tra cứu thủ tục',
   'kiosk.findHint': 'Giấy tờ cần mang, lệ phí, thời gian',
   'kiosk.follow': 'Theo dõi số của tôi',
-  'kiosk.followHint': 'Xem còn bao nhiêu người trước bạn',
+  'kiosk.followHint': 'Xem còn bao nhiêu người trước quý khách',
   'kiosk.waitingNow': '{n} người đang chờ',
   'kiosk.eta': 'Chờ khoảng {n} phút',
   // kiosk: options
@@ -69,7 +69,11 @@ export const vi = {
   // kiosk: search
   'kiosk.searchTitle': 'Tra cứu thủ tục hành chính',
   'kiosk.searchPlaceholder': 'Gõ tên thủ tục, ví dụ: khai sinh',
-  'kiosk.searchNone': 'Không tìm thấy thủ tục phù hợp. Hãy thử từ khác hoặc chọn theo lĩnh vực.',
+  'kiosk.searchNone': 'Không tìm thấy thủ tục phù hợp. Quý khách hãy chọn lĩnh vực dưới đây hoặc hỏi cán bộ.',
+  'kiosk.askStaff': 'Hỏi cán bộ: lấy số thứ tự',
+  'kiosk.searchInField': 'Chỉ tìm trong lĩnh vực {field}.',
+  'kiosk.searchWiden': 'Tìm trong mọi lĩnh vực',
+  'kiosk.examples': 'Ví dụ: {list}',
   'kiosk.searchCount': '{n} thủ tục',
   'kiosk.byField': 'Chọn theo lĩnh vực',
   'kiosk.allFields': 'Tất cả',
@@ -131,6 +135,9 @@ export const vi = {
   'kiosk.printerNearEnd': 'Máy in sắp hết giấy.',
   'kiosk.issueFailed': 'Không lấy được số: {message}',
   'kiosk.notConfigured': 'Ki-ốt chưa được cấu hình thiết bị. Vui lòng liên hệ cán bộ.',
+  'kiosk.unconfigured':
+    'Ki-ốt này chưa được cấu hình nên chưa lấy được số; quý khách vẫn tra cứu được thủ tục. Cán bộ kỹ thuật: chạm vào nút dưới đây và nhập mã thiết bị tạo bằng lệnh npm run -s enroll -- <mã> kiosk.',
+  'kiosk.configure': 'Cấu hình ki-ốt',
   'kiosk.offlineAgent': 'Ki-ốt đang mất kết nối máy chủ; số vẫn được cấp từ dải số dự phòng.',
   // kiosk: follow
   'kiosk.followTitle': 'Theo dõi số thứ tự',
@@ -143,7 +150,7 @@ export const vi = {
   // kiosk: idle
   'kiosk.idleTitle': 'Quý khách còn sử dụng không?',
   'kiosk.idleBody': 'Màn hình sẽ quay về trang chủ và xóa mọi thông tin sau {n} giây.',
-  'kiosk.idleStay': 'Tiếp tục sử dụng',
+  'kiosk.idleStay': 'Thêm thời gian',
   // kiosk: technician setup
   'setup.title': 'Cấu hình ki-ốt (dành cho kỹ thuật viên)',
   'setup.deviceId': 'Mã thiết bị',
