@@ -5,6 +5,7 @@ import {
   embeddedPath,
   enrolSite,
   type HubEnv,
+  type HubOptions,
   openDatabase,
   type RunningHub,
   readHubEnv,
@@ -56,10 +57,14 @@ export async function prepareHubDir(dataDir: string): Promise<void> {
     cpSync(await pgliteTemplate(), embeddedPath(dataDir), { recursive: true });
 }
 
-export async function startTestHub(dataDir: string, extra: Record<string, string> = {}): Promise<RunningHub> {
+export async function startTestHub(
+  dataDir: string,
+  extra: Record<string, string> = {},
+  options: HubOptions = {},
+): Promise<RunningHub> {
   const env = hubEnv(dataDir, extra);
   if (!env.databaseUrl) await prepareHubDir(dataDir);
-  return startHub(env, { log: silentLogger });
+  return startHub(env, { log: silentLogger, ...options });
 }
 
 /** Enrols `site` at the hub; the environment a site server needs to feed it. */
