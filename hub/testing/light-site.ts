@@ -62,6 +62,7 @@ export class LightSite {
       url: options.url,
       username: options.username,
       password: options.password,
+      ...(options.ca ? { ca: options.ca } : {}),
       info: lightSiteInfo(options.site),
       db: this.db,
       log: options.log ?? silentLogger,
