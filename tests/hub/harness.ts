@@ -6,6 +6,7 @@ import {
   enrolSite,
   type HubEnv,
   type HubOptions,
+  HubStore,
   openDatabase,
   type RunningHub,
   readHubEnv,
@@ -74,6 +75,26 @@ export async function enrolAt(hub: RunningHub, site: string, mqttUrl = hub.mqttU
     creds,
     siteEnv: { OSS_HUB_URL: mqttUrl, OSS_HUB_USERNAME: creds.username, OSS_HUB_PASSWORD: creds.password },
   };
+}
+
+/**
+ * For hub workers on a real PostgreSQL behind an external broker: their environment, and `site`
+ * enrolled in the database (the broker's password file needs the same secret).
+ */
+export async function enrolOnPostgres(pgUrl: string, dataDir: string, site = 'demo') {
+  const hubPassword = 'hub-secret-for-tests';
+  const env = {
+    OSS_HUB_DATABASE_URL: pgUrl,
+    OSS_HUB_MQTT_USERNAME: '_hub',
+    OSS_HUB_MQTT_PASSWORD: hubPassword,
+  };
+  const db = await openDatabase({ url: pgUrl, dataDir });
+  try {
+    const creds = await enrolSite(new HubStore(db), hubEnv(dataDir, env), site, Date.now());
+    return { env, hubPassword, creds };
+  } finally {
+    await db.close();
+  }
 }
 
 /** A signed-in hub manager's cookie. */
