@@ -1,12 +1,31 @@
 /**
  * The hub's embedded MQTT broker (aedes), where sites connect. Each site signs in with its enrolment
- * credentials and may publish only its own feed, info and status, and read only its own acks.
+ * credentials and may publish only its own feed, info and status, and read only its own acks. The
+ * site broker's limits apply (`@oss/queue-server/mqtt-limits`): packet sizes checked on the wire, caps
+ * and a rate on connections, a CONNECT timeout, a back-off for wrong passwords.
  */
-import { createServer, type Server } from 'node:net';
-import { siteMayPublishToHub, siteMaySubscribeAtHub } from '@oss/protocol';
+import { createServer, type Server, type Socket } from 'node:net';
+import { FEED_MAX_BATCH, siteMayPublishToHub, siteMaySubscribeAtHub } from '@oss/protocol';
 import { listenTcp } from '@oss/queue-server/lifecycle';
 import type { Logger } from '@oss/queue-server/log';
+import {
+  AuthBackoff,
+  type BrokerLimits,
+  ConnectionLimiter,
+  DEFAULT_LIMITS,
+  guardedConnection,
+} from '@oss/queue-server/mqtt-limits';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
+
+/**
+ * The site broker's defaults, but a packet holds a feed batch (up to FEED_MAX_BATCH events of at most
+ * a few KB), and a province's sites, or the whole country's in the benchmark, may connect.
+ */
+export const HUB_LIMITS: BrokerLimits = {
+  ...DEFAULT_LIMITS,
+  maxPacketBytes: FEED_MAX_BATCH * 4 * 1024,
+  maxConnections: 8192,
+};
 
 /** The hub's own ingest client; never a valid site id (underscore). */
 export const HUB_USERNAME = '_hub';
@@ -19,6 +38,7 @@ export interface HubBrokerOptions {
   /** Checks a site's credentials (slow hash); the enrolment's time when they are right. */
   verifySite: (username: string, password: string) => Promise<number | null>;
   log: Logger;
+  limits?: Partial<BrokerLimits>;
 }
 
 export interface HubBroker {
@@ -38,8 +58,17 @@ function refused(code: 4 | 5): AuthenticateError {
 
 export async function startHubBroker(options: HubBrokerOptions): Promise<HubBroker> {
   const { log } = options;
+  const limits = { ...HUB_LIMITS, ...options.limits };
+  const connections = new ConnectionLimiter(limits);
+  const backoff = {
+    address: new AuthBackoff(limits.failuresPerAddress, limits.maxBackoffMs),
+    site: new AuthBackoff(limits.failuresPerDevice, limits.maxBackoffMs),
+  };
+  /** The TCP socket behind each connection aedes holds (aedes sees the size-guarded stream). */
+  const sockets = new WeakMap<object, Socket>();
   let clients: Record<string, SiteClient> = {};
   const broker = await Aedes.createBroker({
+    connectTimeout: limits.connectTimeoutMs,
     authenticate(client: SiteClient, username, password, done) {
       const user = username ?? '';
       const secret = password?.toString('utf8') ?? '';
@@ -51,12 +80,17 @@ export async function startHubBroker(options: HubBrokerOptions): Promise<HubBrok
       const holder = clients[client.id];
       if (client.id.startsWith(HUB_CLIENT_PREFIX) || (holder && holder.site !== user))
         return done(refused(5), false);
+      const address = sockets.get(client.conn)?.remoteAddress ?? 'unknown';
+      if (backoff.address.blocked(address) || backoff.site.blocked(user)) return done(refused(5), false);
+      backoff.site.attempt(user);
       options.verifySite(user, secret).then(
         (enrolledAt) => {
           if (enrolledAt === null) {
-            log.warn({ clientId: client.id }, 'site refused: bad credentials');
+            backoff.address.attempt(address);
+            log.warn({ clientId: client.id, address }, 'site refused: bad credentials');
             return done(refused(4), false);
           }
+          backoff.site.succeeded(user);
           client.site = user;
           client.enrolledAt = enrolledAt;
           done(null, true);
@@ -79,8 +113,19 @@ export async function startHubBroker(options: HubBrokerOptions): Promise<HubBrok
   });
   clients = (broker as unknown as { clients: Record<string, SiteClient> }).clients;
   const server: Server = createServer((socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const admitted = connections.admit(address);
+    if (admitted !== 'ok') {
+      socket.destroy();
+      return;
+    }
+    socket.once('close', () => connections.closed(address));
     socket.setNoDelay(true);
-    broker.handle(socket);
+    const conn = guardedConnection(socket, limits, (e) =>
+      log.warn({ address, err: e.message }, 'connection dropped'),
+    );
+    sockets.set(conn, socket);
+    broker.handle(conn);
   });
   const port = await listenTcp(server, options.port, options.host);
   log.info({ port }, 'hub MQTT broker listening');

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { createPartitionSql, monthOf } from './partitions.ts';
 
 export interface Sql {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -88,7 +89,9 @@ async function openServer(url: string): Promise<HubDb> {
  * Versioned migrations, applied in order under an advisory lock (several hub processes may start at
  * once against one server). `hub_schema` records the last one applied.
  */
-const MIGRATIONS: string[] = [
+type Migration = string | ((tx: Sql) => Promise<void>);
+
+const MIGRATIONS: Migration[] = [
   // 1: sites and their feed position, the events as received, the ticket and rating projections, staff.
   `
   CREATE TABLE sites (
@@ -155,6 +158,28 @@ const MIGRATIONS: string[] = [
     expires_at bigint NOT NULL
   );
   `,
+  // 2: `events` partitioned by month (partitions.ts); the rows already held move into their months.
+  async (tx) => {
+    await tx.query('ALTER TABLE events RENAME TO events_unpartitioned');
+    await tx.query(
+      'ALTER TABLE events_unpartitioned RENAME CONSTRAINT events_pkey TO events_unpartitioned_pkey',
+    );
+    await tx.query(`CREATE TABLE events (
+      site text NOT NULL,
+      seq bigint NOT NULL,
+      at bigint NOT NULL,
+      type text NOT NULL,
+      data jsonb NOT NULL,
+      PRIMARY KEY (site, seq, at)
+    ) PARTITION BY RANGE (at)`);
+    const held = await tx.query<{ at: number }>(
+      'SELECT DISTINCT at - at % 86400000 AS at FROM events_unpartitioned',
+    );
+    const months = new Map(held.map((r) => monthOf(r.at)).map((m) => [m.name, m]));
+    for (const m of months.values()) await tx.query(createPartitionSql(m));
+    await tx.query('INSERT INTO events SELECT site, seq, at, type, data FROM events_unpartitioned');
+    await tx.query('DROP TABLE events_unpartitioned');
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -172,8 +197,11 @@ async function migrate(db: HubDb): Promise<void> {
         `Cơ sở dữ liệu của hub có phiên bản ${current}, mới hơn chương trình (${SCHEMA_VERSION}) / ` +
           `the hub database schema ${current} is newer than this program (${SCHEMA_VERSION}); upgrade the program`,
       );
-    for (let v = current; v < SCHEMA_VERSION; v++)
-      for (const statement of statements(MIGRATIONS[v]!)) await tx.query(statement);
+    for (let v = current; v < SCHEMA_VERSION; v++) {
+      const migration = MIGRATIONS[v]!;
+      if (typeof migration === 'function') await migration(tx);
+      else for (const statement of statements(migration)) await tx.query(statement);
+    }
     if (rows.length === 0) await tx.query('INSERT INTO hub_schema (version) VALUES ($1)', [SCHEMA_VERSION]);
     else await tx.query('UPDATE hub_schema SET version = $1', [SCHEMA_VERSION]);
   });

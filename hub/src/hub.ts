@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { randomSecret, verifyPassword } from '@oss/queue-server/auth';
 import { boundPort, startParts } from '@oss/queue-server/lifecycle';
 import { createLogger, type Logger } from '@oss/queue-server/log';
+import type { BrokerLimits } from '@oss/queue-server/mqtt-limits';
 import type { FastifyInstance } from 'fastify';
 import { checkSiteId, enrolSite, parseStaffArgs, setStaff } from './admin.ts';
 import { HUB_USERNAME, type HubBroker, startHubBroker } from './broker.ts';
@@ -16,7 +17,12 @@ import { openDatabase } from './db.ts';
 import type { HubEnv } from './env.ts';
 import { buildHubHttp } from './http.ts';
 import { IngestWorker } from './ingest.ts';
+import { monthsFrom } from './partitions.ts';
 import { HubStore } from './store.ts';
+
+/** The `events` partitions made ahead, checked daily (a batch's own months are made on arrival). */
+const MONTHS_AHEAD = 2;
+const DAY_MS = 86_400_000;
 
 export interface RunningHub {
   env: HubEnv;
@@ -34,6 +40,8 @@ export interface HubOptions {
   clock?: () => number;
   log?: Logger;
   appsDist?: string;
+  /** The embedded broker's limits, over HUB_LIMITS (tests and the benchmark). */
+  brokerLimits?: Partial<BrokerLimits>;
 }
 
 /** Written in the data folder while a hub with the embedded database runs: how its CLIs reach it. */
@@ -50,6 +58,13 @@ export async function startHub(env: HubEnv, options: HubOptions = {}): Promise<R
   return startParts(async (onStop) => {
     onStop(() => db.close());
     const store = new HubStore(db);
+    const monthsAhead = () => store.partitions.ensure(monthsFrom(clock(), MONTHS_AHEAD));
+    await monthsAhead();
+    const ahead = setInterval(
+      () => monthsAhead().catch((e) => log.warn({ err: String(e) }, 'creating the coming months failed')),
+      DAY_MS,
+    );
+    onStop(() => clearInterval(ahead));
     let broker: HubBroker | null = null;
     const hubPassword = randomSecret(24);
     if (!env.mqttUrl) {
@@ -57,6 +72,7 @@ export async function startHub(env: HubEnv, options: HubOptions = {}): Promise<R
         port: env.mqttPort,
         hubPassword,
         log,
+        ...(options.brokerLimits ? { limits: options.brokerLimits } : {}),
         verifySite: async (username, password) => {
           const site = await store.findSite(username);
           return site && (await verifyPassword(password, site.password_hash)) ? site.enrolled_at : null;

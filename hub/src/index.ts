@@ -2,6 +2,6 @@
 export { enrolSite, setStaff } from './admin.ts';
 export { embeddedPath, type HubDb, openDatabase } from './db.ts';
 export { type HubEnv, readHubEnv } from './env.ts';
-export { type RunningHub, startHub } from './hub.ts';
-export { hubMosquittoAcl } from './mosquitto.ts';
+export { type HubOptions, type RunningHub, startHub } from './hub.ts';
+export { hubMosquittoAcl, hubMosquittoConf } from './mosquitto.ts';
 export { HubStore } from './store.ts';

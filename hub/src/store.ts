@@ -1,6 +1,7 @@
 /** The hub's queries: sites and their credentials, the idempotent ingest, tickets, staff and sessions. */
 import type { FeedBatch, SiteInfo } from '@oss/protocol';
 import type { HubDb, Sql } from './db.ts';
+import { MonthPartitions } from './partitions.ts';
 import { project, type RatingRow, type TicketRow } from './project.ts';
 
 export interface SiteRow {
@@ -41,7 +42,12 @@ function ticketFromRow(row: Record<string, unknown>): TicketRow {
 }
 
 export class HubStore {
-  constructor(readonly db: HubDb) {}
+  /** The `events` table's months (a batch's months are created before it is stored). */
+  readonly partitions: MonthPartitions;
+
+  constructor(readonly db: HubDb) {
+    this.partitions = new MonthPartitions(db);
+  }
 
   // --- sites ---------------------------------------------------------------------------------------
 
@@ -81,6 +87,7 @@ export class HubStore {
    * projections change only for the events stored now.
    */
   async ingest(batch: FeedBatch): Promise<IngestResult> {
+    await this.partitions.ensureFor(batch.events.map((e) => e.at));
     return this.db.transaction(async (tx) => {
       const [site] = await tx.query<{ last_seq: number; current_day: string | null }>(
         'SELECT last_seq, current_day FROM sites WHERE id = $1 FOR UPDATE',
@@ -194,7 +201,7 @@ async function insertEvents(tx: Sql, site: string, events: FeedBatch['events']):
     `INSERT INTO events (site, seq, at, type, data)
      SELECT $1, e.seq, e.at, e.type, e.data FROM
        unnest($2::bigint[], $3::bigint[], $4::text[], $5::jsonb[]) AS e (seq, at, type, data)
-     ON CONFLICT (site, seq) DO NOTHING RETURNING seq`,
+     ON CONFLICT (site, seq, at) DO NOTHING RETURNING seq`,
     [
       site,
       events.map((e) => e.seq),

@@ -1,4 +1,5 @@
 /** The environment variables of PROTOCOL.md §1, plus additions (documented in docs/configuration.md). */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEMO_SITE_CONFIG } from './config/load.ts';
 import type { HubLink } from './feed/feed.ts';
@@ -118,7 +119,33 @@ function hubLink(env: NodeJS.ProcessEnv): HubLink | null {
       `Biến môi trường OSS_HUB_URL phải là địa chỉ mqtt:// hoặc mqtts://, nhận được "${url}" / ` +
         `OSS_HUB_URL must be an mqtt:// or mqtts:// URL, got "${url}"`,
     );
-  return { url, username, password };
+  const ca = hubCa(env.OSS_HUB_CA_FILE, url);
+  return { url, username, password, ...(ca ? { ca } : {}) };
+}
+
+/** OSS_HUB_CA_FILE: the PEM file of the CA that signed an `mqtts://` hub's certificate. */
+function hubCa(file: string | undefined, url: string): string | null {
+  if (!file) return null;
+  if (!url.startsWith('mqtts://'))
+    throw new EnvError(
+      `OSS_HUB_CA_FILE chỉ dùng với địa chỉ OSS_HUB_URL dạng mqtts://, nhận được "${url}" / ` +
+        `OSS_HUB_CA_FILE needs an mqtts:// OSS_HUB_URL, got "${url}"`,
+    );
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new EnvError(
+      `Không đọc được tệp OSS_HUB_CA_FILE "${file}" (${(e as NodeJS.ErrnoException).code}) / ` +
+        `cannot read OSS_HUB_CA_FILE "${file}" (${(e as NodeJS.ErrnoException).code})`,
+    );
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new EnvError(
+      `Tệp OSS_HUB_CA_FILE "${file}" không chứa chứng thư PEM (-----BEGIN CERTIFICATE-----) / ` +
+        `OSS_HUB_CA_FILE "${file}" holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+    );
+  return pem;
 }
 
 /** The broker URL devices are told to use. */

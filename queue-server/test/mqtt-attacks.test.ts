@@ -5,7 +5,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { type Socket, connect as tcpConnect } from 'node:net';
+import type { Socket } from 'node:net';
 import { topics } from '@oss/protocol';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { hashPassword, verifyPassword } from '../src/auth/secrets.ts';
 import { silentLogger } from '../src/log.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../src/mqtt/broker.ts';
 import type { RunningServer } from '../src/server.ts';
+import { closedWithin, connectPacket, rawSocket } from '../testing/raw-mqtt.ts';
 import {
   connectDevice,
   type DeviceClient,
@@ -56,42 +57,6 @@ async function tryConnect(
       if (typeof e.code === 'number') return e.code;
       throw e;
     });
-}
-
-/** Opens a raw TCP connection from `localAddress` (any 127.x.y.z is this machine). */
-function rawSocket(port: number, localAddress = '127.0.0.1'): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = tcpConnect({ port, host: '127.0.0.1', localAddress }, () => resolve(s));
-    s.once('error', reject);
-  });
-}
-
-function closedWithin(socket: Socket, ms: number): Promise<boolean> {
-  if (socket.destroyed) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-    socket.on('error', () => {});
-  });
-}
-
-/** An MQTT 3.1.1 CONNECT for `creds` with client id `clientId`. */
-function connectPacket(clientId: string, creds: Creds): Buffer {
-  const str = (s: string) => {
-    const b = Buffer.from(s);
-    return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
-  };
-  const body = Buffer.concat([
-    str('MQTT'),
-    Buffer.from([4, 0xc2, 0, 60]), // level 4; username, password, clean session; keep-alive 60 s
-    str(clientId),
-    str(creds.username),
-    str(creds.password),
-  ]);
-  return Buffer.concat([Buffer.from([0x10, body.length]), body]);
 }
 
 describe('client ids: nobody takes over another’s session', () => {

@@ -5,6 +5,8 @@ import {
   embeddedPath,
   enrolSite,
   type HubEnv,
+  type HubOptions,
+  HubStore,
   openDatabase,
   type RunningHub,
   readHubEnv,
@@ -56,10 +58,14 @@ export async function prepareHubDir(dataDir: string): Promise<void> {
     cpSync(await pgliteTemplate(), embeddedPath(dataDir), { recursive: true });
 }
 
-export async function startTestHub(dataDir: string, extra: Record<string, string> = {}): Promise<RunningHub> {
+export async function startTestHub(
+  dataDir: string,
+  extra: Record<string, string> = {},
+  options: HubOptions = {},
+): Promise<RunningHub> {
   const env = hubEnv(dataDir, extra);
   if (!env.databaseUrl) await prepareHubDir(dataDir);
-  return startHub(env, { log: silentLogger });
+  return startHub(env, { log: silentLogger, ...options });
 }
 
 /** Enrols `site` at the hub; the environment a site server needs to feed it. */
@@ -69,6 +75,26 @@ export async function enrolAt(hub: RunningHub, site: string, mqttUrl = hub.mqttU
     creds,
     siteEnv: { OSS_HUB_URL: mqttUrl, OSS_HUB_USERNAME: creds.username, OSS_HUB_PASSWORD: creds.password },
   };
+}
+
+/**
+ * For hub workers on a real PostgreSQL behind an external broker: their environment, and `site`
+ * enrolled in the database (the broker's password file needs the same secret).
+ */
+export async function enrolOnPostgres(pgUrl: string, dataDir: string, site = 'demo') {
+  const hubPassword = 'hub-secret-for-tests';
+  const env = {
+    OSS_HUB_DATABASE_URL: pgUrl,
+    OSS_HUB_MQTT_USERNAME: '_hub',
+    OSS_HUB_MQTT_PASSWORD: hubPassword,
+  };
+  const db = await openDatabase({ url: pgUrl, dataDir });
+  try {
+    const creds = await enrolSite(new HubStore(db), hubEnv(dataDir, env), site, Date.now());
+    return { env, hubPassword, creds };
+  } finally {
+    await db.close();
+  }
 }
 
 /** A signed-in hub manager's cookie. */

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { enrolSite, HubStore, hubMosquittoAcl, openDatabase, type RunningHub } from '@oss/hub';
+import { hubMosquittoAcl, type RunningHub } from '@oss/hub';
 import { hasPostgres, startPostgres, type TestPostgres } from '@oss/hub/testing';
 import type { RunningServer } from '@oss/queue-server';
 import { REPO_ROOT } from '@oss/queue-server';
@@ -14,7 +14,7 @@ import { hasMosquitto, type TestMosquitto, testMosquitto } from '@oss/queue-serv
 import { freePort, tempDir, waitFor } from '@oss/tests';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  hubEnv,
+  enrolOnPostgres,
   inProcess,
   lastSeq,
   serveCitizens,
@@ -45,16 +45,8 @@ afterAll(async () => {
 describe.skipIf(!hasMosquitto || !hasPostgres)('two ingest workers behind Mosquitto', () => {
   it('share the feeds; a worker killed with kill -9, or the broker restarted, loses nothing', async () => {
     pg = await startPostgres();
-    const hubPassword = 'hub-secret-for-tests';
-    const env = {
-      OSS_HUB_DATABASE_URL: pg.url,
-      OSS_HUB_MQTT_USERNAME: '_hub',
-      OSS_HUB_MQTT_PASSWORD: hubPassword,
-    };
     // Enrol the site in the hub database, and give the same secret to Mosquitto.
-    const db = await openDatabase({ url: pg.url, dataDir: dir.path });
-    const creds = await enrolSite(new HubStore(db), hubEnv(dir.path, env), 'demo', Date.now());
-    await db.close();
+    const { env, hubPassword, creds } = await enrolOnPostgres(pg.url, dir.path);
     mosquitto = await testMosquitto(join(dir.path));
     writeFileSync(join(dir.path, 'acl'), hubMosquittoAcl());
     await mosquitto.addUser('_hub', hubPassword);

@@ -23,6 +23,8 @@ export interface HubLink {
   url: string;
   username: string;
   password: string;
+  /** PEM certificates trusted for an `mqtts://` hub instead of the system CAs (OSS_HUB_CA_FILE). */
+  ca?: string;
 }
 
 export interface FeedOptions extends HubLink {
@@ -105,12 +107,13 @@ export class SiteFeed {
 
   /** Connects, and keeps reconnecting for as long as it runs. */
   start(): void {
-    const { url, username, password, log } = this.options;
+    const { url, username, password, ca, log } = this.options;
     const status = hubTopics.status(this.site);
     this.client = mqtt.connect(url, {
       username,
       password,
       clientId: `oss-feed-${this.site}`,
+      ...(ca ? { ca } : {}),
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
       will: { topic: status, payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
