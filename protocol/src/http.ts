@@ -265,6 +265,9 @@ export type PeriodQuery = Static<typeof PeriodQuery>;
 
 export const REPORT_KINDS = ['month', 'quarter', 'year'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
+/** The hub's periods (addition): a local day too, named `2026-11-30`. */
+export const PERIOD_KINDS = ['day', ...REPORT_KINDS] as const;
+export type PeriodKind = (typeof PERIOD_KINDS)[number];
 
 export const ReportQuery = Type.Object(
   {
@@ -278,8 +281,8 @@ export const ReportQuery = Type.Object(
 export type ReportQuery = Static<typeof ReportQuery>;
 
 export const ReportPeriod = Type.Object({
-  kind: oneOf(...REPORT_KINDS),
-  /** `2026-11`, `2026-Q4` or `2026`. */
+  kind: oneOf(...PERIOD_KINDS),
+  /** `2026-11-30` (hub only), `2026-11`, `2026-Q4` or `2026`. */
   label: Type.String(),
   from: Type.String(),
   to: Type.String(),
