@@ -133,14 +133,18 @@ describe('report periods', () => {
       served(NOV_2, 40, 'a', { priority: 'elderly' }),
       served(NOV_2, 5, '', { officerId: undefined }),
     ];
-    const r = periodReport(
-      rural,
-      reportPeriod('month', '2026-11'),
-      records(tickets),
-      tickets,
-      '2026-11-30',
-      NOV_2,
-    );
+    const november = (floors?: Parameters<typeof periodReport>[7]) =>
+      periodReport(
+        rural,
+        reportPeriod('month', '2026-11'),
+        records(tickets),
+        tickets,
+        '2026-11-30',
+        NOV_2,
+        new Map(),
+        floors,
+      );
+    const r = november();
     expect(r.productivityFloor).toBe(1200);
     // b served more; a's two tickets come second.
     expect(r.officers.map((o) => [o.officerId, o.rank, o.yearServed])).toEqual([
@@ -157,16 +161,7 @@ describe('report periods', () => {
     expect(r.priorityVsNormal.normal).toMatchObject({ issued: 5, withinTargetShare: 1 });
     expect(r.priorityClasses.find((c) => c.classId === 'elderly')?.issued).toBe(1);
     const floors = { ministry: 1, 'central-city': 1, province: 1, rural: 730, remote: 1 };
-    const own = periodReport(
-      rural,
-      reportPeriod('month', '2026-11'),
-      records(tickets),
-      tickets,
-      '2026-11-30',
-      NOV_2,
-      new Map(),
-      floors,
-    );
+    const own = november(floors);
     expect([own.productivityFloor, own.officers[0]!.floorToDate]).toEqual([730, 668]);
   });
 
