@@ -662,3 +662,58 @@ export const IndicatorsExport = Type.Object({
   sites: Type.Array(SiteIndicators),
 });
 export type IndicatorsExport = Static<typeof IndicatorsExport>;
+
+// --- the province hub's periods, rankings and forecast (docs/hub.md, additions) ---------------------
+
+/** `?period=day&label=2026-11-30` (or month `2026-11`, quarter `2026-Q4`, year `2026`). */
+export const HubPeriodQuery = Type.Object(
+  { period: oneOf(...PERIOD_KINDS), label: Type.String({ minLength: 1, maxLength: 16 }) },
+  strict,
+);
+export type HubPeriodQuery = Static<typeof HubPeriodQuery>;
+
+/** Where a site sits in the province (the hub's configuration), and its 468 level. */
+const SitePlace = {
+  area: Nullable(LocalizedText),
+  level: Type.String(),
+};
+
+/** One site's line in `GET /api/rankings`: the core's period indicators and its rank. */
+export const HubSiteRank = Type.Object({
+  siteId: Type.String(),
+  name: LocalizedText,
+  ...SitePlace,
+  /** 1 = best: highest share within target, then lowest mean wait, then highest satisfaction. */
+  rank: Type.Integer(),
+  issued: Type.Integer(),
+  served: Type.Integer(),
+  meanWaitMinutes: Minutes,
+  withinTargetShare: Share,
+  satisfiedShare: Share,
+  targetWaitMinutes: Type.Number(),
+});
+export type HubSiteRank = Static<typeof HubSiteRank>;
+export const HubRankingsResponse = Type.Object({ period: ReportPeriod, sites: Type.Array(HubSiteRank) });
+export type HubRankingsResponse = Static<typeof HubRankingsResponse>;
+
+export const DailyRow = Type.Object({
+  day: Type.String(),
+  arrivals: Type.Integer(),
+  meanWaitMinutes: Minutes,
+});
+export type DailyRow = Static<typeof DailyRow>;
+
+/** `GET /api/sites/{id}/report`: the site dashboard's period report, as the hub computes it. */
+export const HubSiteReport = Type.Object({
+  siteId: Type.String(),
+  name: LocalizedText,
+  ...SitePlace,
+  report: PeriodReport,
+  /** Officers whose citizens served this year are below the floor's share due by the period's end. */
+  officersBelowFloor: Type.Array(Type.String()),
+  /** Mean arrivals per open day and mean wait by issue hour; arrivals and mean wait per day. */
+  hourly: Type.Array(HourlyRow),
+  daily: Type.Array(DailyRow),
+  services: Type.Array(Type.Object({ id: Type.String(), name: LocalizedText })),
+});
+export type HubSiteReport = Static<typeof HubSiteReport>;
