@@ -5,6 +5,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   fail,
+  HubForecastQuery,
+  HubForecastResponse,
   HubPeriodQuery,
   HubRankingsResponse,
   HubSiteReport,
@@ -14,6 +16,7 @@ import {
 } from '@oss/protocol';
 import { hourlyProfile, reportPeriod } from '@oss/queue-server/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { forecastDays } from './forecast-days.ts';
 import type { ProvinceSettings } from './hub-config.ts';
 import { coreSite, dailyRows, rankSites, siteReport } from './periods.ts';
 import type { HubStore, SiteRow } from './store.ts';
@@ -95,6 +98,20 @@ export function periodRoutes(fastify: FastifyInstance, deps: PeriodRouteDeps): v
         daily: dailyRows(site, tickets, now),
         services: site.config.services.map((s) => ({ id: s.id, name: s.name })),
       };
+    },
+  );
+
+  app.get(
+    '/api/sites/:id/forecast',
+    {
+      schema: { params: TicketParams, querystring: HubForecastQuery, response: { 200: HubForecastResponse } },
+    },
+    async (request) => {
+      await staffOf(request);
+      const { id } = request.params;
+      const row = await store.findSite(id);
+      if (!row) fail('not_found', `Không có đơn vị "${id}"`, `No site "${id}"`);
+      return forecastDays(store, row, settings, clock(), Number(request.query.days ?? 7));
     },
   );
 }

@@ -717,3 +717,29 @@ export const HubSiteReport = Type.Object({
   services: Type.Array(Type.Object({ id: Type.String(), name: LocalizedText })),
 });
 export type HubSiteReport = Static<typeof HubSiteReport>;
+
+export const HubForecastQuery = Type.Object(
+  /** 1–7 days ahead (a query string: the hub does not coerce types). */
+  { days: Type.Optional(Type.String({ pattern: '^[1-7]$' })) },
+  strict,
+);
+/** One day ahead: expected arrivals per service and hour, and the counters the simulator asks for. */
+export const ForecastDay = Type.Object({
+  day: Type.String(),
+  /** Expected arrivals per local hour 0–23 (one decimal). */
+  services: Type.Array(Type.Object({ serviceId: Type.String(), hours: Type.Array(Type.Number()) })),
+  total: Type.Number(),
+  /** The fewest counters whose simulated mean wait stays within the target; null when closed or none up to 40. */
+  countersNeeded: Nullable(Type.Integer()),
+  /** Their simulated mean wait, minutes. */
+  meanWaitMinutes: Minutes,
+});
+export type ForecastDay = Static<typeof ForecastDay>;
+export const HubForecastResponse = Type.Object({
+  siteId: Type.String(),
+  targetWaitMinutes: Type.Number(),
+  /** Earlier weeks the model averages (the same weekday and hour). */
+  weeks: Type.Integer(),
+  days: Type.Array(ForecastDay),
+});
+export type HubForecastResponse = Static<typeof HubForecastResponse>;

@@ -5,89 +5,22 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type RunningHub, readHubEnv, startHub } from '@oss/hub';
+import { readHubEnv, startHub } from '@oss/hub';
 import type { TestPostgres } from '@oss/hub/testing';
-import type { FeedEvent, HubRankingsResponse, HubSiteReport, SiteInfo } from '@oss/protocol';
+import {
+  type HubForecastResponse,
+  type HubRankingsResponse,
+  type HubSiteReport,
+  localDate,
+} from '@oss/protocol';
 import { silentLogger } from '@oss/queue-server';
 import { tempDir } from '@oss/tests';
 import { describe, expect, it } from 'vitest';
-import { enrolAt, getJson, hubManager, onBothDatabases, startTestHub } from './harness.ts';
+import { getJson, hubManager, onBothDatabases, startTestHub } from './harness.ts';
+import { dayEvents, feed } from './history.ts';
 
-const MIN = 60_000;
 const SLOW = 240_000;
 const NOV_23 = Date.parse('2026-11-23T08:00:00+07:00');
-
-/** One visit: issued at `issue` minutes, called at `call` by `officer`, done with `dossiers`. */
-interface Visit {
-  id: string;
-  issue: number;
-  call?: number;
-  officer?: string;
-  dossiers?: number;
-  score?: number;
-}
-
-export function dayEvents(date: string, start: number, visits: Visit[]): FeedEvent[] {
-  let seq = 0;
-  const e = (minutes: number, x: Record<string, unknown>) =>
-    ({ seq: ++seq, at: start + minutes * MIN, ...x }) as FeedEvent;
-  const events = [e(0, { type: 'day.started', day: date })];
-  for (const v of visits)
-    events.push(
-      e(v.issue, {
-        type: 'ticket.issued',
-        ticketId: v.id,
-        number: v.id,
-        serviceId: 'land',
-        priority: 'normal',
-        priorityBasis: 'none',
-        issuedAt: start + v.issue * MIN,
-        offline: false,
-      }),
-    );
-  const called = visits.filter((v) => v.call !== undefined).sort((a, b) => a.call! - b.call!);
-  for (const v of called) {
-    events.push(e(v.call!, { type: 'ticket.called', ticketId: v.id, counterId: 'c1', officerId: v.officer }));
-    events.push(
-      e(v.call! + 5, {
-        type: 'ticket.finished',
-        ticketId: v.id,
-        counterId: 'c1',
-        outcome: 'done',
-        ...(v.dossiers ? { dossiers: v.dossiers } : {}),
-      }),
-    );
-    if (v.score)
-      events.push(
-        e(v.call! + 6, {
-          type: 'rating.submitted',
-          ratingId: `r-${v.id}`,
-          counterId: 'c1',
-          ticketId: v.id,
-          officerId: v.officer,
-          serviceId: 'land',
-          score: v.score,
-        }),
-      );
-  }
-  return events;
-}
-
-export const info = (site: string, vi: string): SiteInfo => ({
-  v: 1,
-  site,
-  name: { vi, en: vi },
-  timeZone: 'Asia/Ho_Chi_Minh',
-  waitTargetMinutes: 15,
-  services: [{ id: 'land', prefix: 'A', name: { vi: 'Đất đai', en: 'Land' } }],
-  counters: [{ id: 'c1', number: 1, name: { vi: 'Quầy 1', en: 'Counter 1' } }],
-});
-
-async function feed(hub: RunningHub, site: string, name: string, events: FeedEvent[]) {
-  await enrolAt(hub, site);
-  await hub.store.saveInfo(info(site, name));
-  await hub.store.ingest({ v: 1, site, from: 1, to: events.length, events });
-}
 
 /** Rural floor 2 a year: by 23 November 2 served are due (2 × 327/365, rounded). */
 const CONFIG = {
@@ -175,6 +108,28 @@ async function periodsScenario(pg: TestPostgres | null) {
     expect(report.body.daily).toEqual([{ day: '2026-11-23', arrivals: 3, meanWaitMinutes: 24 }]);
     expect(report.body.hourly[8]).toEqual({ hour: 8, arrivals: 3, meanWaitMinutes: 24 });
     expect(report.body.services).toEqual([{ id: 'land', name: { vi: 'Đất đai', en: 'Land' } }]);
+
+    // Six days ago's visits are tomorrow's forecast (the same weekday), sized by the simulator.
+    const sixDaysAgo = localDate(Date.now() - 6 * 86_400_000, 'Asia/Ho_Chi_Minh');
+    const start = Date.parse(`${sixDaysAgo}T08:00:00+07:00`);
+    await feed(
+      hub,
+      'xa-c',
+      'Xã C',
+      dayEvents(
+        sixDaysAgo,
+        start,
+        Array.from({ length: 12 }, (_, i) => ({ id: `C${i}`, issue: i * 4, call: i * 4 + 3, officer: 'o' })),
+      ),
+    );
+    const ahead = await getJson<HubForecastResponse>(`${baseUrl}/api/sites/xa-c/forecast?days=2`, cookie);
+    expect(ahead.status).toBe(200);
+    const [tomorrow, after] = ahead.body.days;
+    expect(tomorrow).toMatchObject({ total: 12, services: [{ serviceId: 'land' }] });
+    expect(tomorrow!.services[0]!.hours[8]).toBe(12);
+    expect(tomorrow!.countersNeeded).toBeGreaterThanOrEqual(1);
+    expect(after).toMatchObject({ total: 0, countersNeeded: null });
+    expect((await getJson(`${baseUrl}/api/sites/xa-c/forecast?days=30`, cookie)).status).toBe(400);
 
     // The province level's own floor (Decision 468: 1,600) for a site the configuration leaves unlevelled.
     const b = await getJson<HubSiteReport>(`${baseUrl}/api/sites/xa-b/report?period=year&label=2026`, cookie);
