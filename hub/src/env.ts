@@ -9,6 +9,8 @@ export interface HubEnv extends ListenEnv {
   publicMqttUrl: string | null;
   databaseUrl: string | null;
   dataDir: string;
+  /** The province's floors and sites' areas (`OSS_HUB_CONFIG`, a JSON file; docs/hub.md). */
+  configFile: string | null;
 }
 
 function url(name: string, value: string | undefined, pattern: RegExp, example: string): string | null {
@@ -37,6 +39,7 @@ export function readHubEnv(env: NodeJS.ProcessEnv = process.env): HubEnv {
       'postgres://hub@db/hub',
     ),
     dataDir: resolve(env.OSS_HUB_DATA_DIR || './hub-data'),
+    configFile: env.OSS_HUB_CONFIG ? resolve(env.OSS_HUB_CONFIG) : null,
   };
 }
 

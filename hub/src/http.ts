@@ -24,7 +24,9 @@ import { installErrorHandler } from '@oss/queue-server/http-errors';
 import type { Logger } from '@oss/queue-server/log';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { exportRoutes } from './export.ts';
+import { type ProvinceSettings, provinceSettings } from './hub-config.ts';
 import { provinceApp } from './pages.ts';
+import { periodRoutes } from './period-routes.ts';
 import { dayFigures, ticketView } from './project.ts';
 import type { HubStore, SiteRow, StaffRow } from './store.ts';
 
@@ -42,6 +44,8 @@ export interface HubHttpOptions {
   secureCookies: boolean;
   /** The built province app (kiosk-ui's dist), when present. */
   appsDist?: string;
+  /** The province's floors and sites' areas (`OSS_HUB_CONFIG`); Decision 468's floors when absent. */
+  settings?: ProvinceSettings;
 }
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -142,6 +146,7 @@ export async function buildHubHttp(options: HubHttpOptions): Promise<FastifyInst
   );
 
   exportRoutes(app, store, clock, staffOf);
+  periodRoutes(app, { store, clock, staffOf, settings: options.settings ?? provinceSettings() });
   await provinceApp(app, options.appsDist);
   app.get('/', (_request, reply) => reply.redirect('/province'));
   return app;

@@ -16,6 +16,7 @@ import { HUB_USERNAME, type HubBroker, startHubBroker } from './broker.ts';
 import { openDatabase } from './db.ts';
 import type { HubEnv } from './env.ts';
 import { buildHubHttp } from './http.ts';
+import { loadHubConfig } from './hub-config.ts';
 import { IngestWorker } from './ingest.ts';
 import { monthsFrom } from './partitions.ts';
 import { HubStore } from './store.ts';
@@ -53,6 +54,7 @@ export const CONTROL_HEADER = 'x-oss-hub-control';
 export async function startHub(env: HubEnv, options: HubOptions = {}): Promise<RunningHub> {
   const log = options.log ?? createLogger('hub');
   const clock = options.clock ?? Date.now;
+  const settings = loadHubConfig(env.configFile);
   const db = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir });
   const stopped = () => log.info({}, 'hub stopped');
   return startParts(async (onStop) => {
@@ -98,6 +100,7 @@ export async function startHub(env: HubEnv, options: HubOptions = {}): Promise<R
       log,
       clock,
       secureCookies: env.secureCookies,
+      settings,
       health: async () => ({ database: await store.ping().catch(() => false), broker: ingest.connected }),
       ...(options.appsDist ? { appsDist: options.appsDist } : {}),
     });

@@ -151,6 +151,19 @@ export class HubStore {
     );
   }
 
+  /** Dossiers received per officer over local days `from`..`to`: the counts `ticket.finished` carries. */
+  async dossiersByOfficer(site: string, from: string, to: string): Promise<Map<string, number>> {
+    const rows = await this.db.query<{ officerId: string; n: string | number }>(
+      `SELECT t.officer_id AS "officerId", sum((e.data->>'dossiers')::int) AS n
+       FROM events e JOIN tickets t ON t.site = e.site AND t.id = e.data->>'ticketId'
+       WHERE e.site = $1 AND e.type = 'ticket.finished' AND e.data->>'dossiers' IS NOT NULL
+         AND t.day BETWEEN $2 AND $3 AND t.officer_id IS NOT NULL
+       GROUP BY t.officer_id`,
+      [site, from, to],
+    );
+    return new Map(rows.map((r) => [r.officerId, Number(r.n)]));
+  }
+
   async ping(): Promise<boolean> {
     return (await this.db.query<{ ok: number }>('SELECT 1 AS ok'))[0]?.ok === 1;
   }

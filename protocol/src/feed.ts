@@ -43,7 +43,13 @@ export const FeedEvent = Type.Union([
   event('ticket.called', { ticketId: Id, counterId: Slug, officerId: OfficerRef }),
   event('ticket.recalled', { ticketId: Id, counterId: Slug }),
   event('ticket.started', { ticketId: Id, counterId: Slug }),
-  event('ticket.finished', { ticketId: Id, counterId: Slug, outcome: oneOf('done', 'no_show') }),
+  event('ticket.finished', {
+    ticketId: Id,
+    counterId: Slug,
+    outcome: oneOf('done', 'no_show'),
+    /** Addition: dossiers received at this visit (a count; the receipt codes stay on the site). */
+    dossiers: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  }),
   event('ticket.transferred', {
     ticketId: Id,
     counterId: Type.Union([Slug, Type.Null()]),

@@ -293,6 +293,9 @@ export type PeriodQuery = Static<typeof PeriodQuery>;
 
 export const REPORT_KINDS = ['month', 'quarter', 'year'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
+/** The hub's periods (addition): a local day too, named `2026-11-30`. */
+export const PERIOD_KINDS = ['day', ...REPORT_KINDS] as const;
+export type PeriodKind = (typeof PERIOD_KINDS)[number];
 
 export const ReportQuery = Type.Object(
   {
@@ -306,8 +309,8 @@ export const ReportQuery = Type.Object(
 export type ReportQuery = Static<typeof ReportQuery>;
 
 export const ReportPeriod = Type.Object({
-  kind: oneOf(...REPORT_KINDS),
-  /** `2026-11`, `2026-Q4` or `2026`. */
+  kind: oneOf(...PERIOD_KINDS),
+  /** `2026-11-30` (hub only), `2026-11`, `2026-Q4` or `2026`. */
   label: Type.String(),
   from: Type.String(),
   to: Type.String(),
@@ -727,3 +730,84 @@ export const IndicatorsExport = Type.Object({
   sites: Type.Array(SiteIndicators),
 });
 export type IndicatorsExport = Static<typeof IndicatorsExport>;
+
+// --- the province hub's periods, rankings and forecast (docs/hub.md, additions) ---------------------
+
+/** `?period=day&label=2026-11-30` (or month `2026-11`, quarter `2026-Q4`, year `2026`). */
+export const HubPeriodQuery = Type.Object(
+  { period: oneOf(...PERIOD_KINDS), label: Type.String({ minLength: 1, maxLength: 16 }) },
+  strict,
+);
+export type HubPeriodQuery = Static<typeof HubPeriodQuery>;
+
+/** Where a site sits in the province (the hub's configuration), and its 468 level. */
+const SitePlace = {
+  area: Nullable(LocalizedText),
+  level: Type.String(),
+};
+
+/** One site's line in `GET /api/rankings`: the core's period indicators and its rank. */
+export const HubSiteRank = Type.Object({
+  siteId: Type.String(),
+  name: LocalizedText,
+  ...SitePlace,
+  /** 1 = best: highest share within target, then lowest mean wait, then highest satisfaction. */
+  rank: Type.Integer(),
+  issued: Type.Integer(),
+  served: Type.Integer(),
+  meanWaitMinutes: Minutes,
+  withinTargetShare: Share,
+  satisfiedShare: Share,
+  targetWaitMinutes: Type.Number(),
+});
+export type HubSiteRank = Static<typeof HubSiteRank>;
+export const HubRankingsResponse = Type.Object({ period: ReportPeriod, sites: Type.Array(HubSiteRank) });
+export type HubRankingsResponse = Static<typeof HubRankingsResponse>;
+
+export const DailyRow = Type.Object({
+  day: Type.String(),
+  arrivals: Type.Integer(),
+  meanWaitMinutes: Minutes,
+});
+export type DailyRow = Static<typeof DailyRow>;
+
+/** `GET /api/sites/{id}/report`: the site dashboard's period report, as the hub computes it. */
+export const HubSiteReport = Type.Object({
+  siteId: Type.String(),
+  name: LocalizedText,
+  ...SitePlace,
+  report: PeriodReport,
+  /** Officers whose citizens served this year are below the floor's share due by the period's end. */
+  officersBelowFloor: Type.Array(Type.String()),
+  /** Mean arrivals per open day and mean wait by issue hour; arrivals and mean wait per day. */
+  hourly: Type.Array(HourlyRow),
+  daily: Type.Array(DailyRow),
+  services: Type.Array(Type.Object({ id: Type.String(), name: LocalizedText })),
+});
+export type HubSiteReport = Static<typeof HubSiteReport>;
+
+export const HubForecastQuery = Type.Object(
+  /** 1–7 days ahead (a query string: the hub does not coerce types). */
+  { days: Type.Optional(Type.String({ pattern: '^[1-7]$' })) },
+  strict,
+);
+/** One day ahead: expected arrivals per service and hour, and the counters the simulator asks for. */
+export const ForecastDay = Type.Object({
+  day: Type.String(),
+  /** Expected arrivals per local hour 0–23 (one decimal). */
+  services: Type.Array(Type.Object({ serviceId: Type.String(), hours: Type.Array(Type.Number()) })),
+  total: Type.Number(),
+  /** The fewest counters whose simulated mean wait stays within the target; null when closed or none up to 40. */
+  countersNeeded: Nullable(Type.Integer()),
+  /** Their simulated mean wait, minutes. */
+  meanWaitMinutes: Minutes,
+});
+export type ForecastDay = Static<typeof ForecastDay>;
+export const HubForecastResponse = Type.Object({
+  siteId: Type.String(),
+  targetWaitMinutes: Type.Number(),
+  /** Earlier weeks the model averages (the same weekday and hour). */
+  weeks: Type.Integer(),
+  days: Type.Array(ForecastDay),
+});
+export type HubForecastResponse = Static<typeof HubForecastResponse>;

@@ -8,9 +8,9 @@ import {
   isRealDate,
   localParts,
   type OfficerReport,
+  type PeriodKind,
   type PeriodReport,
   type PriorityWaits,
-  type ReportKind,
   type ReportPeriod,
 } from '@oss/protocol';
 import {
@@ -26,29 +26,39 @@ import {
   waitTargetOn,
 } from './kpis.ts';
 import type { Site } from './site.ts';
+import type { SiteLevel } from './site-config.ts';
 
-export type PeriodKind = ReportKind;
-export type { HourlyRow, OfficerReport, PeriodReport, PriorityWaits, ReportPeriod };
+export type { HourlyRow, OfficerReport, PeriodKind, PeriodReport, PriorityWaits, ReportPeriod };
 
 const PATTERNS: Record<PeriodKind, RegExp> = {
+  day: /^(\d{4})-(\d{2})-(\d{2})$/,
   month: /^(\d{4})-(0[1-9]|1[0-2])$/,
   quarter: /^(\d{4})-Q([1-4])$/,
   year: /^(\d{4})$/,
 };
-const EXAMPLES: Record<PeriodKind, string> = { month: '2026-11', quarter: '2026-Q4', year: '2026' };
+const EXAMPLES: Record<PeriodKind, string> = {
+  day: '2026-11-30',
+  month: '2026-11',
+  quarter: '2026-Q4',
+  year: '2026',
+};
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 const lastDayOfMonth = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 
-/** The local days of a period named like `2026-11`, `2026-Q4` or `2026`; a bad name is `invalid_request`. */
+/**
+ * The local days of a period named like `2026-11-30`, `2026-11`, `2026-Q4` or `2026`; a bad name is
+ * `invalid_request`.
+ */
 export function reportPeriod(kind: PeriodKind, label: string): ReportPeriod {
   const m = PATTERNS[kind].exec(label);
-  if (!m)
+  if (!m || (kind === 'day' && !isRealDate(label)))
     fail(
       'invalid_request',
       `Kỳ báo cáo "${label}" không hợp lệ: cần dạng ${EXAMPLES[kind]}`,
       `invalid ${kind} "${label}": expected the form ${EXAMPLES[kind]}`,
     );
+  if (kind === 'day') return { kind, label, from: label, to: label };
   const year = Number(m[1]);
   const [first, last] =
     kind === 'month'
@@ -109,10 +119,12 @@ export function periodReport(
   now: number,
   /** Dossiers received per officer in the period (PROTOCOL.md §6); empty when the site records none. */
   dossiersByOfficer: ReadonlyMap<string, number> = new Map(),
+  /** The floors by level: Decision 468's unless a hub's configuration says otherwise. */
+  floors: Readonly<Record<SiteLevel, number>> = PRODUCTIVITY_FLOORS,
 ): PeriodReport {
   const kpis = periodKpis(site, records, now);
   const targetOf = waitTargetOfTicket(site);
-  const floor = PRODUCTIVITY_FLOORS[siteLevelOf(site)];
+  const floor = floors[siteLevelOf(site)];
   const yearServed = new Map<string, number>();
   for (const t of yearToDate)
     if (isServed(t) && t.officerId) yearServed.set(t.officerId, (yearServed.get(t.officerId) ?? 0) + 1);

@@ -141,6 +141,8 @@ export type QueueEvent =
       outcome: 'done' | 'no_show';
       /** The site's local hour at `at`, for learning service times per hour. */
       localHour?: number;
+      /** How many dossiers the officer received (`counter.finish`'s `dossierCodes`), when any. */
+      dossiers?: number;
     }
   | {
       type: 'ticket.transferred';

@@ -3,11 +3,11 @@
  * a real hub (embedded broker, PGlite, and a real PostgreSQL) over real MQTT.
  */
 import type { RunningHub } from '@oss/hub';
-import { hasPostgres, startPostgres, type TestPostgres } from '@oss/hub/testing';
+import type { TestPostgres } from '@oss/hub/testing';
 import type { HubTicket } from '@oss/protocol';
 import type { RunningServer } from '@oss/queue-server';
 import { tempDir, waitFor } from '@oss/tests';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   allBytes,
   BIRTH_DATE,
@@ -17,6 +17,7 @@ import {
   hubManager,
   inProcess,
   lastSeq,
+  onBothDatabases,
   serveCitizens,
   siteEvents,
   startTestHub,
@@ -117,25 +118,5 @@ async function feedScenario(pg: TestPostgres | null) {
 }
 
 describe('the upward feed', () => {
-  it(
-    'delivers every event once and in order to a hub on PGlite, with no personal data',
-    () => feedScenario(null),
-    SLOW,
-  );
-
-  describe.skipIf(!hasPostgres)('with a real PostgreSQL', () => {
-    let pg: TestPostgres | null = null;
-    afterAll(async () => {
-      await pg?.stop();
-      pg?.remove();
-    });
-    it(
-      'delivers the same to a hub on PostgreSQL',
-      async () => {
-        pg = await startPostgres();
-        await feedScenario(pg);
-      },
-      SLOW,
-    );
-  });
+  onBothDatabases('delivers every event once and in order, with no personal data,', feedScenario, SLOW);
 });

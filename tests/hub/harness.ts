@@ -13,12 +13,14 @@ import {
   setStaff,
   startHub,
 } from '@oss/hub';
+import { hasPostgres, startPostgres, type TestPostgres } from '@oss/hub/testing';
 import type { Ticket } from '@oss/protocol';
 import type { RunningServer } from '@oss/queue-server';
 import { databasePath, silentLogger } from '@oss/queue-server';
 import { connectDevice, enrolDevice, okResult, signIn, startTestServer } from '@oss/queue-server/testing';
 import { tempDir } from '@oss/tests';
 import Database from 'better-sqlite3';
+import { afterAll, describe, it } from 'vitest';
 
 export { startTestServer };
 
@@ -198,4 +200,28 @@ export function allBytes(dir: string): Buffer {
   };
   walk(dir);
   return Buffer.concat(parts);
+}
+
+/** Runs `scenario` on PGlite, then on a real PostgreSQL started for it (when the binaries exist). */
+export function onBothDatabases(
+  what: string,
+  scenario: (pg: TestPostgres | null) => Promise<void>,
+  timeout: number,
+): void {
+  it(`${what} on PGlite`, () => scenario(null), timeout);
+  describe.skipIf(!hasPostgres)('with a real PostgreSQL', () => {
+    let pg: TestPostgres | null = null;
+    afterAll(async () => {
+      await pg?.stop();
+      pg?.remove();
+    });
+    it(
+      `${what} on PostgreSQL`,
+      async () => {
+        pg = await startPostgres();
+        await scenario(pg);
+      },
+      timeout,
+    );
+  });
 }

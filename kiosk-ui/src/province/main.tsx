@@ -4,6 +4,7 @@ import type { HubTicket, LocalizedText } from '@oss/protocol';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Api, type StaffInfo } from '../shared/api.ts';
+import { BarChart, chartHours } from '../shared/bar-chart.tsx';
 import { lang, loc, num, pct, timeOf } from '../shared/i18n.ts';
 import { ErrorBanner, Header, Login, OfflineBanner } from '../shared/ui.tsx';
 import {
@@ -17,6 +18,7 @@ import {
   targetOf,
   waitsByHour,
 } from './model.ts';
+import { ARRIVALS_COLOR, ChartLegend, localToday, PeriodsPanel, phrase } from './periods.tsx';
 
 const api = new Api();
 const REFRESH_MS = 5000;
@@ -67,9 +69,7 @@ const STATUS: Record<HubTicket['status'], LocalizedText> = {
   cancelled: { vi: 'Đã huỷ', en: 'Cancelled' },
 };
 
-function say(key: keyof typeof S, params: Record<string, string | number> = {}): string {
-  return loc(S[key]).replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
-}
+const say = (key: keyof typeof S, params?: Record<string, string | number>) => phrase(S[key], params);
 
 function ago(iso: string | null, now: number): string {
   if (!iso) return '—';
@@ -137,7 +137,7 @@ function Province({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => voi
       </Header>
       <OfflineBanner show={!connected} />
       <ErrorBanner error={error} />
-      <div class="dash">
+      <main class="dash">
         <section class="card" data-panel="province-totals">
           <div class="kpis">
             <Kpi label={say('sites')} value={String(sites.length)} />
@@ -200,7 +200,8 @@ function Province({ staff, onSignOut }: { staff: StaffInfo; onSignOut: () => voi
           </table>
         </section>
         {selected && <SiteDay site={selected} onClose={() => setOpen(null)} />}
-      </div>
+        <PeriodsPanel api={api} />
+      </main>
     </>
   );
 }
@@ -264,14 +265,9 @@ function SiteRow({
   );
 }
 
-function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
 /** A site's day: waits per hour as a chart, and its tickets. */
 function SiteDay({ site, onClose }: { site: HubSite; onClose: () => void }) {
-  const [day, setDay] = useState(today());
+  const [day, setDay] = useState(localToday());
   const [tickets, setTickets] = useState<HubTicket[] | null>(null);
   const [services, setServices] = useState<Map<string, LocalizedText>>(new Map());
   const [error, setError] = useState<unknown>(null);
@@ -300,7 +296,7 @@ function SiteDay({ site, onClose }: { site: HubSite; onClose: () => void }) {
           type="date"
           name="day"
           value={day}
-          onChange={(e) => setDay(e.currentTarget.value || today())}
+          onChange={(e) => setDay(e.currentTarget.value || localToday())}
         />
       </label>
       <ErrorBanner error={error} />
@@ -344,74 +340,21 @@ function SiteDay({ site, onClose }: { site: HubSite; onClose: () => void }) {
 /** Bars: arrivals per hour; dots: the mean wait, against the target line. */
 function HourChart({ rows, target }: { rows: HourWaits[]; target: number }) {
   if (rows.length === 0) return null;
-  const W = 600;
-  const H = 200;
-  const left = 34;
-  const lo = Math.min(7, ...rows.map((r) => r.hour));
-  const hi = Math.max(17, ...rows.map((r) => r.hour));
-  const hours = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
   const byHour = new Map(rows.map((r) => [r.hour, r]));
-  const maxArrivals = Math.max(1, ...rows.map((r) => r.arrivals));
-  const maxWait = Math.max(target * 1.5, ...rows.map((r) => r.meanWait ?? 0));
-  const bw = (W - left) / hours.length;
-  const yA = (v: number) => H - 20 - (v / maxArrivals) * (H - 40);
-  const yW = (v: number) => H - 20 - (v / maxWait) * (H - 40);
+  const columns = chartHours(rows.map((r) => r.hour)).map((h) => ({
+    label: `${h}h`,
+    bar: byHour.get(h)?.arrivals ?? null,
+    dot: byHour.get(h)?.meanWait ?? null,
+  }));
   return (
     <figure style={{ margin: 0 }}>
-      <div class="legend">
-        <span>
-          <i style={{ background: '#c9a4a2' }} />
-          {say('arrivals')}
-        </span>
-        <span>
-          <i style={{ background: '#9e1b17', borderRadius: '6px' }} />
-          {say('meanWait')}
-        </span>
-        <span>
-          <i style={{ borderTop: '2px dashed #b8860b', height: 0 }} />
-          {say('target', { n: target })}
-        </span>
-      </div>
-      <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={say('byHour')}>
-        <line x1={left} x2={W} y1={H - 20} y2={H - 20} stroke="#999" />
-        <line
-          x1={left}
-          x2={W}
-          y1={yW(target)}
-          y2={yW(target)}
-          stroke="#b8860b"
-          stroke-dasharray="6 3"
-          stroke-width="2"
-        />
-        {hours.map((h, i) => {
-          const r = byHour.get(h);
-          const x = left + i * bw;
-          return (
-            <g key={h}>
-              {r && (
-                <rect
-                  x={x + 4}
-                  y={yA(r.arrivals)}
-                  width={bw - 8}
-                  height={H - 20 - yA(r.arrivals)}
-                  fill="#c9a4a2"
-                />
-              )}
-              {r?.meanWait != null && (
-                <circle
-                  cx={x + bw / 2}
-                  cy={yW(r.meanWait)}
-                  r={5}
-                  fill={r.meanWait > target ? '#9e1b17' : '#2e7d32'}
-                />
-              )}
-              <text x={x + bw / 2} y={H - 6} text-anchor="middle">
-                {h}h
-              </text>
-            </g>
-          );
-        })}
-      </svg>
+      <ChartLegend target={target} />
+      <BarChart
+        columns={columns}
+        title={say('byHour')}
+        target={{ value: target, label: say('target', { n: target }) }}
+        barColor={ARRIVALS_COLOR}
+      />
     </figure>
   );
 }

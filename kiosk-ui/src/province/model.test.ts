@@ -1,6 +1,15 @@
 import type { HubTicket } from '@oss/protocol';
 import { describe, expect, it } from 'vitest';
-import { alertsOf, filterSites, type HubSite, sortSites, waitsByHour } from './model.ts';
+import {
+  alertsOf,
+  currentLabel,
+  filterSites,
+  groupByArea,
+  type HubSite,
+  type PeriodKind,
+  sortSites,
+  waitsByHour,
+} from './model.ts';
 
 const NOW = Date.parse('2026-11-23T10:00:00+07:00');
 function site(
@@ -75,6 +84,34 @@ describe('province model', () => {
     expect(rows).toEqual([
       { hour: 8, arrivals: 2, meanWait: 20 },
       { hour: 9, arrivals: 1, meanWait: null },
+    ]);
+  });
+});
+
+describe('periods and areas', () => {
+  it('names the current period of each kind as the hub takes it', () => {
+    expect(
+      ['day', 'month', 'quarter', 'year'].map((k) => currentLabel(k as PeriodKind, '2026-11-30')),
+    ).toEqual(['2026-11-30', '2026-11', '2026-Q4', '2026']);
+    expect(currentLabel('quarter', '2026-01-01')).toBe('2026-Q1');
+  });
+
+  it('groups sites by area, best rank first, sites without an area last', () => {
+    const site = (id: string, rank: number, area: string | null) => ({
+      id,
+      rank,
+      area: area ? { vi: area, en: area } : null,
+    });
+    const groups = groupByArea([
+      site('c', 3, null),
+      site('b', 2, 'Khu vực Nam'),
+      site('a', 4, 'Khu vực Bắc'),
+      site('d', 1, 'Khu vực Nam'),
+    ]);
+    expect(groups.map((g) => [g.area?.vi ?? null, g.sites.map((s) => s.id)])).toEqual([
+      ['Khu vực Bắc', ['a']],
+      ['Khu vực Nam', ['d', 'b']],
+      [null, ['c']],
     ]);
   });
 });

@@ -99,3 +99,29 @@ export function waitsByHour(tickets: HubTicket[]): HourWaits[] {
       meanWait: h.waits.length ? h.waits.reduce((a, b) => a + b, 0) / h.waits.length : null,
     }));
 }
+
+export type PeriodKind = 'day' | 'month' | 'quarter' | 'year';
+
+/** The current period of a kind, named as the hub's routes take it (`2026-11-30`, `2026-11`, `2026-Q4`, `2026`). */
+export function currentLabel(kind: PeriodKind, day: string): string {
+  const [y, m] = [day.slice(0, 4), Number(day.slice(5, 7))];
+  if (kind === 'day') return day;
+  if (kind === 'month') return day.slice(0, 7);
+  if (kind === 'quarter') return `${y}-Q${Math.ceil(m / 3)}`;
+  return y;
+}
+
+/** Sites grouped by area (Vietnamese name), areas in alphabetical order, sites without one last. */
+export function groupByArea<T extends { area: { vi: string } | null; rank: number }>(
+  sites: readonly T[],
+): { area: T['area']; sites: T[] }[] {
+  const groups = new Map<string, { area: T['area']; sites: T[] }>();
+  for (const s of sites) {
+    const key = s.area?.vi ?? '';
+    const g = groups.get(key) ?? groups.set(key, { area: s.area, sites: [] }).get(key)!;
+    g.sites.push(s);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b, 'vi')))
+    .map(([, g]) => ({ ...g, sites: g.sites.sort((a, b) => a.rank - b.rank) }));
+}

@@ -47,7 +47,15 @@ export const finish: CommandHandler<'finish'> = (state, c, ctx) => {
   const t = ticketAtCounter(state, c.counterId, c.ticketId, ['called', 'serving']);
   if (c.outcome === 'no_show' && t.status === 'serving') refuse.servingIsNoNoShow();
   return [
-    { type: 'ticket.finished', at: ctx.now, ticketId: t.id, counterId: c.counterId, outcome: c.outcome },
+    {
+      type: 'ticket.finished',
+      at: ctx.now,
+      ticketId: t.id,
+      counterId: c.counterId,
+      outcome: c.outcome,
+      // The count, never the codes, goes into the event: it feeds the hub's 468 floors (docs/hub.md).
+      ...(c.dossierCodes?.length ? { dossiers: c.dossierCodes.length } : {}),
+    },
   ];
 };
 

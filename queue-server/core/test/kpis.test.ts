@@ -105,7 +105,10 @@ describe('report periods', () => {
     expect(reportPeriod('month', '2026-02')).toMatchObject({ from: '2026-02-01', to: '2026-02-28' });
     expect(reportPeriod('quarter', '2026-Q4')).toMatchObject({ from: '2026-10-01', to: '2026-12-31' });
     expect(reportPeriod('year', '2024')).toMatchObject({ from: '2024-01-01', to: '2024-12-31' });
+    expect(reportPeriod('day', '2026-11-30')).toMatchObject({ from: '2026-11-30', to: '2026-11-30' });
     for (const [kind, label] of [
+      ['day', '2026-02-30'],
+      ['day', '2026-2-3'],
       ['month', '2026-13'],
       ['quarter', '2026-Q5'],
       ['year', '26'],
@@ -130,14 +133,18 @@ describe('report periods', () => {
       served(NOV_2, 40, 'a', { priority: 'elderly' }),
       served(NOV_2, 5, '', { officerId: undefined }),
     ];
-    const r = periodReport(
-      rural,
-      reportPeriod('month', '2026-11'),
-      records(tickets),
-      tickets,
-      '2026-11-30',
-      NOV_2,
-    );
+    const november = (floors?: Parameters<typeof periodReport>[7]) =>
+      periodReport(
+        rural,
+        reportPeriod('month', '2026-11'),
+        records(tickets),
+        tickets,
+        '2026-11-30',
+        NOV_2,
+        new Map(),
+        floors,
+      );
+    const r = november();
     expect(r.productivityFloor).toBe(1200);
     // b served more; a's two tickets come second.
     expect(r.officers.map((o) => [o.officerId, o.rank, o.yearServed])).toEqual([
@@ -153,6 +160,9 @@ describe('report periods', () => {
     });
     expect(r.priorityVsNormal.normal).toMatchObject({ issued: 5, withinTargetShare: 1 });
     expect(r.priorityClasses.find((c) => c.classId === 'elderly')?.issued).toBe(1);
+    const floors = { ministry: 1, 'central-city': 1, province: 1, rural: 730, remote: 1 };
+    const own = november(floors);
+    expect([own.productivityFloor, own.officers[0]!.floorToDate]).toEqual([730, 668]);
   });
 
   it('puts arrivals and waits in the local hour they were issued', () => {

@@ -5,6 +5,7 @@ import { idSequence, MINUTE, MONDAY_9AM, testConfig } from '../../core/test/fixt
 import { mapEvent, siteInfo } from './map.ts';
 
 const BIRTH_DATE = '1950-04-17';
+const DOSSIER_CODE = 'HS-2026-000001';
 
 /** A day at a small site that produces every kind of event the core has. */
 function busyDay(): QueueEvent[] {
@@ -42,7 +43,13 @@ function busyDay(): QueueEvent[] {
     model: 'm',
     expressions: { happy: 0.7 },
   });
-  run({ type: 'finish', counterId: 'counter-1', ticketId: first.id, outcome: 'done' });
+  run({
+    type: 'finish',
+    counterId: 'counter-1',
+    ticketId: first.id,
+    outcome: 'done',
+    dossierCodes: [DOSSIER_CODE, 'HS-2026-000002'],
+  });
   run({ type: 'rate', counterId: 'counter-1', ticketId: first.id, score: 5 });
   const second = [...core.state.tickets.values()][1]!;
   run({ type: 'transfer', counterId: null, ticketId: second.id, toServiceId: 'land' });
@@ -113,6 +120,11 @@ describe('upward feed mapping', () => {
     expect(validate(FeedBatch, batch).ok).toBe(false);
     expect(validate(FeedBatch, { ...batch, events: [issued] }).ok).toBe(true);
     expect(validate(FeedBatch, { ...batch, v: 2, events: [issued] }).ok).toBe(false);
+  });
+
+  it('carries how many dossiers were received at a visit, never their receipt codes', () => {
+    expect(mapped.find((m) => m?.type === 'ticket.finished')).toMatchObject({ dossiers: 2 });
+    expect(JSON.stringify(mapped)).not.toContain(DOSSIER_CODE);
   });
 
   it('describes the site without its address', () => {

@@ -33,7 +33,7 @@ const FIELDS = {
   'ticket.called': ['ticketId', 'counterId', 'officerId'],
   'ticket.recalled': ['ticketId', 'counterId'],
   'ticket.started': ['ticketId', 'counterId'],
-  'ticket.finished': ['ticketId', 'counterId', 'outcome'],
+  'ticket.finished': ['ticketId', 'counterId', 'outcome', 'dossiers'],
   'ticket.transferred': ['ticketId', 'counterId', 'fromServiceId', 'toServiceId'],
   'ticket.cancelled': ['ticketId', 'reason'],
   'rating.submitted': ['ratingId', 'counterId', 'ticketId', 'officerId', 'serviceId', 'score'],

@@ -9,13 +9,13 @@ import {
   localWeekday,
   type PeriodQuery,
   REPORT_KINDS,
+  type ReportKind,
   type ReportQuery,
   toIsoLocal,
 } from '@oss/protocol';
 import {
   checkDay,
   hourlyProfile,
-  type PeriodKind,
   type PeriodReport,
   periodReport,
   reportPeriod,
@@ -183,7 +183,7 @@ export function ticketsCsv(site: Site, rows: CsvTicketRow[], officerNames: Map<s
 
 /** The leadership's report for `?period=month&month=2026-11` (or quarter=2026-Q4, year=2026). */
 export function reportFor(site: Site, reports: ReportQueries, query: ReportQuery, now: number): PeriodReport {
-  const kind = query.period as PeriodKind;
+  const kind = query.period as ReportKind;
   if (!REPORT_KINDS.includes(kind))
     fail(
       'invalid_request',

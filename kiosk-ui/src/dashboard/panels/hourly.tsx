@@ -1,5 +1,6 @@
 /** The hourly charts: arrivals, and the mean wait with the target line; the period shown against a typical day. */
-import { num, t } from '../../shared/i18n.ts';
+import { BarChart, chartHours } from '../../shared/bar-chart.tsx';
+import { t } from '../../shared/i18n.ts';
 import type { HourRow } from '../hourly.ts';
 import { data, periodText, range, targets } from '../state.ts';
 
@@ -82,65 +83,18 @@ function HourChart({
   target?: number | undefined;
 }) {
   if (rows.length === 0) return <p class="muted">{t('dash.noHourly')}</p>;
-  const hours: number[] = [];
-  const lo = Math.min(7, ...rows.map((r) => r.hour));
-  const hi = Math.max(17, ...rows.map((r) => r.hour));
-  for (let h = lo; h <= hi; h++) hours.push(h);
   const byHour = new Map(rows.map((r) => [r.hour, r]));
-  const max = Math.max(1, target ?? 0, ...rows.flatMap((r) => [today(r) ?? 0, typical(r) ?? 0]));
-  const W = 600;
-  const H = 180;
-  const left = 30;
-  const bw = (W - left) / hours.length;
-  const y = (v: number) => H - 20 - (v / max) * (H - 34);
+  const columns = chartHours(rows.map((r) => r.hour)).map((h) => {
+    const r = byHour.get(h);
+    return { label: `${h}h`, bar: r ? today(r) : null, outline: r ? typical(r) : null };
+  });
   return (
-    <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={unit}>
-      <line x1={left} x2={W} y1={H - 20} y2={H - 20} stroke="#999" />
-      <text x={0} y={12}>
-        {num(max, 0)}
-      </text>
-      {target !== undefined && (
-        <g data-target-line={target}>
-          <line
-            x1={left}
-            x2={W}
-            y1={y(target)}
-            y2={y(target)}
-            stroke="#1f6f3a"
-            stroke-width="2"
-            stroke-dasharray="6 3"
-          />
-          <text x={W - 4} y={y(target) - 4} text-anchor="end" fill="#1f6f3a">
-            {t('dash.targetLine', { n: target })}
-          </text>
-        </g>
-      )}
-      {hours.map((h, i) => {
-        const r = byHour.get(h);
-        const v = r ? today(r) : null;
-        const tv = r ? typical(r) : null;
-        const x = left + i * bw;
-        return (
-          <g key={h}>
-            {v !== null && <rect x={x + 3} y={y(v)} width={bw - 6} height={H - 20 - y(v)} fill="#9e1b17" />}
-            {tv !== null && (
-              <rect
-                x={x + 1}
-                y={y(tv)}
-                width={bw - 2}
-                height={H - 20 - y(tv)}
-                fill="none"
-                stroke="#b8860b"
-                stroke-width="2"
-                stroke-dasharray="4 2"
-              />
-            )}
-            <text x={x + bw / 2} y={H - 6} text-anchor="middle">
-              {h}h
-            </text>
-          </g>
-        );
-      })}
-    </svg>
+    <BarChart
+      columns={columns}
+      title={unit}
+      target={
+        target === undefined ? undefined : { value: target, label: t('dash.targetLine', { n: target }) }
+      }
+    />
   );
 }
