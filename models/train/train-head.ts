@@ -6,6 +6,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs';
 import { type LoadedRuntime, loadRuntime } from '../src/backend.ts';
@@ -30,7 +31,7 @@ export interface Split {
 }
 
 /** A split's cached features; of a partly extracted split, the images done so far (a random subset). */
-async function readSplit(dir: string, name: string): Promise<Split> {
+export async function readSplit(dir: string, name: string): Promise<Split> {
   const meta = JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8')) as {
     labels: number[];
     views?: number;
@@ -40,6 +41,16 @@ async function readSplit(dir: string, name: string): Promise<Split> {
   const images = Math.min(meta.labels.length, Math.floor(bytes.byteLength / (4 * views * FEATURE_SIZE)));
   const features = new Float32Array(bytes.buffer, bytes.byteOffset, images * views * FEATURE_SIZE);
   return { features, views, labels: meta.labels.slice(0, images) };
+}
+
+/** Images [from, to) of a split, sharing its buffer. */
+function sliceSplit(split: Split, from: number, to: number): Split {
+  const row = split.views * FEATURE_SIZE;
+  return {
+    features: split.features.subarray(from * row, to * row),
+    views: split.views,
+    labels: split.labels.slice(from, to),
+  };
 }
 
 /** Rows (image × view) as a dense matrix of the first `inputs` columns. */
@@ -248,6 +259,33 @@ export function headLogitsOf(rt: LoadedRuntime, head: HeadWeights, data: Split, 
   });
 }
 
+/** The weights (manifest + float32) and the report beside them. */
+export async function writeHeadFiles(out: string, head: HeadWeights, report: object): Promise<void> {
+  const { manifest, data } = serializeHead(head);
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, `${HEAD_NAME}.json`), manifest);
+  await writeFile(join(out, `${HEAD_NAME}.bin`), data);
+  await writeFile(join(out, `${HEAD_NAME}.report.json`), `${JSON.stringify(report, null, 1)}\n`);
+}
+
+/** Raw logits (temperature 1) of the head and of the shipped layer, for fit-adjustment.ts. */
+async function writeHeldOut(
+  rt: LoadedRuntime,
+  head: HeadWeights,
+  heldOut: Split,
+  validation: Split,
+  out: string,
+) {
+  const views = (split: Split): (0 | 1)[] => (head.mirror && split.views === 2 ? [0, 1] : [0]);
+  const logitsOf = (split: Split) => ({
+    labels: split.labels,
+    head: headLogitsOf(rt, { ...head, temperature: 1 }, split, views(split)),
+    shipped: shippedProbabilities(rt, split).logits,
+  });
+  const record = { heldOutTrain: logitsOf(heldOut), validation: logitsOf(validation) };
+  await writeFile(join(out, `${HEAD_NAME}.logits.json`), JSON.stringify(record));
+}
+
 const OPTIONS = {
   hidden: { type: 'string', default: '256' },
   inputs: { type: 'string', default: String(FEATURE_SIZE) },
@@ -259,6 +297,8 @@ const OPTIONS = {
   seed: { type: 'string', default: '19' },
   'no-residual': { type: 'boolean' },
   'no-mirror': { type: 'boolean' },
+  /** Fraction of the training split kept out of training (its last images: the extraction order is shuffled). */
+  holdout: { type: 'string', default: '0' },
   out: { type: 'string' },
 } as const;
 
@@ -284,7 +324,10 @@ async function main(): Promise<void> {
     );
   const rt = await loadRuntime('wasm');
   await rt.faceapi.nets.faceExpressionNet.loadFromDisk(rt.modelDir);
-  const [trainSplit, validation] = await Promise.all([readSplit(dir, 'train'), readSplit(dir, 'validation')]);
+  const [allTrain, validation] = await Promise.all([readSplit(dir, 'train'), readSplit(dir, 'validation')]);
+  const kept = Math.round(allTrain.labels.length * (1 - Number(values.holdout)));
+  const trainSplit = sliceSplit(allTrain, 0, kept);
+  const heldOutTrain = sliceSplit(allTrain, kept, allTrain.labels.length);
   const started = Date.now();
   const head = await train(rt, trainSplit, o);
   const views: (0 | 1)[] = values['no-mirror'] ? [0] : [0, 1];
@@ -327,12 +370,10 @@ async function main(): Promise<void> {
       temperature: head.temperature,
       validation: { accuracy7: scores.head.accuracy7, accuracy3: scores.head.accuracy3 },
     };
-    const { manifest, data } = serializeHead(head);
-    await mkdir(values.out, { recursive: true });
-    await writeFile(join(values.out, `${HEAD_NAME}.json`), manifest);
-    await writeFile(join(values.out, `${HEAD_NAME}.bin`), data);
-    await writeFile(join(values.out, `${HEAD_NAME}.report.json`), `${JSON.stringify(report, null, 1)}\n`);
+    await writeHeadFiles(values.out, head, report);
+    if (heldOutTrain.labels.length > 0) await writeHeldOut(rt, head, heldOutTrain, validation, values.out);
   }
 }
 
-await main();
+// Run as a script, not when fit-adjustment.ts imports its helpers.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -226,6 +226,10 @@ export const EmotionStats = Type.Object({
   /** Confidence-weighted mean satisfaction 0..1. */
   emotionSatisfaction: Share,
   emotionMeanConfidence: Share,
+  /** Frames analysed over these estimates. */
+  emotionFrames: Type.Integer(),
+  /** Enough estimates, frames and confidence to show `emotionSatisfaction` (core's EMOTION_DISPLAY_MINIMUM). */
+  emotionEnoughData: Type.Boolean(),
 });
 export type EmotionStats = Static<typeof EmotionStats>;
 

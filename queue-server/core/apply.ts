@@ -143,6 +143,7 @@ export function applyEventInPlace(state: QueueState, event: QueueEvent): QueueSt
         serviceId: event.serviceId,
         satisfaction: event.satisfaction,
         confidence: event.confidence,
+        frames: event.frames,
         at: event.at,
       });
       return state;

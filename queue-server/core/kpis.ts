@@ -30,7 +30,10 @@ export type TicketFacts = Pick<
   | 'officerId'
 >;
 export type RatingFacts = Pick<RatingRecord, 'officerId' | 'serviceId' | 'score'>;
-export type EmotionFacts = Pick<EmotionRecord, 'officerId' | 'serviceId' | 'satisfaction' | 'confidence'>;
+export type EmotionFacts = Pick<
+  EmotionRecord,
+  'officerId' | 'serviceId' | 'satisfaction' | 'confidence' | 'frames'
+>;
 
 /** The records of a period of local days `from`..`to` (inclusive). */
 export interface KpiRecords {
@@ -148,13 +151,27 @@ export function ratingStats(
   };
 }
 
+/**
+ * Below these, the camera's estimate of a group (an officer, a service, the site) says more about a few
+ * faces than about the service: every screen marks it "not enough data" (`emotionEnoughData`).
+ * A few services, several frames each, and a mean confidence above the device's own floor (0.2).
+ */
+export const EMOTION_DISPLAY_MINIMUM = { estimates: 5, frames: 20, meanConfidence: 0.3 } as const;
+
 export function emotionStats(
-  estimates: readonly { satisfaction: number; confidence: number }[],
+  estimates: readonly Pick<EmotionFacts, 'satisfaction' | 'confidence' | 'frames'>[],
 ): EmotionStats {
   const weight = estimates.reduce((a, e) => a + e.confidence, 0);
+  const frames = estimates.reduce((a, e) => a + e.frames, 0);
   const round2 = (x: number) => Math.round(x * 100) / 100;
+  const min = EMOTION_DISPLAY_MINIMUM;
   return {
     emotionEstimates: estimates.length,
+    emotionFrames: frames,
+    emotionEnoughData:
+      estimates.length >= min.estimates &&
+      frames >= min.frames &&
+      weight / estimates.length >= min.meanConfidence,
     emotionSatisfaction:
       weight > 0 ? round2(estimates.reduce((a, e) => a + e.satisfaction * e.confidence, 0) / weight) : null,
     emotionMeanConfidence: estimates.length ? round2(weight / estimates.length) : null,

@@ -60,6 +60,8 @@ export interface EmotionRecord {
   serviceId: string;
   satisfaction: number;
   confidence: number;
+  /** Frames the device analysed for this estimate. */
+  frames: number;
   at: number;
 }
 

@@ -20,7 +20,10 @@ import {
 const MINUTE = 60_000;
 const NOVEMBER_DAYS = ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-09'];
 
-/** Six days of November: per day 8 tickets over two services, three officers, waits 5–40 min. */
+/**
+ * Six days of November: per day 8 tickets over two services, three officers, waits 5–40 min. The
+ * counter camera estimated officer1's services every day (18) and officer2's once: too few to show.
+ */
 function seedNovember(site: Site): number {
   const store = site.server.service.store;
   let n = 0;
@@ -50,6 +53,21 @@ function seedNovember(site: Site): number {
         };
         store.saveTicket(day, t);
         n++;
+        if (i % 3 === 0 || (i === 1 && day === NOVEMBER_DAYS[0]))
+          store.appendEvents(day, [
+            {
+              type: 'emotion.submitted',
+              at: t.finishedAt! + 20_000,
+              ticketId: t.id,
+              counterId: t.counterId!,
+              officerId: officer,
+              serviceId: t.serviceId,
+              satisfaction: 0.8,
+              confidence: 0.6,
+              frames: 6,
+              model: 'test',
+            },
+          ]);
         if (i % 2 === 0)
           store.saveRating(day, {
             type: 'rating.submitted',
@@ -102,6 +120,13 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard periods and the monthly report', () =
     await dash.locator('tr[data-officer=officer1] td', { hasText: 'Cán bộ quầy 1' }).waitFor();
     await dash.locator('[data-panel=waits] [data-target-line="15"]').waitFor();
     await expect.poll(() => dash.locator('[data-panel=arrivals] rect').count()).toBeGreaterThan(0);
+    // The camera's estimate only where the core says there is enough data (EMOTION_DISPLAY_MINIMUM).
+    await dash.locator('tr[data-officer=officer1] [data-emotion=shown]', { hasText: '80' }).waitFor();
+    await dash
+      .locator('tr[data-officer=officer2] [data-emotion=not-enough]', { hasText: 'Chưa đủ dữ liệu' })
+      .waitFor();
+    expect(await dash.locator('tr[data-officer=officer2]').textContent()).not.toContain('80');
+    await dash.locator('[data-panel=services] tr[data-service=land] [data-emotion=shown]').waitFor();
     // The CSV link follows the period.
     expect(await dash.locator('a[data-csv]').getAttribute('href')).toBe(
       '/api/reports/tickets.csv?from=2026-11-01&to=2026-11-30',
@@ -112,6 +137,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard periods and the monthly report', () =
     await dash.locator('input[data-period-day]').fill('2026-11-03');
     await dash.locator('[data-period-shown]', { hasText: 'Ngày 03/11/2026' }).waitFor();
     await dash.locator('[data-kpi=issued]', { hasText: '8' }).waitFor();
+    await dash.locator('[data-kpi=emotion] [data-emotion=not-enough]').waitFor(); // 3 services that day
     await dash.locator('select[data-period-mode]').selectOption('live');
     await dash.locator('[data-kpi=issued]', { hasText: '0' }).waitFor();
   }, 120_000);
@@ -130,6 +156,8 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard periods and the monthly report', () =
       .allTextContents();
     expect(ranks).toEqual(['1', '2', '3']);
     await report.locator('[data-report-panel=officers] td', { hasText: 'Cán bộ quầy 1' }).waitFor();
+    await report.locator('tr[data-officer=officer2] [data-emotion=not-enough]').waitFor();
+    await report.locator('tr[data-officer=officer1] [data-emotion=shown]').waitFor();
     await report.locator('[data-report-panel=priority] td', { hasText: 'Người cao tuổi' }).waitFor();
     await dash.setViewportSize(PORTRAIT);
     await dash.emulateMedia({ media: 'print' });

@@ -4,6 +4,7 @@ import type { Api, ServiceInfo, SiteInfo } from '../shared/api.ts';
 import { loc, num, pct, type StringKey, t } from '../shared/i18n.ts';
 import { Icon } from '../shared/icons.tsx';
 import { ErrorBanner } from '../shared/ui.tsx';
+import { EmotionValue } from './panels/emotion.tsx';
 import { viDate } from './period.ts';
 import type { Report, Waits } from './types.ts';
 
@@ -119,7 +120,9 @@ export function ReportView({
           </div>
           <div class="kpi">
             <span>{t('dash.emotionTile')}</span>
-            <b>{pct(kpis.emotionSatisfaction)}</b>
+            <b>
+              <EmotionValue k={kpis} count={false} />
+            </b>
             <small>({kpis.emotionEstimates})</small>
           </div>
         </div>
@@ -206,7 +209,7 @@ export function ReportView({
                 </td>
                 <td class="n">{pct(o.satisfiedShare)}</td>
                 <td class="n">
-                  {pct(o.emotionSatisfaction)} <small class="muted">({o.emotionEstimates})</small>
+                  <EmotionValue k={o} />
                 </td>
                 <td class={`n ${o.yearServed < o.floorToDate ? 'bad' : ''}`}>
                   {num(o.yearServed, 0)} / {num(o.floorToDate, 0)}

@@ -1,5 +1,6 @@
 import { ProtocolError } from '@oss/protocol';
 import { describe, expect, it } from 'vitest';
+import { EMOTION_DISPLAY_MINIMUM, emotionStats } from '../kpis.ts';
 import { QueueCore } from '../queue-core.ts';
 import { compileSite } from '../site.ts';
 import { idSequence, MINUTE, MONDAY_9AM, testConfig } from './fixtures.ts';
@@ -42,10 +43,39 @@ describe('emotion estimates', () => {
     // (0.9·0.6 + 0.3·0.2) / 0.8 = 0.75
     expect(officer.emotionSatisfaction).toBe(0.75);
     expect(officer.emotionMeanConfidence).toBe(0.4);
+    expect(officer.emotionFrames).toBe(10);
+    expect(officer.emotionEnoughData).toBe(false); // two services: not enough to show
     expect(() => submit(served[0]!, 0.5, 0.5)).toThrow(ProtocolError);
     const waiting = core.execute({ type: 'issue', serviceId: 'civil-status' }, MONDAY_9AM, ids)[0] as {
       ticketId: string;
     };
     expect(() => submit(waiting.ticketId, 0.5, 0.5)).toThrow(/not served at this counter/);
+  });
+});
+
+describe('emotion display minimum', () => {
+  const min = EMOTION_DISPLAY_MINIMUM;
+  const estimate = {
+    satisfaction: 0.7,
+    confidence: min.meanConfidence,
+    frames: Math.ceil(min.frames / min.estimates),
+  };
+  const many = (n: number, change: { confidence?: number; frames?: number } = {}) =>
+    Array.from({ length: n }, () => ({ ...estimate, ...change }));
+
+  it('is reached with enough services, frames and confidence, and the estimate stays the same', () => {
+    const stats = emotionStats(many(min.estimates));
+    expect(stats.emotionEnoughData).toBe(true);
+    expect(stats.emotionSatisfaction).toBe(0.7);
+    expect(stats.emotionFrames).toBe(min.estimates * estimate.frames);
+  });
+
+  it('is not reached with one service fewer, too few frames, or too little confidence', () => {
+    expect(emotionStats(many(min.estimates - 1)).emotionEnoughData).toBe(false);
+    expect(emotionStats(many(min.estimates, { frames: 1 })).emotionEnoughData).toBe(false);
+    expect(
+      emotionStats(many(min.estimates, { confidence: min.meanConfidence - 0.05 })).emotionEnoughData,
+    ).toBe(false);
+    expect(emotionStats([]).emotionEnoughData).toBe(false);
   });
 });

@@ -77,7 +77,9 @@ describe('satisfaction', () => {
       site(),
       {
         ...records([served(NOV_2, 5, 'a')], [['a', 1]]),
-        emotions: [{ officerId: 'a', serviceId: 'civil-status', satisfaction: 0.9, confidence: 0.8 }],
+        emotions: [
+          { officerId: 'a', serviceId: 'civil-status', satisfaction: 0.9, confidence: 0.8, frames: 6 },
+        ],
       },
       NOV_2,
     );

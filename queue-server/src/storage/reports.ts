@@ -174,13 +174,21 @@ export class ReportQueries {
     const rows = this.store.db
       .prepare(
         `SELECT json_extract(data, '$.officerId'), json_extract(data, '$.serviceId'),
-           json_extract(data, '$.satisfaction'), json_extract(data, '$.confidence')
+           json_extract(data, '$.satisfaction'), json_extract(data, '$.confidence'),
+           json_extract(data, '$.frames')
          FROM events WHERE type = 'emotion.submitted' AND day BETWEEN ? AND ?`,
       )
       .raw(true)
-      .all(from, to) as [string | null, string, number, number][];
+      .all(from, to) as [string | null, string, number, number, number][];
     return rows.map(
-      (r) => ({ officerId: r[0], serviceId: r[1], satisfaction: r[2], confidence: r[3] }) as EmotionFacts,
+      (r) =>
+        ({
+          officerId: r[0],
+          serviceId: r[1],
+          satisfaction: r[2],
+          confidence: r[3],
+          frames: r[4],
+        }) as EmotionFacts,
     );
   }
 

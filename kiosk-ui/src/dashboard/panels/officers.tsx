@@ -1,17 +1,11 @@
 /** Per officer in the period: served, mean service time, ratings, satisfied share, and the camera's estimate when any. */
 import { num, pct, t } from '../../shared/i18n.ts';
 import { shown } from '../state.ts';
-import type { Kpis } from '../types.ts';
-
-/** The camera's confidence-weighted mean satisfaction (0..1), shown beside the button ratings. */
-function emotionOf(o: Kpis['officers'][number]): number | null {
-  const v = o.emotionSatisfaction;
-  return typeof v === 'number' ? v : null;
-}
+import { EmotionValue, hasEmotion } from './emotion.tsx';
 
 export function OfficersPanel() {
   const officers = shown.value?.officers;
-  const hasEmotion = officers?.some((o) => emotionOf(o) !== null) ?? false;
+  const anyEmotion = officers?.some(hasEmotion) ?? false;
   return (
     <section class="card span-6" data-panel="officers">
       <h2>{t('dash.officers')}</h2>
@@ -23,7 +17,7 @@ export function OfficersPanel() {
             <th class="n">{t('dash.meanService')}</th>
             <th class="n">{t('dash.ratings')}</th>
             <th class="n">{t('dash.satisfaction')}</th>
-            {hasEmotion && <th class="n">{t('dash.emotion')}</th>}
+            {anyEmotion && <th class="n">{t('dash.emotion')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -36,9 +30,9 @@ export function OfficersPanel() {
               </td>
               <td class="n">{o.ratings}</td>
               <td class="n">{pct(o.satisfiedShare)}</td>
-              {hasEmotion && (
+              {anyEmotion && (
                 <td class="n">
-                  {pct(emotionOf(o))} <small class="muted">({Number(o.emotionEstimates ?? 0)})</small>
+                  <EmotionValue k={o} />
                 </td>
               )}
             </tr>

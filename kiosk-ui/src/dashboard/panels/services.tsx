@@ -1,10 +1,12 @@
 /** Per service: people waiting now (with the one wait estimate), the period's waits against the target, served. */
 import { loc, num, pct, t } from '../../shared/i18n.ts';
 import { data, range, shown, targets } from '../state.ts';
+import { EmotionValue, hasEmotion } from './emotion.tsx';
 
 export function ServicesPanel() {
   const { waitMinutes: target, withinTargetShare: goal } = targets.value;
   const live = range.value ? undefined : data.queue.value;
+  const anyEmotion = shown.value?.services.some(hasEmotion) ?? false;
   return (
     <section class="card span-8" data-panel="services">
       <h2>{t('dash.services')}</h2>
@@ -20,6 +22,7 @@ export function ServicesPanel() {
               {t('dash.withinTarget', { n: target })} · {t('dash.goal', { n: pct(goal) })}
             </th>
             <th class="n">{t('dash.served')}</th>
+            {anyEmotion && <th class="n">{t('dash.emotion')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -49,6 +52,11 @@ export function ServicesPanel() {
                   <Bar share={k?.withinTargetShare ?? null} goal={goal} /> {pct(k?.withinTargetShare)}
                 </td>
                 <td class="n">{k?.served ?? 0}</td>
+                {anyEmotion && (
+                  <td class="n">
+                    <EmotionValue k={k} />
+                  </td>
+                )}
               </tr>
             );
           })}

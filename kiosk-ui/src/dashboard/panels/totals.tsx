@@ -1,6 +1,7 @@
 /** The period's totals: issued, served, waits against the target, satisfaction against the goal, the camera's estimate. */
 import { minutesText as minutes, pct, t } from '../../shared/i18n.ts';
 import { periodText, range, shown, targets, ui } from '../state.ts';
+import { EmotionValue } from './emotion.tsx';
 
 export function TotalsPanel() {
   const k = shown.value;
@@ -55,7 +56,9 @@ export function TotalsPanel() {
         </div>
         <div class="kpi">
           <span>{t('dash.emotionTile')}</span>
-          <b>{pct(k?.emotionSatisfaction)}</b>
+          <b data-kpi="emotion">
+            <EmotionValue k={k} count={false} />
+          </b>
           <small>({k?.emotionEstimates ?? 0})</small>
         </div>
       </div>

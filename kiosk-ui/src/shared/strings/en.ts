@@ -273,6 +273,7 @@ export const en: Record<keyof typeof vi, string> = {
   'dash.meanService': 'Mean service',
   'dash.ratings': 'Ratings',
   'dash.emotion': 'Estimated satisfaction (camera)',
+  'dash.emotionNotEnough': 'Not enough data',
   'dash.advice': 'Counter reassignment advice',
   'dash.adviceLine': 'Move {counter} to {service}: predicted wait {before} → {after} min',
   'dash.noAdvice': 'No change needed: every service is within the target',

@@ -289,6 +289,7 @@ export const vi = {
   'dash.meanService': 'Phục vụ TB',
   'dash.ratings': 'Đánh giá',
   'dash.emotion': 'Mức hài lòng ước tính (camera)',
+  'dash.emotionNotEnough': 'Chưa đủ dữ liệu',
   'dash.advice': 'Đề xuất điều chuyển quầy',
   'dash.adviceLine': 'Chuyển {counter} sang {service}: dự kiến chờ {before} → {after} phút',
   'dash.noAdvice': 'Không cần điều chuyển: các lĩnh vực đều trong mục tiêu',

@@ -1,0 +1,151 @@
+/**
+ * Corrects a head trained with `train-head.ts --holdout f` on the training images it never saw: shrinks
+ * its correction of the shipped layer (α, a blend of the two logits) and shifts each class's prior (a
+ * bias), so that positive/neutral/negative accuracy is highest while no class is recalled less than by
+ * the shipped weights. Nothing here looks at validation; validation is only reported, as train-head does.
+ *   tsx models/train/fit-adjustment.ts <features dir> <run dir> [--margin 0.02] [--out models/weights]
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadRuntime } from '../src/backend.ts';
+import { HEAD_NAME, type HeadWeights, readHead } from '../src/expression-head.ts';
+import { EXPRESSIONS, VALENCE_OF } from '../src/expressions.ts';
+import { fitTemperature, reliability } from '../src/temperature.ts';
+import { scoreReport, shippedProbabilities } from './scores.ts';
+import { headLogitsOf, readSplit, writeHeadFiles } from './train-head.ts';
+
+type Rows = number[][];
+interface HeldOut {
+  labels: number[];
+  head: Rows;
+  shipped: Rows;
+}
+
+const VALENCE = EXPRESSIONS.map((e) => VALENCE_OF[e]);
+const BIAS_STEPS = Array.from({ length: 41 }, (_, i) => (i - 20) / 10); // −2 … 2
+
+function predictions(shipped: Rows, correction: Rows, alpha: number, bias: readonly number[]): number[] {
+  return shipped.map((s, i) => {
+    let best = 0;
+    let bestValue = -Infinity;
+    for (let k = 0; k < s.length; k++) {
+      const v = s[k]! + (1 - alpha) * correction[i]![k]! + bias[k]!;
+      if (v > bestValue) [best, bestValue] = [k, v];
+    }
+    return best;
+  });
+}
+
+function recalls(predicted: readonly number[], labels: readonly number[]): number[] {
+  return EXPRESSIONS.map((_, k) => {
+    const of = labels.flatMap((l, i) => (l === k ? [predicted[i]!] : []));
+    return of.length ? of.filter((p) => p === k).length / of.length : 0;
+  });
+}
+
+function accuracy3(predicted: readonly number[], labels: readonly number[]): number {
+  return predicted.filter((p, i) => VALENCE[p] === VALENCE[labels[i]!]).length / labels.length;
+}
+
+/** 3-way accuracy, minus a heavy penalty for every class recalled below the shipped recall + margin. */
+function objective(predicted: number[], labels: number[], floor: readonly number[]): number {
+  const shortfall = recalls(predicted, labels).reduce((a, r, k) => a + Math.max(0, floor[k]! - r), 0);
+  return accuracy3(predicted, labels) - 5 * shortfall;
+}
+
+/** Coordinate ascent over the class biases for each α on a grid; the best (α, bias) on the held-out images. */
+export function fitAdjustment(data: HeldOut, margin: number) {
+  const correction = data.head.map((row, i) => row.map((v, k) => v - data.shipped[i]![k]!));
+  const zero = EXPRESSIONS.map(() => 0);
+  const shippedRecall = recalls(predictions(data.shipped, correction, 1, zero), data.labels);
+  const floor = shippedRecall.map((r) => r + margin);
+  let best = { alpha: 0, bias: zero, score: -Infinity };
+  for (const alpha of [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]) {
+    const bias = [...zero];
+    let score = objective(predictions(data.shipped, correction, alpha, bias), data.labels, floor);
+    for (let sweep = 0; sweep < 3; sweep++)
+      for (let k = 0; k < bias.length; k++)
+        for (const step of BIAS_STEPS) {
+          const tried = bias.map((b, j) => (j === k ? step : b));
+          const s = objective(predictions(data.shipped, correction, alpha, tried), data.labels, floor);
+          if (s > score) [score, bias[k]] = [s, step];
+        }
+    console.error(`alpha ${alpha}: held-out objective ${score.toFixed(4)} bias ${bias.join(' ')}`);
+    if (score > best.score) best = { alpha, bias, score };
+  }
+  const predicted = predictions(data.shipped, correction, best.alpha, best.bias);
+  return {
+    ...best,
+    heldOutImages: data.labels.length,
+    heldOut: {
+      shippedRecall,
+      recall: recalls(predicted, data.labels),
+      accuracy3: accuracy3(predicted, data.labels),
+      shippedAccuracy3: accuracy3(predictions(data.shipped, correction, 1, zero), data.labels),
+    },
+  };
+}
+
+/** The same head with its correction scaled by (1 − α) and the biases added: the loader is unchanged. */
+function adjusted(head: HeadWeights, alpha: number, bias: readonly number[]): HeadWeights {
+  const last = head.layers.at(-1)!;
+  const layer = {
+    ...last,
+    weights: last.weights.map((w) => w * (1 - alpha)),
+    bias: last.bias.map((b, k) => b * (1 - alpha) + bias[k]!),
+  };
+  return { ...head, layers: [...head.layers.slice(0, -1), layer] };
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    options: { margin: { type: 'string', default: '0.02' }, out: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const [featuresDir, runDir] = positionals;
+  if (!featuresDir || !runDir)
+    throw new Error(
+      'Cách dùng / Usage: fit-adjustment.ts <features dir> <run dir> [--margin 0.02] [--out dir]',
+    );
+  const logits = JSON.parse(await readFile(join(runDir, `${HEAD_NAME}.logits.json`), 'utf8')) as {
+    heldOutTrain: HeldOut;
+  };
+  const fit = fitAdjustment(logits.heldOutTrain, Number(values.margin));
+  const rt = await loadRuntime('wasm');
+  await rt.faceapi.nets.faceExpressionNet.loadFromDisk(rt.modelDir);
+  const head = adjusted(await readHead(runDir), fit.alpha, fit.bias);
+  const validation = await readSplit(featuresDir, 'validation');
+  const rows = headLogitsOf(rt, head, validation, head.mirror ? [0, 1] : [0]);
+  // As train-head: temperature on the even-indexed validation images, calibration on the odd ones.
+  head.temperature = fitTemperature(
+    rows.filter((_, i) => i % 2 === 0),
+    validation.labels.filter((_, i) => i % 2 === 0),
+  );
+  const shipped = shippedProbabilities(rt, validation).logits;
+  const odd = <T>(xs: T[]) => xs.filter((_, i) => i % 2 === 1);
+  const report = {
+    options: { ...(head.info.options as object), holdoutFit: { margin: Number(values.margin), ...fit } },
+    validationImages: validation.labels.length,
+    temperature: head.temperature,
+    head: scoreReport(rows, validation.labels, head.temperature),
+    shipped: scoreReport(shipped, validation.labels, 1),
+    calibrationHeldOut: {
+      head: reliability(odd(rows), odd(validation.labels), head.temperature),
+      shipped: reliability(odd(shipped), odd(validation.labels), 1),
+    },
+  };
+  console.log(JSON.stringify(report, null, 1));
+  if (!values.out) return;
+  head.info = {
+    ...head.info,
+    adjustment: `α ${fit.alpha}, class biases ${fit.bias.join(' ')} fitted on ${fit.heldOutImages} held-out training images (models/train/fit-adjustment.ts)`,
+    temperature: head.temperature,
+    validation: { accuracy7: report.head.accuracy7, accuracy3: report.head.accuracy3 },
+  };
+  await writeHeadFiles(values.out, head, report);
+}
+
+// Run as a script, not when a test imports fitAdjustment.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
