@@ -41,6 +41,8 @@ const id = () => `roles-${++n}`;
 /** The rule for each route (method + path as Fastify prints it). */
 const RULES: Record<string, Rule> = {
   'GET /': { allowed: EVERYONE },
+  'GET /agent.json': { allowed: EVERYONE },
+  'GET /favicon.svg': { allowed: EVERYONE },
   'GET /*': { allowed: EVERYONE, path: '/no-such-page' },
   'GET /kiosk': { allowed: EVERYONE },
   'GET /counter': { allowed: EVERYONE },
@@ -54,6 +56,7 @@ const RULES: Record<string, Rule> = {
   'GET /api/procedures': { allowed: EVERYONE },
   'GET /api/counters': { allowed: EVERYONE },
   'GET /api/queue': { allowed: EVERYONE },
+  'GET /api/calls': { allowed: EVERYONE },
   'GET /api/tickets/:id': { allowed: EVERYONE, path: '/api/tickets/TICKET' },
   'GET /api/tickets/:id/events': { allowed: EVERYONE, path: '/api/tickets/TICKET/events', stream: true },
   'GET /api/events': { allowed: EVERYONE, stream: true },
@@ -73,6 +76,7 @@ const RULES: Record<string, Rule> = {
   'DELETE /api/appointments/:id': { allowed: EVERYONE, path: '/api/appointments/nope?code=AAAAAA' },
   'GET /api/appointments/by-code/:code': { allowed: EVERYONE, path: '/api/appointments/by-code/AAAAAA' },
   'GET /api/appointments': { allowed: STAFF },
+  'GET /api/appointments/capacity-check': { allowed: MANAGERS },
   'GET /api/dossiers/:code': { allowed: EVERYONE, path: '/api/dossiers/H29-000001' },
   'GET /api/feedback/reasons': { allowed: EVERYONE },
   'POST /api/tickets/:id/feedback': {
