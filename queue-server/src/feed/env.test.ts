@@ -43,7 +43,9 @@ describe('the hub link in the site environment', () => {
       );
       expect(() =>
         readEnv({ ...link, OSS_HUB_URL: 'mqtt://hub:1884', OSS_HUB_CA_FILE: join(dir, 'ca.pem') }),
-      ).toThrow(/OSS_HUB_CA_FILE chỉ dùng với địa chỉ OSS_HUB_URL dạng mqtts:\/\/.* needs an mqtts:\/\/ OSS_HUB_URL/);
+      ).toThrow(
+        /OSS_HUB_CA_FILE chỉ dùng với địa chỉ OSS_HUB_URL dạng mqtts:\/\/.* needs an mqtts:\/\/ OSS_HUB_URL/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
