@@ -36,6 +36,7 @@ import {
   ageOn,
   type LocalizedText,
   type PrinterState,
+  SCANNED_CODE_PATTERN,
   type Ticket,
   type UiToAgent,
 } from '@oss/protocol';
@@ -125,12 +126,17 @@ export class KioskProfile {
   onScan(text: string): void {
     try {
       if (!looksLikeCccdQr(text)) {
-        this.o.ui.broadcast(
-          uiError(null, 'scan_not_cccd', {
-            vi: 'Mã vừa quét không phải mã QR trên thẻ căn cước',
-            en: 'The code scanned is not a CCCD QR code',
-          }),
-        );
+        const code = text.trim();
+        // A booking's QR or a dossier receipt: the app uses it where it belongs.
+        if (new RegExp(SCANNED_CODE_PATTERN).test(code))
+          this.o.ui.broadcast({ type: 'code.scanned', text: code });
+        else
+          this.o.ui.broadcast(
+            uiError(null, 'scan_not_cccd', {
+              vi: 'Mã vừa quét không phải mã QR trên thẻ căn cước, mã lịch hẹn hay mã hồ sơ',
+              en: 'The code scanned is not a CCCD QR, a booking code or a dossier code',
+            }),
+          );
         return;
       }
       const qr = parseCccdQr(text);

@@ -173,6 +173,11 @@ describe('device agent against the queue server', () => {
   it('answers bad QR codes, scanner garbage and bad messages with typed errors, and keeps working', async () => {
     kiosk.scan('https://example.com/not-a-card');
     expect((await ui.next('error')).code).toBe('scan_not_cccd');
+    // A booking's QR or a dossier receipt goes to the app as a code (nothing else passes).
+    kiosk.scan(' K7M2PQ ');
+    expect((await ui.next('code.scanned')).text).toBe('K7M2PQ');
+    kiosk.scan('000.00.12.H29-261201-0001');
+    expect((await ui.next('code.scanned')).text).toBe('000.00.12.H29-261201-0001');
     kiosk.scan('001090007064||Nguyễn Văn An|99999999|Nam|Hà Nội|20042021');
     expect((await ui.next('error')).code).toMatch(/^cccd_qr_/);
     kiosk.scanRaw(Uint8Array.of(0x01, 0x02, 0xff, 0x0d));

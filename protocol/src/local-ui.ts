@@ -65,6 +65,9 @@ export function uiMessageSchema(message: unknown): typeof UiToAgent {
   return (branch ?? UiToAgent) as typeof UiToAgent;
 }
 
+/** What a non-CCCD scan must look like to reach the kiosk app (a booking code, a dossier receipt). */
+export const SCANNED_CODE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9./_-]{3,63}$';
+
 export const IdentityView = Type.Object({
   /** Shown so the citizen sees it was read; kept in agent memory only for the session. */
   fullName: Type.String(),
@@ -103,6 +106,11 @@ export const AgentToUi = Type.Union([
     message: Type.Object({ vi: Type.String(), en: Type.String() }),
   }),
   Type.Object({ type: Type.Literal('identity'), identity: IdentityView }),
+  /**
+   * Addition: a scanned code that is not a CCCD QR (a booking's QR, a dossier receipt's code). Only
+   * short codes of letters, digits and `. - / _` pass, so nothing personal reaches the app this way.
+   */
+  Type.Object({ type: Type.Literal('code.scanned'), text: Type.String({ pattern: SCANNED_CODE_PATTERN }) }),
   Type.Object({
     type: Type.Literal('cccd.progress'),
     requestId: RequestId,

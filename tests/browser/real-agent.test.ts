@@ -135,6 +135,68 @@ describe.skipIf(!HAVE_CHROMIUM)('apps served by the real device agent', () => {
     await page.close();
   });
 
+  it('the kiosk scanner reads a booking QR (checked in from the home screen) and a dossier receipt', async () => {
+    const { service } = site.server;
+    const now = Date.now();
+    service.visits.insertAppointment({
+      id: 'appt-by-qr',
+      code: 'QRCD23',
+      service_id: 'land',
+      procedure_id: null,
+      day: localDate(now, service.site.timeZone),
+      start: now + 10 * 60_000,
+      end: now + 40 * 60_000,
+      status: 'booked',
+      phone: null,
+      citizen_hash: null,
+      created_at: now,
+      ticket_id: null,
+      checked_in_at: null,
+      cancelled_at: null,
+    });
+    const page = await browser.newPage({ viewport: PORTRAIT });
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${kiosk.url}/kiosk`);
+    await page.locator('[data-ready=true] [data-screen=home]').waitFor();
+    kiosk.scan('QRCD23'); // the booking page's QR holds the code
+    await page.locator('[data-screen=ticket]').waitFor();
+    const booking = service.visits.appointment('appt-by-qr')!;
+    expect(booking.status).toBe('checked_in');
+    expect(service.core.state.tickets.get(booking.ticket_id!)?.priority).toBe('appointment');
+
+    // The officer receives a dossier for it; its receipt scanned at the kiosk shows its status.
+    const receipt = '000.00.31.H29-261207-0099';
+    const login = await fetch(`${site.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'officer1', password: 'demo-officer' }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const post = (path: string, body: unknown) =>
+      fetch(`${site.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify(body),
+      });
+    await post('/api/counters/counter-4/sign-in', {});
+    const next = (await (await post('/api/actions/counter.next', { counterId: 'counter-4' })).json()) as {
+      ticket: { id: string };
+    };
+    const finished = await post('/api/actions/counter.finish', {
+      counterId: 'counter-4',
+      ticketId: next.ticket.id,
+      dossierCodes: [receipt],
+    });
+    expect(finished.status).toBe(200);
+    await page.locator('[data-action=done]').click();
+    await page.locator('[data-screen=home]').waitFor();
+    kiosk.scan(receipt);
+    await page.locator('[data-screen=dossier] .dossier-answer[data-status=received]').waitFor();
+    expect(await page.locator('[data-screen=dossier] input').inputValue()).toBe(receipt);
+    await page.screenshot({ path: screenshotPath('kiosk-real-agent-dossier-scanned') });
+    await page.close();
+  });
+
   it('a kiosk printer out of paper shows on a dashboard opened afterwards, and clears when refilled', async () => {
     const printer = kiosk.sim.printer!;
     printer.status = { ...printer.status, paperOut: true };

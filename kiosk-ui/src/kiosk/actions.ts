@@ -99,19 +99,36 @@ export function checkInByCard(): Promise<void> {
   return issueForBooking({ appointmentByCard: true });
 }
 
-/** The status of a dossier by its receipt code, from the province's system; null (and the error shown) when it fails. */
-export async function lookUpDossier(): Promise<DossierInfo | null> {
+/** The status of a dossier by its receipt code, from the province's system (or the error shown). */
+export async function lookUpDossier(): Promise<void> {
   session.error.value = null;
+  session.dossier.value = null;
   try {
     const api = new Api({ base: transportRef.value?.serverUrl ?? '' });
     const r = await api.get<{ dossier: DossierInfo }>(
       `/api/dossiers/${encodeURIComponent(ui.codeInput.value)}`,
     );
-    return r.dossier;
+    session.dossier.value = r.dossier;
   } catch (e) {
     session.error.value = errorText(e);
-    return null;
   }
+}
+
+/** A booking code's shape (protocol's APPOINTMENT_CODE_LENGTH, 6); the server checks the rest. */
+const BOOKING_CODE_SHAPE = /^[A-Z0-9]{6}$/;
+
+/**
+ * A code from the kiosk's scanner: a booking's QR checks the booking in from any screen; anything
+ * else is a dossier receipt, looked up on "Tra cứu hồ sơ".
+ */
+export async function handleScannedCode(text: string): Promise<void> {
+  ui.codeInput.value = text.toUpperCase();
+  if (ui.screen.value !== 'dossier' && BOOKING_CODE_SHAPE.test(ui.codeInput.value)) {
+    go('appointment');
+    return checkIn();
+  }
+  go('dossier');
+  return lookUpDossier();
 }
 
 export async function readChip(): Promise<void> {

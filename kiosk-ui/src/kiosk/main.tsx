@@ -4,6 +4,7 @@ import type { QueueSummary } from '@oss/protocol';
 import { render } from 'preact';
 import { Api } from '../shared/api.ts';
 import { liveFeed } from '../shared/live.ts';
+import { handleScannedCode } from './actions.ts';
 import { KioskApp } from './app.tsx';
 import { IdleTimer } from './idle.ts';
 import { data, go, resetSession, session, transportRef, ui } from './state.ts';
@@ -87,6 +88,9 @@ function attach(transport: KioskTransport): void {
         return;
       case 'error':
         session.error.value = event.message;
+        return;
+      case 'code':
+        void handleScannedCode(event.text);
         return;
     }
   });

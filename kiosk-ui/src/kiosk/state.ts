@@ -2,7 +2,7 @@
  * The kiosk's state. Personal data (the identity read from a CCCD, a birth date) lives only in these
  * signals, in memory, and `resetSession` clears it (done, cancelled or idle). Nothing goes to storage.
  */
-import type { QueueSummary } from '@oss/protocol';
+import type { DossierInfo, QueueSummary } from '@oss/protocol';
 import { signal } from '@preact/signals';
 import type { CounterInfo, ProcedureInfo, ServiceInfo, SiteInfo } from '../shared/api.ts';
 import { lang, loc } from '../shared/i18n.ts';
@@ -59,6 +59,8 @@ export const session = {
   error: signal<{ vi: string; en: string } | null>(null),
   /** Identifying to check a booking in by card, not to take a ticket. */
   appointmentByCard: signal(false),
+  /** The dossier looked up on "Tra cứu hồ sơ" (typed or scanned). */
+  dossier: signal<DossierInfo | null>(null),
 };
 
 export const transportRef = signal<KioskTransport | null>(null);
@@ -76,6 +78,7 @@ export function resetSession(): void {
   session.result.value = null;
   session.error.value = null;
   session.appointmentByCard.value = false;
+  session.dossier.value = null;
   ui.query.value = '';
   ui.field.value = null;
   ui.procedureId.value = null;

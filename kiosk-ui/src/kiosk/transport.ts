@@ -47,6 +47,8 @@ export type KioskEvent =
   | { type: 'agent'; connected: boolean }
   | { type: 'cccd.progress'; step: 'waiting-card' | 'authenticating' | 'reading' | 'verifying' | 'done' }
   | { type: 'queue'; summary: QueueSummary }
+  /** A booking's QR or a dossier receipt read by the kiosk's scanner. */
+  | { type: 'code'; text: string }
   | { type: 'error'; code: string; message: LocalizedText };
 
 export interface Hardware {
@@ -240,6 +242,8 @@ export class AgentTransport implements KioskTransport {
         return this.emitter.emit({ type: 'printer', state: message.state });
       case 'queue':
         return this.emitter.emit({ type: 'queue', summary: message.summary });
+      case 'code.scanned':
+        return this.emitter.emit({ type: 'code', text: message.text });
       case 'cccd.progress':
         this.emitter.emit({ type: 'cccd.progress', step: message.step });
         if (message.step === 'done') this.settle(message.requestId, message);
