@@ -15,6 +15,7 @@ import {
   type Site,
   screenshotPath,
   signIn,
+  staffSession,
   startSite,
 } from './harness.ts';
 
@@ -326,18 +327,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the four apps in Chromium', () => {
       .waitFor({ timeout: 5_000 })
       .catch(() => {});
     // A call made after the restart reaches the board through the reconnected feed.
-    const res = await fetch(`${site.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'officer2', password: 'demo-officer' }),
-    });
-    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const post = (path: string, body: unknown) =>
-      fetch(`${site.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie },
-        body: JSON.stringify(body),
-      });
+    const { post } = await staffSession(site, 'officer2', 'demo-officer');
     const issued = (await (
       await post('/api/actions/ticket.issue', { serviceId: 'certification' })
     ).json()) as {

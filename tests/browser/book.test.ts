@@ -20,6 +20,7 @@ import {
   type Site,
   screenshotPath,
   signIn,
+  staffSession,
   startSite,
 } from './harness.ts';
 
@@ -238,18 +239,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the kiosk: a booking checked in, a dossier look
 
       // The officer receives the dossier; the citizen looks it up at the kiosk.
       const code = `000.00.31.H29-261207-000${name.length}`;
-      const login = await fetch(`${site.url}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'officer1', password: 'demo-officer' }),
-      });
-      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-      const post = (path: string, body: unknown) =>
-        fetch(`${site.url}${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', cookie },
-          body: JSON.stringify(body),
-        });
+      const { post } = await staffSession(site, 'officer1', 'demo-officer');
       await post('/api/counters/counter-1/sign-in', {});
       await post('/api/actions/counter.next', { counterId: 'counter-1' });
       const finished = await post('/api/actions/counter.finish', {

@@ -17,6 +17,7 @@ import {
   type Site,
   screenshotPath,
   signIn,
+  staffSession,
   startSite,
 } from './harness.ts';
 
@@ -30,14 +31,8 @@ const demo = loadScenario(
 describe.skipIf(!HAVE_CHROMIUM)('the booking capacity check', () => {
   let site: Site;
   let browser: Browser;
-  const cookieOf = async (username: string, password: string) => {
-    const res = await fetch(`${site.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    });
-    return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-  };
+  const cookieOf = async (username: string, password: string) =>
+    (await staffSession(site, username, password)).cookie;
   const check = async (cookie: string) =>
     fetch(`${site.url}/api/appointments/capacity-check`, { headers: { cookie } });
 

@@ -153,6 +153,27 @@ export const LANDSCAPE = { width: 1920, height: 1080 };
 /** A landscape kiosk's own screen (issue 18's second kiosk resolution). */
 export const LANDSCAPE_SMALL = { width: 1280, height: 800 };
 
+/** A staff member's HTTP session on the site (signed in through the API): requests carry their cookie. */
+export async function staffSession(site: Site, username: string, password: string) {
+  const login = await fetch(`${site.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!login.ok) throw new Error(`${username} could not sign in: HTTP ${login.status}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  return {
+    cookie,
+    post: (path: string, body: unknown) =>
+      fetch(`${site.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify(body),
+      }),
+    get: (path: string) => fetch(`${site.url}${path}`, { headers: { cookie } }),
+  };
+}
+
 /** Signs in on a page that shows the staff sign-in form (counter console, dashboard). */
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
   await page.locator('input[name=username]').fill(username);

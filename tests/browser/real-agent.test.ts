@@ -22,6 +22,7 @@ import {
   type Site,
   screenshotPath,
   signIn,
+  staffSession,
   startSite,
 } from './harness.ts';
 
@@ -166,18 +167,7 @@ describe.skipIf(!HAVE_CHROMIUM)('apps served by the real device agent', () => {
 
     // The officer receives a dossier for it; its receipt scanned at the kiosk shows its status.
     const receipt = '000.00.31.H29-261207-0099';
-    const login = await fetch(`${site.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'officer1', password: 'demo-officer' }),
-    });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const post = (path: string, body: unknown) =>
-      fetch(`${site.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie },
-        body: JSON.stringify(body),
-      });
+    const { post } = await staffSession(site, 'officer1', 'demo-officer');
     await post('/api/counters/counter-4/sign-in', {});
     const next = (await (await post('/api/actions/counter.next', { counterId: 'counter-4' })).json()) as {
       ticket: { id: string };

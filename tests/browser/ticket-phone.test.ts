@@ -12,6 +12,7 @@ import {
   launchBrowser,
   type Site,
   screenshotPath,
+  staffSession,
   startSite,
 } from './harness.ts';
 
@@ -58,8 +59,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the ticket page on a slow phone', () => {
     browser = await launchBrowser();
     const password = enrolKiosk(site, 'kiosk-phone');
     kiosk = `Basic ${Buffer.from(`kiosk-phone:${password}`).toString('base64')}`;
-    const login = await post('/api/auth/login', { username: 'officer1', password: 'demo-officer' }, {});
-    officer = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    officer = (await staffSession(site, 'officer1', 'demo-officer')).cookie;
     expect((await post('/api/counters/counter-8/sign-in', {}, { cookie: officer })).status).toBe(200);
   }, 180_000);
 
