@@ -15,7 +15,7 @@ import { playChime } from '../shared/chime.ts';
 import { loc, type StringKey, t } from '../shared/i18n.ts';
 import { Icon } from '../shared/icons.tsx';
 import { liveFeed } from '../shared/live.ts';
-import { Emblem } from '../shared/ui.tsx';
+import { appRoot, Emblem } from '../shared/ui.tsx';
 
 const api = new Api();
 const params = new URLSearchParams(location.search);
@@ -304,4 +304,4 @@ async function start(): Promise<void> {
 }
 
 void start();
-render(<Board />, document.getElementById('app')!);
+render(<Board />, appRoot());

@@ -4,6 +4,7 @@ import type { QueueSummary } from '@oss/protocol';
 import { render } from 'preact';
 import { Api } from '../shared/api.ts';
 import { liveFeed } from '../shared/live.ts';
+import { appRoot } from '../shared/ui.tsx';
 import { handleScannedCode } from './actions.ts';
 import { KioskApp } from './app.tsx';
 import { IdleTimer } from './idle.ts';
@@ -144,6 +145,6 @@ render(
       void start();
     }}
   />,
-  document.getElementById('app')!,
+  appRoot(),
 );
 void start();

@@ -4,6 +4,16 @@ import { useState } from 'preact/hooks';
 import { type Api, ApiError, errorText, type StaffInfo } from './api.ts';
 import { lang, loc, t, toggleLang } from './i18n.ts';
 
+/**
+ * The page's `#app`, emptied: the HTML's "Đang tải…" (drawn before any script, for the first paint)
+ * goes before the app renders, so it never stays outside the app's landmarks.
+ */
+export function appRoot(): HTMLElement {
+  const root = document.getElementById('app')!;
+  root.replaceChildren();
+  return root;
+}
+
 export function Emblem() {
   // A plain gold star on red: the one-stop shop's mark without using any official emblem.
   return (
