@@ -264,7 +264,7 @@ describe('tickets CSV', () => {
     expect(second).toMatchObject({
       number: 'A002',
       priority: 'elderly',
-      priority_class: 'Người cao tuổi',
+      priority_class: 'Người cao tuổi (từ 60 tuổi)',
       wait_minutes: '10.0',
       service_minutes: '5.0',
       rating: '5',

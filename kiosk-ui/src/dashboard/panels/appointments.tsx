@@ -106,7 +106,9 @@ function WaitsTable({ caption, target, rows }: { caption: string; target: number
       <caption class="muted">{caption}</caption>
       <thead>
         <tr>
-          <th scope="col" />
+          <th scope="col">
+            <span class="sr-only">{t('dash.group')}</span>
+          </th>
           <th scope="col" class="n">
             {t('dash.meanWait')}
           </th>

@@ -308,6 +308,7 @@ export const en: Record<keyof typeof vi, string> = {
     'With every slot booked, walk-ins would wait over {n} minutes: lower the places per slot or open more counters.',
   'dash.capNoHistory':
     'Not enough history to simulate the booking capacity yet (at least one past working day).',
+  'dash.group': 'Group',
   'dash.apptShare': "Booked citizens among today's visitors",
   'dash.reports': 'Reports',
   'dash.csv': 'Download tickets (CSV)',

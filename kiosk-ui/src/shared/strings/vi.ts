@@ -324,6 +324,7 @@ export const vi = {
     'Kín lịch hẹn sẽ làm khách vãng lai chờ quá {n} phút: nên giảm số chỗ mỗi khung hoặc mở thêm quầy.',
   'dash.capNoHistory':
     'Chưa đủ dữ liệu để mô phỏng sức chứa lịch hẹn (cần ít nhất một ngày làm việc đã qua).',
+  'dash.group': 'Nhóm',
   'dash.apptShare': 'Tỷ lệ người đặt lịch trong số người đến hôm nay',
   'dash.reports': 'Báo cáo',
   'dash.csv': 'Tải danh sách số (CSV)',
