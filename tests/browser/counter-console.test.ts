@@ -4,6 +4,7 @@
  * both languages, nothing changed), a transfer to a counter that asks first, and a break with a reason
  * that closes the counter. axe-core finds nothing.
  */
+import { localDate } from '@oss/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe.ts';
@@ -124,5 +125,42 @@ describe.skipIf(!HAVE_CHROMIUM)('the counter console', () => {
     await page.locator('[data-action=toggle-open]', { hasText: 'Tiếp tục làm việc' }).click();
     await page.locator('.badge[data-break=""]', { hasText: 'Đang mở' }).waitFor();
     expect(state().counters.get('counter-1')).toMatchObject({ open: true, breakReason: null });
+  });
+
+  it('shows today’s appointments of its services: booked, arrived, missed, and who is expected', async () => {
+    // Put straight into the store: which slots exist depends on the hour the test runs.
+    const { service } = site.server;
+    const now = Date.now();
+    const booking = (id: string, start: number) =>
+      service.visits.insertAppointment({
+        id,
+        code: id.toUpperCase().slice(-6),
+        service_id: 'civil-status',
+        procedure_id: null,
+        day: localDate(now, service.site.timeZone),
+        start,
+        end: start + 30 * 60_000,
+        status: 'booked',
+        phone: null,
+        citizen_hash: null,
+        created_at: now,
+        ticket_id: null,
+        checked_in_at: null,
+        cancelled_at: null,
+      });
+    booking('appt-CSMISS', now - 3 * 3_600_000);
+    booking('appt-CSSOON', now + 3_600_000);
+    const console2 = await openConsole(browser, site, 1);
+    const line = console2.locator('[data-appointments] [data-service=civil-status]');
+    await line.waitFor();
+    const text = await line.textContent();
+    expect(text).toContain('2 lịch hẹn · 0 đã đến · 1 không đến');
+    expect(text).toContain(
+      `Sắp đến: ${new Date(now + 3_600_000).toLocaleTimeString('vi-VN', { hour: '2-digit', minute: '2-digit', timeZone: service.site.timeZone })}`,
+    );
+    expect(text).not.toMatch(/CSSOON|CSMISS/); // no codes on the officer's screen
+    expect(await axeViolations(console2)).toEqual([]);
+    await console2.screenshot({ path: screenshotPath('counter-console-appointments-landscape') });
+    await console2.close();
   });
 });

@@ -16,6 +16,7 @@ import {
 import { lang, loc, num, pct, type StringKey, t, timeOf } from '../shared/i18n.ts';
 import { liveFeed } from '../shared/live.ts';
 import { ErrorBanner, Header, Login, OfflineBanner } from '../shared/ui.tsx';
+import { CounterAppointments } from './appointments.tsx';
 import { CounterDevice } from './device.tsx';
 import {
   BreakDialog,
@@ -386,6 +387,9 @@ function Console({
               </div>
             ))}
           </section>
+          {data && (
+            <CounterAppointments api={api} serviceIds={data.counter.serviceIds} serviceName={serviceName} />
+          )}
           <section class="card">
             <h2>{t('counter.mine')}</h2>
             <div class="figures" data-mine>
