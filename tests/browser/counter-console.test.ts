@@ -4,7 +4,6 @@
  * both languages, nothing changed), a transfer to a counter that asks first, and a break with a reason
  * that closes the counter. axe-core finds nothing.
  */
-import { localDate } from '@oss/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe.ts';
@@ -12,6 +11,7 @@ import { openConsole } from './counter-pages.ts';
 import {
   ensureBuilt,
   HAVE_CHROMIUM,
+  insertBooking,
   launchBrowser,
   type Site,
   screenshotPath,
@@ -132,22 +132,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the counter console', () => {
     const { service } = site.server;
     const now = Date.now();
     const booking = (id: string, start: number) =>
-      service.visits.insertAppointment({
-        id,
-        code: id.toUpperCase().slice(-6),
-        service_id: 'civil-status',
-        procedure_id: null,
-        day: localDate(now, service.site.timeZone),
-        start,
-        end: start + 30 * 60_000,
-        status: 'booked',
-        phone: null,
-        citizen_hash: null,
-        created_at: now,
-        ticket_id: null,
-        checked_in_at: null,
-        cancelled_at: null,
-      });
+      insertBooking(site, { id, code: id.toUpperCase().slice(-6), serviceId: 'civil-status', start });
     booking('appt-CSMISS', now - 3 * 3_600_000);
     booking('appt-CSSOON', now + 3_600_000);
     const console2 = await openConsole(browser, site, 1);

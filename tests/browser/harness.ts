@@ -16,6 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { localDate } from '@oss/protocol';
 import { hashPassword, type RunningServer, readEnv, silentLogger, startServer } from '@oss/queue-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
@@ -152,6 +153,33 @@ export const PORTRAIT = { width: 1080, height: 1920 };
 export const LANDSCAPE = { width: 1920, height: 1080 };
 /** A landscape kiosk's own screen (issue 18's second kiosk resolution). */
 export const LANDSCAPE_SMALL = { width: 1280, height: 800 };
+
+/**
+ * A booking of today put straight into the site's store (tests at any hour: which slots the booking
+ * page offers depends on it), 30 minutes from `start`; `citizenHash` for one made with a card.
+ */
+export function insertBooking(
+  site: Site,
+  b: { id: string; code: string; serviceId: string; start: number; citizenHash?: string },
+): void {
+  const { service } = site.server;
+  service.visits.insertAppointment({
+    id: b.id,
+    code: b.code,
+    service_id: b.serviceId,
+    procedure_id: null,
+    day: localDate(b.start, service.site.timeZone),
+    start: b.start,
+    end: b.start + 30 * 60_000,
+    status: 'booked',
+    phone: null,
+    citizen_hash: b.citizenHash ?? null,
+    created_at: Date.now(),
+    ticket_id: null,
+    checked_in_at: null,
+    cancelled_at: null,
+  });
+}
 
 /** A staff member's HTTP session on the site (signed in through the API): requests carry their cookie. */
 export async function staffSession(site: Site, username: string, password: string) {

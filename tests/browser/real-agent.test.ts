@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { type AgentHandle, qrTextOf, silentLogger, startAgent } from '@oss/device-agent';
 import { agentConfig, enrolDevice } from '@oss/device-agent/testing';
 import { decodeEscPos, sampleCitizen } from '@oss/hardware';
-import { localDate } from '@oss/protocol';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureBuilt,
   HAVE_CHROMIUM,
+  insertBooking,
   LANDSCAPE,
   launchBrowser,
   PORTRAIT,
@@ -97,21 +97,12 @@ describe.skipIf(!HAVE_CHROMIUM)('apps served by the real device agent', () => {
     const { service } = site.server;
     const citizen = sampleCitizen();
     const now = Date.now();
-    service.visits.insertAppointment({
+    insertBooking(site, {
       id: 'appt-by-card',
       code: 'CARD23',
-      service_id: 'land',
-      procedure_id: null,
-      day: localDate(now, service.site.timeZone),
+      serviceId: 'land',
       start: now + 10 * 60_000,
-      end: now + 40 * 60_000,
-      status: 'booked',
-      phone: null,
-      citizen_hash: service.citizenHashOf(citizen.idNumber),
-      created_at: now,
-      ticket_id: null,
-      checked_in_at: null,
-      cancelled_at: null,
+      citizenHash: service.citizenHashOf(citizen.idNumber),
     });
     const page = await browser.newPage({ viewport: PORTRAIT });
     page.setDefaultTimeout(15_000);
@@ -139,22 +130,7 @@ describe.skipIf(!HAVE_CHROMIUM)('apps served by the real device agent', () => {
   it('the kiosk scanner reads a booking QR (checked in from the home screen) and a dossier receipt', async () => {
     const { service } = site.server;
     const now = Date.now();
-    service.visits.insertAppointment({
-      id: 'appt-by-qr',
-      code: 'QRCD23',
-      service_id: 'land',
-      procedure_id: null,
-      day: localDate(now, service.site.timeZone),
-      start: now + 10 * 60_000,
-      end: now + 40 * 60_000,
-      status: 'booked',
-      phone: null,
-      citizen_hash: null,
-      created_at: now,
-      ticket_id: null,
-      checked_in_at: null,
-      cancelled_at: null,
-    });
+    insertBooking(site, { id: 'appt-by-qr', code: 'QRCD23', serviceId: 'land', start: now + 10 * 60_000 });
     const page = await browser.newPage({ viewport: PORTRAIT });
     page.setDefaultTimeout(15_000);
     await page.goto(`${kiosk.url}/kiosk`);
