@@ -48,13 +48,20 @@ const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
  * One GET with node:http(s). Not `fetch`: Node's fetch (undici and its WebAssembly HTTP parser)
  * costs a kiosk ~10 MB of RSS for four small JSON answers (docs/device-agent.md, Benchmark).
  */
-function httpGet(
+/** GET, or POST of a JSON body, to the server; the answer's status, text and type. */
+function httpCall(
   url: URL,
   timeoutMs: number,
+  json?: unknown,
 ): Promise<{ status: number; body: string; contentType: string }> {
   return new Promise((resolve, reject) => {
+    const payload = json === undefined ? null : Buffer.from(JSON.stringify(json));
     const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
-      headers: { accept: 'application/json' },
+      method: payload ? 'POST' : 'GET',
+      headers: {
+        accept: 'application/json',
+        ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+      },
     });
     const timer = setTimeout(() => request.destroy(new Error('timeout')), timeoutMs);
     request.on('close', () => clearTimeout(timer));
@@ -76,7 +83,7 @@ function httpGet(
         }),
       );
     });
-    request.end();
+    request.end(payload ?? undefined);
   });
 }
 
@@ -103,7 +110,7 @@ export class SiteCatalog {
     const path = pathAndQuery.split('?')[0]!;
     const cacheable = (CACHED_API_PATHS as readonly string[]).includes(path) && path === pathAndQuery;
     try {
-      const { status, body, contentType } = await httpGet(
+      const { status, body, contentType } = await httpCall(
         new URL(pathAndQuery, this.serverUrl),
         this.timeoutMs,
       );
@@ -115,20 +122,33 @@ export class SiteCatalog {
     } catch (e) {
       const cached = cacheable ? this.store.cached(path) : undefined;
       if (cached) return { status: 200, body: cached.body, contentType: 'application/json', fromCache: true };
-      const err = e as NodeJS.ErrnoException;
-      this.log.warn({ path, err: err.code ?? err.message }, 'server HTTP request failed');
-      return {
-        status: 503,
-        body: JSON.stringify({
-          error: {
-            code: 'unavailable',
-            message: 'Không kết nối được máy chủ / The server is not reachable',
-          },
-        }),
-        contentType: 'application/json',
-        fromCache: false,
-      };
+      return this.unreachable(path, e);
     }
+  }
+
+  /** POST a JSON body to the server (never cached: a citizen's feedback from a counter device). */
+  async post(path: string, json: unknown): Promise<ApiAnswer> {
+    try {
+      return { ...(await httpCall(new URL(path, this.serverUrl), this.timeoutMs, json)), fromCache: false };
+    } catch (e) {
+      return this.unreachable(path, e);
+    }
+  }
+
+  private unreachable(path: string, e: unknown): ApiAnswer {
+    const err = e as NodeJS.ErrnoException;
+    this.log.warn({ path, err: err.code ?? err.message }, 'server HTTP request failed');
+    return {
+      status: 503,
+      body: JSON.stringify({
+        error: {
+          code: 'unavailable',
+          message: 'Không kết nối được máy chủ / The server is not reachable',
+        },
+      }),
+      contentType: 'application/json',
+      fromCache: false,
+    };
   }
 
   /** Refreshes the four cached routes (in parallel). */

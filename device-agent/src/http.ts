@@ -19,6 +19,7 @@ import {
   acceptedCodings,
   bilingual,
   type DeviceKind,
+  FeedbackBody,
   type LocalizedText,
   type UiToAgent,
   uiMessageSchema,
@@ -26,7 +27,7 @@ import {
 } from '@oss/protocol';
 import type { TSchema } from '@sinclair/typebox';
 import { WebSocketServer } from 'ws';
-import type { SiteCatalog } from './catalog.ts';
+import type { ApiAnswer, SiteCatalog } from './catalog.ts';
 import type { AgentLogger } from './log.ts';
 import { uiError } from './ui.ts';
 
@@ -261,6 +262,16 @@ async function staticFile(
   return builtFile(file, acceptEncoding, HASHED_CACHE);
 }
 
+/** The server's answer as the local app gets it (marked when it is the offline cache's). */
+function apiReply(answer: ApiAnswer): LocalReply {
+  return {
+    status: answer.status,
+    type: answer.contentType,
+    headers: answer.fromCache ? { 'x-oss-cache': 'stale' } : {},
+    body: answer.body,
+  };
+}
+
 function appRoutes(o: HttpOptions): LocalRoute[] {
   const hasDist = existsSync(join(o.uiDist, 'kiosk.html'));
   const page = async (name: string, acceptEncoding: string): Promise<LocalReply> => {
@@ -302,16 +313,20 @@ function appRoutes(o: HttpOptions): LocalRoute[] {
     {
       method: 'GET',
       path: '/api/*',
-      handler: async ({ url }): Promise<LocalReply> => {
-        const answer = await o.catalog.get(url);
-        return {
-          status: answer.status,
-          type: answer.contentType,
-          headers: answer.fromCache ? { 'x-oss-cache': 'stale' } : {},
-          body: answer.body,
-        };
-      },
+      handler: async ({ url }): Promise<LocalReply> => apiReply(await o.catalog.get(url)),
     },
+    // A counter device's screen asks why after a low rating (PROTOCOL.md §6): the one change it sends.
+    ...(o.kind === 'counter'
+      ? [
+          {
+            method: 'POST' as const,
+            path: '/api/tickets/:id/feedback',
+            body: FeedbackBody,
+            handler: async ({ params, body }: { params: Record<string, string>; body: unknown }) =>
+              apiReply(await o.catalog.post(`/api/tickets/${encodeURIComponent(params.id!)}/feedback`, body)),
+          },
+        ]
+      : []),
   ];
 }
 

@@ -161,6 +161,32 @@ describe('local HTTP server', () => {
     expect(await errorCode(response)).toBe('unavailable');
   });
 
+  it('forwards one change to the server, a counter device’s feedback, and only for a counter', async () => {
+    const feedback = JSON.stringify({ reasons: ['long-wait'] });
+    expect((await post('/api/tickets/t1/feedback', feedback)).status).toBe(404); // a kiosk: no
+    const counter = await startHttp({ ...options, kind: 'counter' });
+    try {
+      const at = (path: string, body: string) =>
+        fetch(`http://127.0.0.1:${counter.port}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+      const bad = await at('/api/tickets/t1/feedback', JSON.stringify({ reasons: 'long-wait' }));
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/reasons/);
+      // A good body goes to the server (unreachable here: said so).
+      const sent = await at('/api/tickets/t1/feedback', feedback);
+      expect(sent.status).toBe(503);
+      expect(await errorCode(sent)).toBe('unavailable');
+      // Nothing else is forwarded.
+      expect((await at('/api/actions/counter.next', '{"counterId":"counter-1"}')).status).toBe(404);
+      expect((await at('/api/feedback/x', '{}')).status).toBe(404);
+    } finally {
+      await counter.close();
+    }
+  });
+
   it('on a configured address answers to that name and the loopback names, and to no other', async () => {
     const other = await startHttp({ ...options, host: '127.0.0.2' });
     try {

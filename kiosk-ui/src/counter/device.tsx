@@ -9,6 +9,7 @@ import type { AgentToUi, Ticket, UiToAgent } from '@oss/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { agentFeed } from '../shared/agent-feed.ts';
 import { Api, type CounterInfo, type ServiceInfo } from '../shared/api.ts';
+import { Feedback } from '../shared/feedback.tsx';
 import { loc, type StringKey, t } from '../shared/i18n.ts';
 import { Qr } from '../shared/qr.tsx';
 import { Header } from '../shared/ui.tsx';
@@ -29,15 +30,15 @@ export function CounterDevice() {
   /** What the last rating press gave: thanks when it counted, otherwise why not (from the agent). */
   const [notice, setNotice] = useState<{ vi: string; en: string } | null>(null);
   const [feed, setFeed] = useState<ReturnType<typeof agentFeed> | null>(null);
-  /** After a rating of 1–2: the ticket's phone page, whose form asks why (the site's reasons). */
-  const [whyUrl, setWhyUrl] = useState<string | null>(null);
+  /** After a rating of 1–2: the ticket asked about (here, with the site's reasons; or on its phone page). */
+  const [why, setWhy] = useState<{ ticketId: string; url: string } | null>(null);
   const serverUrl = useRef('');
   const lastScore = useRef(0);
   useEffect(() => {
-    if (!whyUrl) return;
-    const timer = setTimeout(() => setWhyUrl(null), WHY_MS);
+    if (!why) return;
+    const timer = setTimeout(() => setWhy(null), WHY_MS);
     return () => clearTimeout(timer);
-  }, [whyUrl]);
+  }, [why]);
 
   useEffect(() => {
     const load = () => {
@@ -52,13 +53,13 @@ export function CounterDevice() {
         setTicket(m.ticket);
         if (m.ticket) {
           setNotice(null);
-          setWhyUrl(null);
+          setWhy(null);
         }
       } else if (m.type === 'error') setNotice(m.message);
       else if (m.type === 'counter.rated') {
         setNotice(m.message);
-        const low = lastScore.current <= 2 && m.ticketId;
-        setWhyUrl(low ? `${serverUrl.current}/t/${encodeURIComponent(m.ticketId!)}` : null);
+        const id = lastScore.current <= 2 ? m.ticketId : undefined;
+        setWhy(id ? { ticketId: id, url: `${serverUrl.current}/t/${encodeURIComponent(id)}` } : null);
       }
     }, load);
     f.connected.subscribe(setConnected);
@@ -106,10 +107,13 @@ export function CounterDevice() {
               <small>{notice.en}</small>
             </p>
           )}
-          {whyUrl && (
-            <div class="row why" data-why={whyUrl}>
-              <Qr text={whyUrl} label={t('device.whyQr')} size={200} />
-              <p class="big-text">{t('device.why')}</p>
+          {why && (
+            <div class="why" data-why={why.url}>
+              <Feedback api={api} ticketId={why.ticketId} withText={false} />
+              <div class="row">
+                <Qr text={why.url} label={t('device.whyQr')} size={160} />
+                <p>{t('device.why')}</p>
+              </div>
             </div>
           )}
           <div class="rating-row">

@@ -1,13 +1,14 @@
 /** The public ticket page `/t/{ticketId}` for a phone: number, status, people ahead, predicted wait, live. */
 import '../shared/style.css';
-import type { LocalizedText, Ticket } from '@oss/protocol';
+import type { Ticket } from '@oss/protocol';
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Api, ApiError, type ServiceInfo } from '../shared/api.ts';
+import { Feedback } from '../shared/feedback.tsx';
 import { lang, loc, t, timeOf } from '../shared/i18n.ts';
 import { liveFeed } from '../shared/live.ts';
 import { TicketFacts } from '../shared/ticket-facts.tsx';
-import { ErrorBanner, Header } from '../shared/ui.tsx';
+import { Header } from '../shared/ui.tsx';
 import { alertCall, isNewCall, soundReady, unlockSound } from './alert.ts';
 
 const api = new Api();
@@ -90,7 +91,7 @@ function App() {
           </>
         )}
       </main>
-      {ticket?.status === 'done' && <Feedback ticketId={ticket.id} />}
+      {ticket?.status === 'done' && <Feedback api={api} ticketId={ticket.id} />}
     </>
   );
 }
@@ -116,67 +117,6 @@ function SoundSwitch() {
       </button>
       {failed && <span class="muted small"> {t('ticket.soundFailed')}</span>}
     </p>
-  );
-}
-
-/** After service: why the citizen was not satisfied (PROTOCOL.md §6), once per ticket. */
-function Feedback({ ticketId }: { ticketId: string }) {
-  const [reasons, setReasons] = useState<{ id: string; name: LocalizedText }[]>([]);
-  const [chosen, setChosen] = useState<string[]>([]);
-  const [text, setText] = useState('');
-  const [contact, setContact] = useState('');
-  const [sent, setSent] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    api
-      .get<{ reasons: { id: string; name: LocalizedText }[] }>('/api/feedback/reasons')
-      .then((r) => setReasons(r.reasons), setError);
-  }, []);
-  if (sent) return <p class="feedback banner banner-ok">{t('feedback.thanks')}</p>;
-  const toggle = (id: string) => {
-    setError(null); // a hint about the reasons is stale once one is picked
-    setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));
-  };
-  async function submit(e: Event) {
-    e.preventDefault();
-    if (!chosen.length) return setError(new Error(t('feedback.pickReason')));
-    try {
-      await api.post(`/api/tickets/${encodeURIComponent(ticketId)}/feedback`, {
-        reasons: chosen,
-        ...(text.trim() ? { text: text.trim() } : {}),
-        ...(contact.trim() ? { contact: contact.trim() } : {}),
-      });
-      setSent(true);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409) setSent(true);
-      else setError(err);
-    }
-  }
-  return (
-    <form class="feedback" onSubmit={submit} aria-labelledby="feedback-title">
-      <h2 id="feedback-title">{t('feedback.title')}</h2>
-      <p class="muted">{t('feedback.intro')}</p>
-      <ErrorBanner error={error} />
-      <fieldset class="feedback-reasons">
-        {reasons.map((r) => (
-          <label key={r.id}>
-            <input type="checkbox" checked={chosen.includes(r.id)} onChange={() => toggle(r.id)} />
-            {loc(r.name)}
-          </label>
-        ))}
-      </fieldset>
-      <label>
-        {t('feedback.text')}
-        <textarea rows={3} maxLength={1000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
-      </label>
-      <label>
-        {t('feedback.contact')}
-        <input maxLength={100} value={contact} onInput={(e) => setContact(e.currentTarget.value)} />
-      </label>
-      <button type="submit" class="btn btn-primary btn-large">
-        {t('feedback.submit')}
-      </button>
-    </form>
   );
 }
 

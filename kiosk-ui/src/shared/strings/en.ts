@@ -210,7 +210,7 @@ export const en: Record<keyof typeof vi, string> = {
   'device.title': 'Counter device',
   'device.waiting': 'No citizen at the counter',
   'device.rate': 'Were you satisfied with this counter?',
-  'device.why': 'Not satisfied? Please scan this code with your phone to tell us why (optional).',
+  'device.why': 'Want to write more? Scan this code with your phone to send your comments (optional).',
   'device.whyQr': 'QR code opening the feedback page for this visit',
   'device.agentDown': 'Lost the device agent, retrying…',
   'rating.5': 'Very satisfied',

@@ -225,7 +225,7 @@ export const vi = {
   'device.waiting': 'Chưa có công dân tại quầy',
   'device.rate': 'Quý khách hài lòng với phục vụ của quầy?',
   'device.why':
-    'Quý khách chưa hài lòng? Xin quét mã này bằng điện thoại để cho biết lý do (không bắt buộc).',
+    'Quý khách muốn viết thêm? Xin quét mã này bằng điện thoại để gửi nội dung góp ý (không bắt buộc).',
   'device.whyQr': 'Mã QR mở trang góp ý về lượt phục vụ',
   'device.agentDown': 'Mất kết nối với phần mềm thiết bị, đang thử lại…',
   'rating.5': 'Rất hài lòng',
