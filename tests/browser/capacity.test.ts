@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureBuilt,
   HAVE_CHROMIUM,
+  insertBooking,
   launchBrowser,
   type Site,
   screenshotPath,
@@ -80,11 +81,21 @@ describe.skipIf(!HAVE_CHROMIUM)('the booking capacity check', () => {
     expect(effect!.walkInWith.mean!).toBeGreaterThan(effect!.walkInWithout.mean!);
     expect(effect!.meetsTarget).toBe(effect!.walkInWith.mean! <= 15);
 
+    // A booking of today at 10:00: the panel lists it under its service.
+    insertBooking(site, {
+      id: 'appt-land',
+      code: 'LAND23',
+      serviceId: 'land',
+      start: zonedEpoch(TODAY, 600, TZ),
+    });
     const page = await (
       await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' })
     ).newPage();
     await page.goto(`${site.url}/dashboard`);
     await signIn(page, 'manager', 'demo-manager');
+    const land = page.locator('[data-panel=appointments] [data-bookings] [data-service=land]');
+    await land.waitFor();
+    expect(await land.textContent()).toMatch(/1 lịch hẹn · 0 đã đến · 0 không đến.*Sắp đến: 10:00/);
     const panel = page.locator('[data-panel=appointments] .capacity-check');
     await panel.waitFor({ timeout: 30_000 });
     expect(await panel.getAttribute('data-capacity')).toBe(effect!.meetsTarget ? 'ok' : 'over');

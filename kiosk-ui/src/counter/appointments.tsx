@@ -6,7 +6,8 @@
 import type { AppointmentDay } from '@oss/protocol/http';
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../shared/api.ts';
-import { t, timeOf } from '../shared/i18n.ts';
+import { bookingsByService, ServiceBookingsList } from '../shared/appointments.tsx';
+import { t } from '../shared/i18n.ts';
 
 /** The day's list changes at each booking and check-in; a minute is fresh enough beside the queue. */
 const REFRESH_MS = 60_000;
@@ -24,34 +25,12 @@ export function CounterAppointments(props: {
     const timer = setInterval(load, REFRESH_MS);
     return () => clearInterval(timer);
   }, [api]);
-  const mine = (day?.appointments ?? []).filter(
-    (a) => serviceIds.includes(a.serviceId) && a.status !== 'cancelled',
-  );
-  if (!day || mine.length === 0) return null;
+  const rows = day ? bookingsByService(day, serviceIds) : [];
+  if (rows.length === 0) return null;
   return (
     <section class="card" data-appointments>
       <h2>{t('counter.appointments')}</h2>
-      <ul class="plain">
-        {serviceIds
-          .map((id) => ({ id, list: mine.filter((a) => a.serviceId === id) }))
-          .filter((s) => s.list.length > 0)
-          .map(({ id, list }) => {
-            const arrived = list.filter((a) => a.status === 'checked_in').length;
-            const missed = list.filter((a) => a.noShow).length;
-            const coming = list.filter((a) => a.status === 'booked' && !a.noShow).map((a) => timeOf(a.start));
-            return (
-              <li key={id} data-service={id}>
-                <strong>{serviceName(id)}</strong>:{' '}
-                {t('counter.apptCounts', { booked: list.length, arrived, missed })}
-                {coming.length > 0 && (
-                  <div class="muted small">
-                    {t('counter.apptComing', { times: coming.slice(0, 6).join(', ') })}
-                  </div>
-                )}
-              </li>
-            );
-          })}
-      </ul>
+      <ServiceBookingsList rows={rows} serviceName={serviceName} />
     </section>
   );
 }

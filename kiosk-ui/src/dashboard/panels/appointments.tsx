@@ -1,5 +1,6 @@
 /** Today's appointments: booked, arrived, no-shows, cancelled, and the booked share of today's visitors. */
-import { minutesText, num, pct, t } from '../../shared/i18n.ts';
+import { bookingsByService, ServiceBookingsList } from '../../shared/appointments.tsx';
+import { loc, minutesText, num, pct, t } from '../../shared/i18n.ts';
 import { data, targets } from '../state.ts';
 import type { CapacityCheck, Waits } from '../types.ts';
 
@@ -24,6 +25,13 @@ export function AppointmentsPanel() {
           </div>
         ))}
       </div>
+      <ServiceBookingsList
+        rows={bookingsByService(
+          day,
+          data.services.value.map((s) => s.id),
+        )}
+        serviceName={(id) => loc(data.services.value.find((s) => s.id === id)?.name) || id}
+      />
       {day.bookedShare !== null && (
         <p class="muted">
           {t('dash.apptShare')}: {pct(day.bookedShare)}
