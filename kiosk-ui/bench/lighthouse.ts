@@ -27,6 +27,7 @@ interface Run {
   fcpMs: number;
   lcpMs: number;
   tbtMs: number;
+  cls: number;
 }
 
 async function measure(url: string, port: number): Promise<Run> {
@@ -51,6 +52,7 @@ async function measure(url: string, port: number): Promise<Run> {
     fcpMs: ms('first-contentful-paint'),
     lcpMs: ms('largest-contentful-paint'),
     tbtMs: ms('total-blocking-time'),
+    cls: Math.round((lhr.audits['cumulative-layout-shift']?.numericValue ?? Number.NaN) * 1000) / 1000,
   };
 }
 
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
       const ok = m('score') >= GOAL.score && m('fcpMs') <= GOAL.fcpMs;
       missed ||= !ok;
       console.log(
-        `${path}: performance ${m('score')} (runs ${runs.map((r) => r.score).join(', ')}), FCP ${m('fcpMs')} ms, LCP ${m('lcpMs')} ms, TBT ${m('tbtMs')} ms: ${ok ? 'meets' : 'MISSES'} the goal`,
+        `${path}: performance ${m('score')} (runs ${runs.map((r) => r.score).join(', ')}), FCP ${m('fcpMs')} ms, LCP ${m('lcpMs')} ms, TBT ${m('tbtMs')} ms, CLS ${m('cls')}: ${ok ? 'meets' : 'MISSES'} the goal`,
       );
     }
   } finally {

@@ -4,10 +4,13 @@
  * map's growth, missing security headers, a `null` or malformed Origin, impossible birth dates,
  * half-English validation errors, and an officer acting on another officer's counter.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ResponseEnvelope } from '@oss/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sessions } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
+import { APPS_DIST } from '../src/paths.ts';
 import type { RunningServer } from '../src/server.ts';
 import {
   connectDevice,
@@ -143,6 +146,22 @@ describe('security headers', () => {
       const inline = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(html)![1]!;
       const hash = createHash('sha256').update(inline).digest('base64');
       expect(new RegExp(`${directive} [^;]*'sha256-${hash.replace(/[+/]/g, '\\$&')}'`).test(csp)).toBe(true);
+    }
+  });
+
+  it("a built page's inlined stylesheets are admitted by hash, and nothing else inline", async () => {
+    const { createHash } = await import('node:crypto');
+    for (const path of ['/kiosk', '/display', '/t/nope']) {
+      const res = await fetch(`${base}${path}`);
+      const csp = res.headers.get('content-security-policy')!;
+      const styles = [...(await res.text()).matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
+        (m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`,
+      );
+      // Without a build there is no page to inline into (`npm install` builds the apps).
+      if (existsSync(join(APPS_DIST, 'kiosk.html'))) expect(styles.length, path).toBeGreaterThan(0);
+      const styleSrc = /style-src ([^;]*)/.exec(csp)![1]!.split(' ');
+      expect(styleSrc.sort(), path).toEqual(["'self'", ...styles].sort());
+      expect(/script-src ([^;]*)/.exec(csp)![1], path).toBe("'self'");
     }
   });
 });

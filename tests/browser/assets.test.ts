@@ -163,4 +163,47 @@ describe('static assets, precompressed and cached', () => {
     },
     90_000,
   );
+
+  it.skipIf(!HAVE_CHROMIUM)(
+    'kiosk and board: styles come inside the page, and the first draw shifts nothing when answers are slow',
+    async () => {
+      const browser = await launchBrowser();
+      try {
+        for (const [path, slow] of [
+          ['/kiosk', '/agent.json'],
+          ['/display', '/api/queue'],
+        ] as const) {
+          for (const viewport of [{ width: 412, height: 823 }, LANDSCAPE]) {
+            const page = await browser.newPage({ viewport });
+            const stylesheets: string[] = [];
+            page.on('request', (r) => r.resourceType() === 'stylesheet' && stylesheets.push(r.url()));
+            // A slow answer is when a page drawn too early would shift: the kiosk's "not configured"
+            // notice above its buttons, the board's tiles above its table.
+            await page.route(`**${slow}`, async (route) => {
+              await new Promise((r) => setTimeout(r, 700));
+              await route.continue();
+            });
+            await page.addInitScript(() => {
+              const w = window as unknown as { shifted: number };
+              w.shifted = 0;
+              new PerformanceObserver((list) => {
+                for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[])
+                  if (!e.hadRecentInput) w.shifted += e.value;
+              }).observe({ type: 'layout-shift', buffered: true });
+            });
+            await page.goto(`${site.url}${path}`);
+            await page.locator('[data-ready=true]').waitFor();
+            await page.waitForTimeout(500);
+            const shifted = await page.evaluate(() => (window as unknown as { shifted: number }).shifted);
+            expect(shifted, `${path} ${viewport.width}`).toBeLessThan(0.01);
+            expect(stylesheets, path).toEqual([]);
+            await page.close();
+          }
+        }
+      } finally {
+        await browser.close();
+      }
+    },
+    90_000,
+  );
 });

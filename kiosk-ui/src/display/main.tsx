@@ -154,8 +154,16 @@ function Board() {
     minute: '2-digit',
     ...(s ? { timeZone: s.site.timezone } : {}),
   });
+  // Until the site and its queue are known the page's boot line stays: a board drawn empty would
+  // have its tiles arrive later and push the rest down (layout shift).
+  if (!s || !q)
+    return (
+      <p class="boot">
+        <Both k="common.loading" />
+      </p>
+    );
   return (
-    <div class="board" data-ready={s && q ? 'true' : 'false'} data-calls={calls.value} style={layout}>
+    <div class="board" data-ready="true" data-calls={calls.value} style={layout}>
       <header class="board-header">
         <Emblem />
         <h1>{s ? loc(s.site.name, 'vi') : ''}</h1>

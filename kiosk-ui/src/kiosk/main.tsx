@@ -97,10 +97,18 @@ function attach(transport: KioskTransport): void {
   });
 }
 
+let drawn = false;
+
 async function start(): Promise<void> {
   const detected = await detectTransport();
   api = detected.api;
   attach(detected.transport);
+  // Drawn once the transport is known, so that the home screen's "not configured" notice comes with
+  // it rather than pushing its buttons down a moment later (the page's boot text shows until then).
+  if (!drawn) {
+    drawn = true;
+    draw();
+  }
   await load();
   feed?.close();
   feed = null;
@@ -137,14 +145,17 @@ for (const type of ['pointerdown', 'keydown'] as const)
 
 if (params.has('setup')) ui.screen.value = 'setup';
 
-render(
-  <KioskApp
-    onMoreTime={() => idle.start(2 * idleFor(ui.screen.value))}
-    onSetupSaved={() => {
-      transportRef.value?.close();
-      void start();
-    }}
-  />,
-  appRoot(),
-);
+function draw(): void {
+  render(
+    <KioskApp
+      onMoreTime={() => idle.start(2 * idleFor(ui.screen.value))}
+      onSetupSaved={() => {
+        transportRef.value?.close();
+        void start();
+      }}
+    />,
+    appRoot(),
+  );
+}
+
 void start();

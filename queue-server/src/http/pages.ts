@@ -2,14 +2,14 @@
  * The four apps (built by kiosk-ui into kiosk-ui/dist) and a plain status page at `/`.
  * Until the apps are built, each app route answers with a short page that says so.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { acceptedCodings, fail } from '@oss/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { APPS_DIST } from '../paths.ts';
 import type { QueueService } from '../queue-service.ts';
+import { contentSecurityPolicy, hashSource } from './security-headers.ts';
 
 /** Route → the built page that serves it. */
 const APP_PAGES: Record<string, string> = {
@@ -33,8 +33,27 @@ body{font-family:system-ui,'Noto Sans',sans-serif;margin:2rem;color:#1a2b3c}h1{c
 table{border-collapse:collapse}td,th{border:1px solid #ccd;padding:.4rem .6rem;text-align:left}td.n{text-align:right}
 a{display:inline-block;padding:.6rem 0;color:#0b4f9c}
 `;
-const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
-export const INLINE_HASHES = { script: sha256(STATUS_SCRIPT), style: sha256(STYLE) };
+const STATUS_PAGE_POLICY = contentSecurityPolicy({
+  script: [hashSource(STATUS_SCRIPT)],
+  style: [hashSource(STYLE)],
+});
+
+/**
+ * The policy for a built page: the build inlines each page's stylesheets (one round trip less before
+ * the first paint on a slow link), admitted here by hash. Hashed once per file version.
+ */
+const builtPagePolicies = new Map<string, { mtimeMs: number; policy: string }>();
+function builtPagePolicy(path: string): string {
+  const { mtimeMs } = statSync(path);
+  const known = builtPagePolicies.get(path);
+  if (known?.mtimeMs === mtimeMs) return known.policy;
+  const styles = [...readFileSync(path, 'utf8').matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) =>
+    hashSource(m[1]!),
+  );
+  const policy = contentSecurityPolicy({ style: styles });
+  builtPagePolicies.set(path, { mtimeMs, policy });
+  return policy;
+}
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -82,7 +101,10 @@ export async function pages(
   for (const [route, file] of Object.entries(APP_PAGES)) {
     app.get(route, async (request, reply) => {
       const path = join(dist, file);
-      if (existsSync(path)) return sendBuilt(request, reply, path, 'text/html; charset=utf-8');
+      if (existsSync(path)) {
+        reply.raw.setHeader('content-security-policy', builtPagePolicy(path));
+        return sendBuilt(request, reply, path, 'text/html; charset=utf-8');
+      }
       reply.header('content-type', 'text/html; charset=utf-8');
       return layout(
         'Ứng dụng chưa được build / App not built',
@@ -109,6 +131,7 @@ export async function pages(
       )
       .join('');
     reply.header('content-type', 'text/html; charset=utf-8');
+    reply.raw.setHeader('content-security-policy', STATUS_PAGE_POLICY);
     return layout(
       `${escapeHtml(site.config.site.name.vi)}`,
       `<p>${escapeHtml(site.config.site.name.en)} — ${escapeHtml(site.config.site.address)}</p>

@@ -3,24 +3,30 @@
  * origin's scripts, styles and connections (the apps need nothing else), no framing (clickjacking),
  * no MIME sniffing, and no Referer (a ticket page's address is its secret).
  */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { INLINE_HASHES } from './pages.ts';
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  `script-src 'self' ${INLINE_HASHES.script}`,
-  `style-src 'self' ${INLINE_HASHES.style}`,
-  // The QR library can draw a data: GIF; the apps draw SVG.
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** A CSP source that admits exactly this inline script or style. */
+export const hashSource = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+/** The policy; a page with inline scripts or styles of its own passes their hash sources. */
+export function contentSecurityPolicy(inline: { script?: string[]; style?: string[] } = {}): string {
+  return [
+    "default-src 'self'",
+    ['script-src', "'self'", ...(inline.script ?? [])].join(' '),
+    ['style-src', "'self'", ...(inline.style ?? [])].join(' '),
+    // The QR library can draw a data: GIF; the apps draw SVG.
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 const HEADERS = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'content-security-policy': contentSecurityPolicy(),
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',

@@ -77,7 +77,8 @@ export function Home() {
           {t('kiosk.dossier')}
         </button>
       </div>
-      {waiting !== null && <p class="home-status">{t('kiosk.waitingNow', { n: waiting })}</p>}
+      {/* Its line is there before the queue is known, so the buttons above do not move when it comes. */}
+      <p class="home-status">{waiting === null ? '\u00a0' : t('kiosk.waitingNow', { n: waiting })}</p>
     </section>
   );
 }
