@@ -134,9 +134,13 @@ export function localMidnight(date: string, timeZone: string): number {
   return Date.parse(`${date}T00:00:00Z`) - offset * 60_000;
 }
 
-function normalise(weights: Record<string, number>): { id: string; share: number }[] {
+function normalise(weights: Record<string, number>, path: string): { id: string; share: number }[] {
   const total = Object.values(weights).reduce((a, b) => a + b, 0);
-  if (!(total > 0)) throw new Error('a mix needs at least one positive share');
+  if (!(total > 0))
+    throw configError(SCENARIO_FILE, path, {
+      vi: 'cần ít nhất một tỉ lệ lớn hơn 0',
+      en: 'a mix needs at least one positive share',
+    });
   return Object.entries(weights)
     .filter(([, w]) => w > 0)
     .map(([id, w]) => ({ id, share: w / total }));
@@ -155,14 +159,27 @@ export function loadScenario(path: string): Scenario {
 
 export function resolveScenario(file: ScenarioFile, config: SiteConfig): Scenario {
   const services = new Map(config.services.map((s) => [s.id, s]));
-  const unknown = (kind: string, id: string) => new Error(`scenario ${file.name}: unknown ${kind} "${id}"`);
-  for (const id of Object.keys(file.arrivals.serviceMix)) if (!services.has(id)) throw unknown('service', id);
+  const kinds = {
+    service: { vi: 'lĩnh vực', en: 'service' },
+    priority: { vi: 'đối tượng ưu tiên', en: 'priority class' },
+    counter: { vi: 'quầy', en: 'counter' },
+  };
+  const unknown = (kind: keyof typeof kinds, path: string, id: string) =>
+    configError(SCENARIO_FILE, path, {
+      vi: `cấu hình của đơn vị không có ${kinds[kind].vi} "${id}"`,
+      en: `unknown ${kinds[kind].en} "${id}" (not in the site's configuration)`,
+    });
+  for (const id of Object.keys(file.arrivals.serviceMix))
+    if (!services.has(id)) throw unknown('service', `arrivals.serviceMix.${id}`, id);
   for (const id of Object.keys(file.priority.classes))
     if (!config.priorityClasses.some((c) => c.id === id && id !== 'normal'))
-      throw unknown('priority class', id);
+      throw unknown('priority', `priority.classes.${id}`, id);
   const counterIds = new Set(config.counters.map((c) => c.id));
-  for (const id of Object.keys(file.schedules ?? {})) if (!counterIds.has(id)) throw unknown('counter', id);
-  for (const b of file.breaks ?? []) if (!counterIds.has(b.counterId)) throw unknown('counter', b.counterId);
+  for (const id of Object.keys(file.schedules ?? {}))
+    if (!counterIds.has(id)) throw unknown('counter', `schedules.${id}`, id);
+  (file.breaks ?? []).forEach((b, i) => {
+    if (!counterIds.has(b.counterId)) throw unknown('counter', `breaks.${i}.counterId`, b.counterId);
+  });
 
   const serviceTimes = new Map<string, ServiceTimeModel>();
   for (const s of config.services) {
@@ -203,9 +220,15 @@ export function resolveScenario(file: ScenarioFile, config: SiteConfig): Scenari
       ? { at: minutesOf(batch.at), count: batch.count, spreadMinutes: batch.spreadMinutes }
       : null,
     initialQueue: null,
-    serviceMix: normalise(file.arrivals.serviceMix).map(({ id, share }) => ({ serviceId: id, share })),
+    serviceMix: normalise(file.arrivals.serviceMix, 'arrivals.serviceMix').map(({ id, share }) => ({
+      serviceId: id,
+      share,
+    })),
     priorityShare: file.priority.share,
-    priorityMix: normalise(file.priority.classes).map(({ id, share }) => ({ classId: id, share })),
+    priorityMix: normalise(file.priority.classes, 'priority.classes').map(({ id, share }) => ({
+      classId: id,
+      share,
+    })),
     serviceTimes,
     noShowShare: file.noShow?.share ?? 0,
     noShowGraceMinutes: file.noShow?.graceMinutes ?? 2,
@@ -287,7 +310,9 @@ function stationaryStart(o: SingleQueueOptions): number[] | null {
 
 export function singleQueueScenario(o: SingleQueueOptions): Scenario {
   if (o.minutes > 23 * 60)
-    throw new Error('--minutes is at most 1380 (one local day); use --replications for longer runs');
+    throw new Error(
+      '--minutes tối đa 1380 (một ngày); chạy lâu hơn thì dùng --replications / --minutes is at most 1380 (one local day); use --replications for longer runs',
+    );
   const config = singleQueueConfig(o);
   const date = '2026-11-23';
   const all = [{ from: 0, to: o.minutes }];

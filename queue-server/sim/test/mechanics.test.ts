@@ -82,17 +82,19 @@ describe('simulator mechanics', () => {
     for (const c of day.counters) expect(c.busyMinutes).toBeLessThanOrEqual(c.openMinutes + 1e-9);
   });
 
-  it('rejects scenarios that name unknown services or counters', () => {
+  it('rejects scenarios that name unknown services or counters, Vietnamese first, naming the entry', () => {
     const file = rawDemo();
     expect(() =>
       resolveScenario({ ...file, arrivals: { ...file.arrivals, serviceMix: { nope: 1 } } }, demo.config),
-    ).toThrow(/unknown service "nope"/);
+    ).toThrow(
+      /arrivals\.serviceMix\.nope: cấu hình của đơn vị không có lĩnh vực "nope" \/ unknown service "nope"/,
+    );
     expect(() =>
       resolveScenario(
         { ...file, breaks: [{ counterId: 'counter-99', at: '09:00', minutes: 5 }] },
         demo.config,
       ),
-    ).toThrow(/unknown counter/);
+    ).toThrow(/breaks\.0\.counterId: .*quầy "counter-99" \/ unknown counter "counter-99"/);
   });
 
   it('single-queue flags build one service, N counters and the normal/priority classes', () => {
