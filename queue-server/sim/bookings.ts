@@ -11,7 +11,7 @@ import type { TicketFacts } from '../core/kpis.ts';
 import { compileSite } from '../core/site.ts';
 import type { SiteConfig } from '../core/site-config.ts';
 import { resolveScenario, type Scenario, type ScenarioFile } from './scenario.ts';
-import { simulateDay } from './simulator.ts';
+import { simulateDay, type TicketOutcome } from './simulator.ts';
 import { summariseWaits } from './stats.ts';
 
 export type { BookingEffect };
@@ -94,14 +94,35 @@ export function bookingEffect(
   scenario: Scenario,
   options: { historyDays: number; replications?: number; seed?: number },
 ): BookingEffect {
+  const steps = bookingEffectSteps(scenario, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same, one simulated day per step: a server drives it with a pause between steps, so that the
+ * dozen simulated days never hold its event loop (and the kiosks' tickets) for long in one go.
+ */
+export function* bookingEffectSteps(
+  scenario: Scenario,
+  options: { historyDays: number; replications?: number; seed?: number },
+): Generator<void, BookingEffect> {
   const replications = options.replications ?? 10;
   const seed = options.seed ?? 1;
   const target = scenario.config.targets.waitMinutes;
   const scheduled = bookedArrivals(scenario);
-  const run = (s: Scenario) =>
-    Array.from({ length: replications }, (_, r) => simulateDay(s, { seed: seed + r }).tickets).flat();
-  const without = run(scenario);
-  const withBookings = run({ ...scenario, scheduled });
+  function* run(s: Scenario) {
+    const tickets: TicketOutcome[] = [];
+    for (let r = 0; r < replications; r++) {
+      tickets.push(...simulateDay(s, { seed: seed + r }).tickets);
+      yield;
+    }
+    return tickets;
+  }
+  const without = yield* run(scenario);
+  const withBookings = yield* run({ ...scenario, scheduled });
   const walkIn = (ts: typeof without) => ts.filter((t) => t.priority !== APPOINTMENT_CLASS);
   const walkInWith = summariseWaits(walkIn(withBookings), target);
   return {

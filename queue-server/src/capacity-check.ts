@@ -2,12 +2,14 @@
  * The booking capacity check for the manager: the site's last four weeks simulated with and without
  * every bookable slot full (`@oss/queue-server/sim`'s `bookingEffect`). The answer changes only when
  * a day closes or the capacity changes, so it is computed once per day and capacity (about a second
- * of CPU for the demo site's 600 citizens a day) and kept.
+ * of CPU for the demo site's 600 citizens a day, several on a Pi) and kept. It runs one simulated day
+ * at a time with a pause between them, so tickets and calls go on while a manager waits for it.
  */
+import { setImmediate as pause } from 'node:timers/promises';
 import { localDate } from '@oss/protocol';
 import type { CapacityCheck } from '@oss/protocol/http';
 import { addDays, appointmentRules, slotsOfDay } from '@oss/queue-server/core';
-import { bookingEffect, typicalDay } from '@oss/queue-server/sim';
+import { bookingEffectSteps, typicalDay } from '@oss/queue-server/sim';
 import type { QueueService } from './queue-service.ts';
 import type { ReportQueries } from './storage/reports.ts';
 
@@ -15,31 +17,43 @@ const HISTORY_DAYS = 28;
 const REPLICATIONS = 6;
 
 export class BookingCapacityCheck {
-  private cached: { key: string; answer: CapacityCheck } | null = null;
+  private cached: { key: string; answer: Promise<CapacityCheck> } | null = null;
 
   constructor(
     private readonly service: QueueService,
     private readonly reports: ReportQueries,
   ) {}
 
-  answer(now: number): CapacityCheck {
+  answer(now: number): Promise<CapacityCheck> {
     const { site } = this.service;
     const rules = appointmentRules(site);
-    if (!rules) return { capacity: null, effect: null };
+    if (!rules) return Promise.resolve({ capacity: null, effect: null });
     const today = localDate(now, site.timeZone);
     const key = `${today}/${rules.capacity}`;
-    if (this.cached?.key !== key) this.cached = { key, answer: this.compute(today, rules.capacity) };
+    // One computation per key, shared by every manager who asks while it runs; a failed one is retried.
+    if (this.cached?.key !== key) {
+      const answer = this.compute(today, rules.capacity);
+      this.cached = { key, answer };
+      answer.catch(() => {
+        if (this.cached?.answer === answer) this.cached = null;
+      });
+    }
     return this.cached.answer;
   }
 
-  private compute(today: string, capacity: number): CapacityCheck {
+  private async compute(today: string, capacity: number): Promise<CapacityCheck> {
     const { site } = this.service;
     const history = this.reports.tickets(addDays(today, -HISTORY_DAYS), addDays(today, -1));
     const days = new Set(history.map((t) => localDate(t.issuedAt, site.timeZone))).size;
     const date = this.nextBookableDay(today);
     if (days === 0 || !date) return { capacity, effect: null };
     const scenario = typicalDay(site.config, date, history, days);
-    return { capacity, effect: bookingEffect(scenario, { historyDays: days, replications: REPLICATIONS }) };
+    const steps = bookingEffectSteps(scenario, { historyDays: days, replications: REPLICATIONS });
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return { capacity, effect: step.value };
+      await pause();
+    }
   }
 
   /** The first day from today that has bookable slots (its weekday decides the opening hours). */

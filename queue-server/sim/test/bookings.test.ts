@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { TicketFacts } from '../../core/kpis.ts';
-import { bookedArrivals, bookingEffect, typicalDay } from '../bookings.ts';
+import { bookedArrivals, bookingEffect, bookingEffectSteps, typicalDay } from '../bookings.ts';
 import { expectedWork } from '../capacity.ts';
 import { loadScenario, type Scenario } from '../scenario.ts';
 import { simulateDay } from '../simulator.ts';
@@ -64,5 +64,20 @@ describe('booking capacity against the simulator', () => {
     // Same walk-in citizens in both runs: without bookings the capacity makes no difference.
     expect(eight.walkInWithout).toEqual(two.walkInWithout);
     expect(eight.meetsTarget).toBe(eight.walkInWith.mean! <= eight.targetMinutes);
+  });
+
+  it('step by step: one simulated day a step, the same answer', () => {
+    const options = { historyDays: HISTORY_DAYS, replications: 3 };
+    const steps = bookingEffectSteps(learned, options);
+    let yielded = 0;
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) {
+        expect(step.value).toEqual(bookingEffect(learned, options));
+        break;
+      }
+      yielded++;
+    }
+    // Three days without bookings, three with.
+    expect(yielded).toBe(6);
   });
 });
