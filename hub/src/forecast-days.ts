@@ -1,5 +1,6 @@
 /** The forecast route's work: the site's last weeks from the store, each next day foreseen and sized. */
 import { type HubForecastResponse, localDate } from '@oss/protocol';
+import { runWithPauses } from '@oss/queue-server/sim';
 import {
   addDays,
   countArrivals,
@@ -35,9 +36,10 @@ export async function forecastDays(
     const day = addDays(today, i);
     const forecast = seasonalForecast(history, day);
     const scenario = forecastScenario(site, day, forecast, means);
-    // The capacity search is CPU work (about a second a day): let ingest and other requests run between days.
-    await new Promise((r) => setImmediate(r));
-    const sized = scenario ? countersNeeded(scenario, site.waitTargetMinutes).answer : null;
+    // The capacity search is CPU work (about a second a day): ingest and other requests run between its trials.
+    const sized = scenario
+      ? (await runWithPauses(countersNeeded(scenario, site.waitTargetMinutes))).answer
+      : null;
     const services = [...forecast].map(([serviceId, hours]) => ({ serviceId, hours: hours.map(round1) }));
     out.push({
       day,

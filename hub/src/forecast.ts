@@ -11,9 +11,10 @@ import { type Site, serviceMinutes, type TicketFacts } from '@oss/queue-server/c
 import {
   type CapacityAnswer,
   designCounters,
-  findCounters,
+  findCountersSteps,
   localMidnight,
   type Scenario,
+  type Steps,
 } from '@oss/queue-server/sim';
 
 const DAY_MS = 86_400_000;
@@ -192,7 +193,10 @@ export function forecastScenario(
   return scenario;
 }
 
-/** The fewest counters for a mean wait within `targetMinutes` on the forecast day (simulated). */
-export function countersNeeded(scenario: Scenario, targetMinutes: number, seed = 1): CapacityAnswer {
-  return findCounters(scenario, { seed, replications: 5, targetMinutes, maxCounters: 40 });
+/**
+ * The fewest counters for a mean wait within `targetMinutes` on the forecast day (simulated), one
+ * size tried per step (`runToEnd` or `runWithPauses` of `@oss/queue-server/sim`).
+ */
+export function countersNeeded(scenario: Scenario, targetMinutes: number, seed = 1): Steps<CapacityAnswer> {
+  return findCountersSteps(scenario, { seed, replications: 5, targetMinutes, maxCounters: 40 });
 }

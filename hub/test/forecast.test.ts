@@ -1,5 +1,6 @@
 /** The forecast: its model on a small history, its error against the naive one, the counters it asks for. */
 import { compileSite } from '@oss/queue-server/core';
+import { runToEnd } from '@oss/queue-server/sim';
 import { describe, expect, it } from 'vitest';
 import { demoScenario, measureForecast } from '../bench/forecast.ts';
 import {
@@ -53,9 +54,9 @@ describe('the forecast', () => {
     );
     const forecast = seasonalForecast(history, day);
     const means = () => 8;
-    const quiet = countersNeeded(forecastScenario(site, day, forecast, means)!, 15);
+    const quiet = runToEnd(countersNeeded(forecastScenario(site, day, forecast, means)!, 15));
     const busy: DayForecast = new Map([...forecast].map(([s, hours]) => [s, hours.map((n) => n * 2)]));
-    const doubled = countersNeeded(forecastScenario(site, day, busy, means)!, 15);
+    const doubled = runToEnd(countersNeeded(forecastScenario(site, day, busy, means)!, 15));
     expect(quiet.answer).not.toBeNull();
     expect(quiet.answer!.meanWait.mean).toBeLessThanOrEqual(15);
     expect(doubled.answer!.counters).toBeGreaterThan(quiet.answer!.counters);

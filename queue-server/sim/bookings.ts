@@ -13,6 +13,7 @@ import type { SiteConfig } from '../core/site-config.ts';
 import { resolveScenario, type Scenario, type ScenarioFile } from './scenario.ts';
 import { simulateDay, type TicketOutcome } from './simulator.ts';
 import { summariseWaits } from './stats.ts';
+import { runToEnd, type Steps } from './steps.ts';
 
 export type { BookingEffect };
 
@@ -94,11 +95,7 @@ export function bookingEffect(
   scenario: Scenario,
   options: { historyDays: number; replications?: number; seed?: number },
 ): BookingEffect {
-  const steps = bookingEffectSteps(scenario, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return runToEnd(bookingEffectSteps(scenario, options));
 }
 
 /**
@@ -108,7 +105,7 @@ export function bookingEffect(
 export function* bookingEffectSteps(
   scenario: Scenario,
   options: { historyDays: number; replications?: number; seed?: number },
-): Generator<void, BookingEffect> {
+): Steps<BookingEffect> {
   const replications = options.replications ?? 10;
   const seed = options.seed ?? 1;
   const target = scenario.config.targets.waitMinutes;

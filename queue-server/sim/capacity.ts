@@ -10,6 +10,7 @@ import { rateAt } from './arrivals.ts';
 import { runScenario } from './run.ts';
 import type { Scenario } from './scenario.ts';
 import type { Interval } from './stats.ts';
+import { runToEnd, type Steps } from './steps.ts';
 
 export interface CapacityOptions {
   seed: number;
@@ -128,6 +129,11 @@ function trial(scenario: Scenario, counters: CounterDef[], o: CapacityOptions): 
  * left unserved.
  */
 export function findCounters(scenario: Scenario, o: CapacityOptions): CapacityAnswer {
+  return runToEnd(findCountersSteps(scenario, o));
+}
+
+/** The same, one size tried per step: a server pauses between steps to let other work run. */
+export function* findCountersSteps(scenario: Scenario, o: CapacityOptions): Steps<CapacityAnswer> {
   const work = [...expectedWork(scenario).values()].reduce((a, b) => a + b, 0);
   const openMinutes = scenario.defaultSchedule.reduce((a, p) => a + p.to - p.from, 0);
   const least = Math.max(1, Math.ceil(work / openMinutes));
@@ -138,6 +144,7 @@ export function findCounters(scenario: Scenario, o: CapacityOptions): CapacityAn
     const t = trial(scenario, designCounters(scenario, n), o);
     tried.push(t);
     if (t.meets) answer = t;
+    yield;
   }
   const configured = trial(scenario, scenario.config.counters, o);
   const fmt = (t: CapacityTrial) =>

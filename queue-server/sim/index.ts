@@ -8,4 +8,5 @@ export * from './run.ts';
 export * from './scenario.ts';
 export * from './simulator.ts';
 export * from './stats.ts';
+export * from './steps.ts';
 export * from './theory.ts';

@@ -5,11 +5,10 @@
  * of CPU for the demo site's 600 citizens a day, several on a Pi) and kept. It runs one simulated day
  * at a time with a pause between them, so tickets and calls go on while a manager waits for it.
  */
-import { setImmediate as pause } from 'node:timers/promises';
 import { localDate } from '@oss/protocol';
 import type { CapacityCheck } from '@oss/protocol/http';
 import { addDays, appointmentRules, slotsOfDay } from '@oss/queue-server/core';
-import { bookingEffectSteps, typicalDay } from '@oss/queue-server/sim';
+import { bookingEffectSteps, runWithPauses, typicalDay } from '@oss/queue-server/sim';
 import type { QueueService } from './queue-service.ts';
 import type { ReportQueries } from './storage/reports.ts';
 
@@ -49,11 +48,7 @@ export class BookingCapacityCheck {
     if (days === 0 || !date) return { capacity, effect: null };
     const scenario = typicalDay(site.config, date, history, days);
     const steps = bookingEffectSteps(scenario, { historyDays: days, replications: REPLICATIONS });
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return { capacity, effect: step.value };
-      await pause();
-    }
+    return { capacity, effect: await runWithPauses(steps) };
   }
 
   /** The first day from today that has bookable slots (its weekday decides the opening hours). */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateArrivals } from '../arrivals.ts';
+import { findCounters, findCountersSteps } from '../capacity.ts';
 import { createRng } from '../rng.ts';
 import { loadScenario, resolveScenario, type ScenarioFile, singleQueueScenario } from '../scenario.ts';
 import { simulateDay } from '../simulator.ts';
@@ -95,6 +96,18 @@ describe('simulator mechanics', () => {
         demo.config,
       ),
     ).toThrow(/breaks\.0\.counterId: .*quầy "counter-99" \/ unknown counter "counter-99"/);
+  });
+
+  it('the capacity search step by step: one step per size tried, the same answer', () => {
+    const scenario = oneQueue({ arrivalsPerMinute: 0.6, minutes: 240 });
+    const o = { seed: 3, replications: 2, targetMinutes: 15 };
+    const steps = findCountersSteps(scenario, o);
+    let yielded = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) yielded++;
+    expect(step.value).toEqual(findCounters(scenario, o));
+    expect(yielded).toBe(step.value.tried.length);
+    expect(yielded).toBeGreaterThan(1);
   });
 
   it('single-queue flags build one service, N counters and the normal/priority classes', () => {
