@@ -457,6 +457,8 @@ export const CounterConsole = Type.Object({
           number: Type.String(),
           priority: Type.String(),
           waitedMinutes: Type.Integer(),
+          /** Addition: transferred to one counter, which alone calls it (listed first there). */
+          forCounter: Type.Optional(Type.Object({ id: Type.String(), number: Type.Integer() })),
         }),
       ),
     }),

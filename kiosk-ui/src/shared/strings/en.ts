@@ -172,6 +172,8 @@ export const en: Record<keyof typeof vi, string> = {
   'counter.calledAt': 'Called at {time}',
   'counter.waitingList': 'Waiting list',
   'counter.waitedMinutes': 'waited {n} min',
+  'counter.reservedHere': 'Transferred to this counter',
+  'counter.reservedFor': 'Kept for counter {n}',
   'counter.emptyQueue': 'Nobody waiting',
   'counter.appointments': 'Today’s appointments',
   'counter.apptCounts': '{booked} booked · {arrived} arrived · {missed} missed',

@@ -186,6 +186,8 @@ export const vi = {
   'counter.calledAt': 'Gọi lúc {time}',
   'counter.waitingList': 'Danh sách chờ',
   'counter.waitedMinutes': 'chờ {n} phút',
+  'counter.reservedHere': 'Chuyển đến quầy này',
+  'counter.reservedFor': 'Dành cho quầy {n}',
   'counter.emptyQueue': 'Không có ai đang chờ',
   'counter.appointments': 'Lịch hẹn hôm nay',
   'counter.apptCounts': '{booked} lịch hẹn · {arrived} đã đến · {missed} không đến',
