@@ -86,6 +86,17 @@ export const SiteResponse = Type.Object({
       slotMinutes: Type.Integer(),
     }),
   ),
+  /** Addition (issue 18): the board's announcements area, in order; empty when the site has none. */
+  announcements: Type.Optional(
+    Type.Array(
+      Type.Object({
+        url: Type.String(),
+        kind: Type.Union([Type.Literal('image'), Type.Literal('video')]),
+        seconds: Type.Integer(),
+        title: LocalizedText,
+      }),
+    ),
+  ),
   priorityClasses: Type.Array(PriorityClassInfo),
 });
 export type SiteResponse = Static<typeof SiteResponse>;

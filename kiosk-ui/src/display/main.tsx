@@ -137,6 +137,33 @@ function Ticker() {
   );
 }
 
+type Announcement = NonNullable<SiteInfo['announcements']>[number];
+
+/**
+ * The site's images and videos, one at a time, each for its `seconds`. A grid cell of its own between
+ * the recent calls and the services: it never covers a call. Videos are muted (the chime and the
+ * spoken call stay audible), looped and inline.
+ */
+function Announcements({ items }: { items: Announcement[] }) {
+  const [index, setIndex] = useState(0);
+  const item = items[index % items.length]!;
+  useEffect(() => {
+    if (items.length < 2) return;
+    const id = setTimeout(() => setIndex((i) => (i + 1) % items.length), item.seconds * 1000);
+    return () => clearTimeout(id);
+  }, [index, items, item]);
+  const label = `${item.title.vi} / ${item.title.en}`;
+  return (
+    <section class="board-media" aria-label={t('display.announcements', {}, 'vi')} data-shown={index}>
+      {item.kind === 'image' ? (
+        <img key={item.url} src={item.url} alt={label} />
+      ) : (
+        <video key={item.url} src={item.url} aria-label={label} muted loop playsInline autoPlay />
+      )}
+    </section>
+  );
+}
+
 function Board() {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
@@ -148,6 +175,7 @@ function Board() {
   const call = latest.value;
   const highlight = call && (fresh.value[call.counterId] ?? 0) > now;
   const grid = tileGrid(q?.counters.length ?? 8);
+  const media = s?.announcements ?? [];
   const layout = { '--rows': grid.rows, '--cols': grid.cols, '--services': q?.services.length ?? 6 };
   const clock = new Date(now).toLocaleTimeString('vi-VN', {
     hour: '2-digit',
@@ -155,7 +183,12 @@ function Board() {
     ...(s ? { timeZone: s.site.timezone } : {}),
   });
   return (
-    <div class="board" data-ready={s && q ? 'true' : 'false'} data-calls={calls.value} style={layout}>
+    <div
+      class={`board ${media.length > 0 ? 'with-media' : ''}`}
+      data-ready={s && q ? 'true' : 'false'}
+      data-calls={calls.value}
+      style={layout}
+    >
       <header class="board-header">
         <Emblem />
         <h1>{s ? loc(s.site.name, 'vi') : ''}</h1>
@@ -229,6 +262,7 @@ function Board() {
               ))}
             </ul>
           </section>
+          {media.length > 0 && <Announcements items={media} />}
           <section>
             <table class="svc-table">
               <thead>

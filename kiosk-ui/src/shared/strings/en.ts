@@ -237,6 +237,7 @@ export const en: Record<keyof typeof vi, string> = {
   'display.notice4': 'After your visit, please rate the service at the counter.',
   'display.sound': 'Turn sound on',
   'display.notices': 'Notices',
+  'display.announcements': 'Announcements',
 
   'dash.title': 'One-stop shop dashboard',
   'dash.live': 'Live',

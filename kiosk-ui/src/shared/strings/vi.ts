@@ -252,6 +252,7 @@ export const vi = {
   'display.notice4': 'Sau khi được phục vụ, xin hãy đánh giá mức độ hài lòng tại quầy.',
   'display.sound': 'Bật âm thanh',
   'display.notices': 'Thông báo',
+  'display.announcements': 'Bảng tin',
 
   // dashboard
   'dash.title': 'Bảng điều hành bộ phận một cửa',
