@@ -22,6 +22,8 @@ const params = new URLSearchParams(location.search);
 /** `?speak=0`: chime only. With an agent, the page makes no sound at all (the agent speaks). */
 const speech = params.get('speak') !== '0';
 let sound = true;
+/** Where the announcements' files are: the page's own server, or the server behind a display Pi's agent. */
+let mediaBase = '';
 const HIGHLIGHT_MS = 10_000;
 const RECENT = 8;
 
@@ -153,12 +155,13 @@ function Announcements({ items }: { items: Announcement[] }) {
     return () => clearTimeout(id);
   }, [index, items, item]);
   const label = `${item.title.vi} / ${item.title.en}`;
+  const src = `${mediaBase}${item.url}`;
   return (
     <section class="board-media" aria-label={t('display.announcements', {}, 'vi')} data-shown={index}>
       {item.kind === 'image' ? (
-        <img key={item.url} src={item.url} alt={label} />
+        <img key={item.url} src={src} alt={label} />
       ) : (
-        <video key={item.url} src={item.url} aria-label={label} muted loop playsInline autoPlay />
+        <video key={item.url} src={src} aria-label={label} muted loop playsInline autoPlay />
       )}
     </section>
   );
@@ -314,6 +317,8 @@ async function start(): Promise<void> {
   const agent = await probeAgent();
   if (agent) {
     sound = false;
+    // The agent proxies JSON reads only: images and videos come from the server itself.
+    mediaBase = agent.serverUrl.replace(/\/+$/, '');
     const feed = agentFeed(
       (m) => {
         if (m.type === 'queue') queue.value = m.summary;
