@@ -3,9 +3,9 @@
  * real server: every service row and counter tile visible above the ticker, the ticker scrolling
  * whole notices, "VỪA GỌI" restored after a reload, "Bật âm thanh" beside the tiles, never over them.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadSiteConfig } from '@oss/queue-server';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DEMO_SITE_CONFIG, loadSiteConfig } from '@oss/queue-server';
 import type { SiteConfig } from '@oss/queue-server/core';
 import { tempDir } from '@oss/tests';
 import type { Browser, Page } from 'playwright-core';
@@ -283,18 +283,14 @@ describe.skipIf(!HAVE_CHROMIUM)('the board with an announcements area', () => {
   let browser: Browser;
   const dir = tempDir('oss-board-media-');
   const sites: Site[] = [];
-  const image = (name: string, text: string) =>
-    writeFileSync(
-      join(dir.path, name),
-      `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1600 900"><rect width="1600" height="900" fill="#fdf6e3"/><text x="800" y="470" font-size="110" text-anchor="middle" fill="#3d0705">${text}</text></svg>`,
-    );
   const title = { vi: 'Giờ làm việc', en: 'Opening hours' };
 
   beforeAll(async () => {
     await ensureBuilt();
     browser = await launchBrowser();
-    image('hours.svg', 'Giờ làm việc 7:30 – 17:00');
-    image('book.svg', 'Đặt lịch hẹn trước');
+    // The demo site's own two images.
+    for (const name of ['gio-lam-viec.svg', 'dat-lich-hen.svg'])
+      copyFileSync(join(dirname(DEMO_SITE_CONFIG), 'media', name), join(dir.path, name));
     writeFileSync(join(dir.path, 'guide.webm'), await recordVideo(browser));
   }, 120_000);
 
@@ -310,8 +306,13 @@ describe.skipIf(!HAVE_CHROMIUM)('the board with an announcements area', () => {
   ] as const) {
     it(`${services} × ${counters}: the area covers no call, at 1920×1080 and in portrait, while images rotate; axe finds nothing`, async () => {
       const file = siteOfSize(dir.path, services, counters, [
-        { file: 'hours.svg', kind: 'image', seconds: 3, title },
-        { file: 'book.svg', kind: 'image', seconds: 3, title: { vi: 'Đặt lịch hẹn', en: 'Appointments' } },
+        { file: 'gio-lam-viec.svg', kind: 'image', seconds: 3, title },
+        {
+          file: 'dat-lich-hen.svg',
+          kind: 'image',
+          seconds: 3,
+          title: { vi: 'Đặt lịch hẹn', en: 'Appointments' },
+        },
       ]);
       const site = await startSite(undefined, file);
       sites.push(site);
