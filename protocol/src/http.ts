@@ -86,6 +86,17 @@ export const SiteResponse = Type.Object({
       slotMinutes: Type.Integer(),
     }),
   ),
+  /** Addition (issue 18): the board's announcements area, in order; empty when the site has none. */
+  announcements: Type.Optional(
+    Type.Array(
+      Type.Object({
+        url: Type.String(),
+        kind: Type.Union([Type.Literal('image'), Type.Literal('video')]),
+        seconds: Type.Integer(),
+        title: LocalizedText,
+      }),
+    ),
+  ),
   priorityClasses: Type.Array(PriorityClassInfo),
 });
 export type SiteResponse = Static<typeof SiteResponse>;
@@ -457,6 +468,8 @@ export const CounterConsole = Type.Object({
           number: Type.String(),
           priority: Type.String(),
           waitedMinutes: Type.Integer(),
+          /** Addition: transferred to one counter, which alone calls it (listed first there). */
+          forCounter: Type.Optional(Type.Object({ id: Type.String(), number: Type.Integer() })),
         }),
       ),
     }),

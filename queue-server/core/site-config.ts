@@ -202,6 +202,42 @@ export const DEFAULT_FEEDBACK_REASONS: FeedbackReason[] = [
 /** Days within which a complaint should be answered before the inbox marks it overdue. */
 export const DEFAULT_FEEDBACK_DUE_DAYS = 10;
 
+/** What the board's announcements area shows, by file extension: its kind and the type it is sent as. */
+export const ANNOUNCEMENT_TYPES: Record<string, { kind: 'image' | 'video'; contentType: string }> = {
+  '.png': { kind: 'image', contentType: 'image/png' },
+  '.jpg': { kind: 'image', contentType: 'image/jpeg' },
+  '.jpeg': { kind: 'image', contentType: 'image/jpeg' },
+  '.webp': { kind: 'image', contentType: 'image/webp' },
+  '.gif': { kind: 'image', contentType: 'image/gif' },
+  '.svg': { kind: 'image', contentType: 'image/svg+xml' },
+  '.mp4': { kind: 'video', contentType: 'video/mp4' },
+  '.webm': { kind: 'video', contentType: 'video/webm' },
+};
+/** Largest file per kind: a board on a Pi loads them over the site's network. */
+export const ANNOUNCEMENT_MAX_BYTES = { image: 5 * 1024 * 1024, video: 50 * 1024 * 1024 } as const;
+
+/** One image or short video of the display board's announcements area (opening hours, notices). */
+export const Announcement = Type.Object(
+  {
+    /** Relative to the site configuration file's folder, e.g. `media/gio-lam-viec.svg`. */
+    file: Type.String({ minLength: 1, maxLength: 200 }),
+    kind: oneOf('image', 'video'),
+    /** How long it shows before the next one (a lone video loops). */
+    seconds: Type.Integer({ minimum: 3, maximum: 600, default: 10 }),
+    /** What it says, for screen readers (never shown). */
+    title: LocalizedText,
+  },
+  { additionalProperties: false },
+);
+export type Announcement = Static<typeof Announcement>;
+
+/** The extension of a configured file, lower case ('' without one). */
+export function extensionOf(file: string): string {
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot).toLowerCase() : '';
+}
+
 export const SiteConfig = Type.Object(
   {
     site: Type.Object(
@@ -231,6 +267,8 @@ export const SiteConfig = Type.Object(
     feedbackReasons: Type.Optional(Type.Array(FeedbackReason, { minItems: 1 })),
     /** Days after which an unanswered complaint is overdue in the manager's inbox. */
     feedbackDueDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+    /** The display board's announcements area (absent: no area). Files are checked when loading. */
+    announcements: Type.Optional(Type.Array(Announcement, { minItems: 1, maxItems: 20 })),
     /** Routing policy name; see core/routing.ts. */
     routingPolicy: Type.String({ default: 'accumulating' }),
     /** Demo sites seed demo staff accounts (documented passwords). Never set in production. */
@@ -317,7 +355,39 @@ export function crossCheck(config: SiteConfig): ConfigProblem[] {
       `không có múi giờ "${config.site.timezone}"`,
       `unknown time zone "${config.site.timezone}"`,
     );
-  problems.push(...visitProblems(config));
+  problems.push(...visitProblems(config), ...announcementProblems(config));
+  return problems;
+}
+
+const KIND_WORDS = { image: { vi: 'ảnh', en: 'an image' }, video: { vi: 'video', en: 'a video' } };
+
+/** Each announcement's file: a relative path inside the folder, of a known type matching its kind. */
+function announcementProblems(config: SiteConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  config.announcements?.forEach((a, i) => {
+    const problem = (vi: string, en: string) =>
+      problems.push({ path: `announcements.${i}.file`, message: bilingual({ vi, en }) });
+    const type = ANNOUNCEMENT_TYPES[extensionOf(a.file)];
+    if (
+      a.file.startsWith('/') ||
+      a.file.includes('\\') ||
+      a.file.split('/').some((s) => s === '..' || s === '.')
+    )
+      problem(
+        `tệp "${a.file}" phải là đường dẫn tương đối trong thư mục của tệp cấu hình, không có "..", "." hay "\\"`,
+        `file "${a.file}" must be a relative path inside the configuration's folder, without "..", "." or "\\"`,
+      );
+    else if (!type)
+      problem(
+        `tệp "${a.file}": phần mở rộng không được hỗ trợ (dùng ${Object.keys(ANNOUNCEMENT_TYPES).join(', ')})`,
+        `file "${a.file}": unknown extension (use ${Object.keys(ANNOUNCEMENT_TYPES).join(', ')})`,
+      );
+    else if (type.kind !== a.kind)
+      problem(
+        `tệp "${a.file}" là ${KIND_WORDS[type.kind].vi}, không phải ${KIND_WORDS[a.kind].vi} như "kind" ghi`,
+        `file "${a.file}" is ${KIND_WORDS[type.kind].en}, not ${KIND_WORDS[a.kind].en} as "kind" says`,
+      );
+  });
   return problems;
 }
 

@@ -4,6 +4,8 @@ import { openCountersFor, predictWait, serviceWaits } from './eta.ts';
 import type { Site } from './site.ts';
 import type { QueueState, TicketRecord } from './state.ts';
 
+const MINUTE = 60_000;
+
 /** The fields every public view of a ticket starts with (the site's and the hub's); times ISO with the site's offset. */
 export function ticketIdentity(
   t: Pick<TicketRecord, 'id' | 'number' | 'serviceId' | 'priority' | 'status' | 'issuedAt'>,
@@ -71,4 +73,42 @@ export function queueSummary(site: Site, state: QueueState, now: number): QueueS
       };
     }),
   };
+}
+
+export interface ConsoleWaitingTicket {
+  id: string;
+  number: string;
+  priority: string;
+  waitedMinutes: number;
+  /** Transferred to one counter: only that counter calls it (and calls it next). */
+  forCounter?: { id: string; number: number };
+}
+
+/**
+ * A counter's waiting lines as its console lists them: per service, the tickets transferred to this
+ * counter first (it serves them next), then the line in order, then the tickets kept for another
+ * counter (marked, last: this counter never calls them).
+ */
+export function consoleWaiting(
+  site: Site,
+  state: QueueState,
+  counterId: string,
+  now: number,
+): { serviceId: string; tickets: ConsoleWaitingTicket[] }[] {
+  const counter = state.counters.get(counterId);
+  return (counter?.serviceIds ?? []).map((serviceId) => {
+    const tickets = (state.waiting.get(serviceId) ?? []).map((id) => {
+      const w = state.tickets.get(id)!;
+      const reservedAt = w.forCounterId ? site.counters.get(w.forCounterId) : undefined;
+      return {
+        id: w.id,
+        number: w.number,
+        priority: w.priority,
+        waitedMinutes: Math.floor((now - w.issuedAt) / MINUTE),
+        ...(reservedAt ? { forCounter: { id: reservedAt.id, number: reservedAt.number } } : {}),
+      };
+    });
+    const rank = (t: ConsoleWaitingTicket) => (!t.forCounter ? 1 : t.forCounter.id === counterId ? 0 : 2);
+    return { serviceId, tickets: tickets.toSorted((x, y) => rank(x) - rank(y)) };
+  });
 }

@@ -110,6 +110,7 @@ export async function startServer(env: ServerEnv, options: StartOptions = {}): P
         gateway: gateway.connected,
       }),
       secureCookies: env.secureCookies,
+      siteConfigFile: env.siteConfig,
       ...(options.appsDist ? { appsDist: options.appsDist } : {}),
     });
     await http.listen({ port: env.httpPort, host: env.httpHost });

@@ -1,5 +1,5 @@
 /** The site configuration file: the demo site, and errors that name the field and the line. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyLineEdits, lineEdits, yamlAliasBomb } from '@oss/tests';
 import fc from 'fast-check';
@@ -80,6 +80,61 @@ describe('site configuration', () => {
     const file = join(dir.path, 'x.yaml');
     writeFileSync(file, '- just\n- a list\n');
     expect(() => loadSiteConfig(file)).toThrow(/Tệp phải gồm .* \/ the file must hold a mapping/);
+    dir.remove();
+  });
+
+  it('announcements: each file checked, the entry named by its line, in Vietnamese then English', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir.path, 'media'));
+    writeFileSync(join(dir.path, 'media', 'ok.png'), 'png');
+    writeFileSync(join(dir.path, 'media', 'big.png'), '');
+    truncateSync(join(dir.path, 'media', 'big.png'), 5 * 1024 * 1024 + 1);
+    writeFileSync(join(dir.path, 'media', 'notes.txt'), 'text');
+    const withMedia = (entries: string) => {
+      const file = join(dir.path, 'site.yaml');
+      writeFileSync(
+        file,
+        `${demoText.replace(/^announcements:[\s\S]*?\n\n/m, '')}\nannouncements:\n${entries}`,
+      );
+      return file;
+    };
+    const entry = (file: string, kind = 'image') =>
+      `  - file: ${file}\n    kind: ${kind}\n    title: { vi: Giờ làm việc, en: Opening hours }\n`;
+    const loaded = loadSiteConfig(withMedia(entry('media/ok.png')));
+    expect(loaded.announcements).toEqual([
+      {
+        file: 'media/ok.png',
+        kind: 'image',
+        seconds: 10,
+        title: { vi: 'Giờ làm việc', en: 'Opening hours' },
+      },
+    ]);
+    const fails = (entries: string, pattern: RegExp) => {
+      const file = withMedia(entries);
+      const line =
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .findIndex((l) => l.includes('file: ')) + 1;
+      expect(() => loadSiteConfig(file)).toThrow(
+        new RegExp(`site\\.yaml:${line} announcements\\.0\\.file: `),
+      );
+      expect(() => loadSiteConfig(file)).toThrow(pattern);
+    };
+    fails(entry('media/gone.png'), /không có tệp "media\/gone\.png" \/ no file "media\/gone\.png"/);
+    fails(
+      entry('media/notes.txt'),
+      /phần mở rộng không được hỗ trợ .* \/ file "media\/notes\.txt": unknown extension/,
+    );
+    fails(
+      entry('media/big.png'),
+      /quá lớn \(5\.0 MB, tối đa 5\.0 MB\) \/ file "media\/big\.png" is too large/,
+    );
+    fails(
+      entry('media/ok.png', 'video'),
+      /là ảnh, không phải video .* \/ file "media\/ok\.png" is an image, not a video/,
+    );
+    fails(entry('../site.png'), /đường dẫn tương đối .* \/ file "\.\.\/site\.png" must be a relative path/);
+    fails(entry('/etc/passwd.png'), /must be a relative path inside the configuration's folder/);
     dir.remove();
   });
 

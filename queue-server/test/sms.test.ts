@@ -2,9 +2,9 @@
  * SMS reminders of appointments through a real server and SQLite file: the simulated gateway, and
  * the HTTP JSON adapter against a real local HTTP server standing in for a province's SMS gateway.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { zonedEpoch } from '@oss/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SITE_CONFIG, loadSiteConfig } from '../src/config/load.ts';
@@ -21,6 +21,8 @@ const slot = (hhmm: string) => `${MONDAY}T${hhmm}:00.000+07:00`;
 function siteWithSms(dir: string, sms: string): string {
   const path = join(dir, 'site.yaml');
   writeFileSync(path, `${readFileSync(DEMO_SITE_CONFIG, 'utf8')}\nsms:\n${sms}`);
+  // The announcements' images sit beside the site file.
+  cpSync(join(dirname(DEMO_SITE_CONFIG), 'media'), join(dir, 'media'), { recursive: true });
   return path;
 }
 

@@ -3,17 +3,20 @@
  * real server: every service row and counter tile visible above the ticker, the ticker scrolling
  * whole notices, "VỪA GỌI" restored after a reload, "Bật âm thanh" beside the tiles, never over them.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadSiteConfig } from '@oss/queue-server';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DEMO_SITE_CONFIG, loadSiteConfig } from '@oss/queue-server';
+import type { SiteConfig } from '@oss/queue-server/core';
 import { tempDir } from '@oss/tests';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from './axe.ts';
 import {
   ensureBuilt,
   HAVE_CHROMIUM,
   LANDSCAPE,
   launchBrowser,
+  PORTRAIT,
   type Site,
   screenshotPath,
   startSite,
@@ -27,8 +30,16 @@ const EXTRA_SERVICES = [
   ['agriculture', 'M', 'Nông nghiệp và môi trường', 'Agriculture and environment'],
 ] as const;
 
-/** The demo site cut or grown to `services` services and `counters` counters, as a JSON file. */
-function siteOfSize(dir: string, services: number, counters: number): string {
+/**
+ * The demo site cut or grown to `services` services and `counters` counters, as a JSON file, with
+ * `announcements` (files in `dir`) or none.
+ */
+function siteOfSize(
+  dir: string,
+  services: number,
+  counters: number,
+  announcements: SiteConfig['announcements'] = undefined,
+): string {
   const demo = loadSiteConfig();
   const all = [
     ...demo.services,
@@ -43,6 +54,7 @@ function siteOfSize(dir: string, services: number, counters: number): string {
   const ids = all.map((s) => s.id);
   const config = {
     ...demo,
+    announcements,
     services: all,
     procedures: demo.procedures.filter((p) => ids.includes(p.serviceId)),
     counters: Array.from({ length: counters }, (_, i) => ({
@@ -60,7 +72,7 @@ function siteOfSize(dir: string, services: number, counters: number): string {
         }
       : {}),
   };
-  const file = join(dir, `site-${services}x${counters}.json`);
+  const file = join(dir, `site-${services}x${counters}${announcements ? '-media' : ''}.json`);
   writeFileSync(file, JSON.stringify(config));
   return file;
 }
@@ -92,6 +104,7 @@ const overlaps = (a: Box, b: Box) =>
 
 /** The board's rows and tiles: each wholly on screen, above the ticker, overlapping nothing else. */
 async function expectNothingHidden(page: Page, services: number, counters: number): Promise<void> {
+  const width = page.viewportSize()!.width;
   const [ticker] = await boxOf(page, '.board-ticker');
   const rows = await boxOf(page, 'tr[data-service]');
   const tiles = await boxOf(page, '.counter-tile');
@@ -99,7 +112,7 @@ async function expectNothingHidden(page: Page, services: number, counters: numbe
   expect(tiles).toHaveLength(counters);
   for (const box of [...rows, ...tiles]) {
     expect(box.y).toBeGreaterThanOrEqual(0);
-    expect(box.x + box.width).toBeLessThanOrEqual(LANDSCAPE.width + 0.5);
+    expect(box.x + box.width).toBeLessThanOrEqual(width + 0.5);
     expect(box.y + box.height).toBeLessThanOrEqual(ticker!.y + 0.5);
   }
   // A tile's number is not clipped by its tile.
@@ -147,6 +160,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the display board at any site size', () => {
       await page.locator('.counter-tile[data-number=""]').first().waitFor({ state: 'detached' });
       await page.screenshot({ path: screenshotPath(`display-${services}x${counters}-landscape`) });
       await expectNothingHidden(page, services, counters);
+      expect(await page.locator('.board-media').count()).toBe(0);
 
       const before = await page.locator('.recent li').allTextContents();
       await page.reload();
@@ -210,4 +224,173 @@ describe.skipIf(!HAVE_CHROMIUM)('the display board at any site size', () => {
       await context.close();
     }
   });
+});
+
+/** A short webm made by Chromium itself (a canvas recorded by MediaRecorder): no video tool needed. */
+async function recordVideo(browser: Browser): Promise<Buffer> {
+  const page = await browser.newPage();
+  const base64 = await page.evaluate(async () => {
+    const canvas = Object.assign(document.createElement('canvas'), { width: 320, height: 180 });
+    const draw = canvas.getContext('2d')!;
+    const recorder = new MediaRecorder(canvas.captureStream(15), { mimeType: 'video/webm' });
+    const chunks: Blob[] = [];
+    recorder.ondataavailable = (e) => chunks.push(e.data);
+    const stopped = new Promise((r) => (recorder.onstop = r));
+    recorder.start();
+    for (let frame = 0; frame < 20; frame++) {
+      draw.fillStyle = `hsl(${frame * 18} 60% 35%)`;
+      draw.fillRect(0, 0, 320, 180);
+      draw.fillStyle = '#fff';
+      draw.font = '26px sans-serif';
+      draw.fillText('Hướng dẫn nộp hồ sơ', 30, 100);
+      await new Promise((r) => setTimeout(r, 70));
+    }
+    recorder.stop();
+    await stopped;
+    const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
+    return btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
+  });
+  await page.close();
+  return Buffer.from(base64, 'base64');
+}
+
+/** The area lies inside the screen and over nothing of a call: the band, a tile, a recent call, a row. */
+async function expectAreaApart(page: Page): Promise<void> {
+  const { width, height } = page.viewportSize()!;
+  const [area] = await boxOf(page, '.board-media');
+  expect(area!.width).toBeGreaterThan(100);
+  expect(area!.height).toBeGreaterThan(60);
+  expect(area!.x).toBeGreaterThanOrEqual(0);
+  expect(area!.y + area!.height).toBeLessThanOrEqual(height + 0.5);
+  expect(area!.x + area!.width).toBeLessThanOrEqual(width + 0.5);
+  const [band] = await boxOf(page, '.board-call');
+  expect(band!.y).toBeGreaterThanOrEqual(0);
+  expect(band!.x + band!.width).toBeLessThanOrEqual(width + 0.5);
+  const [list] = await boxOf(page, '.recent');
+  const shownCalls = (await boxOf(page, '.recent li')).filter((c) => c.x < list!.x + list!.width);
+  const apart = [
+    band!,
+    ...(await boxOf(page, '.board-ticker')),
+    ...(await boxOf(page, '.counter-tile')),
+    ...(await boxOf(page, 'tr[data-service]')),
+    ...(await boxOf(page, '.svc-table thead')),
+    ...shownCalls,
+  ];
+  for (const box of apart) expect(overlaps(area!, box)).toBe(false);
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('the board with an announcements area', () => {
+  let browser: Browser;
+  const dir = tempDir('oss-board-media-');
+  const sites: Site[] = [];
+  const title = { vi: 'Giờ làm việc', en: 'Opening hours' };
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    browser = await launchBrowser();
+    // The demo site's own two images.
+    for (const name of ['gio-lam-viec.svg', 'dat-lich-hen.svg'])
+      copyFileSync(join(dirname(DEMO_SITE_CONFIG), 'media', name), join(dir.path, name));
+    writeFileSync(join(dir.path, 'guide.webm'), await recordVideo(browser));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const s of sites) await s.stop();
+    dir.remove();
+  });
+
+  for (const [services, counters] of [
+    [6, 8],
+    [12, 20],
+  ] as const) {
+    it(`${services} × ${counters}: the area covers no call, at 1920×1080 and in portrait, while images rotate; axe finds nothing`, async () => {
+      const file = siteOfSize(dir.path, services, counters, [
+        { file: 'gio-lam-viec.svg', kind: 'image', seconds: 3, title },
+        {
+          file: 'dat-lich-hen.svg',
+          kind: 'image',
+          seconds: 3,
+          title: { vi: 'Đặt lịch hẹn', en: 'Appointments' },
+        },
+      ]);
+      const site = await startSite(undefined, file);
+      sites.push(site);
+      for (const [viewport, name] of [
+        [LANDSCAPE, 'landscape'],
+        [PORTRAIT, 'portrait'],
+      ] as const) {
+        const page = await browser.newPage({ viewport });
+        await page.goto(`${site.url}/display?speak=0`);
+        await page.locator('.board[data-ready=true] .board-media img').waitFor();
+        if (name === 'landscape') await busyDay(site, counters);
+        await page.locator('.counter-tile[data-number=""]').first().waitFor({ state: 'detached' });
+        // A call now (a recall): the band flashes and its tile is gold while the images go on turning.
+        site.server.service.execute({ type: 'recall', counterId: 'counter-1' }, { result: () => ({}) });
+        await page.locator('.counter-tile.fresh[data-counter=counter-1]').waitFor();
+        const shown = await page.locator('.board-media').getAttribute('data-shown');
+        await page.screenshot({
+          path: screenshotPath(`display-announcements-${services}x${counters}-${name}`),
+        });
+        await expectAreaApart(page);
+        await expectNothingHidden(page, services, counters);
+        await expect.poll(() => page.locator('.board-media').getAttribute('data-shown')).not.toBe(shown);
+        await page.locator('.board-media img').waitFor();
+        await expectAreaApart(page);
+        await expectNothingHidden(page, services, counters);
+        expect(await axeViolations(page)).toEqual([]);
+        await page.close();
+      }
+    }, 90_000);
+  }
+
+  it('a video plays muted, looped and inline, and the call chime still sounds', async () => {
+    const file = siteOfSize(dir.path, 6, 8, [
+      { file: 'guide.webm', kind: 'video', seconds: 30, title: { vi: 'Hướng dẫn', en: 'Guidance' } },
+    ]);
+    const site = await startSite(undefined, file);
+    sites.push(site);
+    const context = await browser.newContext({ viewport: LANDSCAPE });
+    // Count the chime's tones as they start (the page's own Web Audio, nothing replaced).
+    await context.addInitScript(() => {
+      const w = window as unknown as { tones: number };
+      w.tones = 0;
+      const start = OscillatorNode.prototype.start;
+      OscillatorNode.prototype.start = function (...args: Parameters<typeof start>) {
+        w.tones++;
+        return start.apply(this, args);
+      };
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${site.url}/display?speak=0`);
+      const video = page.locator('.board-media video');
+      await video.waitFor();
+      await expect
+        .poll(() => video.evaluate((v: HTMLVideoElement) => !v.paused && v.currentTime > 0), {
+          timeout: 15_000,
+        })
+        .toBe(true);
+      expect(
+        await video.evaluate((v: HTMLVideoElement) => ({
+          muted: v.muted,
+          loop: v.loop,
+          playsinline: v.hasAttribute('playsinline'),
+        })),
+      ).toEqual({ muted: true, loop: true, playsinline: true });
+      const counter = site.server.config.counters[0]!;
+      site.server.service.execute(
+        { type: 'issue', serviceId: counter.serviceIds[0]! },
+        { result: () => ({}) },
+      );
+      site.server.service.execute({ type: 'next', counterId: counter.id }, { result: () => ({}) });
+      await page.locator('.counter-tile.fresh').waitFor();
+      await expect.poll(() => page.evaluate(() => (window as unknown as { tones: number }).tones)).toBe(2);
+      expect(await video.evaluate((v: HTMLVideoElement) => v.muted && !v.paused)).toBe(true);
+      await expectAreaApart(page);
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });

@@ -115,6 +115,51 @@ describe.skipIf(!HAVE_CHROMIUM)('the counter console', () => {
     await officer2.close();
   });
 
+  it('lists a ticket transferred to a counter first there, and as kept for it on the other consoles', async () => {
+    const console2 = await openConsole(browser, site, 2);
+    await console2.locator('[data-action=toggle-open]').waitFor();
+    if (!state().counters.get('counter-2')!.open) await console2.locator('[data-action=toggle-open]').click();
+    await expect.poll(() => state().counters.get('counter-2')!.open).toBe(true);
+    const first = await issue();
+    const second = await issue();
+    await page.locator('[data-action=next]:not([disabled])').click();
+    const called = await page.locator('section.current[data-status=called]').getAttribute('data-current');
+    await page.locator('[data-action=transfer]:not([disabled])').click();
+    await page.locator('[data-transfer-counter=counter-2]').click();
+    await page.locator('[data-action=confirm-transfer]').click();
+    await page.locator('section.current[data-current=""]').waitFor();
+    const later = called === first.number ? second.number : first.number;
+
+    // Counter 2 serves it next: first in its list, marked as transferred here, though queued last.
+    const list2 = console2.locator('.waiting-list[data-service=civil-status] li');
+    const mine = list2.filter({ hasText: called! });
+    await mine.locator('[data-reserved=here]', { hasText: 'Chuyển đến quầy này' }).waitFor();
+    const order = await list2.evaluateAll((items) =>
+      items.map((li) => li.className.includes('reserved-here')),
+    );
+    expect(order.indexOf(false)).toBeGreaterThan(0);
+    expect(order.slice(order.indexOf(false))).not.toContain(true);
+    // Counter 1 sees it kept for counter 2, not as its own, and calls the next one instead.
+    await page
+      .locator('.waiting-list[data-service=civil-status] li', { hasText: called! })
+      .locator('[data-reserved=counter-2]', { hasText: 'Dành cho quầy 2' })
+      .waitFor();
+    expect(await axeViolations(console2)).toEqual([]);
+    await console2.screenshot({ path: screenshotPath('counter-console-transferred-here-landscape') });
+    await page.locator('[data-action=next]:not([disabled])').click();
+    await page.locator(`section.current[data-current="${later}"]`).waitFor();
+    await page.locator('[data-action=no-show]:not([disabled])').click();
+    await page.locator('section.current[data-current=""]').waitFor();
+    // Counter 2 calls the oldest ticket transferred to it: the first one its list marks.
+    const expected = await console2
+      .locator('.waiting-list[data-service=civil-status] li.reserved-here')
+      .first()
+      .getAttribute('data-ticket');
+    await console2.locator('[data-action=next]:not([disabled])').click();
+    await console2.locator(`section.current[data-current="${expected}"]`).waitFor();
+    await console2.close();
+  });
+
   it('takes a break with a reason (the counter closes), then goes back to work', async () => {
     await page.locator('[data-action=break]').click();
     await page.locator('[data-break=meeting]').click();

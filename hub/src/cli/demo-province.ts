@@ -5,8 +5,8 @@
  * `--ports 0` gives the sites free ports (tests); otherwise HTTP 8081–8083 and MQTT 1893–1895.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { DEMO_SITE_CONFIG, REPO_ROOT } from '@oss/queue-server';
 import { stopOnSignals } from '@oss/queue-server/lifecycle';
 import { createLogger } from '@oss/queue-server/log';
@@ -49,6 +49,8 @@ function startSite(
   mkdirSync(dataDir, { recursive: true });
   const config = join(dataDir, 'site.yaml');
   writeFileSync(config, siteConfig(site));
+  // The announcements' images sit beside the site file.
+  cpSync(join(dirname(DEMO_SITE_CONFIG), 'media'), join(dataDir, 'media'), { recursive: true });
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(REPO_ROOT, 'queue-server/src/demo.ts'), '--no-agents', '--rate', '4'],

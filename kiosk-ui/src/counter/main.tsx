@@ -376,12 +376,7 @@ function Console({
                 </h3>
                 <ul class="waiting-list" data-service={w.serviceId}>
                   {w.tickets.slice(0, 30).map((tk) => (
-                    <li key={tk.id}>
-                      <span class="num">
-                        {tk.number} {tk.priority !== 'normal' && '★'}
-                      </span>
-                      <span class="muted">{t('counter.waitedMinutes', { n: tk.waitedMinutes })}</span>
-                    </li>
+                    <WaitingTicket key={tk.id} ticket={tk} counterId={counterId} />
                   ))}
                 </ul>
               </div>
@@ -420,6 +415,30 @@ function Console({
         </aside>
       </main>
     </>
+  );
+}
+
+type WaitingTicketData = CounterConsole['waiting'][number]['tickets'][number];
+
+/** One waiting ticket; one transferred to a counter says which (here: it is called next). */
+function WaitingTicket({ ticket, counterId }: { ticket: WaitingTicketData; counterId: string }) {
+  const kept = ticket.forCounter;
+  const here = kept?.id === counterId;
+  return (
+    <li class={kept ? (here ? 'reserved-here' : 'reserved-elsewhere') : ''} data-ticket={ticket.number}>
+      <span class="num">
+        {ticket.number} {ticket.priority !== 'normal' && '★'}
+      </span>
+      {kept && (
+        <span
+          class={`badge ${here ? 'badge-priority' : 'badge-off'}`}
+          data-reserved={here ? 'here' : kept.id}
+        >
+          {here ? t('counter.reservedHere') : t('counter.reservedFor', { n: kept.number })}
+        </span>
+      )}
+      <span class="muted">{t('counter.waitedMinutes', { n: ticket.waitedMinutes })}</span>
+    </li>
   );
 }
 

@@ -22,6 +22,8 @@ const params = new URLSearchParams(location.search);
 /** `?speak=0`: chime only. With an agent, the page makes no sound at all (the agent speaks). */
 const speech = params.get('speak') !== '0';
 let sound = true;
+/** Where the announcements' files are: the page's own server, or the server behind a display Pi's agent. */
+let mediaBase = '';
 const HIGHLIGHT_MS = 10_000;
 const RECENT = 8;
 
@@ -137,6 +139,34 @@ function Ticker() {
   );
 }
 
+type Announcement = NonNullable<SiteInfo['announcements']>[number];
+
+/**
+ * The site's images and videos, one at a time, each for its `seconds`. A grid cell of its own between
+ * the recent calls and the services: it never covers a call. Videos are muted (the chime and the
+ * spoken call stay audible), looped and inline.
+ */
+function Announcements({ items }: { items: Announcement[] }) {
+  const [index, setIndex] = useState(0);
+  const item = items[index % items.length]!;
+  useEffect(() => {
+    if (items.length < 2) return;
+    const id = setTimeout(() => setIndex((i) => (i + 1) % items.length), item.seconds * 1000);
+    return () => clearTimeout(id);
+  }, [index, items, item]);
+  const label = `${item.title.vi} / ${item.title.en}`;
+  const src = `${mediaBase}${item.url}`;
+  return (
+    <section class="board-media" aria-label={t('display.announcements', {}, 'vi')} data-shown={index}>
+      {item.kind === 'image' ? (
+        <img key={item.url} src={src} alt={label} />
+      ) : (
+        <video key={item.url} src={src} aria-label={label} muted loop playsInline autoPlay />
+      )}
+    </section>
+  );
+}
+
 function Board() {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
@@ -148,6 +178,7 @@ function Board() {
   const call = latest.value;
   const highlight = call && (fresh.value[call.counterId] ?? 0) > now;
   const grid = tileGrid(q?.counters.length ?? 8);
+  const media = s?.announcements ?? [];
   const layout = { '--rows': grid.rows, '--cols': grid.cols, '--services': q?.services.length ?? 6 };
   const clock = new Date(now).toLocaleTimeString('vi-VN', {
     hour: '2-digit',
@@ -163,7 +194,12 @@ function Board() {
       </p>
     );
   return (
-    <div class="board" data-ready="true" data-calls={calls.value} style={layout}>
+    <div
+      class={`board ${media.length > 0 ? 'with-media' : ''}`}
+      data-ready="true"
+      data-calls={calls.value}
+      style={layout}
+    >
       <header class="board-header">
         <Emblem />
         <h1>{s ? loc(s.site.name, 'vi') : ''}</h1>
@@ -237,6 +273,7 @@ function Board() {
               ))}
             </ul>
           </section>
+          {media.length > 0 && <Announcements items={media} />}
           <section>
             <table class="svc-table">
               <thead>
@@ -288,6 +325,8 @@ async function start(): Promise<void> {
   const agent = await probeAgent();
   if (agent) {
     sound = false;
+    // The agent proxies JSON reads only: images and videos come from the server itself.
+    mediaBase = agent.serverUrl.replace(/\/+$/, '');
     const feed = agentFeed(
       (m) => {
         if (m.type === 'queue') queue.value = m.summary;

@@ -7,6 +7,7 @@ import { QueueCore } from '../queue-core.ts';
 import { compileSite } from '../site.ts';
 import { crossCheck } from '../site-config.ts';
 import { emptyState, type QueueEvent } from '../state.ts';
+import { consoleWaiting } from '../views.ts';
 import { idSequence, MINUTE, MONDAY_9AM, testConfig } from './fixtures.ts';
 
 function newCore(overrides = {}, policy?: string) {
@@ -139,6 +140,21 @@ describe('queue core', () => {
       forCounterId: 'counter-1',
     });
     const c = issue('civil-status', MONDAY_9AM + 5 * MINUTE);
+    // Consoles: first at counter 1 (it calls it next), last and kept for counter 1 at counter 3.
+    const listed = (counterId: string) =>
+      consoleWaiting(core.site, core.state, counterId, MONDAY_9AM + 5 * MINUTE)
+        .find((w) => w.serviceId === 'civil-status')!
+        .tickets.map((t) => [t.id, t.forCounter?.number ?? null]);
+    expect(listed('counter-1')).toEqual([
+      [a.ticketId, 1],
+      [b.ticketId, null],
+      [c.ticketId, null],
+    ]);
+    expect(listed('counter-3')).toEqual([
+      [b.ticketId, null],
+      [c.ticketId, null],
+      [a.ticketId, 1],
+    ]);
     run({ type: 'next', counterId: 'counter-3' }, MONDAY_9AM + 6 * MINUTE);
     expect(core.state.counters.get('counter-3')!.currentTicketId).toBe(b.ticketId);
     run({ type: 'next', counterId: 'counter-3' }, MONDAY_9AM + 7 * MINUTE);

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../log.ts';
 import type { QueueService } from '../queue-service.ts';
 import { actionRoutes } from './action-routes.ts';
+import { announcementRoutes } from './announcements.ts';
 import { identify, Sessions } from './auth.ts';
 import { installErrorHandler } from './errors.ts';
 import { pages } from './pages.ts';
@@ -57,6 +58,8 @@ export interface HttpAppOptions {
   health: () => { database: boolean; broker: boolean; gateway: boolean };
   secureCookies?: boolean;
   appsDist?: string;
+  /** The site configuration's file: announcements' files are relative to its folder. */
+  siteConfigFile: string;
 }
 
 export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
@@ -109,6 +112,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(actionRoutes, { service });
   await app.register(staffRoutes, { service, sessions, secureCookies: options.secureCookies ?? false });
   await app.register(visitRoutes, { service });
+  await app.register(announcementRoutes, {
+    config: service.site.config,
+    siteConfigFile: options.siteConfigFile,
+  });
   await app.register(pages, { service, ...(options.appsDist ? { dist: options.appsDist } : {}) });
   return app;
 }

@@ -18,6 +18,7 @@ import {
 } from '@oss/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { QueueService } from '../queue-service.ts';
+import { publicAnnouncements } from './announcements.ts';
 import { openStream } from './stream.ts';
 
 export interface PublicRoutesOptions {
@@ -69,6 +70,7 @@ export async function publicRoutes(
       declarable,
       minAge,
     })),
+    announcements: publicAnnouncements(site.config),
   }));
 
   app.get('/api/services', { schema: { response: { 200: ServicesResponse } } }, async () => ({

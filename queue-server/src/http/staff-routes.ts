@@ -22,7 +22,7 @@ import {
   StaffListResponse,
   StaffResponse,
 } from '@oss/protocol';
-import { adviseSwitches, type Command, periodKpis } from '@oss/queue-server/core';
+import { adviseSwitches, type Command, consoleWaiting, periodKpis } from '@oss/queue-server/core';
 import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../auth/secrets.ts';
 import type { QueueService } from '../queue-service.ts';
@@ -44,8 +44,6 @@ export interface StaffRoutesOptions {
   sessions: Sessions;
   secureCookies: boolean;
 }
-
-const MINUTE = 60_000;
 
 export async function staffRoutes(fastify: FastifyInstance, options: StaffRoutesOptions): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -179,18 +177,7 @@ export async function staffRoutes(fastify: FastifyInstance, options: StaffRoutes
               recalls: current.recalls,
             }
           : null,
-        waiting: counter.serviceIds.map((serviceId) => ({
-          serviceId,
-          tickets: (state.waiting.get(serviceId) ?? []).map((id) => {
-            const w = state.tickets.get(id)!;
-            return {
-              id: w.id,
-              number: w.number,
-              priority: w.priority,
-              waitedMinutes: Math.floor((t - w.issuedAt) / MINUTE),
-            };
-          }),
-        })),
+        waiting: consoleWaiting(site, state, counterId, t),
         mine: kpis.officers.find((o) => o.officerId === request.staff!.username) ?? null,
       };
     },

@@ -172,6 +172,8 @@ export const en: Record<keyof typeof vi, string> = {
   'counter.calledAt': 'Called at {time}',
   'counter.waitingList': 'Waiting list',
   'counter.waitedMinutes': 'waited {n} min',
+  'counter.reservedHere': 'Transferred to this counter',
+  'counter.reservedFor': 'Kept for counter {n}',
   'counter.emptyQueue': 'Nobody waiting',
   'counter.appointments': 'Today’s appointments',
   'counter.apptCounts': '{booked} booked · {arrived} arrived · {missed} missed',
@@ -235,6 +237,7 @@ export const en: Record<keyof typeof vi, string> = {
   'display.notice4': 'After your visit, please rate the service at the counter.',
   'display.sound': 'Turn sound on',
   'display.notices': 'Notices',
+  'display.announcements': 'Announcements',
 
   'dash.title': 'One-stop shop dashboard',
   'dash.live': 'Live',

@@ -186,6 +186,8 @@ export const vi = {
   'counter.calledAt': 'Gọi lúc {time}',
   'counter.waitingList': 'Danh sách chờ',
   'counter.waitedMinutes': 'chờ {n} phút',
+  'counter.reservedHere': 'Chuyển đến quầy này',
+  'counter.reservedFor': 'Dành cho quầy {n}',
   'counter.emptyQueue': 'Không có ai đang chờ',
   'counter.appointments': 'Lịch hẹn hôm nay',
   'counter.apptCounts': '{booked} lịch hẹn · {arrived} đã đến · {missed} không đến',
@@ -250,6 +252,7 @@ export const vi = {
   'display.notice4': 'Sau khi được phục vụ, xin hãy đánh giá mức độ hài lòng tại quầy.',
   'display.sound': 'Bật âm thanh',
   'display.notices': 'Thông báo',
+  'display.announcements': 'Bảng tin',
 
   // dashboard
   'dash.title': 'Bảng điều hành bộ phận một cửa',
