@@ -29,7 +29,7 @@ function stat(pid: number): [number, number] | null {
 }
 
 /** CPU seconds of a process and every live descendant (a PostgreSQL cluster under runuser). */
-export function treeCpuSeconds(root: number): number {
+export function treeCpuSeconds(root: number): number | null {
   const children = new Map<number, number[]>();
   const ticks = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
@@ -40,6 +40,7 @@ export function treeCpuSeconds(root: number): number {
     ticks.set(pid, s[1]);
     children.set(s[0], [...(children.get(s[0]) ?? []), pid]);
   }
+  if (!ticks.has(root)) return null;
   let total = 0;
   const todo = [root];
   while (todo.length) {
@@ -57,7 +58,7 @@ export function postmasterPid(dataDir: string): number {
 
 /** CPU seconds spent between `start()` and `read()` by each named process tree. */
 export function cpuMeter(roots: Record<string, number>) {
-  const at = (): Record<string, number> =>
+  const at = (): Record<string, number | null> =>
     Object.fromEntries(Object.entries(roots).map(([k, pid]) => [k, treeCpuSeconds(pid)]));
   const begin = at();
   const selfBegin = process.cpuUsage();
@@ -68,12 +69,16 @@ export function cpuMeter(roots: Record<string, number>) {
       const seconds = (performance.now() - t0) / 1000;
       const now = at();
       const self = process.cpuUsage(selfBegin);
-      const used: Record<string, number> = Object.fromEntries(
-        Object.entries(now).map(([k, v]) => [k, v - (begin[k] ?? 0)]),
+      const used: Record<string, number | null> = Object.fromEntries(
+        Object.entries(now).map(([k, v]) => [k, v === null ? null : v - (begin[k] ?? 0)]),
       );
       used.bench = (self.user + self.system) / 1e6;
+      // A process killed meanwhile (a worker under --kill) has no reading: null, not a negative figure.
       return Object.fromEntries(
-        Object.entries(used).map(([k, v]) => [k, { cpuSeconds: round(v), cores: round(v / seconds) }]),
+        Object.entries(used).map(([k, v]) => [
+          k,
+          v === null ? null : { cpuSeconds: round(v), cores: round(v / seconds) },
+        ]),
       );
     },
   };

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freePort, waitForPort } from '@oss/tests';
 import { hubMosquittoAcl, hubMosquittoConf } from '../src/index.ts';
 import { sleep } from './measure.ts';
@@ -85,7 +85,8 @@ export async function startMosquitto(
     hubMosquittoConf({ port, passwordFile: passwd, aclFile: acl, persistenceDir: persist }),
   );
   // Run as root, Mosquitto drops to its own user: it must read these files and write its folder.
-  for (const f of [dir, passwd, acl, conf]) chmodSync(f, f === dir ? 0o755 : 0o644);
+  for (const folder of [dirname(dir), dir]) chmodSync(folder, 0o755);
+  for (const file of [passwd, acl, conf]) chmodSync(file, 0o644);
   chmodSync(persist, 0o777);
   const child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
   await waitForPort(port);

@@ -94,7 +94,8 @@ try {
   const sampleRss = () => {
     for (const h of hubs)
       if (h.child.exitCode === null && h.child.signalCode === null) {
-        rss.get(h.child.pid!)!.push(rssMb(h.child.pid!));
+        const mb = rssMb(h.child.pid!);
+        if (mb > 0) rss.get(h.child.pid!)!.push(mb); // 0: killed, not yet reaped
       }
   };
 
