@@ -334,7 +334,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the board with an announcements area', () => {
         });
         await expectAreaApart(page);
         await expectNothingHidden(page, services, counters);
-        await expect.poll(() => page.locator('.board-media').getAttribute('data-shown')).not.toBe(shown);
+        // The next image comes after its 3 s (expect.poll alone waits only 1 s).
+        await expect
+          .poll(() => page.locator('.board-media').getAttribute('data-shown'), { timeout: 15_000 })
+          .not.toBe(shown);
         await page.locator('.board-media img').waitFor();
         await expectAreaApart(page);
         await expectNothingHidden(page, services, counters);
@@ -385,7 +388,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the board with an announcements area', () => {
       );
       site.server.service.execute({ type: 'next', counterId: counter.id }, { result: () => ({}) });
       await page.locator('.counter-tile.fresh').waitFor();
-      await expect.poll(() => page.evaluate(() => (window as unknown as { tones: number }).tones)).toBe(2);
+      await expect
+        .poll(() => page.evaluate(() => (window as unknown as { tones: number }).tones), { timeout: 10_000 })
+        .toBe(2);
       expect(await video.evaluate((v: HTMLVideoElement) => v.muted && !v.paused)).toBe(true);
       await expectAreaApart(page);
       expect(await axeViolations(page)).toEqual([]);
