@@ -7,38 +7,19 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunningHub } from '@oss/hub';
 import { LightSite } from '@oss/hub/light-site';
-import { hasPostgres, startPostgres, type TestPostgres } from '@oss/hub/testing';
+import { hasPostgres, startPostgres } from '@oss/hub/testing';
 import { FeedBatch, hubTopics, validate } from '@oss/protocol';
 import { hasMosquitto, run } from '@oss/queue-server/testing';
 import { freePort, tempDir, waitFor } from '@oss/tests';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestHub } from './harness.ts';
-import { type HubMosquitto, hubEnroll, hubMosquitto } from './mosquitto-hub.ts';
+import { type Creds, hubEnroll, hubMosquitto, teardown } from './mosquitto-hub.ts';
 
 const dir = tempDir('oss-hub-mosq-enroll-');
-let pg: TestPostgres | null = null;
-let broker: HubMosquitto | null = null;
-let hub: RunningHub | null = null;
-let siteA: LightSite | null = null;
-const clients: MqttClient[] = [];
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await siteA?.stop();
-  await hub?.stop();
-  await broker?.stop();
-  await pg?.stop();
-  pg?.remove();
-  dir.remove();
-});
-
-interface Creds {
-  username: string;
-  password: string;
-}
+const cleanup = teardown(dir);
+afterAll(cleanup.run);
 
 /** `$7$<iterations>$<salt>$<hash>`: the iterations and the salt's and hash's sizes in bytes. */
 function hashShape(line: string) {
@@ -53,7 +34,10 @@ function hashShape(line: string) {
 
 describe.skipIf(!hasMosquitto || !hasPostgres)('hub:enroll with Mosquitto', () => {
   it('writes the password file, prints the ACL and configuration; Mosquitto enforces them', async () => {
-    pg = await startPostgres();
+    const pg = cleanup.add(await startPostgres(), async (p) => {
+      await p.stop();
+      p.remove();
+    });
     const port = await freePort();
     const passwd = join(dir.path, 'passwd');
     const cli = {
@@ -80,22 +64,28 @@ describe.skipIf(!hasMosquitto || !hasPostgres)('hub:enroll with Mosquitto', () =
     expect(expected.kind).toBe('7');
     for (const line of lines) expect(hashShape(line)).toEqual(expected);
 
-    broker = await hubMosquitto(dir.path, cli, port);
+    const broker = cleanup.add(await hubMosquitto(dir.path, cli, port), (b) => b.stop());
     await broker.start();
-    hub = await startTestHub(join(dir.path, 'hub'), {
-      OSS_HUB_DATABASE_URL: pg.url,
-      OSS_HUB_MQTT_URL: broker.url,
-      OSS_HUB_MQTT_USERNAME: hubUser.username,
-      OSS_HUB_MQTT_PASSWORD: hubUser.password,
-    });
+    const hub = cleanup.add(
+      await startTestHub(join(dir.path, 'hub'), {
+        OSS_HUB_DATABASE_URL: pg.url,
+        OSS_HUB_MQTT_URL: broker.url,
+        OSS_HUB_MQTT_USERNAME: hubUser.username,
+        OSS_HUB_MQTT_PASSWORD: hubUser.password,
+      }),
+      (h) => h.stop(),
+    );
     const store = hub.store;
     const held = async (site: string) => (await store.findSite(site))?.last_seq;
 
     // Site A feeds the hub through Mosquitto.
-    siteA = new LightSite({ site: 'xa-a', url: a.hubUrl, username: a.username, password: a.password });
+    const siteA = cleanup.add(
+      new LightSite({ site: 'xa-a', url: a.hubUrl, username: a.username, password: a.password }),
+      (s) => s.stop(),
+    );
     siteA.start();
     siteA.visit(Date.now());
-    await waitFor(async () => (await held('xa-a')) === siteA!.lastSeq, 'site A at the hub', 60_000);
+    await waitFor(async () => (await held('xa-a')) === siteA.lastSeq, 'site A at the hub', 60_000);
 
     // A well-formed batch for B: Mosquitto refuses it from A (MQTT 5 says why) and the hub gets nothing.
     const forged = {
@@ -107,9 +97,8 @@ describe.skipIf(!hasMosquitto || !hasPostgres)('hub:enroll with Mosquitto', () =
     };
     expect(validate(FeedBatch, forged).ok).toBe(true);
     const connect = async (c: Creds) => {
-      const client = await mqtt.connectAsync(broker!.url, { ...c, protocolVersion: 5, reconnectPeriod: 0 });
-      clients.push(client);
-      return client;
+      const client = await mqtt.connectAsync(broker.url, { ...c, protocolVersion: 5, reconnectPeriod: 0 });
+      return cleanup.add(client, (m) => m.endAsync(true));
     };
     const asA = await connect(a);
     await expect(
@@ -117,7 +106,7 @@ describe.skipIf(!hasMosquitto || !hasPostgres)('hub:enroll with Mosquitto', () =
     ).rejects.toThrow(/Not authorized/);
     // A's own feed goes on after it: once that is stored, the forged batch would have been too.
     siteA.visit(Date.now());
-    await waitFor(async () => (await held('xa-a')) === siteA!.lastSeq, 'site A’s second visit', 60_000);
+    await waitFor(async () => (await held('xa-a')) === siteA.lastSeq, 'site A’s second visit', 60_000);
     expect(await held('xa-b')).toBe(0);
     expect((await store.db.query("SELECT 1 FROM events WHERE site = 'xa-b'")).length).toBe(0);
     // The same batch under B's own credentials is stored: the refusal was the ACL's.
@@ -145,7 +134,7 @@ describe.skipIf(!hasMosquitto || !hasPostgres)('hub:enroll with Mosquitto', () =
     );
     await connect(a2);
     // Mosquitto also drops the connection that signed in with the old secret, and refuses it again.
-    await waitFor(() => !siteA!.feed.state().connected, 'the old connection dropped', 30_000);
+    await waitFor(() => !siteA.feed.state().connected, 'the old connection dropped', 30_000);
     await new Promise((r) => setTimeout(r, 3000)); // its reconnect attempts
     expect(siteA.feed.state().connected).toBe(false);
     expect(readFileSync(passwd, 'utf8').trim().split('\n').length).toBe(3);

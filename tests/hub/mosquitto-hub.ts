@@ -69,3 +69,23 @@ export async function hubMosquitto(
     },
   };
 }
+
+export interface Creds {
+  username: string;
+  password: string;
+}
+
+/** What a test started, undone newest first by `run` (its afterAll), then its folder removed. */
+export function teardown(dir: { remove(): void }) {
+  const steps: (() => unknown)[] = [];
+  return {
+    add<T>(part: T, undo: (part: T) => unknown): T {
+      steps.unshift(() => undo(part));
+      return part;
+    },
+    async run() {
+      for (const step of steps) await step();
+      dir.remove();
+    },
+  };
+}

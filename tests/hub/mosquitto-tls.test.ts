@@ -6,39 +6,25 @@
  */
 import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunningHub } from '@oss/hub';
 import { LightSite } from '@oss/hub/light-site';
-import { hasPostgres, startPostgres, type TestPostgres } from '@oss/hub/testing';
+import { hasPostgres, startPostgres } from '@oss/hub/testing';
 import { hasMosquitto } from '@oss/queue-server/testing';
 import { freePort, tempDir, waitFor } from '@oss/tests';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeCa, makeServerCert } from './certs.ts';
 import { startTestHub } from './harness.ts';
-import { type HubMosquitto, hubEnroll, hubMosquitto } from './mosquitto-hub.ts';
+import { type Creds, hubEnroll, hubMosquitto, teardown } from './mosquitto-hub.ts';
 
 const dir = tempDir('oss-hub-mosq-tls-');
-let pg: TestPostgres | null = null;
-let broker: HubMosquitto | null = null;
-let hub: RunningHub | null = null;
-let site: LightSite | null = null;
-
-afterAll(async () => {
-  await site?.stop();
-  await hub?.stop();
-  await broker?.stop();
-  await pg?.stop();
-  pg?.remove();
-  dir.remove();
-});
-
-interface Creds {
-  username: string;
-  password: string;
-}
+const cleanup = teardown(dir);
+afterAll(cleanup.run);
 
 describe.skipIf(!hasMosquitto || !hasPostgres)('the hub’s link to Mosquitto over TLS', () => {
   it('ingests with OSS_HUB_MQTT_CA_FILE naming the broker’s CA; another CA is refused in words', async () => {
-    pg = await startPostgres();
+    const pg = cleanup.add(await startPostgres(), async (p) => {
+      await p.stop();
+      p.remove();
+    });
     const provinceCa = makeCa(dir.path, 'province');
     const otherCa = makeCa(dir.path, 'other');
     const cert = makeServerCert(dir.path, 'province');
@@ -54,7 +40,7 @@ describe.skipIf(!hasMosquitto || !hasPostgres)('the hub’s link to Mosquitto ov
     const hubUser = JSON.parse(await hubEnroll(['--hub-user'], cli)) as Creds;
     const demo = JSON.parse(await hubEnroll(['demo'], cli)) as Creds & { hubUrl: string };
     expect(demo.hubUrl).toBe(tlsUrl);
-    broker = await hubMosquitto(dir.path, cli, port, [
+    const broker = await hubMosquitto(dir.path, cli, port, [
       '--tls-port',
       String(tlsPort),
       '--certfile',
@@ -62,9 +48,10 @@ describe.skipIf(!hasMosquitto || !hasPostgres)('the hub’s link to Mosquitto ov
       '--keyfile',
       cert.keyfile,
     ]);
+    cleanup.add(broker, (b) => b.stop());
     await broker.start();
     const hubEnv = (ca: string) => ({
-      OSS_HUB_DATABASE_URL: pg!.url,
+      OSS_HUB_DATABASE_URL: pg.url,
       OSS_HUB_MQTT_URL: tlsUrl,
       OSS_HUB_MQTT_USERNAME: hubUser.username,
       OSS_HUB_MQTT_PASSWORD: hubUser.password,
@@ -77,18 +64,21 @@ describe.skipIf(!hasMosquitto || !hasPostgres)('the hub’s link to Mosquitto ov
     );
 
     // The province's CA: the hub connects over TLS and stores what the site sends (over TLS too).
-    hub = await startTestHub(join(dir.path, 'hub'), hubEnv(provinceCa));
-    site = new LightSite({
-      site: 'demo',
-      url: demo.hubUrl,
-      username: demo.username,
-      password: demo.password,
-      ca: readFileSync(provinceCa, 'utf8'),
-    });
+    const hub = cleanup.add(await startTestHub(join(dir.path, 'hub'), hubEnv(provinceCa)), (h) => h.stop());
+    const site = cleanup.add(
+      new LightSite({
+        site: 'demo',
+        url: demo.hubUrl,
+        username: demo.username,
+        password: demo.password,
+        ca: readFileSync(provinceCa, 'utf8'),
+      }),
+      (s) => s.stop(),
+    );
     site.start();
     site.visit(Date.now());
     await waitFor(
-      async () => (await hub!.store.findSite('demo'))?.last_seq === site!.lastSeq,
+      async () => (await hub.store.findSite('demo'))?.last_seq === site.lastSeq,
       'the site’s events at the hub',
       60_000,
     );
