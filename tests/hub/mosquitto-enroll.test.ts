@@ -8,14 +8,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LightSite } from '@oss/hub/light-site';
-import { hasPostgres, startPostgres } from '@oss/hub/testing';
+import { hasPostgres } from '@oss/hub/testing';
 import { FeedBatch, hubTopics, validate } from '@oss/protocol';
 import { hasMosquitto, run } from '@oss/queue-server/testing';
 import { freePort, tempDir, waitFor } from '@oss/tests';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestHub } from './harness.ts';
-import { type Creds, hubEnroll, hubMosquitto, teardown } from './mosquitto-hub.ts';
+import { type Creds, hubEnroll, hubMosquitto, teardown, testPostgres } from './mosquitto-hub.ts';
 
 const dir = tempDir('oss-hub-mosq-enroll-');
 const cleanup = teardown(dir);
@@ -34,10 +34,7 @@ function hashShape(line: string) {
 
 describe.skipIf(!hasMosquitto || !hasPostgres)('hub:enroll with Mosquitto', () => {
   it('writes the password file, prints the ACL and configuration; Mosquitto enforces them', async () => {
-    const pg = cleanup.add(await startPostgres(), async (p) => {
-      await p.stop();
-      p.remove();
-    });
+    const pg = await testPostgres(cleanup);
     const port = await freePort();
     const passwd = join(dir.path, 'passwd');
     const cli = {

@@ -1,11 +1,13 @@
 /**
  * The hub's production broker for tests: a real Mosquitto set up by `npm run hub:enroll` itself
- * (its password file, its printed ACL and configuration), and the enroll command as a process.
+ * (its password file, its printed ACL and configuration), the enroll command as a process, and the
+ * teardown these tests share.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { startPostgres, type TestPostgres } from '@oss/hub/testing';
 import { REPO_ROOT } from '@oss/queue-server';
 import { waitForPort } from '@oss/tests';
 
@@ -75,6 +77,8 @@ export interface Creds {
   password: string;
 }
 
+export type Teardown = ReturnType<typeof teardown>;
+
 /** What a test started, undone newest first by `run` (its afterAll), then its folder removed. */
 export function teardown(dir: { remove(): void }) {
   const steps: (() => unknown)[] = [];
@@ -88,4 +92,12 @@ export function teardown(dir: { remove(): void }) {
       dir.remove();
     },
   };
+}
+
+/** A real PostgreSQL for the test, stopped and removed at its teardown. */
+export async function testPostgres(cleanup: Teardown): Promise<TestPostgres> {
+  return cleanup.add(await startPostgres(), async (pg) => {
+    await pg.stop();
+    pg.remove();
+  });
 }

@@ -7,13 +7,13 @@
 import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LightSite } from '@oss/hub/light-site';
-import { hasPostgres, startPostgres } from '@oss/hub/testing';
+import { hasPostgres } from '@oss/hub/testing';
 import { hasMosquitto } from '@oss/queue-server/testing';
 import { freePort, tempDir, waitFor } from '@oss/tests';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeCa, makeServerCert } from './certs.ts';
 import { startTestHub } from './harness.ts';
-import { type Creds, hubEnroll, hubMosquitto, teardown } from './mosquitto-hub.ts';
+import { type Creds, hubEnroll, hubMosquitto, teardown, testPostgres } from './mosquitto-hub.ts';
 
 const dir = tempDir('oss-hub-mosq-tls-');
 const cleanup = teardown(dir);
@@ -21,10 +21,7 @@ afterAll(cleanup.run);
 
 describe.skipIf(!hasMosquitto || !hasPostgres)('the hub’s link to Mosquitto over TLS', () => {
   it('ingests with OSS_HUB_MQTT_CA_FILE naming the broker’s CA; another CA is refused in words', async () => {
-    const pg = cleanup.add(await startPostgres(), async (p) => {
-      await p.stop();
-      p.remove();
-    });
+    const pg = await testPostgres(cleanup);
     const provinceCa = makeCa(dir.path, 'province');
     const otherCa = makeCa(dir.path, 'other');
     const cert = makeServerCert(dir.path, 'province');

@@ -9,12 +9,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { openDatabase } from '@oss/hub';
 import { LightSite } from '@oss/hub/light-site';
-import { hasPostgres, startPostgres } from '@oss/hub/testing';
+import { hasPostgres } from '@oss/hub/testing';
 import { REPO_ROOT } from '@oss/queue-server';
 import { hasMosquitto } from '@oss/queue-server/testing';
 import { freePort, tempDir, waitFor } from '@oss/tests';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Creds, hubEnroll, hubMosquitto, teardown } from './mosquitto-hub.ts';
+import { type Creds, hubEnroll, hubMosquitto, teardown, testPostgres } from './mosquitto-hub.ts';
 
 const dir = tempDir('oss-hub-worker-kill-');
 const cleanup = teardown(dir);
@@ -31,10 +31,7 @@ function killed(child: ChildProcess): Promise<unknown> {
 
 describe.skipIf(!hasMosquitto || !hasPostgres)('a hub worker killed in the middle of a batch', () => {
   it('loses and doubles nothing: the sites re-send, the other worker stores it', async () => {
-    const pg = cleanup.add(await startPostgres(), async (p) => {
-      await p.stop();
-      p.remove();
-    });
+    const pg = await testPostgres(cleanup);
     const port = await freePort();
     const cli = {
       OSS_HUB_DATABASE_URL: pg.url,
