@@ -7,7 +7,8 @@ import { hubTopics } from '@oss/protocol';
 import { UsageError } from './admin.ts';
 import { HUB_LIMITS, HUB_USERNAME } from './broker.ts';
 
-export function hubMosquittoAcl(): string {
+/** `hubUser`: the hub workers' username (`OSS_HUB_MQTT_USERNAME`). */
+export function hubMosquittoAcl(hubUser = HUB_USERNAME): string {
   const site = '%u';
   return [
     '# Generated: every site publishes only its own feed, info and status, and reads only its own acks.',
@@ -16,7 +17,7 @@ export function hubMosquittoAcl(): string {
     `pattern write ${hubTopics.status(site)}`,
     `pattern read ${hubTopics.ack(site)}`,
     '',
-    `user ${HUB_USERNAME}`,
+    `user ${hubUser}`,
     'topic readwrite oss/v1/+/hub/#',
     '',
   ].join('\n');

@@ -41,11 +41,12 @@ function passwordFile(env: HubEnv): string {
 /** The Mosquitto commands: no database involved. */
 function mosquittoCommand(env: HubEnv): string {
   const [command, ...rest] = args;
-  if (command === '--mosquitto-acl' && rest.length === 0) return hubMosquittoAcl();
+  const hubUser = env.mqttUsername ?? HUB_USERNAME;
+  if (command === '--mosquitto-acl' && rest.length === 0) return hubMosquittoAcl(hubUser);
   if (command === '--mosquitto-conf')
     return hubMosquittoConf(parseMosquittoConfArgs(rest, passwordFilePath(env)));
   if (command === '--hub-user' && rest.length === 0) {
-    const user = { username: env.mqttUsername ?? HUB_USERNAME, password: randomSecret(24) };
+    const user = { username: hubUser, password: randomSecret(24) };
     upsertMosquittoPassword(passwordFile(env), user.username, user.password);
     return `${JSON.stringify(user)}\n`;
   }
