@@ -1,6 +1,6 @@
 /** The hub's environment variables (PROTOCOL.md §5, plus additions in docs/hub.md). */
 import { resolve } from 'node:path';
-import { EnvError, type ListenEnv, readListenEnv } from '@oss/queue-server/env';
+import { caFile, EnvError, type ListenEnv, readListenEnv } from '@oss/queue-server/env';
 
 export { EnvError };
 
@@ -11,6 +11,10 @@ export interface HubEnv extends ListenEnv {
   dataDir: string;
   /** The province's floors and sites' areas (`OSS_HUB_CONFIG`, a JSON file; docs/hub.md). */
   configFile: string | null;
+  /** PEM of the CA trusted for an `mqtts://` `OSS_HUB_MQTT_URL` instead of the system CAs. */
+  mqttCa: string | null;
+  /** Mosquitto's password file that `hub:enroll` also writes (`OSS_HUB_MOSQUITTO_PASSWD`). */
+  mosquittoPasswordFile: string | null;
 }
 
 function url(name: string, value: string | undefined, pattern: RegExp, example: string): string | null {
@@ -24,8 +28,9 @@ function url(name: string, value: string | undefined, pattern: RegExp, example: 
 }
 
 export function readHubEnv(env: NodeJS.ProcessEnv = process.env): HubEnv {
+  const listen = readListenEnv(env, 'OSS_HUB_', { http: 8070, mqtt: 1884 });
   return {
-    ...readListenEnv(env, 'OSS_HUB_', { http: 8070, mqtt: 1884 }),
+    ...listen,
     publicMqttUrl: url(
       'OSS_HUB_PUBLIC_URL',
       env.OSS_HUB_PUBLIC_URL,
@@ -40,6 +45,8 @@ export function readHubEnv(env: NodeJS.ProcessEnv = process.env): HubEnv {
     ),
     dataDir: resolve(env.OSS_HUB_DATA_DIR || './hub-data'),
     configFile: env.OSS_HUB_CONFIG ? resolve(env.OSS_HUB_CONFIG) : null,
+    mqttCa: caFile('OSS_HUB_MQTT_CA_FILE', env.OSS_HUB_MQTT_CA_FILE, 'OSS_HUB_MQTT_URL', listen.mqttUrl),
+    mosquittoPasswordFile: env.OSS_HUB_MOSQUITTO_PASSWD ? resolve(env.OSS_HUB_MOSQUITTO_PASSWD) : null,
   };
 }
 

@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { checkSiteId, enrolSite, parseStaffArgs, setStaff } from './admin.ts';
 import { HUB_USERNAME, type HubBroker, startHubBroker } from './broker.ts';
 import { openDatabase } from './db.ts';
-import type { HubEnv } from './env.ts';
+import { EnvError, type HubEnv } from './env.ts';
 import { buildHubHttp } from './http.ts';
 import { loadHubConfig } from './hub-config.ts';
 import { IngestWorker } from './ingest.ts';
@@ -87,12 +87,15 @@ export async function startHub(env: HubEnv, options: HubOptions = {}): Promise<R
       url: mqttUrl,
       username: env.mqttUrl ? (env.mqttUsername ?? HUB_USERNAME) : HUB_USERNAME,
       ...(env.mqttUrl ? (env.mqttPassword ? { password: env.mqttPassword } : {}) : { password: hubPassword }),
+      ...(env.mqttCa ? { ca: env.mqttCa } : {}),
       shared: env.mqttUrl !== null,
       store,
       log,
       clock,
     });
-    await ingest.start();
+    await ingest.start().catch((e) => {
+      throw env.mqttUrl ? brokerLinkError(env.mqttUrl, e) : e;
+    });
     onStop(() => ingest.stop());
 
     const http = await buildHubHttp({
@@ -121,6 +124,26 @@ export async function startHub(env: HubEnv, options: HubOptions = {}): Promise<R
     log.info({ http: httpPort, mqtt: mqttUrl, database: db.kind }, 'hub started');
     return { env, store, http, httpPort, mqttUrl, broker, ingest };
   }, stopped);
+}
+
+/** The external broker refused the hub at start: what to check, in words (main prints it). */
+function brokerLinkError(url: string, e: Error & { code?: string | number }): EnvError {
+  const reason = e.code === undefined ? e.message : `${e.code}: ${e.message}`;
+  const hint = /CERT|SIGNATURE|ALTNAME|ISSUER/.test(String(e.code))
+    ? {
+        vi: 'chứng thư của broker không được tin cậy, kiểm tra OSS_HUB_MQTT_CA_FILE',
+        en: 'the broker’s certificate is not trusted, check OSS_HUB_MQTT_CA_FILE',
+      }
+    : typeof e.code === 'number' // a CONNACK refusal
+      ? {
+          vi: 'broker từ chối, kiểm tra OSS_HUB_MQTT_USERNAME và OSS_HUB_MQTT_PASSWORD',
+          en: 'refused by the broker, check OSS_HUB_MQTT_USERNAME and OSS_HUB_MQTT_PASSWORD',
+        }
+      : { vi: 'lỗi kết nối', en: 'connection failed' };
+  return new EnvError(
+    `Không kết nối được broker OSS_HUB_MQTT_URL ${url}: ${hint.vi} (${reason}) / ` +
+      `cannot connect to the broker OSS_HUB_MQTT_URL ${url}: ${hint.en} (${reason})`,
+  );
 }
 
 /** A re-enrolled site's old secret stops working at once: its open connections are dropped. */

@@ -26,6 +26,8 @@ export interface IngestOptions {
   url: string;
   username: string;
   password?: string;
+  /** PEM certificates trusted for a TLS broker instead of the system CAs. */
+  ca?: string;
   /** Spread feeds over workers with `$share/…` (an external broker); off for the embedded one. */
   shared: boolean;
   store: HubStore;
@@ -52,15 +54,18 @@ export class IngestWorker {
   }
 
   async start(): Promise<void> {
-    const { url, username, password, shared } = this.options;
+    const { url, username, password, ca, shared, log } = this.options;
     this.client = await mqtt.connectAsync(url, {
       clientId: hubClientId(`ingest-${randomUUID().slice(0, 8)}`),
       username,
       ...(password ? { password } : {}),
+      ...(ca ? { ca } : {}),
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
     });
     noDelay(this.client);
+    // Refusals after the start (a certificate or password changed at the broker): logged, retried.
+    this.client.on('error', (e) => log.error({ err: String(e) }, 'broker link refused'));
     this.client.on('message', (topic, payload) => this.onMessage(topic, payload));
     await this.client.subscribeAsync({
       [hubTopics.allFeeds(shared ? INGEST_GROUP : undefined)]: { qos: 1 },

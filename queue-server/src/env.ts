@@ -119,31 +119,39 @@ function hubLink(env: NodeJS.ProcessEnv): HubLink | null {
       `Biến môi trường OSS_HUB_URL phải là địa chỉ mqtt:// hoặc mqtts://, nhận được "${url}" / ` +
         `OSS_HUB_URL must be an mqtt:// or mqtts:// URL, got "${url}"`,
     );
-  const ca = hubCa(env.OSS_HUB_CA_FILE, url);
+  const ca = caFile('OSS_HUB_CA_FILE', env.OSS_HUB_CA_FILE, 'OSS_HUB_URL', url);
   return { url, username, password, ...(ca ? { ca } : {}) };
 }
 
-/** OSS_HUB_CA_FILE: the PEM file of the CA that signed an `mqtts://` hub's certificate. */
-function hubCa(file: string | undefined, url: string): string | null {
+/**
+ * A CA file for a TLS broker link (`OSS_HUB_CA_FILE` on a site, `OSS_HUB_MQTT_CA_FILE` on the hub):
+ * its PEM text, trusted instead of the system CAs. `name` and `urlName` are the variables, for errors.
+ */
+export function caFile(
+  name: string,
+  file: string | undefined,
+  urlName: string,
+  url: string | null,
+): string | null {
   if (!file) return null;
-  if (!url.startsWith('mqtts://'))
+  if (!url || !/^(mqtts|tls|wss):\/\//.test(url))
     throw new EnvError(
-      `OSS_HUB_CA_FILE chỉ dùng với địa chỉ OSS_HUB_URL dạng mqtts://, nhận được "${url}" / ` +
-        `OSS_HUB_CA_FILE needs an mqtts:// OSS_HUB_URL, got "${url}"`,
+      `${name} chỉ dùng với địa chỉ ${urlName} dạng mqtts://, nhận được "${url ?? ''}" / ` +
+        `${name} needs an mqtts:// ${urlName}, got "${url ?? ''}"`,
     );
   let pem: string;
   try {
     pem = readFileSync(file, 'utf8');
   } catch (e) {
     throw new EnvError(
-      `Không đọc được tệp OSS_HUB_CA_FILE "${file}" (${(e as NodeJS.ErrnoException).code}) / ` +
-        `cannot read OSS_HUB_CA_FILE "${file}" (${(e as NodeJS.ErrnoException).code})`,
+      `Không đọc được tệp ${name} "${file}" (${(e as NodeJS.ErrnoException).code}) / ` +
+        `cannot read ${name} "${file}" (${(e as NodeJS.ErrnoException).code})`,
     );
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----'))
     throw new EnvError(
-      `Tệp OSS_HUB_CA_FILE "${file}" không chứa chứng thư PEM (-----BEGIN CERTIFICATE-----) / ` +
-        `OSS_HUB_CA_FILE "${file}" holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+      `Tệp ${name} "${file}" không chứa chứng thư PEM (-----BEGIN CERTIFICATE-----) / ` +
+        `${name} "${file}" holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
     );
   return pem;
 }

@@ -3,16 +3,15 @@
  * broker behind a real TLS terminator (node:tls, as stunnel or HAProxy would be), with a certificate
  * made by openssl here. A feed that trusts another CA is refused and delivers nothing.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
-import { join } from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { RunningHub } from '@oss/hub';
 import { LightSite } from '@oss/hub/light-site';
 import type { RunningServer } from '@oss/queue-server';
 import { tempDir, waitFor } from '@oss/tests';
 import { afterAll, describe, expect, it } from 'vitest';
+import { makeCa, makeServerCert } from './certs.ts';
 import { enrolAt, lastSeq, startTestHub, startTestServer } from './harness.ts';
 
 const dir = tempDir('oss-hub-tls-');
@@ -30,64 +29,6 @@ afterAll(async () => {
   dir.remove();
   siteDir.remove();
 });
-
-const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir.path, stdio: 'pipe' });
-
-/** A CA: `name`-ca.pem and its key; returns the certificate's path. */
-function makeCa(name: string): string {
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${name} CA`,
-    '-keyout',
-    `${name}-ca.key`,
-    '-out',
-    `${name}-ca.pem`,
-  );
-  return join(dir.path, `${name}-ca.pem`);
-}
-
-/** The hub's key and a certificate for 127.0.0.1 and localhost signed by the CA `ca`. */
-function makeServerCert(ca: string): { key: Buffer; cert: Buffer } {
-  openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=hub.tinh.test',
-    '-keyout',
-    'hub.key',
-    '-out',
-    'hub.csr',
-  );
-  const ext = join(dir.path, 'san.ext');
-  execFileSync('sh', ['-c', `printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > ${ext}`]);
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    'hub.csr',
-    '-CA',
-    `${ca}-ca.pem`,
-    '-CAkey',
-    `${ca}-ca.key`,
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-extfile',
-    ext,
-    '-out',
-    'hub.pem',
-  );
-  return { key: readFileSync(join(dir.path, 'hub.key')), cert: readFileSync(join(dir.path, 'hub.pem')) };
-}
 
 /** TLS on a free port, each connection piped to the broker's plain port. */
 function startTerminator(tls: { key: Buffer; cert: Buffer }, brokerPort: number): Promise<number> {
@@ -109,10 +50,12 @@ function startTerminator(tls: { key: Buffer; cert: Buffer }, brokerPort: number)
 
 describe('the feed over TLS with a custom CA', () => {
   it('delivers with OSS_HUB_CA_FILE naming the hub’s CA; a feed trusting another CA is refused', async () => {
-    const provinceCa = makeCa('province');
-    const otherCa = makeCa('other');
+    const provinceCa = makeCa(dir.path, 'province');
+    const otherCa = makeCa(dir.path, 'other');
     hub = await startTestHub(dir.path);
-    const tlsPort = await startTerminator(makeServerCert('province'), Number(new URL(hub.mqttUrl).port));
+    const files = makeServerCert(dir.path, 'province');
+    const tls = { key: readFileSync(files.keyfile), cert: readFileSync(files.certfile) };
+    const tlsPort = await startTerminator(tls, Number(new URL(hub.mqttUrl).port));
     const url = `mqtts://127.0.0.1:${tlsPort}`;
 
     const { creds } = await enrolAt(hub!, 'demo');

@@ -9,15 +9,18 @@ import { EnvError, type HubEnv, readHubEnv } from '../env.ts';
 import { CONTROL_HEADER, controlFile } from '../hub.ts';
 import { HubStore } from '../store.ts';
 
-export async function runCommand(
+export async function runCommand<T extends object>(
   route: string,
   body: object,
-  direct: (store: HubStore, env: HubEnv) => Promise<object>,
+  direct: (store: HubStore, env: HubEnv) => Promise<T>,
+  /** Done with the result before it is printed (hub:enroll's Mosquitto password file). */
+  after?: (result: T) => void,
 ): Promise<void> {
   try {
     const env = readHubEnv();
-    const viaHub = env.databaseUrl ? null : await askRunningHub(env, route, body);
+    const viaHub = env.databaseUrl ? null : ((await askRunningHub(env, route, body)) as T | null);
     const result = viaHub ?? (await directly(env, direct));
+    after?.(result);
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } catch (e) {
     const known = e instanceof UsageError || e instanceof EnvError;
@@ -26,10 +29,7 @@ export async function runCommand(
   }
 }
 
-async function directly(
-  env: HubEnv,
-  direct: (store: HubStore, env: HubEnv) => Promise<object>,
-): Promise<object> {
+async function directly<T>(env: HubEnv, direct: (store: HubStore, env: HubEnv) => Promise<T>): Promise<T> {
   const db = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir });
   try {
     return await direct(new HubStore(db), env);
