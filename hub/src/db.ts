@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { createPartitionSql, monthOf } from './partitions.ts';
+import { rebuildServiceDays } from './store.ts';
 
 export interface Sql {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -179,6 +180,36 @@ const MIGRATIONS: Migration[] = [
     for (const m of months.values()) await tx.query(createPartitionSql(m));
     await tx.query('INSERT INTO events SELECT site, seq, at, type, data FROM events_unpartitioned');
     await tx.query('DROP TABLE events_unpartitioned');
+  },
+  // 3: each site's local days summed per service (summaries.ts), built from the tickets held.
+  async (tx) => {
+    const counts = [
+      'issued',
+      'served',
+      'no_shows',
+      'called',
+      'score_1',
+      'score_2',
+      'score_3',
+      'score_4',
+      'score_5',
+    ];
+    await tx.query(`CREATE TABLE service_days (
+      site text NOT NULL,
+      day text NOT NULL,
+      service_id text NOT NULL,
+      ${counts.map((c) => `${c} integer NOT NULL DEFAULT 0`).join(',\n')},
+      wait_ms bigint NOT NULL DEFAULT 0,
+      service_ms bigint NOT NULL DEFAULT 0,
+      waits_by_minute integer[] NOT NULL DEFAULT '{}',
+      PRIMARY KEY (site, day, service_id)
+    )`);
+    await tx.query('CREATE INDEX service_days_day ON service_days (day)');
+    // The tickets still waiting are read as records (their lateness depends on the time of asking).
+    await tx.query(
+      `CREATE INDEX tickets_still_waiting ON tickets (day) WHERE status = 'waiting' AND first_called_at IS NULL`,
+    );
+    await rebuildServiceDays(tx);
   },
 ];
 

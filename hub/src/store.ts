@@ -1,8 +1,10 @@
 /** The hub's queries: sites and their credentials, the idempotent ingest, tickets, staff and sessions. */
 import type { FeedBatch, SiteInfo } from '@oss/protocol';
+import { addSums, type DaySums, type KpiSums, WAIT_TARGET_2025_FROM } from '@oss/queue-server/core';
 import type { HubDb, Sql } from './db.ts';
 import { MonthPartitions } from './partitions.ts';
 import { project, type RatingRow, type TicketRow } from './project.ts';
+import { type ServiceDay, serviceDayDeltas } from './summaries.ts';
 
 export interface SiteRow {
   id: string;
@@ -39,6 +41,100 @@ const TICKET_COLUMNS = `id, day, number, service_id AS "serviceId", original_ser
 /** SQL NULLs become absent fields, as in the projection. */
 function ticketFromRow(row: Record<string, unknown>): TicketRow {
   return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)) as unknown as TicketRow;
+}
+
+/** A site's summed days (one per wait target) and its tickets still waiting, for a period. */
+export interface SitePeriodSums {
+  days: DaySums[];
+  waiting: TicketRow[];
+}
+
+/** `service_days`' columns that are plain counts and sums (besides `waits_by_minute`). */
+const SUM_COLUMNS = [
+  'issued',
+  'served',
+  'no_shows',
+  'called',
+  'wait_ms',
+  'service_ms',
+  'score_1',
+  'score_2',
+  'score_3',
+  'score_4',
+  'score_5',
+] as const;
+
+function sumsFromRow(row: Record<string, unknown>): KpiSums {
+  const n = (c: string) => Number(row[c] ?? 0);
+  return {
+    issued: n('issued'),
+    served: n('served'),
+    noShows: n('no_shows'),
+    called: n('called'),
+    waitMs: n('wait_ms'),
+    waitsByMinute: (row.waits_by_minute as number[] | undefined) ?? [],
+    serviceMs: n('service_ms'),
+    scoreCounts: [1, 2, 3, 4, 5].map((s) => n(`score_${s}`)),
+  };
+}
+
+function sumsValues(s: KpiSums): unknown[] {
+  return [s.issued, s.served, s.noShows, s.called, s.waitMs, s.serviceMs, ...s.scoreCounts];
+}
+
+/** Adds a batch's changes to the site's summed days (the site's row is locked: no other writer). */
+async function addServiceDays(tx: Sql, site: string, deltas: ServiceDay[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const days = [...new Set(deltas.map((d) => d.day))];
+  const rows = await tx.query('SELECT * FROM service_days WHERE site = $1 AND day = ANY($2)', [site, days]);
+  const stored = new Map(rows.map((r) => [`${r.day}\u0000${r.service_id}`, sumsFromRow(r)]));
+  await writeServiceDays(
+    tx,
+    site,
+    deltas.map((d) => {
+      const old = stored.get(`${d.day}\u0000${d.serviceId}`);
+      return old ? { ...d, sums: addSums(old, d.sums) } : d;
+    }),
+  );
+}
+
+/** Upserts summed days, many rows per statement (the waits' arrays travel as `{…}` text). */
+export async function writeServiceDays(tx: Sql, site: string, rows: ServiceDay[]): Promise<void> {
+  const columns = ['day', 'service_id', ...SUM_COLUMNS, 'waits_by_minute'];
+  const types = ['text', 'text', ...SUM_COLUMNS.map(() => 'bigint'), 'text'];
+  const updates = [...SUM_COLUMNS, 'waits_by_minute'].map((c) => `${c} = excluded.${c}`).join(', ');
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
+    const values = chunk.map((r) => [r.day, r.serviceId, ...sumsValues(r.sums), `{${r.sums.waitsByMinute}}`]);
+    await tx.query(
+      `INSERT INTO service_days (site, ${columns.join(', ')})
+       SELECT $1, ${columns.map((c) => (c === 'waits_by_minute' ? `${c}::integer[]` : c)).join(', ')}
+       FROM unnest(${types.map((t, j) => `$${j + 2}::${t}[]`).join(', ')}) AS r (${columns.join(', ')})
+       ON CONFLICT (site, day, service_id) DO UPDATE SET ${updates}`,
+      [site, ...columns.map((_, j) => values.map((v) => v[j]))],
+    );
+  }
+}
+
+/** Builds every site's summed days from the tickets and ratings held (a migration, once). */
+export async function rebuildServiceDays(tx: Sql): Promise<void> {
+  const sites = await tx.query<{ site: string }>(
+    'SELECT DISTINCT site FROM tickets UNION SELECT DISTINCT site FROM ratings',
+  );
+  for (const { site } of sites) {
+    const tickets = (await tx.query(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE site = $1`, [site])).map(
+      ticketFromRow,
+    );
+    const ratings = await tx.query<RatingRow>(
+      `SELECT id, day, score, service_id AS "serviceId" FROM ratings WHERE site = $1`,
+      [site],
+    );
+    await writeServiceDays(
+      tx,
+      site,
+      serviceDayDeltas(new Map(), new Map(tickets.map((t) => [t.id, t])), ratings),
+    );
+  }
 }
 
 export class HubStore {
@@ -105,6 +201,7 @@ export class HubStore {
       const result = project(news, known, site.current_day);
       await upsertTickets(tx, batch.site, [...result.tickets.values()]);
       await insertRatings(tx, batch.site, result.ratings);
+      await addServiceDays(tx, batch.site, serviceDayDeltas(known, result.tickets, result.ratings));
       const lastAt = news.reduce<number | null>((m, e) => Math.max(m ?? 0, e.at), null);
       await tx.query(
         `UPDATE sites SET last_seq = $2, current_day = $3,
@@ -137,6 +234,56 @@ export class HubStore {
       [site, from, to],
     );
     return rows.map(ticketFromRow);
+  }
+
+  /**
+   * Every site's summed days of the local days `from`..`to`, added up in the database per site and
+   * wait target (days before 2025 have the 2022 target), and its tickets still waiting (whose
+   * lateness depends on the time of asking): what `headlineKpis` needs.
+   */
+  async periodSums(from: string, to: string): Promise<Map<string, SitePeriodSums>> {
+    const params = [from, to, WAIT_TARGET_2025_FROM];
+    const [totals, minutes, waiting] = await Promise.all([
+      this.db.query<Record<string, number | string>>(
+        `SELECT site, min(day) AS day, ${SUM_COLUMNS.map((c) => `sum(${c})::bigint AS ${c}`).join(', ')}
+         FROM service_days WHERE day BETWEEN $1 AND $2 GROUP BY site, day < $3`,
+        params,
+      ),
+      this.db.query<{ site: string; before: boolean; i: number; n: number }>(
+        `SELECT site, day < $3 AS before, h.i::int AS i, sum(h.n)::bigint AS n
+         FROM service_days, unnest(waits_by_minute) WITH ORDINALITY AS h (n, i)
+         WHERE day BETWEEN $1 AND $2 GROUP BY site, day < $3, h.i`,
+        params,
+      ),
+      this.db.query(
+        `SELECT site, ${TICKET_COLUMNS} FROM tickets
+         WHERE day BETWEEN $1 AND $2 AND status = 'waiting' AND first_called_at IS NULL`,
+        [from, to],
+      ),
+    ]);
+    const bySite = new Map<string, SitePeriodSums>();
+    const of = (site: string) => {
+      const entry = bySite.get(site) ?? { days: [], waiting: [] };
+      bySite.set(site, entry);
+      return entry;
+    };
+    const histograms = new Map<string, number[]>();
+    for (const m of minutes) {
+      const key = `${m.site}\u0000${m.before}`;
+      const histogram = histograms.get(key) ?? [];
+      histogram[m.i - 1] = m.n;
+      histograms.set(key, histogram);
+    }
+    for (const row of totals) {
+      const before = String(row.day) < WAIT_TARGET_2025_FROM;
+      const histogram = histograms.get(`${row.site}\u0000${before}`) ?? [];
+      of(String(row.site)).days.push({
+        day: String(row.day),
+        sums: { ...sumsFromRow(row), waitsByMinute: Array.from(histogram, (n) => n ?? 0) },
+      });
+    }
+    for (const row of waiting) of(String(row.site)).waiting.push(ticketFromRow(row));
+    return bySite;
   }
 
   async ratingsOfDay(site: string, day: string): Promise<RatingRow[]> {
