@@ -56,8 +56,8 @@ try {
      SELECT site, 'r' || id, day, finished_at + 1000, 1 + (abs(hashtext(id)) % 5), 'c1', id, officer_id, service_id
      FROM tickets WHERE abs(hashtext(id || site)) % 3 = 0`,
   );
-  const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM tickets');
-  const [{ r }] = await db.query<{ r: number }>('SELECT count(*)::bigint AS r FROM ratings');
+  const n = (await db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM tickets'))[0]!.n;
+  const r = (await db.query<{ r: number }>('SELECT count(*)::bigint AS r FROM ratings'))[0]!.r;
   const made = seconds(t);
   t = performance.now();
   await db.transaction((tx) => rebuildServiceDays(tx));

@@ -183,7 +183,10 @@ export class HubStore {
    * projections change only for the events stored now.
    */
   async ingest(batch: FeedBatch): Promise<IngestResult> {
-    await this.partitions.ensureFor(batch.events.map((e) => e.at));
+    // A ticket a kiosk issued offline may belong to an earlier month than the event that brings it.
+    await this.partitions.ensureFor(
+      batch.events.flatMap((e) => (e.type === 'ticket.issued' ? [e.at, e.issuedAt] : [e.at])),
+    );
     return this.db.transaction(async (tx) => {
       const [site] = await tx.query<{ last_seq: number; current_day: string | null }>(
         'SELECT last_seq, current_day FROM sites WHERE id = $1 FOR UPDATE',
@@ -379,7 +382,7 @@ async function upsertTickets(tx: Sql, site: string, tickets: TicketRow[]): Promi
       `INSERT INTO tickets (site, id, day, number, service_id, original_service_id, priority, status, issued_at,
          first_called_at, called_at, started_at, finished_at, counter_id, officer_id, rating)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-       ON CONFLICT (site, id) DO UPDATE SET service_id = excluded.service_id, status = excluded.status,
+       ON CONFLICT (site, id, issued_at) DO UPDATE SET service_id = excluded.service_id, status = excluded.status,
          first_called_at = excluded.first_called_at, called_at = excluded.called_at,
          started_at = excluded.started_at, finished_at = excluded.finished_at, counter_id = excluded.counter_id,
          officer_id = excluded.officer_id, rating = excluded.rating`,
@@ -408,7 +411,7 @@ async function insertRatings(tx: Sql, site: string, ratings: RatingRow[]): Promi
   for (const r of ratings)
     await tx.query(
       `INSERT INTO ratings (site, id, day, at, score, counter_id, ticket_id, officer_id, service_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (site, id) DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (site, id, at) DO NOTHING`,
       [site, r.id, r.day, r.at, r.score, r.counterId, r.ticketId, r.officerId, r.serviceId],
     );
 }

@@ -184,6 +184,16 @@ async function summariesScenario(pg: TestPostgres | null) {
       { numRuns: 12 },
     );
     expect(run).toBeGreaterThanOrEqual(12);
+    // The tickets and ratings are in their months' partitions, on PGlite as on PostgreSQL.
+    for (const table of ['tickets', 'ratings']) {
+      const parts = await db.query<{ part: string }>(
+        `SELECT DISTINCT tableoid::regclass::text AS part FROM ${table}`,
+      );
+      const months = [`${table}_2024_12`, `${table}_2026_11`, `${table}_2026_12`];
+      expect(parts.length).toBeGreaterThan(0);
+      expect(parts.filter((p) => !months.includes(p.part))).toEqual([]);
+    }
+    expect(await db.query('SELECT 1 FROM tickets_2026_11 LIMIT 1')).toHaveLength(1);
     // The migration's rebuild from the tickets gives the rows the ingest kept up to date.
     const rows = () => db.query('SELECT * FROM service_days ORDER BY site, day, service_id');
     const kept = await rows();
