@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { createPartitionSql, MONTHLY_TABLES, type MonthlyTable, monthOf } from './partitions.ts';
-import { rebuildServiceDays } from './store.ts';
+import { rebuildOfficerDays, rebuildServiceDays } from './store.ts';
 
 export interface Sql {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -230,6 +230,17 @@ const MIGRATIONS: Migration[] = [
     );
     await partitionByMonth(tx, 'ratings', ['ratings_site_day'], 'site, id, at');
     await tx.query('CREATE INDEX ratings_site_day ON ratings (site, day)');
+  },
+  // 5: each officer's served tickets per local day (the 468 floors' year to date), from the tickets held.
+  async (tx) => {
+    await tx.query(`CREATE TABLE officer_days (
+      site text NOT NULL,
+      day text NOT NULL,
+      officer_id text NOT NULL,
+      served integer NOT NULL,
+      PRIMARY KEY (site, day, officer_id)
+    )`);
+    await rebuildOfficerDays(tx);
   },
 ];
 

@@ -5,4 +5,4 @@ export { type HubEnv, readHubEnv } from './env.ts';
 export { type HubOptions, type RunningHub, startHub } from './hub.ts';
 export { hubMosquittoAcl, hubMosquittoConf } from './mosquitto.ts';
 export { coreSite } from './periods.ts';
-export { HubStore, rebuildServiceDays } from './store.ts';
+export { HubStore, rebuildOfficerDays, rebuildServiceDays } from './store.ts';

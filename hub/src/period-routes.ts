@@ -85,10 +85,7 @@ export function periodRoutes(fastify: FastifyInstance, deps: PeriodRouteDeps): v
       const today = localDate(now, site.timeZone);
       const end = period.to.localeCompare(today) < 0 ? period.to : today;
       const yearEnd = end < period.from ? period.to : end;
-      const yearToDate =
-        period.kind === 'year'
-          ? tickets
-          : await store.ticketsBetween(id, `${period.to.slice(0, 4)}-01-01`, yearEnd);
+      const yearToDate = await store.servedByOfficer(id, `${period.to.slice(0, 4)}-01-01`, yearEnd);
       const data = {
         records,
         yearToDate,

@@ -62,7 +62,8 @@ export function coreSite(
 /** The hub's records of a site over a period, and its served tickets since 1 January. */
 export interface SitePeriodRecords {
   records: KpiRecords;
-  yearToDate: readonly TicketFacts[];
+  /** Each officer's served since 1 January. */
+  yearToDate: ReadonlyMap<string, number>;
   /** The period's end, or today when that is earlier. */
   yearEnd: string;
   dossiersByOfficer: ReadonlyMap<string, number>;

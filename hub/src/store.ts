@@ -4,7 +4,7 @@ import { addSums, type DaySums, type KpiSums, WAIT_TARGET_2025_FROM } from '@oss
 import type { HubDb, Sql } from './db.ts';
 import { MonthPartitions } from './partitions.ts';
 import { project, type RatingRow, type TicketRow } from './project.ts';
-import { type ServiceDay, serviceDayDeltas } from './summaries.ts';
+import { type OfficerDay, officerDayDeltas, type ServiceDay, serviceDayDeltas } from './summaries.ts';
 
 export interface SiteRow {
   id: string;
@@ -116,6 +116,28 @@ export async function writeServiceDays(tx: Sql, site: string, rows: ServiceDay[]
   }
 }
 
+/** Adds officers' served counts (added up in the database: plain counts). */
+async function addOfficerDays(tx: Sql, site: string, rows: OfficerDay[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO officer_days (site, day, officer_id, served)
+     SELECT $1, r.day, r.officer_id, r.served FROM unnest($2::text[], $3::text[], $4::int[]) AS r (day, officer_id, served)
+     ON CONFLICT (site, day, officer_id) DO UPDATE SET served = officer_days.served + excluded.served`,
+    [site, rows.map((r) => r.day), rows.map((r) => r.officerId), rows.map((r) => r.served)],
+  );
+}
+
+/** Builds every site's officers' days from the tickets held (a migration, once). */
+export async function rebuildOfficerDays(tx: Sql): Promise<void> {
+  const sites = await tx.query<{ site: string }>('SELECT DISTINCT site FROM tickets');
+  for (const { site } of sites) {
+    const tickets = (await tx.query(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE site = $1`, [site])).map(
+      ticketFromRow,
+    );
+    await addOfficerDays(tx, site, officerDayDeltas(new Map(), new Map(tickets.map((t) => [t.id, t]))));
+  }
+}
+
 /** Builds every site's summed days from the tickets and ratings held (a migration, once). */
 export async function rebuildServiceDays(tx: Sql): Promise<void> {
   const sites = await tx.query<{ site: string }>(
@@ -205,6 +227,7 @@ export class HubStore {
       await upsertTickets(tx, batch.site, [...result.tickets.values()]);
       await insertRatings(tx, batch.site, result.ratings);
       await addServiceDays(tx, batch.site, serviceDayDeltas(known, result.tickets, result.ratings));
+      await addOfficerDays(tx, batch.site, officerDayDeltas(known, result.tickets));
       const lastAt = news.reduce<number | null>((m, e) => Math.max(m ?? 0, e.at), null);
       await tx.query(
         `UPDATE sites SET last_seq = $2, current_day = $3,
@@ -287,6 +310,16 @@ export class HubStore {
     }
     for (const row of waiting) of(String(row.site)).waiting.push(ticketFromRow(row));
     return bySite;
+  }
+
+  /** Tickets served per officer over local days `from`..`to`, from the summed days. */
+  async servedByOfficer(site: string, from: string, to: string): Promise<Map<string, number>> {
+    const rows = await this.db.query<{ officer_id: string; served: number }>(
+      `SELECT officer_id, sum(served)::bigint AS served FROM officer_days
+       WHERE site = $1 AND day BETWEEN $2 AND $3 GROUP BY officer_id`,
+      [site, from, to],
+    );
+    return new Map(rows.filter((r) => r.served > 0).map((r) => [r.officer_id, r.served]));
   }
 
   async ratingsOfDay(site: string, day: string): Promise<RatingRow[]> {

@@ -4,7 +4,7 @@
  * the core (`headlineKpis`) as from the tickets. A batch changes the rows of the tickets it touches:
  * each ticket's old state out, its new state in; each new rating in.
  */
-import { addSums, emptySums, type KpiSums, ratingSums, ticketSums } from '@oss/queue-server/core';
+import { addSums, emptySums, isServed, type KpiSums, ratingSums, ticketSums } from '@oss/queue-server/core';
 import type { RatingRow, TicketRow } from './project.ts';
 
 export interface ServiceDay {
@@ -34,4 +34,30 @@ export function serviceDayDeltas(
   }
   for (const r of ratings) add(rows, r.day, r.serviceId ?? '', ratingSums(r.score), 1);
   return [...rows.values()];
+}
+
+/** An officer's tickets served on a local day: what the 468 floors' year to date adds up. */
+export interface OfficerDay {
+  day: string;
+  officerId: string;
+  served: number;
+}
+
+/** What the tickets `changed` add to their officers' days (the old officer's count out first). */
+export function officerDayDeltas(
+  known: ReadonlyMap<string, TicketRow>,
+  changed: ReadonlyMap<string, TicketRow>,
+): OfficerDay[] {
+  const rows = new Map<string, OfficerDay>();
+  const add = (t: TicketRow | undefined, sign: 1 | -1) => {
+    if (!t?.officerId || !isServed(t)) return;
+    const key = `${t.day}\u0000${t.officerId}`;
+    const row = rows.get(key) ?? { day: t.day, officerId: t.officerId, served: 0 };
+    rows.set(key, { ...row, served: row.served + sign });
+  };
+  for (const t of changed.values()) {
+    add(known.get(t.id), -1);
+    add(t, 1);
+  }
+  return [...rows.values()].filter((r) => r.served !== 0);
 }

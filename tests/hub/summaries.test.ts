@@ -6,10 +6,10 @@
  * tickets, and rebuilding the summaries from the tickets (the migration's path) gives the same rows.
  * On PGlite and on a real PostgreSQL.
  */
-import { coreSite, HubStore, openDatabase, rebuildServiceDays } from '@oss/hub';
+import { coreSite, HubStore, openDatabase, rebuildOfficerDays, rebuildServiceDays } from '@oss/hub';
 import type { TestPostgres } from '@oss/hub/testing';
 import type { FeedEvent, SiteInfo } from '@oss/protocol';
-import { headlineKpis, headlineOf, periodKpis } from '@oss/queue-server/core';
+import { headlineKpis, headlineOf, periodKpis, servedByOfficer } from '@oss/queue-server/core';
 import { tempDir } from '@oss/tests';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
@@ -178,6 +178,7 @@ async function summariesScenario(pg: TestPostgres | null) {
             };
             const k = periodKpis(site, records, NOW);
             expect(fromSums, `${id} ${from}..${to}`).toEqual(headlineOf(k));
+            expect(await store.servedByOfficer(id, from, to)).toEqual(servedByOfficer(records.tickets));
           }
         },
       ),
@@ -195,12 +196,19 @@ async function summariesScenario(pg: TestPostgres | null) {
     }
     expect(await db.query('SELECT 1 FROM tickets_2026_11 LIMIT 1')).toHaveLength(1);
     // The migration's rebuild from the tickets gives the rows the ingest kept up to date.
-    const rows = () => db.query('SELECT * FROM service_days ORDER BY site, day, service_id');
+    const rows = () =>
+      Promise.all([
+        db.query('SELECT * FROM service_days ORDER BY site, day, service_id'),
+        db.query('SELECT * FROM officer_days WHERE served <> 0 ORDER BY site, day, officer_id'),
+      ]);
     const kept = await rows();
-    expect(kept.length).toBeGreaterThan(0);
+    expect(kept[0].length).toBeGreaterThan(0);
+    expect(kept[1].length).toBeGreaterThan(0);
     await db.transaction(async (tx) => {
       await tx.query('DELETE FROM service_days');
+      await tx.query('DELETE FROM officer_days');
       await rebuildServiceDays(tx);
+      await rebuildOfficerDays(tx);
     });
     expect(await rows()).toEqual(kept);
   } finally {
