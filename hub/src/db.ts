@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { createPartitionSql, monthOf } from './partitions.ts';
+import { createPartitionSql, MONTHLY_TABLES, type MonthlyTable, monthOf } from './partitions.ts';
+import { rebuildOfficerDays, rebuildServiceDays } from './store.ts';
 
 export interface Sql {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -27,10 +28,15 @@ export function embeddedPath(dataDir: string): string {
   return join(dataDir, 'pg');
 }
 
-export async function openDatabase(options: { url: string | null; dataDir: string }): Promise<HubDb> {
+export async function openDatabase(options: {
+  url: string | null;
+  dataDir: string;
+  /** Migrate only up to this version (tests of the migrations). */
+  schemaVersion?: number;
+}): Promise<HubDb> {
   const db = options.url ? await openServer(options.url) : await openEmbedded(options.dataDir);
   try {
-    await migrate(db);
+    await migrate(db, options.schemaVersion ?? SCHEMA_VERSION);
   } catch (e) {
     await db.close();
     throw e;
@@ -176,17 +182,98 @@ const MIGRATIONS: Migration[] = [
       'SELECT DISTINCT at - at % 86400000 AS at FROM events_unpartitioned',
     );
     const months = new Map(held.map((r) => monthOf(r.at)).map((m) => [m.name, m]));
-    for (const m of months.values()) await tx.query(createPartitionSql(m));
+    for (const m of months.values()) await tx.query(createPartitionSql('events', m));
     await tx.query('INSERT INTO events SELECT site, seq, at, type, data FROM events_unpartitioned');
     await tx.query('DROP TABLE events_unpartitioned');
   },
+  // 3: each site's local days summed per service (summaries.ts), built from the tickets held.
+  async (tx) => {
+    const counts = [
+      'issued',
+      'served',
+      'no_shows',
+      'called',
+      'score_1',
+      'score_2',
+      'score_3',
+      'score_4',
+      'score_5',
+    ];
+    await tx.query(`CREATE TABLE service_days (
+      site text NOT NULL,
+      day text NOT NULL,
+      service_id text NOT NULL,
+      ${counts.map((c) => `${c} integer NOT NULL DEFAULT 0`).join(',\n')},
+      wait_ms bigint NOT NULL DEFAULT 0,
+      service_ms bigint NOT NULL DEFAULT 0,
+      waits_by_minute integer[] NOT NULL DEFAULT '{}',
+      PRIMARY KEY (site, day, service_id)
+    )`);
+    await tx.query('CREATE INDEX service_days_day ON service_days (day)');
+    // The tickets still waiting are read as records (their lateness depends on the time of asking).
+    await tx.query(
+      `CREATE INDEX tickets_still_waiting ON tickets (day) WHERE status = 'waiting' AND first_called_at IS NULL`,
+    );
+    await rebuildServiceDays(tx);
+  },
+  // 4: `tickets` and `ratings` partitioned by month as `events` is; the rows held move into their months.
+  async (tx) => {
+    await partitionByMonth(
+      tx,
+      'tickets',
+      ['tickets_site_day', 'tickets_still_waiting'],
+      'site, id, issued_at',
+    );
+    await tx.query('CREATE INDEX tickets_site_day ON tickets (site, day)');
+    await tx.query(
+      `CREATE INDEX tickets_still_waiting ON tickets (day) WHERE status = 'waiting' AND first_called_at IS NULL`,
+    );
+    await partitionByMonth(tx, 'ratings', ['ratings_site_day'], 'site, id, at');
+    await tx.query('CREATE INDEX ratings_site_day ON ratings (site, day)');
+  },
+  // 5: each officer's served tickets per local day (the 468 floors' year to date), from the tickets held.
+  async (tx) => {
+    await tx.query(`CREATE TABLE officer_days (
+      site text NOT NULL,
+      day text NOT NULL,
+      officer_id text NOT NULL,
+      served integer NOT NULL,
+      PRIMARY KEY (site, day, officer_id)
+    )`);
+    await rebuildOfficerDays(tx);
+  },
 ];
+
+/**
+ * Replaces a plain table by one partitioned by month of its time column (MONTHLY_TABLES), with the
+ * same columns and `key` (a partitioned table's key must hold that column), and moves its rows into
+ * their months. The caller makes the indexes again.
+ */
+async function partitionByMonth(tx: Sql, table: MonthlyTable, indexes: string[], key: string): Promise<void> {
+  const column = MONTHLY_TABLES[table];
+  for (const index of indexes) await tx.query(`DROP INDEX ${index}`);
+  await tx.query(`ALTER TABLE ${table} RENAME TO ${table}_unpartitioned`);
+  await tx.query(
+    `ALTER TABLE ${table}_unpartitioned RENAME CONSTRAINT ${table}_pkey TO ${table}_unpartitioned_pkey`,
+  );
+  await tx.query(
+    `CREATE TABLE ${table} (LIKE ${table}_unpartitioned INCLUDING DEFAULTS, PRIMARY KEY (${key}))
+     PARTITION BY RANGE (${column})`,
+  );
+  const held = await tx.query<{ at: number }>(
+    `SELECT DISTINCT ${column} - ${column} % 86400000 AS at FROM ${table}_unpartitioned`,
+  );
+  const months = new Map(held.map((r) => monthOf(r.at)).map((m) => [m.name, m]));
+  for (const m of months.values()) await tx.query(createPartitionSql(table, m));
+  await tx.query(`INSERT INTO ${table} SELECT * FROM ${table}_unpartitioned`);
+  await tx.query(`DROP TABLE ${table}_unpartitioned`);
+}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 /** Any constant shared by every hub process: the key of the migrations' advisory lock. */
 const MIGRATION_LOCK = 7_162_031;
 
-async function migrate(db: HubDb): Promise<void> {
+async function migrate(db: HubDb, target: number): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.query('CREATE TABLE IF NOT EXISTS hub_schema (version integer NOT NULL)');
@@ -197,13 +284,14 @@ async function migrate(db: HubDb): Promise<void> {
         `Cơ sở dữ liệu của hub có phiên bản ${current}, mới hơn chương trình (${SCHEMA_VERSION}) / ` +
           `the hub database schema ${current} is newer than this program (${SCHEMA_VERSION}); upgrade the program`,
       );
-    for (let v = current; v < SCHEMA_VERSION; v++) {
+    if (current >= target) return;
+    for (let v = current; v < target; v++) {
       const migration = MIGRATIONS[v]!;
       if (typeof migration === 'function') await migration(tx);
       else for (const statement of statements(migration)) await tx.query(statement);
     }
-    if (rows.length === 0) await tx.query('INSERT INTO hub_schema (version) VALUES ($1)', [SCHEMA_VERSION]);
-    else await tx.query('UPDATE hub_schema SET version = $1', [SCHEMA_VERSION]);
+    if (rows.length === 0) await tx.query('INSERT INTO hub_schema (version) VALUES ($1)', [target]);
+    else await tx.query('UPDATE hub_schema SET version = $1', [target]);
   });
 }
 

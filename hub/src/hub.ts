@@ -6,7 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomSecret, verifyPassword } from '@oss/queue-server/auth';
+import { randomSecret } from '@oss/queue-server/auth';
 import { boundPort, startParts } from '@oss/queue-server/lifecycle';
 import { createLogger, type Logger } from '@oss/queue-server/log';
 import type { BrokerLimits } from '@oss/queue-server/mqtt-limits';
@@ -19,6 +19,7 @@ import { buildHubHttp } from './http.ts';
 import { loadHubConfig } from './hub-config.ts';
 import { IngestWorker } from './ingest.ts';
 import { monthsFrom } from './partitions.ts';
+import { SiteVerifier } from './site-auth.ts';
 import { HubStore } from './store.ts';
 
 /** The `events` partitions made ahead, checked daily (a batch's own months are made on arrival). */
@@ -33,6 +34,8 @@ export interface RunningHub {
   /** Where this process's ingest worker connects (the embedded broker or the external one). */
   mqttUrl: string;
   broker: HubBroker | null;
+  /** Site credentials at the embedded broker (null with an external one). */
+  siteAuth: SiteVerifier | null;
   ingest: IngestWorker;
   stop(): Promise<void>;
 }
@@ -68,17 +71,17 @@ export async function startHub(env: HubEnv, options: HubOptions = {}): Promise<R
     );
     onStop(() => clearInterval(ahead));
     let broker: HubBroker | null = null;
+    let siteAuth: SiteVerifier | null = null;
     const hubPassword = randomSecret(24);
     if (!env.mqttUrl) {
+      const verifier = new SiteVerifier((id) => store.findSite(id));
+      siteAuth = verifier;
       broker = await startHubBroker({
         port: env.mqttPort,
         hubPassword,
         log,
         ...(options.brokerLimits ? { limits: options.brokerLimits } : {}),
-        verifySite: async (username, password) => {
-          const site = await store.findSite(username);
-          return site && (await verifyPassword(password, site.password_hash)) ? site.enrolled_at : null;
-        },
+        verifySite: (username, password) => verifier.verify(username, password),
       });
       onStop(() => broker!.close());
     }
@@ -122,7 +125,7 @@ export async function startHub(env: HubEnv, options: HubOptions = {}): Promise<R
     const revocations = watchEnrolments(store, broker, clock, log);
     onStop(() => clearInterval(revocations));
     log.info({ http: httpPort, mqtt: mqttUrl, database: db.kind }, 'hub started');
-    return { env, store, http, httpPort, mqttUrl, broker, ingest };
+    return { env, store, http, httpPort, mqttUrl, broker, siteAuth, ingest };
   }, stopped);
 }
 

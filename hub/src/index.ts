@@ -4,4 +4,5 @@ export { embeddedPath, type HubDb, openDatabase } from './db.ts';
 export { type HubEnv, readHubEnv } from './env.ts';
 export { type HubOptions, type RunningHub, startHub } from './hub.ts';
 export { hubMosquittoAcl, hubMosquittoConf } from './mosquitto.ts';
-export { HubStore } from './store.ts';
+export { coreSite } from './periods.ts';
+export { HubStore, rebuildOfficerDays, rebuildServiceDays } from './store.ts';

@@ -1,14 +1,19 @@
 /**
- * The hub's `events` table is partitioned by month of the event's time (`at`, UTC months): old months
- * can be detached or dropped whole, and a month's rows stay together. A partition must exist before a
+ * The hub's `events`, `tickets` and `ratings` tables are partitioned by UTC month (of the event's time,
+ * the ticket's issue time, the rating's time): old months can be detached or dropped whole, and a
+ * month's rows stay together. A partition must exist before a
  * row for its month arrives (there is no default partition, which would have to be scanned and split
  * whenever a month is added), so the ingest ensures the months of each batch first, and the hub
  * creates the coming months ahead. The same path for PGlite and a real PostgreSQL.
  */
 import type { Sql } from './db.ts';
 
+/** The tables partitioned by month, and the column that places a row. */
+export const MONTHLY_TABLES = { events: 'at', tickets: 'issued_at', ratings: 'at' } as const;
+export type MonthlyTable = keyof typeof MONTHLY_TABLES;
+
 export interface Month {
-  /** `events_2026_12` */
+  /** `2026_12` (the partitions are `events_2026_12`, `tickets_2026_12`…) */
   name: string;
   /** Epoch ms, inclusive. */
   from: number;
@@ -21,7 +26,7 @@ export function monthOf(at: number): Month {
   const year = d.getUTCFullYear();
   const month = d.getUTCMonth();
   return {
-    name: `events_${year}_${String(month + 1).padStart(2, '0')}`,
+    name: `${year}_${String(month + 1).padStart(2, '0')}`,
     from: Date.UTC(year, month, 1),
     to: Date.UTC(year, month + 1, 1),
   };
@@ -38,8 +43,8 @@ export function monthsFrom(now: number, ahead: number): Month[] {
 /** Any constant shared by every hub process: serialises partition creation between workers. */
 const PARTITION_LOCK = 7_162_032;
 
-export function createPartitionSql(m: Month): string {
-  return `CREATE TABLE IF NOT EXISTS ${m.name} PARTITION OF events FOR VALUES FROM (${m.from}) TO (${m.to})`;
+export function createPartitionSql(table: MonthlyTable, m: Month): string {
+  return `CREATE TABLE IF NOT EXISTS ${table}_${m.name} PARTITION OF ${table} FOR VALUES FROM (${m.from}) TO (${m.to})`;
 }
 
 /**
@@ -61,7 +66,8 @@ export class MonthPartitions {
       if (this.known.has(m.name)) continue;
       await this.db.transaction(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK]);
-        await tx.query(createPartitionSql(m));
+        for (const table of Object.keys(MONTHLY_TABLES) as MonthlyTable[])
+          await tx.query(createPartitionSql(table, m));
       });
       this.known.add(m.name);
     }

@@ -14,11 +14,11 @@ import {
   type ReportPeriod,
   TicketParams,
 } from '@oss/protocol';
-import { hourlyProfile, reportPeriod } from '@oss/queue-server/core';
+import { headlineKpis, hourlyProfile, periodKpis, reportPeriod } from '@oss/queue-server/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forecastDays } from './forecast-days.ts';
 import type { ProvinceSettings } from './hub-config.ts';
-import { coreSite, dailyRows, rankSites, siteReport } from './periods.ts';
+import { coreSite, dailyRows, rankFigures, rankSites, siteReport } from './periods.ts';
 import type { HubStore, SiteRow } from './store.ts';
 
 export interface PeriodRouteDeps {
@@ -53,14 +53,21 @@ export function periodRoutes(fastify: FastifyInstance, deps: PeriodRouteDeps): v
     async (request) => {
       await staffOf(request);
       const period = reportPeriod(request.query.period, request.query.label);
-      const rows = await store.listSites();
+      const now = clock();
+      const [rows, sums] = await Promise.all([store.listSites(), store.periodSums(period.from, period.to)]);
       const inputs = await Promise.all(
         rows.map(async (row) => {
-          const { site, records } = await periodData(store, row, period, settings);
-          return { siteId: row.id, name: site.config.site.name, ...settings.placeOf(row.id), site, records };
+          const place = settings.placeOf(row.id);
+          const site = coreSite(row.id, row.info, place, []);
+          const summed = sums.get(row.id) ?? { days: [], waiting: [] };
+          // The summed days; the records only for a site whose target is not in whole minutes.
+          const figures =
+            headlineKpis(site, period.to, summed.days, summed.waiting, now) ??
+            periodKpis(site, (await periodData(store, row, period, settings)).records, now);
+          return { siteId: row.id, name: site.config.site.name, ...place, ...rankFigures(figures) };
         }),
       );
-      return { period, sites: rankSites(inputs, clock()) };
+      return { period, sites: rankSites(inputs) };
     },
   );
 
@@ -78,10 +85,7 @@ export function periodRoutes(fastify: FastifyInstance, deps: PeriodRouteDeps): v
       const today = localDate(now, site.timeZone);
       const end = period.to.localeCompare(today) < 0 ? period.to : today;
       const yearEnd = end < period.from ? period.to : end;
-      const yearToDate =
-        period.kind === 'year'
-          ? tickets
-          : await store.ticketsBetween(id, `${period.to.slice(0, 4)}-01-01`, yearEnd);
+      const yearToDate = await store.servedByOfficer(id, `${period.to.slice(0, 4)}-01-01`, yearEnd);
       const data = {
         records,
         yearToDate,

@@ -7,10 +7,10 @@ import {
   compileSite,
   groupBy,
   type KpiRecords,
-  periodKpis,
   periodReport,
   type Site,
   type SiteConfig,
+  type SiteKpis,
   type TicketFacts,
   waitStats,
   waitTargetOfTicket,
@@ -62,7 +62,8 @@ export function coreSite(
 /** The hub's records of a site over a period, and its served tickets since 1 January. */
 export interface SitePeriodRecords {
   records: KpiRecords;
-  yearToDate: readonly TicketFacts[];
+  /** Each officer's served since 1 January. */
+  yearToDate: ReadonlyMap<string, number>;
   /** The period's end, or today when that is earlier. */
   yearEnd: string;
   dossiersByOfficer: ReadonlyMap<string, number>;
@@ -108,13 +109,15 @@ export function dailyRows(
     }));
 }
 
-export type RankInput = Omit<HubSiteRank, 'rank' | keyof ReturnType<typeof rankFigures>> & {
-  site: Site;
-  records: KpiRecords;
-};
+export type RankInput = Omit<HubSiteRank, 'rank'>;
 
-function rankFigures(site: Site, records: KpiRecords, now: number) {
-  const k = periodKpis(site, records, now);
+/** A ranking's figures, from the core's figures of a period (its records' or its sums'). */
+export function rankFigures(
+  k: Pick<
+    SiteKpis,
+    'issued' | 'served' | 'meanWaitMinutes' | 'withinTargetShare' | 'satisfiedShare' | 'targetWaitMinutes'
+  >,
+) {
   return {
     issued: k.issued,
     served: k.served,
@@ -135,9 +138,8 @@ const asc = (a: number | null, b: number | null) =>
  * Sites ranked for a period: the highest share called within the target first, then the lowest mean
  * wait, then the highest satisfaction, then by id (a site with no tickets comes last).
  */
-export function rankSites(inputs: readonly RankInput[], now: number): HubSiteRank[] {
-  return inputs
-    .map(({ site, records, ...rest }) => ({ ...rest, ...rankFigures(site, records, now) }))
+export function rankSites(inputs: readonly RankInput[]): HubSiteRank[] {
+  return [...inputs]
     .sort(
       (a, b) =>
         desc(a.withinTargetShare, b.withinTargetShare) ||

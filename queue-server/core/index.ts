@@ -12,4 +12,5 @@ export * from './routing.ts';
 export * from './site.ts';
 export * from './site-config.ts';
 export * from './state.ts';
+export * from './sums.ts';
 export * from './views.ts';

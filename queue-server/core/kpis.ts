@@ -92,11 +92,23 @@ export function quantile(sorted: number[], q: number): number | null {
   return sorted[i]!;
 }
 
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 const share = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
 export const isServed = (t: Pick<TicketFacts, 'status'>) => t.status === 'done';
+
+/** A mean in minutes from a sum of milliseconds: one formula for records and the hub's sums. */
+export const meanMinutesOf = (ms: number, n: number) => round1(n > 0 ? ms / n / MINUTE : null);
+
+/** Called within the target, over called and still waiting past it. */
+export const withinTargetShareOf = (within: number, called: number, late: number) =>
+  share(within, called + late);
+
+/** A ticket never called, still waiting at `now` beyond its target. */
+export const isLateWaiting = (t: TicketFacts, now: number, targetOf: (issuedAt: number) => number) =>
+  (t.firstCalledAt === undefined || t.firstCalledAt === null) &&
+  t.status === 'waiting' &&
+  (now - t.issuedAt) / MINUTE > targetOf(t.issuedAt);
 
 export function waitStats(
   tickets: readonly TicketFacts[],
@@ -104,12 +116,14 @@ export function waitStats(
   targetOf: (issuedAt: number) => number,
 ): WaitStats {
   const waits: number[] = [];
+  let waitMs = 0;
   let within = 0;
   let late = 0;
   let waiting = 0;
   let max = Number.NEGATIVE_INFINITY;
   for (const t of tickets) {
     if (t.firstCalledAt !== undefined && t.firstCalledAt !== null) {
+      waitMs += t.firstCalledAt - t.issuedAt;
       const w = (t.firstCalledAt - t.issuedAt) / MINUTE;
       waits.push(w);
       if (w <= targetOf(t.issuedAt)) within++;
@@ -117,7 +131,7 @@ export function waitStats(
     } else if (t.status === 'waiting') {
       const w = (now - t.issuedAt) / MINUTE;
       waiting++;
-      if (w > targetOf(t.issuedAt)) late++;
+      if (isLateWaiting(t, now, targetOf)) late++;
       if (w > max) max = w;
     }
   }
@@ -125,10 +139,10 @@ export function waitStats(
   return {
     called: waits.length,
     waiting,
-    meanWaitMinutes: round1(mean(waits)),
+    meanWaitMinutes: meanMinutesOf(waitMs, waits.length),
     p90WaitMinutes: round1(quantile(waits, 0.9)),
     maxWaitMinutes: Number.isFinite(max) ? round1(max) : null,
-    withinTargetShare: share(within, waits.length + late),
+    withinTargetShare: withinTargetShareOf(within, waits.length, late),
   };
 }
 
@@ -138,13 +152,24 @@ export function ratingStats(
   served: number,
   satisfiedScores: readonly number[] = DEFAULT_SATISFIED_SCORES,
 ): RatingStats {
-  const n = ratings.length;
   const scoreCounts: RatingStats['scoreCounts'] = [0, 0, 0, 0, 0];
   for (const r of ratings) scoreCounts[r.score - 1]!++;
+  return ratingStatsOfCounts(scoreCounts, served, satisfiedScores);
+}
+
+/** `ratingStats` from the count of each score 1..5 (what the hub's summary tables hold). */
+export function ratingStatsOfCounts(
+  counts: readonly number[],
+  served: number,
+  satisfiedScores: readonly number[] = DEFAULT_SATISFIED_SCORES,
+): RatingStats {
+  const scoreCounts = [0, 1, 2, 3, 4].map((i) => counts[i] ?? 0) as RatingStats['scoreCounts'];
+  const n = scoreCounts.reduce((a, c) => a + c, 0);
+  const total = scoreCounts.reduce((a, c, i) => a + c * (i + 1), 0);
   const satisfied = satisfiedScores.reduce((a, s) => a + (scoreCounts[s - 1] ?? 0), 0);
   return {
     ratings: n,
-    meanScore: round1(mean(ratings.map((r) => r.score))),
+    meanScore: round1(n > 0 ? total / n : null),
     satisfiedShare: share(satisfied, n),
     responseRate: share(n, served),
     scoreCounts,
@@ -178,9 +203,14 @@ export function emotionStats(
   };
 }
 
+/** A served ticket's time at the counter, from its call (or start) to its end. */
+export const serviceMs = (t: TicketFacts) => t.finishedAt! - (t.startedAt ?? t.calledAt!);
+
 export function serviceMinutes(tickets: readonly TicketFacts[]): number | null {
-  return round1(
-    mean(tickets.filter(isServed).map((t) => (t.finishedAt! - (t.startedAt ?? t.calledAt!)) / MINUTE)),
+  const served = tickets.filter(isServed);
+  return meanMinutesOf(
+    served.reduce((a, t) => a + serviceMs(t), 0),
+    served.length,
   );
 }
 

@@ -106,6 +106,14 @@ function priorityWaits(
 
 const bySatisfaction = (o: OfficerKpi) => o.satisfiedShare ?? -1;
 
+/** Tickets served per officer. */
+export function servedByOfficer(tickets: readonly TicketFacts[]): Map<string, number> {
+  const served = new Map<string, number>();
+  for (const t of tickets)
+    if (isServed(t) && t.officerId) served.set(t.officerId, (served.get(t.officerId) ?? 0) + 1);
+  return served;
+}
+
 /**
  * `records` cover the period; `yearToDate` the tickets from 1 January of the period's last year to
  * `yearEnd` (the period's end, or today when that is earlier).
@@ -114,7 +122,8 @@ export function periodReport(
   site: Site,
   period: ReportPeriod,
   records: KpiRecords,
-  yearToDate: readonly TicketFacts[],
+  /** Or, already counted, each officer's served since 1 January (the hub's summed days). */
+  yearToDate: readonly TicketFacts[] | ReadonlyMap<string, number>,
   yearEnd: string,
   now: number,
   /** Dossiers received per officer in the period (PROTOCOL.md §6); empty when the site records none. */
@@ -125,9 +134,7 @@ export function periodReport(
   const kpis = periodKpis(site, records, now);
   const targetOf = waitTargetOfTicket(site);
   const floor = floors[siteLevelOf(site)];
-  const yearServed = new Map<string, number>();
-  for (const t of yearToDate)
-    if (isServed(t) && t.officerId) yearServed.set(t.officerId, (yearServed.get(t.officerId) ?? 0) + 1);
+  const yearServed = yearToDate instanceof Map ? yearToDate : servedByOfficer(yearToDate as TicketFacts[]);
   const floorToDate = Math.round(floor * yearElapsed(yearEnd));
   const ranked = [...kpis.officers].sort(
     (a, b) =>

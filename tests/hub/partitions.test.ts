@@ -1,7 +1,8 @@
 /**
- * Month partitions on a real PostgreSQL: a site's events land in their month's partition, including a
- * month never seen before and an old month sent after a long outage; a hub database from before
- * partitioning is migrated with its rows moved into their months.
+ * Month partitions on a real PostgreSQL: a site's events, tickets and ratings land in their month's
+ * partition, including a month never seen before, an old month sent after a long outage, and a ticket
+ * issued offline in an earlier month than the event bringing it; a hub database from before
+ * partitioning is migrated with its rows moved into their months and its days summed.
  */
 import { type HubStore, openDatabase, type RunningHub } from '@oss/hub';
 import { LightSite } from '@oss/hub/light-site';
@@ -23,6 +24,15 @@ afterAll(async () => {
   dir.remove();
 });
 
+/** Where each row of a site's tickets or ratings is, by id. */
+async function partitionsById(store: HubStore, table: 'tickets' | 'ratings', siteId: string) {
+  const rows = await store.db.query<{ id: string; part: string }>(
+    `SELECT id, tableoid::regclass::text AS part FROM ${table} WHERE site = $1`,
+    [siteId],
+  );
+  return Object.fromEntries(rows.map((r) => [r.id, r.part]));
+}
+
 /** Each stored event's partition, by seq. */
 async function partitionsBySeq(store: HubStore, siteId: string): Promise<Map<number, string>> {
   const rows = await store.db.query<{ seq: number; part: string }>(
@@ -41,6 +51,12 @@ describe.skipIf(!hasPostgres)('the events table by month on a real PostgreSQL', 
       "SELECT partstrat AS strategy FROM pg_partitioned_table WHERE partrelid = 'events'::regclass",
     );
     expect(declared).toEqual([{ strategy: 'r' }]);
+    for (const table of ['tickets', 'ratings'])
+      expect(
+        await store.db.query(
+          `SELECT partstrat AS strategy FROM pg_partitioned_table WHERE partrelid = '${table}'::regclass`,
+        ),
+      ).toEqual([{ strategy: 'r' }]);
     // The coming months exist before any event.
     const now = new Date();
     const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
@@ -49,6 +65,10 @@ describe.skipIf(!hasPostgres)('the events table by month on a real PostgreSQL', 
       "SELECT inhrelid::regclass::text AS name FROM pg_inherits WHERE inhparent = 'events'::regclass",
     );
     expect(made.map((r) => r.name)).toContain(nextName);
+    const ticketMonths = await store.db.query<{ name: string }>(
+      "SELECT inhrelid::regclass::text AS name FROM pg_inherits WHERE inhparent = 'tickets'::regclass",
+    );
+    expect(ticketMonths.map((r) => r.name)).toContain(nextName.replace('events', 'tickets'));
 
     const { creds } = await enrolAt(hub, 'xa-long-outage');
     site = new LightSite({
@@ -93,29 +113,79 @@ describe.skipIf(!hasPostgres)('the events table by month on a real PostgreSQL', 
     const after = (await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events'))[0]!.n;
     expect(after).toBe(before);
 
-    // A database at schema version 1 (a plain events table with rows) is migrated on open.
+    // Tickets by their issue month, ratings by theirs; a ticket issued offline in a month never seen.
+    const issuedOffline = Date.UTC(2029, 0, 15, 3);
+    await store.ingest({
+      v: 1,
+      site: 'xa-long-outage',
+      from: last + 1,
+      to: last + 1,
+      events: [
+        {
+          type: 'ticket.issued',
+          seq: last + 1,
+          at: Date.UTC(2031, 4, 2, 2),
+          ticketId: 't-offline',
+          number: 'A999',
+          serviceId: 'civil-status',
+          priority: 'normal',
+          priorityBasis: 'none',
+          issuedAt: issuedOffline,
+          offline: true,
+        },
+      ],
+    });
+    const tickets = await partitionsById(store, 'tickets', 'xa-long-outage');
+    expect(tickets).toEqual({
+      't-1': thisMonth.replace('events', 'tickets'),
+      't-2': 'tickets_2025_07',
+      't-3': 'tickets_2031_03',
+      't-offline': 'tickets_2029_01',
+    });
+    const ratings = await partitionsById(store, 'ratings', 'xa-long-outage');
+    expect(ratings['r-2']).toBe('ratings_2025_07');
+    expect(Object.keys(ratings).sort()).toEqual(['r-1', 'r-2']);
+
+    // A database at schema version 1 (plain tables with rows) is migrated on open.
     await site.stop();
     site = null;
     await hub.stop();
     hub = null;
-    const old = await openDatabase({ url: pg.url, dataDir: dir.path });
-    await old.query('DROP TABLE events');
-    await old.query(`CREATE TABLE events (site text NOT NULL, seq bigint NOT NULL, at bigint NOT NULL,
-      type text NOT NULL, data jsonb NOT NULL, PRIMARY KEY (site, seq))`);
+    const admin = await openDatabase({ url: pg.url, dataDir: dir.path });
+    await admin.query('CREATE DATABASE hub_v1');
+    await admin.close();
+    const url = pg.url.replace(/\/postgres$/, '/hub_v1');
+    const old = await openDatabase({ url, dataDir: dir.path, schemaVersion: 1 });
+    const [feb29, mar1] = [Date.UTC(2024, 1, 29, 23), Date.UTC(2024, 2, 1, 1)];
     await old.query(
       `INSERT INTO events VALUES ('old', 1, $1, 'day.started', '{}'), ('old', 2, $2, 'day.started', '{}')`,
-      [Date.UTC(2024, 1, 29, 23), Date.UTC(2024, 2, 1, 1)],
+      [feb29, mar1],
     );
-    await old.query('UPDATE hub_schema SET version = 1');
+    await old.query(
+      `INSERT INTO tickets (site, id, day, number, service_id, original_service_id, priority, status, issued_at,
+         first_called_at) VALUES ('old', 'a', '2024-03-01', 'A1', 's', 's', 'normal', 'called', $1, $2),
+         ('old', 'b', '2024-03-01', 'A2', 's', 's', 'normal', 'waiting', $2, null)`,
+      [feb29, mar1],
+    );
+    await old.query(`INSERT INTO ratings VALUES ('old', 'r', '2024-03-01', $1, 5, 'c1', 'a', null, 's')`, [
+      mar1,
+    ]);
     await old.close();
-    const migrated = await openDatabase({ url: pg.url, dataDir: dir.path });
+    const migrated = await openDatabase({ url, dataDir: dir.path });
     try {
-      const rows = await migrated.query<{ seq: number; part: string }>(
-        "SELECT seq, tableoid::regclass::text AS part FROM events WHERE site = 'old' ORDER BY seq",
-      );
-      expect(rows).toEqual([
-        { seq: 1, part: 'events_2024_02' },
-        { seq: 2, part: 'events_2024_03' },
+      const where = (table: string, id: string) =>
+        `SELECT ${id} AS id, tableoid::regclass::text AS part FROM ${table} WHERE site = 'old' ORDER BY ${id}`;
+      expect(await migrated.query(where('events', 'seq'))).toEqual([
+        { id: 1, part: 'events_2024_02' },
+        { id: 2, part: 'events_2024_03' },
+      ]);
+      expect(await migrated.query(where('tickets', 'id'))).toEqual([
+        { id: 'a', part: 'tickets_2024_02' },
+        { id: 'b', part: 'tickets_2024_03' },
+      ]);
+      expect(await migrated.query(where('ratings', 'id'))).toEqual([{ id: 'r', part: 'ratings_2024_03' }]);
+      expect(await migrated.query('SELECT day, issued, called, wait_ms, score_5 FROM service_days')).toEqual([
+        { day: '2024-03-01', issued: 2, called: 1, wait_ms: mar1 - feb29, score_5: 1 },
       ]);
     } finally {
       await migrated.close();
