@@ -24,7 +24,7 @@ interface HeldOut {
 }
 
 const VALENCE = EXPRESSIONS.map((e) => VALENCE_OF[e]);
-const BIAS_STEPS = Array.from({ length: 41 }, (_, i) => (i - 20) / 10); // −2 … 2
+const BIAS_STEPS = Array.from({ length: 81 }, (_, i) => (i - 40) / 20); // −2 … 2 by 0.05
 
 function predictions(shipped: Rows, correction: Rows, alpha: number, bias: readonly number[]): number[] {
   return shipped.map((s, i) => {
@@ -76,12 +76,14 @@ export function fitAdjustment(data: HeldOut, margin: number) {
     if (score > best.score) best = { alpha, bias, score };
   }
   const predicted = predictions(data.shipped, correction, best.alpha, best.bias);
+  const recall = recalls(predicted, data.labels);
   return {
     ...best,
     heldOutImages: data.labels.length,
     heldOut: {
       shippedRecall,
-      recall: recalls(predicted, data.labels),
+      recall,
+      everyClassAtFloor: recall.every((r, k) => r >= floor[k]!),
       accuracy3: accuracy3(predicted, data.labels),
       shippedAccuracy3: accuracy3(predictions(data.shipped, correction, 1, zero), data.labels),
     },
@@ -101,13 +103,18 @@ function adjusted(head: HeadWeights, alpha: number, bias: readonly number[]): He
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
-    options: { margin: { type: 'string', default: '0.02' }, out: { type: 'string' } },
+    options: {
+      margin: { type: 'string', default: '0.02' },
+      out: { type: 'string' },
+      /** The head to correct, if not the run's own: e.g. the same recipe trained on all training faces. */
+      'apply-to': { type: 'string' },
+    },
     allowPositionals: true,
   });
   const [featuresDir, runDir] = positionals;
   if (!featuresDir || !runDir)
     throw new Error(
-      'Cách dùng / Usage: fit-adjustment.ts <features dir> <run dir> [--margin 0.02] [--out dir]',
+      'Cách dùng / Usage: fit-adjustment.ts <features dir> <run dir> [--margin 0.02] [--apply-to dir] [--out dir]',
     );
   const logits = JSON.parse(await readFile(join(runDir, `${HEAD_NAME}.logits.json`), 'utf8')) as {
     heldOutTrain: HeldOut;
@@ -115,7 +122,7 @@ async function main(): Promise<void> {
   const fit = fitAdjustment(logits.heldOutTrain, Number(values.margin));
   const rt = await loadRuntime('wasm');
   await rt.faceapi.nets.faceExpressionNet.loadFromDisk(rt.modelDir);
-  const head = adjusted(await readHead(runDir), fit.alpha, fit.bias);
+  const head = adjusted(await readHead(values['apply-to'] ?? runDir), fit.alpha, fit.bias);
   const validation = await readSplit(featuresDir, 'validation');
   const rows = headLogitsOf(rt, head, validation, head.mirror ? [0, 1] : [0]);
   // As train-head: temperature on the even-indexed validation images, calibration on the odd ones.
@@ -126,7 +133,15 @@ async function main(): Promise<void> {
   const shipped = shippedProbabilities(rt, validation).logits;
   const odd = <T>(xs: T[]) => xs.filter((_, i) => i % 2 === 1);
   const report = {
-    options: { ...(head.info.options as object), holdoutFit: { margin: Number(values.margin), ...fit } },
+    options: {
+      ...(head.info.options as object),
+      holdoutFit: {
+        margin: Number(values.margin),
+        fittedWith: runDir,
+        appliedTo: values['apply-to'] ?? runDir,
+        ...fit,
+      },
+    },
     validationImages: validation.labels.length,
     temperature: head.temperature,
     head: scoreReport(rows, validation.labels, head.temperature),
