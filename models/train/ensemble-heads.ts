@@ -4,7 +4,7 @@
  * The mean of residual heads' logits is the shipped logits plus the mean correction, so the result is
  * exactly the ensemble and the loader is unchanged. Their held-out logits are averaged too, for
  * fit-adjustment.ts.
- *   tsx models/train/ensemble-heads.ts <run dir>… --out <dir>
+ *   npm run ensemble-heads -w models -- <run dir>… --out <dir>
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

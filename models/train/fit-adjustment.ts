@@ -24,7 +24,9 @@ interface HeldOut {
 }
 
 const VALENCE = EXPRESSIONS.map((e) => VALENCE_OF[e]);
-const BIAS_STEPS = Array.from({ length: 81 }, (_, i) => (i - 40) / 20); // −2 … 2 by 0.05
+/** Biases tried for each class: −2 … 2 by `step`. */
+const biasSteps = (step: number) =>
+  Array.from({ length: Math.round(4 / step) + 1 }, (_, i) => Math.round((-2 + i * step) * 1000) / 1000);
 
 function predictions(shipped: Rows, correction: Rows, alpha: number, bias: readonly number[]): number[] {
   return shipped.map((s, i) => {
@@ -56,7 +58,7 @@ function objective(predicted: number[], labels: number[], floor: readonly number
 }
 
 /** Coordinate ascent over the class biases for each α on a grid; the best (α, bias) on the held-out images. */
-export function fitAdjustment(data: HeldOut, margin: number) {
+export function fitAdjustment(data: HeldOut, margin: number, biasStep = 0.05) {
   const correction = data.head.map((row, i) => row.map((v, k) => v - data.shipped[i]![k]!));
   const zero = EXPRESSIONS.map(() => 0);
   const shippedRecall = recalls(predictions(data.shipped, correction, 1, zero), data.labels);
@@ -67,7 +69,7 @@ export function fitAdjustment(data: HeldOut, margin: number) {
     let score = objective(predictions(data.shipped, correction, alpha, bias), data.labels, floor);
     for (let sweep = 0; sweep < 3; sweep++)
       for (let k = 0; k < bias.length; k++)
-        for (const step of BIAS_STEPS) {
+        for (const step of biasSteps(biasStep)) {
           const tried = bias.map((b, j) => (j === k ? step : b));
           const s = objective(predictions(data.shipped, correction, alpha, tried), data.labels, floor);
           if (s > score) [score, bias[k]] = [s, step];
@@ -103,18 +105,13 @@ function adjusted(head: HeadWeights, alpha: number, bias: readonly number[]): He
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
-    options: {
-      margin: { type: 'string', default: '0.02' },
-      out: { type: 'string' },
-      /** The head to correct, if not the run's own: e.g. the same recipe trained on all training faces. */
-      'apply-to': { type: 'string' },
-    },
+    options: { margin: { type: 'string', default: '0.02' }, out: { type: 'string' } },
     allowPositionals: true,
   });
   const [featuresDir, runDir] = positionals;
   if (!featuresDir || !runDir)
     throw new Error(
-      'Cách dùng / Usage: fit-adjustment.ts <features dir> <run dir> [--margin 0.02] [--apply-to dir] [--out dir]',
+      'Cách dùng / Usage: fit-adjustment.ts <features dir> <run dir> [--margin 0.02] [--out dir]',
     );
   const logits = JSON.parse(await readFile(join(runDir, `${HEAD_NAME}.logits.json`), 'utf8')) as {
     heldOutTrain: HeldOut;
@@ -122,7 +119,7 @@ async function main(): Promise<void> {
   const fit = fitAdjustment(logits.heldOutTrain, Number(values.margin));
   const rt = await loadRuntime('wasm');
   await rt.faceapi.nets.faceExpressionNet.loadFromDisk(rt.modelDir);
-  const head = adjusted(await readHead(values['apply-to'] ?? runDir), fit.alpha, fit.bias);
+  const head = adjusted(await readHead(runDir), fit.alpha, fit.bias);
   const validation = await readSplit(featuresDir, 'validation');
   const rows = headLogitsOf(rt, head, validation, head.mirror ? [0, 1] : [0]);
   // As train-head: temperature on the even-indexed validation images, calibration on the odd ones.
@@ -137,8 +134,7 @@ async function main(): Promise<void> {
       ...(head.info.options as object),
       holdoutFit: {
         margin: Number(values.margin),
-        fittedWith: runDir,
-        appliedTo: values['apply-to'] ?? runDir,
+        run: runDir,
         ...fit,
       },
     },
