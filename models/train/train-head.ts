@@ -112,9 +112,20 @@ interface TrainOptions {
 }
 
 /** [7, 3]: 1 where the class belongs to the valence group (VALENCE_GROUPS order). */
-const VALENCE_MEMBERSHIP = EXPRESSIONS.flatMap((e) =>
+export const VALENCE_MEMBERSHIP = EXPRESSIONS.flatMap((e) =>
   VALENCE_GROUPS.map((g) => (VALENCE_OF[e] === g ? 1 : 0)),
 );
+
+/**
+ * Per image, −log of the summed probability of its true valence group (what the satisfaction mapping
+ * needs right). `y` one-hot [n, 7], `membership` VALENCE_MEMBERSHIP as a [7, 3] tensor.
+ */
+export function valenceNll(rt: LoadedRuntime, y: Tensor, logits: Tensor, membership: Tensor): Tensor {
+  const { tf } = rt;
+  const grouped = tf.matMul(tf.softmax(logits) as Tensor2D, membership as Tensor2D);
+  const truth = tf.matMul(y as Tensor2D, membership as Tensor2D);
+  return tf.neg(tf.log(tf.add(tf.sum(tf.mul(grouped, truth), 1), 1e-7)));
+}
 
 function initLayers(rt: LoadedRuntime, o: TrainOptions): { w: Variable; b: Variable }[] {
   const random = seededRandom(o.seed);
@@ -168,13 +179,9 @@ async function train(rt: LoadedRuntime, data: Split, o: TrainOptions) {
   const batchX = new Float32Array(o.batch * o.inputs);
   const batchBase = new Float32Array(o.batch * EXPRESSIONS.length);
   let step = 0;
-  // −log of the true group's summed probability: what the satisfaction mapping needs right.
   const membership = tf.tensor2d(VALENCE_MEMBERSHIP, [EXPRESSIONS.length, VALENCE_GROUPS.length]);
-  const valenceLoss = (y: Tensor, logits: Tensor) => {
-    const grouped = tf.matMul(tf.softmax(logits) as Tensor2D, membership);
-    const truth = tf.matMul(y as Tensor2D, membership);
-    return tf.mul(-o.valenceWeight, tf.log(tf.add(tf.sum(tf.mul(grouped, truth), 1), 1e-7)));
-  };
+  const valenceLoss = (y: Tensor, logits: Tensor) =>
+    tf.mul(o.valenceWeight, valenceNll(rt, y, logits, membership));
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
