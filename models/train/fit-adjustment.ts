@@ -24,7 +24,9 @@ interface HeldOut {
 }
 
 const VALENCE = EXPRESSIONS.map((e) => VALENCE_OF[e]);
-const BIAS_STEPS = Array.from({ length: 41 }, (_, i) => (i - 20) / 10); // −2 … 2
+/** Biases tried for each class: −2 … 2 by `step`. */
+const biasSteps = (step: number) =>
+  Array.from({ length: Math.round(4 / step) + 1 }, (_, i) => Math.round((-2 + i * step) * 1000) / 1000);
 
 function predictions(shipped: Rows, correction: Rows, alpha: number, bias: readonly number[]): number[] {
   return shipped.map((s, i) => {
@@ -56,7 +58,7 @@ function objective(predicted: number[], labels: number[], floor: readonly number
 }
 
 /** Coordinate ascent over the class biases for each α on a grid; the best (α, bias) on the held-out images. */
-export function fitAdjustment(data: HeldOut, margin: number) {
+export function fitAdjustment(data: HeldOut, margin: number, biasStep = 0.05) {
   const correction = data.head.map((row, i) => row.map((v, k) => v - data.shipped[i]![k]!));
   const zero = EXPRESSIONS.map(() => 0);
   const shippedRecall = recalls(predictions(data.shipped, correction, 1, zero), data.labels);
@@ -67,7 +69,7 @@ export function fitAdjustment(data: HeldOut, margin: number) {
     let score = objective(predictions(data.shipped, correction, alpha, bias), data.labels, floor);
     for (let sweep = 0; sweep < 3; sweep++)
       for (let k = 0; k < bias.length; k++)
-        for (const step of BIAS_STEPS) {
+        for (const step of biasSteps(biasStep)) {
           const tried = bias.map((b, j) => (j === k ? step : b));
           const s = objective(predictions(data.shipped, correction, alpha, tried), data.labels, floor);
           if (s > score) [score, bias[k]] = [s, step];
@@ -76,12 +78,14 @@ export function fitAdjustment(data: HeldOut, margin: number) {
     if (score > best.score) best = { alpha, bias, score };
   }
   const predicted = predictions(data.shipped, correction, best.alpha, best.bias);
+  const recall = recalls(predicted, data.labels);
   return {
     ...best,
     heldOutImages: data.labels.length,
     heldOut: {
       shippedRecall,
-      recall: recalls(predicted, data.labels),
+      recall,
+      everyClassAtFloor: recall.every((r, k) => r >= floor[k]!),
       accuracy3: accuracy3(predicted, data.labels),
       shippedAccuracy3: accuracy3(predictions(data.shipped, correction, 1, zero), data.labels),
     },
@@ -126,7 +130,14 @@ async function main(): Promise<void> {
   const shipped = shippedProbabilities(rt, validation).logits;
   const odd = <T>(xs: T[]) => xs.filter((_, i) => i % 2 === 1);
   const report = {
-    options: { ...(head.info.options as object), holdoutFit: { margin: Number(values.margin), ...fit } },
+    options: {
+      ...(head.info.options as object),
+      holdoutFit: {
+        margin: Number(values.margin),
+        run: runDir,
+        ...fit,
+      },
+    },
     validationImages: validation.labels.length,
     temperature: head.temperature,
     head: scoreReport(rows, validation.labels, head.temperature),

@@ -18,7 +18,7 @@ import {
   prepareHead,
   serializeHead,
 } from '../src/expression-head.ts';
-import { EXPRESSIONS } from '../src/expressions.ts';
+import { EXPRESSIONS, VALENCE_GROUPS, VALENCE_OF } from '../src/expressions.ts';
 import { fitTemperature, reliability } from '../src/temperature.ts';
 import { seededRandom } from './fer2013.ts';
 import { type ClassScores, scoreReport, shippedProbabilities } from './scores.ts';
@@ -106,6 +106,25 @@ interface TrainOptions {
   batch: number;
   /** Learn a correction added to the shipped dense layer's logits (starts exactly at the shipped model). */
   residual: boolean;
+  /** Weight of the positive/neutral/negative log-likelihood (grouped probabilities) added to the loss. */
+  valenceWeight: number;
+  labelSmoothing: number;
+}
+
+/** [7, 3]: 1 where the class belongs to the valence group (VALENCE_GROUPS order). */
+export const VALENCE_MEMBERSHIP = EXPRESSIONS.flatMap((e) =>
+  VALENCE_GROUPS.map((g) => (VALENCE_OF[e] === g ? 1 : 0)),
+);
+
+/**
+ * Per image, −log of the summed probability of its true valence group (what the satisfaction mapping
+ * needs right). `y` one-hot [n, 7], `membership` VALENCE_MEMBERSHIP as a [7, 3] tensor.
+ */
+export function valenceNll(rt: LoadedRuntime, y: Tensor, logits: Tensor, membership: Tensor): Tensor {
+  const { tf } = rt;
+  const grouped = tf.matMul(tf.softmax(logits) as Tensor2D, membership as Tensor2D);
+  const truth = tf.matMul(y as Tensor2D, membership as Tensor2D);
+  return tf.neg(tf.log(tf.add(tf.sum(tf.mul(grouped, truth), 1), 1e-7)));
 }
 
 function initLayers(rt: LoadedRuntime, o: TrainOptions): { w: Variable; b: Variable }[] {
@@ -160,6 +179,9 @@ async function train(rt: LoadedRuntime, data: Split, o: TrainOptions) {
   const batchX = new Float32Array(o.batch * o.inputs);
   const batchBase = new Float32Array(o.batch * EXPRESSIONS.length);
   let step = 0;
+  const membership = tf.tensor2d(VALENCE_MEMBERSHIP, [EXPRESSIONS.length, VALENCE_GROUPS.length]);
+  const valenceLoss = (y: Tensor, logits: Tensor) =>
+    tf.mul(o.valenceWeight, valenceNll(rt, y, logits, membership));
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
@@ -188,8 +210,15 @@ async function train(rt: LoadedRuntime, data: Split, o: TrainOptions) {
         return optimizer.minimize(() => {
           const own = forward(rt, layers, x, o.dropout, o.seed * 100_003 + step);
           const logits = base ? tf.add(own, tf.tensor2d(batchBase, [o.batch, EXPRESSIONS.length])) : own;
+          const perImage = tf.losses.softmaxCrossEntropy(
+            y,
+            logits,
+            undefined,
+            o.labelSmoothing,
+            tf.Reduction.NONE,
+          );
           const ce = tf.mean(
-            tf.mul(tf.losses.softmaxCrossEntropy(y, logits, undefined, 0, tf.Reduction.NONE), w),
+            tf.mul(o.valenceWeight > 0 ? tf.add(perImage, valenceLoss(y, logits)) : perImage, w),
           );
           const penalty = layers.reduce(
             (acc, l) => tf.add(acc, tf.mul(o.l2, tf.sum(tf.square(l.w)))),
@@ -226,7 +255,7 @@ async function train(rt: LoadedRuntime, data: Split, o: TrainOptions) {
       ),
     ),
   };
-  tf.dispose([...layers.flatMap((l) => [l.w, l.b])]);
+  tf.dispose([...layers.flatMap((l) => [l.w, l.b]), membership]);
   optimizer.dispose();
   return head;
 }
@@ -294,6 +323,8 @@ const OPTIONS = {
   l2: { type: 'string', default: '0.0001' },
   dropout: { type: 'string', default: '0.5' },
   'class-weight': { type: 'string', default: '0.5' },
+  'valence-weight': { type: 'string', default: '0' },
+  'label-smoothing': { type: 'string', default: '0' },
   seed: { type: 'string', default: '19' },
   'no-residual': { type: 'boolean' },
   'no-mirror': { type: 'boolean' },
@@ -317,6 +348,8 @@ async function main(): Promise<void> {
     seed: Number(values.seed),
     batch: 256,
     residual: !values['no-residual'],
+    valenceWeight: Number(values['valence-weight']),
+    labelSmoothing: Number(values['label-smoothing']),
   };
   if (![FEATURE_LAYOUT.global, FEATURE_LAYOUT.global + FEATURE_LAYOUT.grid, FEATURE_SIZE].includes(o.inputs))
     throw new Error(
