@@ -1,6 +1,6 @@
 /** Scenario files and their site configuration go through the one strict loader of the project's files. */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { tempDir } from '@oss/tests';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadScenario } from '../scenario.ts';
@@ -12,7 +12,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) d.remove();
 });
 
-/** The demo scenario and a copy of its site file side by side, each changed by `edit`. */
+/** The demo scenario and a copy of its site file (and media) side by side, each changed by `edit`. */
 function scenarioWith(editScenario: (text: string) => string, editSite: (text: string) => string = (t) => t) {
   const dir = tempDir('oss-scenario-');
   dirs.push(dir);
@@ -20,6 +20,8 @@ function scenarioWith(editScenario: (text: string) => string, editSite: (text: s
   scenario.siteConfig = 'site.yaml';
   writeFileSync(join(dir.path, 'scenario.json'), editScenario(JSON.stringify(scenario, null, 2)));
   writeFileSync(join(dir.path, 'site.yaml'), editSite(readFileSync(DEMO_SITE, 'utf8')));
+  // The site file names its announcement images, which must be beside it.
+  cpSync(join(dirname(DEMO_SITE), 'media'), join(dir.path, 'media'), { recursive: true });
   return join(dir.path, 'scenario.json');
 }
 
