@@ -129,30 +129,36 @@ async function expectNothingHidden(page: Page, services: number, counters: numbe
   }
 }
 
-describe.skipIf(!HAVE_CHROMIUM)('the display board at any site size', () => {
-  let browser: Browser;
-  const dir = tempDir('oss-board-');
-  const sites: Site[] = [];
-
+/**
+ * A browser and a folder for one block's sites; `prepare` fills the folder. All closed and removed
+ * after the block.
+ */
+function boardTestbed(prefix: string, prepare?: (dir: string, browser: Browser) => Promise<void>) {
+  const bed = { browser: null as unknown as Browser, dir: tempDir(prefix), sites: [] as Site[] };
   beforeAll(async () => {
     await ensureBuilt();
-    browser = await launchBrowser();
+    bed.browser = await launchBrowser();
+    await prepare?.(bed.dir.path, bed.browser);
   }, 120_000);
-
   afterAll(async () => {
-    await browser?.close();
-    for (const s of sites) await s.stop();
-    dir.remove();
+    await bed.browser?.close();
+    for (const s of bed.sites) await s.stop();
+    bed.dir.remove();
   });
+  return bed;
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('the display board at any site size', () => {
+  const bed = boardTestbed('oss-board-');
 
   for (const [services, counters] of [
     [6, 8],
     [12, 20],
   ] as const) {
     it(`${services} services × ${counters} counters: every row and tile shows, the recent calls survive a reload`, async () => {
-      const site = await startSite(undefined, siteOfSize(dir.path, services, counters));
-      sites.push(site);
-      const page = await browser.newPage({ viewport: LANDSCAPE });
+      const site = await startSite(undefined, siteOfSize(bed.dir.path, services, counters));
+      bed.sites.push(site);
+      const page = await bed.browser.newPage({ viewport: LANDSCAPE });
       await page.goto(`${site.url}/display?speak=0`);
       await page.locator('.board[data-ready=true]').waitFor();
       await busyDay(site, counters);
@@ -175,8 +181,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the display board at any site size', () => {
   }
 
   it('the ticker scrolls every notice whole, in both languages', async () => {
-    const site = sites[0]!;
-    const page = await browser.newPage({ viewport: LANDSCAPE });
+    const site = bed.sites[0]!;
+    const page = await bed.browser.newPage({ viewport: LANDSCAPE });
     await page.goto(`${site.url}/display?speak=0`);
     await page.locator('.board[data-ready=true]').waitFor();
     const items = await page.locator('.ticker-item').allTextContents();
@@ -192,7 +198,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the display board at any site size', () => {
   it('"Bật âm thanh" shows when the browser blocks sound, beside the tiles, never over one', async () => {
     // A TV's Chromium blocks sound until someone touches it; headless Chromium never does, so the
     // page gets an AudioContext that stays suspended, as it would there.
-    const context = await browser.newContext({ viewport: LANDSCAPE });
+    const context = await bed.browser.newContext({ viewport: LANDSCAPE });
     await context.addInitScript(() => {
       const Real = window.AudioContext;
       window.AudioContext = class extends Real {
@@ -205,7 +211,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the display board at any site size', () => {
       };
     });
     try {
-      const site = sites[0]!;
+      const site = bed.sites[0]!;
       const page = await context.newPage();
       await page.goto(`${site.url}/display?speak=0`);
       await page.locator('.board[data-ready=true]').waitFor();
@@ -280,24 +286,12 @@ async function expectAreaApart(page: Page): Promise<void> {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('the board with an announcements area', () => {
-  let browser: Browser;
-  const dir = tempDir('oss-board-media-');
-  const sites: Site[] = [];
   const title = { vi: 'Giờ làm việc', en: 'Opening hours' };
-
-  beforeAll(async () => {
-    await ensureBuilt();
-    browser = await launchBrowser();
-    // The demo site's own two images.
+  // The demo site's own two images, and a short video recorded by Chromium.
+  const bed = boardTestbed('oss-board-media-', async (dir, browser) => {
     for (const name of ['gio-lam-viec.svg', 'dat-lich-hen.svg'])
-      copyFileSync(join(dirname(DEMO_SITE_CONFIG), 'media', name), join(dir.path, name));
-    writeFileSync(join(dir.path, 'guide.webm'), await recordVideo(browser));
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    for (const s of sites) await s.stop();
-    dir.remove();
+      copyFileSync(join(dirname(DEMO_SITE_CONFIG), 'media', name), join(dir, name));
+    writeFileSync(join(dir, 'guide.webm'), await recordVideo(browser));
   });
 
   for (const [services, counters] of [
@@ -305,7 +299,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the board with an announcements area', () => {
     [12, 20],
   ] as const) {
     it(`${services} × ${counters}: the area covers no call, at 1920×1080 and in portrait, while images rotate; axe finds nothing`, async () => {
-      const file = siteOfSize(dir.path, services, counters, [
+      const file = siteOfSize(bed.dir.path, services, counters, [
         { file: 'gio-lam-viec.svg', kind: 'image', seconds: 3, title },
         {
           file: 'dat-lich-hen.svg',
@@ -315,12 +309,12 @@ describe.skipIf(!HAVE_CHROMIUM)('the board with an announcements area', () => {
         },
       ]);
       const site = await startSite(undefined, file);
-      sites.push(site);
+      bed.sites.push(site);
       for (const [viewport, name] of [
         [LANDSCAPE, 'landscape'],
         [PORTRAIT, 'portrait'],
       ] as const) {
-        const page = await browser.newPage({ viewport });
+        const page = await bed.browser.newPage({ viewport });
         await page.goto(`${site.url}/display?speak=0`);
         await page.locator('.board[data-ready=true] .board-media img').waitFor();
         if (name === 'landscape') await busyDay(site, counters);
@@ -348,12 +342,12 @@ describe.skipIf(!HAVE_CHROMIUM)('the board with an announcements area', () => {
   }
 
   it('a video plays muted, looped and inline, and the call chime still sounds', async () => {
-    const file = siteOfSize(dir.path, 6, 8, [
+    const file = siteOfSize(bed.dir.path, 6, 8, [
       { file: 'guide.webm', kind: 'video', seconds: 30, title: { vi: 'Hướng dẫn', en: 'Guidance' } },
     ]);
     const site = await startSite(undefined, file);
-    sites.push(site);
-    const context = await browser.newContext({ viewport: LANDSCAPE });
+    bed.sites.push(site);
+    const context = await bed.browser.newContext({ viewport: LANDSCAPE });
     // Count the chime's tones as they start (the page's own Web Audio, nothing replaced).
     await context.addInitScript(() => {
       const w = window as unknown as { tones: number };
