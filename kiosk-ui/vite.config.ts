@@ -50,6 +50,44 @@ function inlineStyles(): Plugin {
   };
 }
 
+/**
+ * The scripts of a page with a boot line (kiosk, board) requested only once that line is on screen
+ * (its first contentful paint, in the page's inlined styles): an inline loader adds the entry and its
+ * preloads then, or after 1 s at the latest. Module scripts never block the parser, but when they
+ * arrive before the first paint Chromium runs them first, and on a slow phone the boot line then
+ * waits for every chunk. Hidden pages (nothing painted) load at once. The queue server admits the
+ * loader by hash in its CSP (pages.ts); the device agent's policy allows inline code.
+ */
+function scriptsAfterFirstPaint(): Plugin {
+  const entry = /<script type="module" crossorigin src="([^"]+)"><\/script>\s*/;
+  const preload = /<link rel="modulepreload" crossorigin href="([^"]+)">\s*/g;
+  return {
+    name: 'oss-scripts-after-first-paint',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html) => {
+        const src = entry.exec(html)?.[1];
+        // Only pages with a boot line paint anything before their scripts run.
+        if (!src || !html.includes('class="boot"')) return html;
+        const preloads = [...html.matchAll(preload)].map((m) => m[1]!);
+        const loader =
+          `(()=>{const h=document.head,add=(t,a)=>h.append(Object.assign(document.createElement(t),a,{crossOrigin:''}));` +
+          `let loaded=false;const load=()=>{if(loaded)return;loaded=true;` +
+          `for(const href of ${JSON.stringify(preloads)})add('link',{rel:'modulepreload',href});` +
+          `add('script',{type:'module',src:${JSON.stringify(src)}})};` +
+          `if(document.visibilityState!=='visible')return load();` +
+          `new PerformanceObserver((l,o)=>{if(l.getEntriesByName('first-contentful-paint').length){o.disconnect();load()}})` +
+          `.observe({type:'paint',buffered:true});setTimeout(load,1000)})()`;
+        return html
+          .replace(entry, '')
+          .replace(preload, '')
+          .replace('</body>', `<script>${loader}</script>\n</body>`);
+      },
+    },
+  };
+}
+
 /** One icon for every page at a fixed address (`/favicon.svg`), linked from each page's head. */
 function favicon(): Plugin {
   return {
@@ -74,7 +112,7 @@ export default defineConfig({
   publicDir: false,
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   resolve: { dedupe: ['preact', '@preact/signals'] },
-  plugins: [favicon(), inlineStyles(), precompress()],
+  plugins: [favicon(), inlineStyles(), scriptsAfterFirstPaint(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

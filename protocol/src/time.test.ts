@@ -3,6 +3,7 @@ import {
   ageOn,
   isKnownTimeZone,
   isRealDate,
+  localClock,
   localDate,
   localMinuteOfDay,
   localParts,
@@ -68,6 +69,19 @@ describe('site time', () => {
     expect(toIsoLocal(Date.parse('1960-06-01T00:00:00Z'), 'Asia/Ho_Chi_Minh')).toBe(
       '1960-06-01T08:00:00.000+08:00',
     );
+  });
+
+  it("writes the site's wall clock as vi-VN and en-GB write it, without asking ICU for Việt Nam", () => {
+    for (const zone of ['Asia/Ho_Chi_Minh', 'Europe/Berlin', 'America/New_York']) {
+      const options = { timeZone: zone, hour: '2-digit', minute: '2-digit' } as const;
+      for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 7 * 3_600_000 + 13 * 60_000) {
+        const clock = localClock(t, zone);
+        expect(clock, `${zone} ${new Date(t).toISOString()}`).toBe(
+          new Date(t).toLocaleTimeString('vi-VN', options),
+        );
+        expect(clock).toBe(new Date(t).toLocaleTimeString('en-GB', options));
+      }
+    }
   });
 
   it('tells known time zones from unknown ones', () => {

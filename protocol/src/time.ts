@@ -113,6 +113,16 @@ export function toIsoLocal(epochMs: number, timeZone: string): string {
   );
 }
 
+/**
+ * The wall clock `HH:MM` at the site (24 h, as Vietnamese and British English both write it), for the
+ * kiosk's and the board's clocks: `toLocaleTimeString` costs 50–150 ms of ICU loading on first use,
+ * a long task on a kiosk's first screen.
+ */
+export function localClock(epochMs: number, timeZone: string): string {
+  const p = localParts(epochMs, timeZone);
+  return `${pad(p.hour)}:${pad(p.minute)}`;
+}
+
 /** The local calendar date `YYYY-MM-DD` at the site. */
 export function localDate(epochMs: number, timeZone: string): string {
   const p = localParts(epochMs, timeZone);

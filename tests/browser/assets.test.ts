@@ -165,7 +165,7 @@ describe('static assets, precompressed and cached', () => {
   );
 
   it.skipIf(!HAVE_CHROMIUM)(
-    'kiosk and board: styles come inside the page, and the first draw shifts nothing when answers are slow',
+    'kiosk and board: styles inside the page, scripts asked for after the first paint, and the first draw shifts nothing when answers are slow',
     async () => {
       const browser = await launchBrowser();
       try {
@@ -197,6 +197,17 @@ describe('static assets, precompressed and cached', () => {
             const shifted = await page.evaluate(() => (window as unknown as { shifted: number }).shifted);
             expect(shifted, `${path} ${viewport.width}`).toBeLessThan(0.01);
             expect(stylesheets, path).toEqual([]);
+            // The boot line is painted before any script is even requested (a slow phone shows it at once).
+            const { painted, firstScript } = await page.evaluate(() => ({
+              painted: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
+              firstScript: Math.min(
+                ...performance
+                  .getEntriesByType('resource')
+                  .filter((e) => /\/assets\/.+\.js$/.test(e.name))
+                  .map((e) => e.startTime),
+              ),
+            }));
+            expect(firstScript, `${path} ${viewport.width}`).toBeGreaterThan(painted);
             await page.close();
           }
         }

@@ -6,6 +6,7 @@
 import '../shared/style.css';
 import './board.css';
 import type { CallMessage, QueueSummary } from '@oss/protocol';
+import { localClock } from '@oss/protocol/time';
 import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -180,11 +181,6 @@ function Board() {
   const grid = tileGrid(q?.counters.length ?? 8);
   const media = s?.announcements ?? [];
   const layout = { '--rows': grid.rows, '--cols': grid.cols, '--services': q?.services.length ?? 6 };
-  const clock = new Date(now).toLocaleTimeString('vi-VN', {
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(s ? { timeZone: s.site.timezone } : {}),
-  });
   // Until the site and its queue are known the page's boot line stays: a board drawn empty would
   // have its tiles arrive later and push the rest down (layout shift).
   if (!s || !q)
@@ -213,7 +209,7 @@ function Board() {
             <Icon name="speaker" /> {t('display.sound', {}, 'vi')}
           </button>
         )}
-        <time class="board-clock">{clock}</time>
+        <time class="board-clock">{localClock(now, s.site.timezone)}</time>
       </header>
       <section
         aria-label={t('display.nowServing', {}, 'vi')}

@@ -1,6 +1,8 @@
 /** The kiosk's header: the emblem (five taps open the technician screen), the site, the clock. */
+
+import { localClock } from '@oss/protocol/time';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { lang, loc, t } from '../shared/i18n.ts';
+import { loc, t } from '../shared/i18n.ts';
 import { Emblem } from '../shared/ui.tsx';
 import { data, go } from './state.ts';
 
@@ -23,11 +25,6 @@ export function KioskHeader() {
       go('setup');
     }
   };
-  const time = clock.toLocaleTimeString(lang.value === 'vi' ? 'vi-VN' : 'en-GB', {
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(site ? { timeZone: site.site.timezone } : {}),
-  });
   return (
     <header class="kiosk-header">
       <button type="button" class="emblem-button" aria-hidden="true" tabIndex={-1} onClick={emblemTap}>
@@ -37,7 +34,7 @@ export function KioskHeader() {
         <h1 class="kiosk-site-name">{site ? loc(site.site.name) : t('common.loading')}</h1>
         {site && <span class="muted">{site.site.address}</span>}
       </div>
-      <time class="kiosk-clock">{time}</time>
+      <time class="kiosk-clock">{site ? localClock(clock.getTime(), site.site.timezone) : ''}</time>
     </header>
   );
 }

@@ -40,17 +40,18 @@ const STATUS_PAGE_POLICY = contentSecurityPolicy({
 
 /**
  * The policy for a built page: the build inlines each page's stylesheets (one round trip less before
- * the first paint on a slow link), admitted here by hash. Hashed once per file version.
+ * the first paint on a slow link) and a loader that asks for its scripts after that paint, both
+ * admitted here by hash. Hashed once per file version.
  */
 const builtPagePolicies = new Map<string, { mtimeMs: number; policy: string }>();
 function builtPagePolicy(path: string): string {
   const { mtimeMs } = statSync(path);
   const known = builtPagePolicies.get(path);
   if (known?.mtimeMs === mtimeMs) return known.policy;
-  const styles = [...readFileSync(path, 'utf8').matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) =>
-    hashSource(m[1]!),
-  );
-  const policy = contentSecurityPolicy({ style: styles });
+  const html = readFileSync(path, 'utf8');
+  const inline = (tag: string) =>
+    [...html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => hashSource(m[1]!));
+  const policy = contentSecurityPolicy({ script: inline('script'), style: inline('style') });
   builtPagePolicies.set(path, { mtimeMs, policy });
   return policy;
 }
