@@ -55,7 +55,8 @@ function inlineStyles(): Plugin {
  * (its first contentful paint, in the page's inlined styles): an inline loader adds the entry and its
  * preloads then, or after 1 s at the latest. Module scripts never block the parser, but when they
  * arrive before the first paint Chromium runs them first, and on a slow phone the boot line then
- * waits for every chunk. Hidden pages (nothing painted) load at once. The queue server admits the
+ * waits for every chunk. It also asks `/agent.json` (both pages first ask whether an agent serves
+ * them: `probeAgent`) beside the scripts. Hidden pages (nothing painted) load at once. The queue server admits the
  * loader by hash in its CSP (pages.ts); the device agent's policy allows inline code.
  */
 function scriptsAfterFirstPaint(): Plugin {
@@ -73,7 +74,7 @@ function scriptsAfterFirstPaint(): Plugin {
         const preloads = [...html.matchAll(preload)].map((m) => m[1]!);
         const loader =
           `(()=>{const h=document.head,add=(t,a)=>h.append(Object.assign(document.createElement(t),a,{crossOrigin:''}));` +
-          `let loaded=false;const load=()=>{if(loaded)return;loaded=true;` +
+          `let loaded=false;const load=()=>{if(loaded)return;loaded=true;window.ossAgentAnswer=fetch('/agent.json',{cache:'no-store'});` +
           `for(const href of ${JSON.stringify(preloads)})add('link',{rel:'modulepreload',href});` +
           `add('script',{type:'module',src:${JSON.stringify(src)}})};` +
           `if(document.visibilityState!=='visible')return load();` +

@@ -15,6 +15,7 @@ import type {
   Ticket,
   UiToAgent,
 } from '@oss/protocol';
+import { type AgentJson, probeAgent } from '../shared/agent-feed.ts';
 import { Api, ApiError, requestId } from '../shared/api.ts';
 
 export interface IssueRequest {
@@ -152,13 +153,6 @@ type WebSocketLike = Pick<WebSocket, 'send' | 'close' | 'readyState'> & {
   onmessage: ((ev: { data: unknown }) => void) | null;
 };
 
-export interface AgentInfo {
-  deviceId: string;
-  kind: string;
-  site: string;
-  serverUrl: string;
-}
-
 /** Agent mode: the local WebSocket of the device agent. */
 export class AgentTransport implements KioskTransport {
   readonly mode = 'agent' as const;
@@ -173,7 +167,7 @@ export class AgentTransport implements KioskTransport {
 
   constructor(
     private readonly url: string,
-    info: AgentInfo,
+    info: AgentJson,
     private readonly options: {
       WebSocket?: new (url: string) => WebSocketLike;
       timeoutMs?: number;
@@ -355,20 +349,13 @@ export function basicAuth(config: { deviceId: string; password: string }): strin
 
 /** Agent mode when the page's origin answers `/agent.json`, plain-browser mode otherwise. */
 export async function detectTransport(): Promise<{ transport: KioskTransport; api: Api }> {
-  try {
-    const res = await fetch('/agent.json', { cache: 'no-store' });
-    if (res.status === 200) {
-      const info = (await res.json()) as AgentInfo;
-      if (info && typeof info.deviceId === 'string' && typeof info.serverUrl === 'string') {
-        const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-        const transport = new AgentTransport(`${scheme}://${location.host}/ws`, info);
-        // The agent proxies GET /api/* on its own origin (keeping the last answers for offline use)
-        // and pushes the queue summary over the WebSocket.
-        return { transport, api: new Api() };
-      }
-    }
-  } catch {
-    // no agent
+  const info = await probeAgent();
+  if (info) {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const transport = new AgentTransport(`${scheme}://${location.host}/ws`, info);
+    // The agent proxies GET /api/* on its own origin (keeping the last answers for offline use)
+    // and pushes the queue summary over the WebSocket.
+    return { transport, api: new Api() };
   }
   // Reads go without credentials (the server checks a device password on every request that has one).
   const config = loadDeviceConfig();

@@ -1,5 +1,5 @@
 /**
- * For apps served by a device agent (display board): `/agent.json` on the page's origin tells that
+ * For apps served by a device agent (kiosk, display board, counter): `/agent.json` on the page's origin tells that
  * an agent is there; its WebSocket then pushes the queue summary and the calls (the agent relays MQTT),
  * since its `/api` proxy does not stream server-sent events. Reconnects by itself.
  */
@@ -13,13 +13,21 @@ export interface AgentJson {
   serverUrl: string;
 }
 
+/**
+ * Whether a device agent serves this page, and which. The kiosk's and board's loader asks already,
+ * beside their scripts (one round trip less before the first draw: vite.config.ts); the first call
+ * takes that answer, later calls ask again.
+ */
 export async function probeAgent(): Promise<AgentJson | null> {
+  const w = window as { ossAgentAnswer?: Promise<Response> };
+  const early = w.ossAgentAnswer;
+  delete w.ossAgentAnswer;
   try {
-    const res = await fetch('/agent.json', { cache: 'no-store' });
+    const res = await (early ?? fetch('/agent.json', { cache: 'no-store' }));
     // The site server answers 204 (no agent there); only an agent answers 200 with its identity.
     if (res.status !== 200) return null;
     const info = (await res.json()) as AgentJson;
-    return info && typeof info.deviceId === 'string' ? info : null;
+    return info && typeof info.deviceId === 'string' && typeof info.serverUrl === 'string' ? info : null;
   } catch {
     return null;
   }
