@@ -2,7 +2,7 @@
  * The kiosk app served by the real device agent (its node:http server and WebSocket, `--simulate`
  * hardware) in Chromium, against a real site server over MQTT: the page and its hashed assets load,
  * a ticket taken on screen is printed on the simulated printer with the number the screen shows,
- * and the display app served by a display agent shows the call.
+ * and the display app served by a display agent shows the call and the announcements' images.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,6 +84,14 @@ describe.skipIf(!HAVE_CHROMIUM)('apps served by the real device agent', () => {
     const board = await browser.newPage({ viewport: LANDSCAPE });
     await board.goto(`${display.url}/display`);
     await board.locator('.board[data-ready=true]').waitFor();
+    // The agent proxies JSON reads only: the announcements' images come from the site server itself.
+    const image = board.locator('.board-media img');
+    await expect
+      .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), {
+        timeout: 15_000,
+      })
+      .toBe(true);
+    expect(new URL((await image.getAttribute('src'))!).origin).toBe(site.url);
     const counterId = site.server.config.counters.find((c) => c.serviceIds.includes('land'))!.id;
     site.server.service.execute({ type: 'next', counterId }, { result: () => ({}) });
     await board.locator(`.board-call[data-latest=${number}]`).waitFor();
