@@ -121,6 +121,20 @@ export default defineConfig({
     reportCompressedSize: false,
     rollupOptions: {
       input: Object.fromEntries(pages.map((p) => [p, `${root}${p}.html`])),
+      // What several pages share in one chunk (Preact, signals, src/shared, the procedure search,
+      // protocol's time helpers)
+      // rather than one chunk per combination of pages: the kiosk asks for 3 files, not 8, before its
+      // first draw. A page gets a few kB it does not use. The QR encoder (21 kB) stays apart.
+      output: {
+        codeSplitting: {
+          groups: [
+            {
+              name: 'shared',
+              test: /modulepreload-polyfill|\/node_modules\/(preact|@preact)\/|\/protocol\/src\/|\/kiosk-ui\/src\/(shared\/(?!qr\.tsx)|kiosk\/search\.ts)/,
+            },
+          ],
+        },
+      },
     },
   },
   server: {
