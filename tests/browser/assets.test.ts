@@ -171,6 +171,7 @@ describe('static assets, precompressed and cached', () => {
       try {
         for (const [path, slow] of [
           ['/kiosk', '/agent.json'],
+          ['/kiosk', '/api/site'],
           ['/display', '/api/queue'],
         ] as const) {
           for (const viewport of [{ width: 412, height: 823 }, LANDSCAPE]) {
@@ -178,7 +179,8 @@ describe('static assets, precompressed and cached', () => {
             const stylesheets: string[] = [];
             page.on('request', (r) => r.resourceType() === 'stylesheet' && stylesheets.push(r.url()));
             // A slow answer is when a page drawn too early would shift: the kiosk's "not configured"
-            // notice above its buttons, the board's tiles above its table.
+            // notice above its buttons or its site's name and address in the header, the board's
+            // tiles above its table.
             await page.route(`**${slow}`, async (route) => {
               await new Promise((r) => setTimeout(r, 700));
               await route.continue();

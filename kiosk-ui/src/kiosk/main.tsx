@@ -103,13 +103,14 @@ async function start(): Promise<void> {
   const detected = await detectTransport();
   api = detected.api;
   attach(detected.transport);
-  // Drawn once the transport is known, so that the home screen's "not configured" notice comes with
-  // it rather than pushing its buttons down a moment later (the page's boot text shows until then).
+  await load();
+  // Drawn once the transport and the site are known (or could not be loaded), so that the home
+  // screen's "not configured" notice and the header's site name, address and clock come with it
+  // rather than pushing the buttons down a moment later (the page's boot text shows until then).
   if (!drawn) {
     drawn = true;
     draw();
   }
-  await load();
   feed?.close();
   feed = null;
   // With an agent, the queue summary comes over its WebSocket; in a plain browser, from the server's feed.
