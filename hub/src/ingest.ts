@@ -59,6 +59,11 @@ export class IngestWorker {
 
   constructor(private readonly options: IngestOptions) {}
 
+  /** Valid batches waiting for the next group. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
   get connected(): boolean {
     return this.client?.connected ?? false;
   }
