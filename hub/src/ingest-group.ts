@@ -23,24 +23,40 @@ export type IngestOutcome = IngestResult | IngestFailure;
 
 export const isFailure = <T extends object>(o: T | IngestFailure): o is IngestFailure => 'error' in o;
 
-/** The bounds of one group: a transaction's size, and so the lag a batch may wait behind it. */
+/** The bounds of one group (a transaction's size, and so the lag a batch may wait behind it), and how many groups a worker stores at once. */
 export interface GroupLimits {
   batches: number;
   events: number;
+  inFlight: number;
 }
 
-export const GROUP_LIMITS: GroupLimits = { batches: 200, events: 10_000 };
+/** Two groups at once: one's statements run while the other's commit waits for the disk. */
+export const GROUP_LIMITS: GroupLimits = { batches: 200, events: 10_000, inFlight: 2 };
 
-/** Takes the next group off the front of `queue` (at least one batch; arrival order kept). */
-export function takeGroup(queue: FeedBatch[], limits: GroupLimits = GROUP_LIMITS): FeedBatch[] {
+/**
+ * Takes the next group out of `queue` (at least one batch if any can go), in arrival order, leaving
+ * the batches of `busy` sites (in a group being stored) where they are, so a site's batches keep
+ * their order.
+ */
+export function takeGroup(
+  queue: FeedBatch[],
+  limits: Pick<GroupLimits, 'batches' | 'events'> = GROUP_LIMITS,
+  busy: ReadonlySet<string> = new Set(),
+): FeedBatch[] {
+  const group: FeedBatch[] = [];
   let events = 0;
-  let n = 0;
-  while (n < queue.length && n < limits.batches) {
-    events += queue[n]!.events.length;
-    if (n > 0 && events > limits.events) break;
-    n++;
+  for (let i = 0; i < queue.length && group.length < limits.batches; ) {
+    const batch = queue[i]!;
+    if (busy.has(batch.site)) {
+      i++;
+      continue;
+    }
+    // Stop rather than skip: a later batch of this site must not go before it.
+    if (group.length > 0 && events + batch.events.length > limits.events) break;
+    events += batch.events.length;
+    group.push(...queue.splice(i, 1));
   }
-  return queue.splice(0, n);
+  return group;
 }
 
 /** A site's row as locked at the start of the group's transaction. */

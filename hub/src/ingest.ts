@@ -19,7 +19,7 @@ import {
 import type { Logger } from '@oss/queue-server/log';
 import mqtt, { type MqttClient } from 'mqtt';
 import { hubClientId } from './broker.ts';
-import { type GroupLimits, isFailure, takeGroup } from './ingest-group.ts';
+import { GROUP_LIMITS, type GroupLimits, isFailure, takeGroup } from './ingest-group.ts';
 import type { HubStore, IngestResult } from './store.ts';
 
 /** The shared subscription's group: every hub process of a province joins it. */
@@ -54,7 +54,9 @@ export class IngestWorker {
   private readonly chains = new Map<string, Promise<void>>();
   /** Valid batches waiting for the next group, in arrival order (so a site's batches stay in order). */
   private readonly queue: FeedBatch[] = [];
-  private draining: Promise<void> | null = null;
+  /** The groups being stored, and their sites (whose later batches wait for the next group). */
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly busy = new Set<string>();
   readonly counters: IngestCounters = { batches: 0, groups: 0, stored: 0, refused: 0 };
 
   constructor(private readonly options: IngestOptions) {}
@@ -91,7 +93,8 @@ export class IngestWorker {
 
   /** Waits for the batches being stored (acks included), then leaves; unacked batches come again. */
   async stop(): Promise<void> {
-    await Promise.allSettled([...this.chains.values(), this.draining]);
+    await Promise.allSettled([...this.chains.values()]);
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     await this.client?.endAsync(true);
   }
 
@@ -139,15 +142,20 @@ export class IngestWorker {
     this.drain();
   }
 
-  /** One group at a time: what arrives while a transaction runs waits for the next group. */
+  /** Starts groups while fewer than the limit are being stored: what arrives meanwhile waits for the next. */
   private drain(): void {
-    if (this.draining) return;
-    this.draining = (async () => {
-      while (this.queue.length > 0) await this.storeGroup(takeGroup(this.queue, this.options.groupLimits));
-    })().finally(() => {
-      this.draining = null;
-      if (this.queue.length > 0) this.drain();
-    });
+    const limits = this.options.groupLimits ?? GROUP_LIMITS;
+    while (this.inFlight.size < limits.inFlight) {
+      const group = takeGroup(this.queue, limits, this.busy);
+      if (group.length === 0) return;
+      for (const batch of group) this.busy.add(batch.site);
+      const stored: Promise<void> = this.storeGroup(group).finally(() => {
+        for (const batch of group) this.busy.delete(batch.site);
+        this.inFlight.delete(stored);
+        this.drain();
+      });
+      this.inFlight.add(stored);
+    }
   }
 
   private async storeGroup(group: FeedBatch[]): Promise<void> {

@@ -32,6 +32,15 @@ describe('takeGroup', () => {
     expect(takeGroup(big, { batches: 10, events: 10 })).toHaveLength(1);
     expect(big).toEqual([]);
   });
+
+  it('leaves the batches of sites being stored in the queue, in their order', () => {
+    const queue = [batch('a', 6, 10), batch('b', 1, 5), batch('a', 11, 15), batch('c', 1, 5)];
+    expect(takeGroup(queue, { batches: 10, events: 100 }, new Set(['a'])).map((b) => b.site)).toEqual([
+      'b',
+      'c',
+    ]);
+    expect(queue.map((b) => b.from)).toEqual([6, 11]);
+  });
 });
 
 describe('planGroup', () => {
