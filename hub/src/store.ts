@@ -231,7 +231,7 @@ export class HubStore {
   /**
    * Stores several sites' batches in one transaction, idempotently: the sites' rows are locked in id
    * order (workers sharing sites take turns and never deadlock), events already held are skipped
-   * (and `ON CONFLICT DO NOTHING` besides), and the projections change only for the events stored
+   * (`insertEvents`), and the projections change only for the events stored
    * now. When the group fails, each batch is stored alone: a bad batch fails only itself.
    */
   async ingestGroup(batches: readonly FeedBatch[]): Promise<IngestOutcome[]> {
@@ -398,15 +398,13 @@ export class HubStore {
 async function storeGroup(tx: Sql, batches: readonly FeedBatch[]): Promise<IngestOutcome[]> {
   const held = await lockSites(tx, [...new Set(batches.map((b) => b.site))]);
   const plan = planGroup(batches, held);
-  const inserted = await insertEvents(
-    tx,
-    [...plan.sites].flatMap(([site, s]) =>
-      ofSite(
-        site,
-        s.events.map((event) => ({ event })),
-      ),
+  const rows = [...plan.sites].flatMap(([site, s]) =>
+    ofSite(
+      site,
+      s.events.map((event) => ({ event })),
     ),
   );
+  const inserted = await insertEvents(tx, rows, batches.length === 1);
   const isNew = (site: string, e: FeedEvent) => inserted.has(`${site}\u0000${e.seq}`);
   const news = new Map([...plan.sites].map(([site, s]) => [site, s.events.filter((e) => isNew(site, e))]));
   const days = await storeProjections(tx, news, held);
@@ -492,21 +490,34 @@ async function ticketsOf(
   return bySite;
 }
 
-/** Inserts with ON CONFLICT DO NOTHING; returns the `site\0seq` keys actually inserted. */
-async function insertEvents(tx: Sql, rows: OfSite<{ event: FeedEvent }>[]): Promise<Set<string>> {
+/**
+ * Inserts the events; returns the `site\0seq` keys inserted. A group relies on the locked
+ * `sites.last_seq` (the events held are the seqs up to it, written in the same transactions): a
+ * plain insert, and an event already held fails the group, whose batches are then stored alone. A lone
+ * batch skips the events already held (`ON CONFLICT DO NOTHING`), so nothing can stop a site for good.
+ */
+async function insertEvents(
+  tx: Sql,
+  rows: OfSite<{ event: FeedEvent }>[],
+  lone: boolean,
+): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
+  const params = [
+    rows.map((r) => r.site),
+    rows.map((r) => r.event.seq),
+    rows.map((r) => r.event.at),
+    rows.map((r) => r.event.type),
+    rows.map((r) => JSON.stringify(r.event)),
+  ];
+  const insert = `INSERT INTO events (site, seq, at, type, data)
+    SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::jsonb[])`;
+  if (!lone) {
+    await tx.query(insert, params);
+    return new Set(rows.map((r) => `${r.site}\u0000${r.event.seq}`));
+  }
   const inserted = await tx.query<{ site: string; seq: number }>(
-    `INSERT INTO events (site, seq, at, type, data)
-     SELECT e.site, e.seq, e.at, e.type, e.data FROM
-       unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::jsonb[]) AS e (site, seq, at, type, data)
-     ON CONFLICT (site, seq, at) DO NOTHING RETURNING site, seq`,
-    [
-      rows.map((r) => r.site),
-      rows.map((r) => r.event.seq),
-      rows.map((r) => r.event.at),
-      rows.map((r) => r.event.type),
-      rows.map((r) => JSON.stringify(r.event)),
-    ],
+    `${insert} ON CONFLICT (site, seq, at) DO NOTHING RETURNING site, seq`,
+    params,
   );
   return new Set(inserted.map((r) => `${r.site}\u0000${r.seq}`));
 }

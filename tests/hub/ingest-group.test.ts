@@ -218,6 +218,26 @@ async function manySitesScenario(pg: TestPostgres | null) {
         histories[1]!.length,
       ]),
     ).toEqual([]);
+
+    // A site whose held seq is behind its events (a group relies on it): the group fails on the
+    // events already held, and alone the batch skips them; the other site's batch is stored.
+    const three = histories[3]!;
+    await db.query("UPDATE sites SET last_seq = last_seq - 2 WHERE id = 'xa-03'");
+    const again = await store.ingestGroup([
+      { v: 1, site: 'xa-03', from: three.length - 1, to: three.length, events: three.slice(-2) },
+      {
+        v: 1,
+        site: 'xa-04',
+        from: histories[4]!.length + 1,
+        to: histories[4]!.length + 1,
+        events: [counterOpened(histories[4]!.length + 1, at)],
+      },
+    ]);
+    expect(again).toEqual([
+      { upTo: three.length, stored: 0, gap: false },
+      { upTo: histories[4]!.length + 1, stored: 1, gap: false },
+    ]);
+    expect(await held(store, 'xa-03')).toEqual(expected(three));
   } finally {
     await db.close();
     dir.remove();
