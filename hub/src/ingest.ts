@@ -19,7 +19,7 @@ import {
 import type { Logger } from '@oss/queue-server/log';
 import mqtt, { type MqttClient } from 'mqtt';
 import { hubClientId } from './broker.ts';
-import { GROUP_LIMITS, type GroupLimits, isFailure, takeGroup } from './ingest-group.ts';
+import { GROUP_LIMITS, isFailure, takeGroup } from './ingest-group.ts';
 import type { HubStore, IngestResult } from './store.ts';
 
 /** The shared subscription's group: every hub process of a province joins it. */
@@ -36,8 +36,6 @@ export interface IngestOptions {
   store: HubStore;
   log: Logger;
   clock: () => number;
-  /** The bounds of one transaction's group (tests make them small). */
-  groupLimits?: GroupLimits;
 }
 
 export interface IngestCounters {
@@ -144,9 +142,8 @@ export class IngestWorker {
 
   /** Starts groups while fewer than the limit are being stored: what arrives meanwhile waits for the next. */
   private drain(): void {
-    const limits = this.options.groupLimits ?? GROUP_LIMITS;
-    while (this.inFlight.size < limits.inFlight) {
-      const group = takeGroup(this.queue, limits, this.busy);
+    while (this.inFlight.size < GROUP_LIMITS.inFlight) {
+      const group = takeGroup(this.queue, GROUP_LIMITS, this.busy);
       if (group.length === 0) return;
       for (const batch of group) this.busy.add(batch.site);
       const stored: Promise<void> = this.storeGroup(group).finally(() => {
