@@ -5,4 +5,6 @@ export { type HubEnv, readHubEnv } from './env.ts';
 export { type HubOptions, type RunningHub, startHub } from './hub.ts';
 export { hubMosquittoAcl, hubMosquittoConf } from './mosquitto.ts';
 export { coreSite } from './periods.ts';
+export { project } from './project.ts';
 export { HubStore, rebuildOfficerDays, rebuildServiceDays } from './store.ts';
+export { officerDayDeltas, serviceDayDeltas } from './summaries.ts';

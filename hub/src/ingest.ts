@@ -1,7 +1,9 @@
 /**
- * An ingest worker: reads the sites' feeds from the broker, stores each batch in one transaction and
- * acknowledges it only after the commit. With an external broker several workers share the feeds
- * through a shared subscription; a worker killed mid-batch never acked it, so the site re-sends.
+ * An ingest worker: reads the sites' feeds from the broker, stores the batches that arrived while the
+ * last transaction ran as the next group (several sites' batches in one transaction, bounded by
+ * `GROUP_LIMITS` in ingest-group.ts) and acknowledges each only after the commit. With an external
+ * broker several workers share the feeds through a shared subscription; a worker killed mid-group
+ * never acked its batches, so the sites re-send them.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -17,7 +19,8 @@ import {
 import type { Logger } from '@oss/queue-server/log';
 import mqtt, { type MqttClient } from 'mqtt';
 import { hubClientId } from './broker.ts';
-import type { HubStore } from './store.ts';
+import { GROUP_LIMITS, isFailure, takeGroup } from './ingest-group.ts';
+import type { HubStore, IngestResult } from './store.ts';
 
 /** The shared subscription's group: every hub process of a province joins it. */
 export const INGEST_GROUP = 'oss-hub-ingest';
@@ -37,17 +40,29 @@ export interface IngestOptions {
 
 export interface IngestCounters {
   batches: number;
+  /** Transactions that stored groups of batches (fewer than `batches` when batches were grouped). */
+  groups: number;
   stored: number;
   refused: number;
 }
 
 export class IngestWorker {
   private client!: MqttClient;
-  /** One chain per site: a worker handles a site's batches in arrival order. */
+  /** One chain per site for its info and status, in arrival order. */
   private readonly chains = new Map<string, Promise<void>>();
-  readonly counters: IngestCounters = { batches: 0, stored: 0, refused: 0 };
+  /** Valid batches waiting for the next group, in arrival order (so a site's batches stay in order). */
+  private readonly queue: FeedBatch[] = [];
+  /** The groups being stored, and their sites (whose later batches wait for the next group). */
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly busy = new Set<string>();
+  readonly counters: IngestCounters = { batches: 0, groups: 0, stored: 0, refused: 0 };
 
   constructor(private readonly options: IngestOptions) {}
+
+  /** Valid batches waiting for the next group. */
+  get pending(): number {
+    return this.queue.length;
+  }
 
   get connected(): boolean {
     return this.client?.connected ?? false;
@@ -77,12 +92,14 @@ export class IngestWorker {
   /** Waits for the batches being stored (acks included), then leaves; unacked batches come again. */
   async stop(): Promise<void> {
     await Promise.allSettled([...this.chains.values()]);
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     await this.client?.endAsync(true);
   }
 
   private onMessage(topic: string, payload: Buffer): void {
     const t = parseHubTopic(topic);
     if (!t || t.channel === 'ack') return;
+    if (t.channel === 'feed') return this.enqueue(t.site, payload);
     const channel = t.channel;
     const previous = this.chains.get(t.site) ?? Promise.resolve();
     const next = previous
@@ -94,7 +111,7 @@ export class IngestWorker {
     });
   }
 
-  private async handle(site: string, channel: 'feed' | 'info' | 'status', payload: Buffer): Promise<void> {
+  private async handle(site: string, channel: 'info' | 'status', payload: Buffer): Promise<void> {
     const body = parse(payload);
     const { store, log } = this.options;
     if (channel === 'status') {
@@ -102,30 +119,75 @@ export class IngestWorker {
       if (status.ok) await store.saveStatus(site, status.value.online, this.options.clock());
       return;
     }
-    if (channel === 'info') {
-      const info = validate(SiteInfo, body);
-      if (info.ok && info.value.site === site) await store.saveInfo(info.value);
-      else log.warn({ site, problem: info.ok ? 'site mismatch' : info.text.en }, 'site info refused');
-      return;
-    }
-    const batch = validate(FeedBatch, body);
+    const info = validate(SiteInfo, body);
+    if (info.ok && info.value.site === site) await store.saveInfo(info.value);
+    else log.warn({ site, problem: info.ok ? 'site mismatch' : info.text.en }, 'site info refused');
+  }
+
+  /** A valid batch joins the queue; a refused one is only counted and logged (it never joins a group). */
+  private enqueue(site: string, payload: Buffer): void {
+    const batch = validate(FeedBatch, parse(payload));
     // The broker's ACL keeps a site to its own topic; the payload must name the same site.
     if (!batch.ok || batch.value.site !== site || batch.value.to < batch.value.from) {
       this.counters.refused++;
-      log.warn({ site, problem: batch.ok ? 'site or range mismatch' : batch.text.en }, 'feed batch refused');
+      this.options.log.warn(
+        { site, problem: batch.ok ? 'site or range mismatch' : batch.text.en },
+        'feed batch refused',
+      );
       return;
     }
-    const result = await store.ingest(batch.value);
+    this.queue.push(batch.value);
+    this.drain();
+  }
+
+  /** Starts groups while fewer than the limit are being stored: what arrives meanwhile waits for the next. */
+  private drain(): void {
+    while (this.inFlight.size < GROUP_LIMITS.inFlight) {
+      const group = takeGroup(this.queue, GROUP_LIMITS, this.busy);
+      if (group.length === 0) return;
+      for (const batch of group) this.busy.add(batch.site);
+      const stored: Promise<void> = this.storeGroup(group).finally(() => {
+        for (const batch of group) this.busy.delete(batch.site);
+        this.inFlight.delete(stored);
+        this.drain();
+      });
+      this.inFlight.add(stored);
+    }
+  }
+
+  private async storeGroup(group: FeedBatch[]): Promise<void> {
+    const { store, log } = this.options;
+    try {
+      const outcomes = await store.ingestGroup(group);
+      this.counters.groups++;
+      await Promise.all(
+        group.map((batch, i) => {
+          const outcome = outcomes[i]!;
+          if (isFailure(outcome)) {
+            log.error({ site: batch.site, err: outcome.error }, 'feed batch failed');
+            return undefined;
+          }
+          return this.acknowledge(batch, outcome);
+        }),
+      );
+    } catch (e) {
+      log.error({ batches: group.length, err: String(e) }, 'feed group failed');
+    }
+  }
+
+  /** Published only after the commit; a lost ack means the site sends the batch again. */
+  private async acknowledge(batch: FeedBatch, result: IngestResult): Promise<void> {
     this.counters.batches++;
     this.counters.stored += result.stored;
     if (result.gap)
-      log.warn({ site, hubHas: result.upTo, from: batch.value.from }, 'feed gap: asking the site to rewind');
+      this.options.log.warn(
+        { site: batch.site, hubHas: result.upTo, from: batch.from },
+        'feed gap: asking the site to rewind',
+      );
     await this.client.publishAsync(
-      hubTopics.ack(site),
+      hubTopics.ack(batch.site),
       JSON.stringify({ v: FEED_VERSION, upTo: result.upTo }),
-      {
-        qos: 1,
-      },
+      { qos: 1 },
     );
   }
 }

@@ -1,7 +1,14 @@
 /** The hub's queries: sites and their credentials, the idempotent ingest, tickets, staff and sessions. */
-import type { FeedBatch, SiteInfo } from '@oss/protocol';
+import type { FeedBatch, FeedEvent, SiteInfo } from '@oss/protocol';
 import { addSums, type DaySums, type KpiSums, WAIT_TARGET_2025_FROM } from '@oss/queue-server/core';
 import type { HubDb, Sql } from './db.ts';
+import {
+  type HeldSite,
+  type IngestOutcome,
+  type IngestResult,
+  isFailure,
+  planGroup,
+} from './ingest-group.ts';
 import { MonthPartitions } from './partitions.ts';
 import { project, type RatingRow, type TicketRow } from './project.ts';
 import { type OfficerDay, officerDayDeltas, type ServiceDay, serviceDayDeltas } from './summaries.ts';
@@ -25,14 +32,7 @@ export interface StaffRow {
   created_at: number;
 }
 
-export interface IngestResult {
-  /** The hub holds every event of the site up to here (the ack). */
-  upTo: number;
-  /** Events stored by this batch (0 for a repeat). */
-  stored: number;
-  /** The batch starts after a gap: nothing stored, the site must send from `upTo + 1`. */
-  gap: boolean;
-}
+export type { IngestOutcome, IngestResult } from './ingest-group.ts';
 
 const TICKET_COLUMNS = `id, day, number, service_id AS "serviceId", original_service_id AS "originalServiceId",
   priority, status, issued_at AS "issuedAt", first_called_at AS "firstCalledAt", called_at AS "calledAt",
@@ -82,50 +82,70 @@ function sumsValues(s: KpiSums): unknown[] {
   return [s.issued, s.served, s.noShows, s.called, s.waitMs, s.serviceMs, ...s.scoreCounts];
 }
 
-/** Adds a batch's changes to the site's summed days (the site's row is locked: no other writer). */
-async function addServiceDays(tx: Sql, site: string, deltas: ServiceDay[]): Promise<void> {
+/** Rows of several sites in one statement. */
+type OfSite<T> = T & { site: string };
+
+/** Adds a group's changes to its sites' summed days (the sites' rows are locked: no other writer). */
+async function addServiceDays(tx: Sql, deltas: OfSite<ServiceDay>[]): Promise<void> {
   if (deltas.length === 0) return;
-  const days = [...new Set(deltas.map((d) => d.day))];
-  const rows = await tx.query('SELECT * FROM service_days WHERE site = $1 AND day = ANY($2)', [site, days]);
-  const stored = new Map(rows.map((r) => [`${r.day}\u0000${r.service_id}`, sumsFromRow(r)]));
+  const days = [...new Set(deltas.map((d) => `${d.site}\u0000${d.day}`))].map((k) => k.split('\u0000'));
+  const rows = await tx.query(
+    `SELECT s.* FROM unnest($1::text[], $2::text[]) AS k (site, day)
+     JOIN service_days s ON s.site = k.site AND s.day = k.day`,
+    [days.map((d) => d[0]), days.map((d) => d[1])],
+  );
+  const stored = new Map(rows.map((r) => [`${r.site}\u0000${r.day}\u0000${r.service_id}`, sumsFromRow(r)]));
   await writeServiceDays(
     tx,
-    site,
     deltas.map((d) => {
-      const old = stored.get(`${d.day}\u0000${d.serviceId}`);
+      const old = stored.get(`${d.site}\u0000${d.day}\u0000${d.serviceId}`);
       return old ? { ...d, sums: addSums(old, d.sums) } : d;
     }),
   );
 }
 
 /** Upserts summed days, many rows per statement (the waits' arrays travel as `{…}` text). */
-export async function writeServiceDays(tx: Sql, site: string, rows: ServiceDay[]): Promise<void> {
-  const columns = ['day', 'service_id', ...SUM_COLUMNS, 'waits_by_minute'];
-  const types = ['text', 'text', ...SUM_COLUMNS.map(() => 'bigint'), 'text'];
+export async function writeServiceDays(tx: Sql, rows: OfSite<ServiceDay>[]): Promise<void> {
+  const columns = ['site', 'day', 'service_id', ...SUM_COLUMNS, 'waits_by_minute'];
+  const types = ['text', 'text', 'text', ...SUM_COLUMNS.map(() => 'bigint'), 'text'];
   const updates = [...SUM_COLUMNS, 'waits_by_minute'].map((c) => `${c} = excluded.${c}`).join(', ');
   for (let i = 0; i < rows.length; i += 1000) {
     const chunk = rows.slice(i, i + 1000);
-    const values = chunk.map((r) => [r.day, r.serviceId, ...sumsValues(r.sums), `{${r.sums.waitsByMinute}}`]);
+    const values = chunk.map((r) => [
+      r.site,
+      r.day,
+      r.serviceId,
+      ...sumsValues(r.sums),
+      `{${r.sums.waitsByMinute}}`,
+    ]);
     await tx.query(
-      `INSERT INTO service_days (site, ${columns.join(', ')})
-       SELECT $1, ${columns.map((c) => (c === 'waits_by_minute' ? `${c}::integer[]` : c)).join(', ')}
-       FROM unnest(${types.map((t, j) => `$${j + 2}::${t}[]`).join(', ')}) AS r (${columns.join(', ')})
+      `INSERT INTO service_days (${columns.join(', ')})
+       SELECT ${columns.map((c) => (c === 'waits_by_minute' ? `${c}::integer[]` : c)).join(', ')}
+       FROM unnest(${types.map((t, j) => `$${j + 1}::${t}[]`).join(', ')}) AS r (${columns.join(', ')})
        ON CONFLICT (site, day, service_id) DO UPDATE SET ${updates}`,
-      [site, ...columns.map((_, j) => values.map((v) => v[j]))],
+      columns.map((_, j) => values.map((v) => v[j])),
     );
   }
 }
 
 /** Adds officers' served counts (added up in the database: plain counts). */
-async function addOfficerDays(tx: Sql, site: string, rows: OfficerDay[]): Promise<void> {
+async function addOfficerDays(tx: Sql, rows: OfSite<OfficerDay>[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
     `INSERT INTO officer_days (site, day, officer_id, served)
-     SELECT $1, r.day, r.officer_id, r.served FROM unnest($2::text[], $3::text[], $4::int[]) AS r (day, officer_id, served)
+     SELECT r.site, r.day, r.officer_id, r.served
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS r (site, day, officer_id, served)
      ON CONFLICT (site, day, officer_id) DO UPDATE SET served = officer_days.served + excluded.served`,
-    [site, rows.map((r) => r.day), rows.map((r) => r.officerId), rows.map((r) => r.served)],
+    [
+      rows.map((r) => r.site),
+      rows.map((r) => r.day),
+      rows.map((r) => r.officerId),
+      rows.map((r) => r.served),
+    ],
   );
 }
+
+const ofSite = <T>(site: string, rows: T[]): OfSite<T>[] => rows.map((r) => ({ ...r, site }));
 
 /** Builds every site's officers' days from the tickets held (a migration, once). */
 export async function rebuildOfficerDays(tx: Sql): Promise<void> {
@@ -134,7 +154,10 @@ export async function rebuildOfficerDays(tx: Sql): Promise<void> {
     const tickets = (await tx.query(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE site = $1`, [site])).map(
       ticketFromRow,
     );
-    await addOfficerDays(tx, site, officerDayDeltas(new Map(), new Map(tickets.map((t) => [t.id, t]))));
+    await addOfficerDays(
+      tx,
+      ofSite(site, officerDayDeltas(new Map(), new Map(tickets.map((t) => [t.id, t])))),
+    );
   }
 }
 
@@ -153,8 +176,7 @@ export async function rebuildServiceDays(tx: Sql): Promise<void> {
     );
     await writeServiceDays(
       tx,
-      site,
-      serviceDayDeltas(new Map(), new Map(tickets.map((t) => [t.id, t])), ratings),
+      ofSite(site, serviceDayDeltas(new Map(), new Map(tickets.map((t) => [t.id, t])), ratings)),
     );
   }
 }
@@ -199,52 +221,34 @@ export class HubStore {
 
   // --- ingest -------------------------------------------------------------------------------------
 
-  /**
-   * Stores a batch in one transaction, idempotently: the site's row is locked (workers sharing a site
-   * take turns), events already held are skipped (and `ON CONFLICT DO NOTHING` besides), and the
-   * projections change only for the events stored now.
-   */
+  /** Stores one batch (a group of one); throws what stopped it. */
   async ingest(batch: FeedBatch): Promise<IngestResult> {
-    // A ticket a kiosk issued offline may belong to an earlier month than the event that brings it.
-    await this.partitions.ensureFor(
-      batch.events.flatMap((e) => (e.type === 'ticket.issued' ? [e.at, e.issuedAt] : [e.at])),
-    );
-    return this.db.transaction(async (tx) => {
-      const [site] = await tx.query<{ last_seq: number; current_day: string | null }>(
-        'SELECT last_seq, current_day FROM sites WHERE id = $1 FOR UPDATE',
-        [batch.site],
-      );
-      if (!site) throw new Error(`unknown site ${batch.site}`);
-      const held = site.last_seq;
-      if (batch.from > held + 1) return { upTo: held, stored: 0, gap: true };
-      if (batch.to <= held) return { upTo: held, stored: 0, gap: false };
-      const fresh = batch.events.filter((e) => e.seq > held && e.seq <= batch.to);
-      const inserted = await insertEvents(tx, batch.site, fresh);
-      const news = fresh.filter((e) => inserted.has(e.seq));
-      const touched = [...new Set(news.flatMap((e) => ('ticketId' in e && e.ticketId ? [e.ticketId] : [])))];
-      const known = await this.ticketsById(tx, batch.site, touched);
-      const result = project(news, known, site.current_day);
-      await upsertTickets(tx, batch.site, [...result.tickets.values()]);
-      await insertRatings(tx, batch.site, result.ratings);
-      await addServiceDays(tx, batch.site, serviceDayDeltas(known, result.tickets, result.ratings));
-      await addOfficerDays(tx, batch.site, officerDayDeltas(known, result.tickets));
-      const lastAt = news.reduce<number | null>((m, e) => Math.max(m ?? 0, e.at), null);
-      await tx.query(
-        `UPDATE sites SET last_seq = $2, current_day = $3,
-           last_event_at = greatest(coalesce(last_event_at, 0), coalesce($4::bigint, 0)) WHERE id = $1`,
-        [batch.site, batch.to, result.day, lastAt],
-      );
-      return { upTo: batch.to, stored: news.length, gap: false };
-    });
+    const [outcome] = await this.ingestGroup([batch]);
+    if (!outcome || isFailure(outcome)) throw new Error(outcome?.error ?? 'no outcome');
+    return outcome;
   }
 
-  private async ticketsById(tx: Sql, site: string, ids: string[]): Promise<Map<string, TicketRow>> {
-    if (ids.length === 0) return new Map();
-    const rows = await tx.query(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE site = $1 AND id = ANY($2)`, [
-      site,
-      ids,
-    ]);
-    return new Map(rows.map((r) => [r.id as string, ticketFromRow(r)]));
+  /**
+   * Stores several sites' batches in one transaction, idempotently: the sites' rows are locked in id
+   * order (workers sharing sites take turns and never deadlock), events already held are skipped
+   * (`insertEvents`), and the projections change only for the events stored
+   * now. When the group fails, each batch is stored alone: a bad batch fails only itself.
+   */
+  async ingestGroup(batches: readonly FeedBatch[]): Promise<IngestOutcome[]> {
+    try {
+      // A ticket a kiosk issued offline may belong to an earlier month than the event that brings it.
+      await this.partitions.ensureFor(
+        batches.flatMap((b) =>
+          b.events.flatMap((e) => (e.type === 'ticket.issued' ? [e.at, e.issuedAt] : [e.at])),
+        ),
+      );
+      return await this.db.transaction((tx) => storeGroup(tx, batches));
+    } catch (e) {
+      if (batches.length === 1) return [{ error: e instanceof Error ? e.message : String(e) }];
+      const outcomes: IngestOutcome[] = [];
+      for (const batch of batches) outcomes.push(...(await this.ingestGroup([batch])));
+      return outcomes;
+    }
   }
 
   // --- reading ------------------------------------------------------------------------------------
@@ -390,61 +394,238 @@ export class HubStore {
   }
 }
 
-/** Inserts with ON CONFLICT DO NOTHING; returns the seqs actually inserted. */
-async function insertEvents(tx: Sql, site: string, events: FeedBatch['events']): Promise<Set<number>> {
-  if (events.length === 0) return new Set();
-  const rows = await tx.query<{ seq: number }>(
-    `INSERT INTO events (site, seq, at, type, data)
-     SELECT $1, e.seq, e.at, e.type, e.data FROM
-       unnest($2::bigint[], $3::bigint[], $4::text[], $5::jsonb[]) AS e (seq, at, type, data)
-     ON CONFLICT (site, seq, at) DO NOTHING RETURNING seq`,
-    [
+/** The group's transaction: the sites locked, then one statement per table for every site. */
+async function storeGroup(tx: Sql, batches: readonly FeedBatch[]): Promise<IngestOutcome[]> {
+  const held = await lockSites(tx, [...new Set(batches.map((b) => b.site))]);
+  const plan = planGroup(batches, held);
+  const rows = [...plan.sites].flatMap(([site, s]) =>
+    ofSite(
       site,
-      events.map((e) => e.seq),
-      events.map((e) => e.at),
-      events.map((e) => e.type),
-      events.map((e) => JSON.stringify(e)),
-    ],
+      s.events.map((event) => ({ event })),
+    ),
   );
-  return new Set(rows.map((r) => r.seq));
+  const inserted = await insertEvents(tx, rows, batches.length === 1);
+  const isNew = (site: string, e: FeedEvent) => inserted.has(`${site}\u0000${e.seq}`);
+  const news = new Map([...plan.sites].map(([site, s]) => [site, s.events.filter((e) => isNew(site, e))]));
+  const days = await storeProjections(tx, news, held);
+  await advanceSites(
+    tx,
+    [...plan.sites].map(([site, s]) => ({
+      site,
+      upTo: s.upTo,
+      day: days.get(site) ?? null,
+      lastAt: news.get(site)!.reduce<number | null>((m, e) => Math.max(m ?? 0, e.at), null),
+    })),
+  );
+  return plan.batches.map((b, i) =>
+    isFailure(b)
+      ? b
+      : { upTo: b.upTo, gap: b.gap, stored: b.fresh.filter((e) => isNew(batches[i]!.site, e)).length },
+  );
 }
 
-async function upsertTickets(tx: Sql, site: string, tickets: TicketRow[]): Promise<void> {
-  for (const t of tickets)
-    await tx.query(
-      `INSERT INTO tickets (site, id, day, number, service_id, original_service_id, priority, status, issued_at,
-         first_called_at, called_at, started_at, finished_at, counter_id, officer_id, rating)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-       ON CONFLICT (site, id, issued_at) DO UPDATE SET service_id = excluded.service_id, status = excluded.status,
-         first_called_at = excluded.first_called_at, called_at = excluded.called_at,
-         started_at = excluded.started_at, finished_at = excluded.finished_at, counter_id = excluded.counter_id,
-         officer_id = excluded.officer_id, rating = excluded.rating`,
-      [
+async function lockSites(tx: Sql, ids: string[]): Promise<Map<string, HeldSite>> {
+  const rows = await tx.query<HeldSite & { id: string }>(
+    'SELECT id, last_seq, current_day FROM sites WHERE id = ANY($1) ORDER BY id FOR UPDATE',
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Projects each site's new events onto its tickets, ratings and summaries; returns each site's day after them. */
+async function storeProjections(
+  tx: Sql,
+  news: Map<string, FeedEvent[]>,
+  held: ReadonlyMap<string, HeldSite>,
+): Promise<Map<string, string | null>> {
+  const known = await ticketsOf(
+    tx,
+    [...news].flatMap(([site, events]) =>
+      [...new Set(events.flatMap((e) => ('ticketId' in e && e.ticketId ? [e.ticketId] : [])))].map((id) => ({
         site,
-        t.id,
-        t.day,
-        t.number,
-        t.serviceId,
-        t.originalServiceId,
-        t.priority,
-        t.status,
-        t.issuedAt,
-        t.firstCalledAt ?? null,
-        t.calledAt ?? null,
-        t.startedAt ?? null,
-        t.finishedAt ?? null,
-        t.counterId ?? null,
-        t.officerId ?? null,
-        t.rating ?? null,
-      ],
-    );
+        id,
+      })),
+    ),
+  );
+  const results = [...news].map(([site, events]) => {
+    const before = known.get(site) ?? new Map<string, TicketRow>();
+    return { site, before, ...project(events, before, held.get(site)?.current_day ?? null) };
+  });
+  await upsertTickets(
+    tx,
+    results.flatMap((r) => ofSite(r.site, [...r.tickets.values()])),
+  );
+  await insertRatings(
+    tx,
+    results.flatMap((r) => ofSite(r.site, r.ratings)),
+  );
+  await addServiceDays(
+    tx,
+    results.flatMap((r) => ofSite(r.site, serviceDayDeltas(r.before, r.tickets, r.ratings))),
+  );
+  await addOfficerDays(
+    tx,
+    results.flatMap((r) => ofSite(r.site, officerDayDeltas(r.before, r.tickets))),
+  );
+  return new Map(results.map((r) => [r.site, r.day]));
 }
 
-async function insertRatings(tx: Sql, site: string, ratings: RatingRow[]): Promise<void> {
-  for (const r of ratings)
-    await tx.query(
-      `INSERT INTO ratings (site, id, day, at, score, counter_id, ticket_id, officer_id, service_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (site, id, at) DO NOTHING`,
-      [site, r.id, r.day, r.at, r.score, r.counterId, r.ticketId, r.officerId, r.serviceId],
-    );
+/** The tickets stored of the given (site, id) pairs, per site. */
+async function ticketsOf(
+  tx: Sql,
+  keys: { site: string; id: string }[],
+): Promise<Map<string, Map<string, TicketRow>>> {
+  const bySite = new Map<string, Map<string, TicketRow>>();
+  if (keys.length === 0) return bySite;
+  const rows = await tx.query(
+    `SELECT site, ${TICKET_COLUMNS} FROM unnest($1::text[], $2::text[]) AS k (key_site, key_id)
+     JOIN tickets ON site = key_site AND id = key_id`,
+    [keys.map((k) => k.site), keys.map((k) => k.id)],
+  );
+  for (const { site, ...row } of rows) {
+    const tickets = bySite.get(site as string) ?? new Map<string, TicketRow>();
+    tickets.set(row.id as string, ticketFromRow(row));
+    bySite.set(site as string, tickets);
+  }
+  return bySite;
+}
+
+/**
+ * Inserts the events; returns the `site\0seq` keys inserted. A group relies on the locked
+ * `sites.last_seq` (the events held are the seqs up to it, written in the same transactions): a
+ * plain insert, and an event already held fails the group, whose batches are then stored alone. A lone
+ * batch skips the events already held (`ON CONFLICT DO NOTHING`), so nothing can stop a site for good.
+ */
+async function insertEvents(
+  tx: Sql,
+  rows: OfSite<{ event: FeedEvent }>[],
+  lone: boolean,
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const params = [
+    rows.map((r) => r.site),
+    rows.map((r) => r.event.seq),
+    rows.map((r) => r.event.at),
+    rows.map((r) => r.event.type),
+    rows.map((r) => JSON.stringify(r.event)),
+  ];
+  const insert = `INSERT INTO events (site, seq, at, type, data)
+    SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::jsonb[])`;
+  if (!lone) {
+    await tx.query(insert, params);
+    return new Set(rows.map((r) => `${r.site}\u0000${r.event.seq}`));
+  }
+  const inserted = await tx.query<{ site: string; seq: number }>(
+    `${insert} ON CONFLICT (site, seq, at) DO NOTHING RETURNING site, seq`,
+    params,
+  );
+  return new Set(inserted.map((r) => `${r.site}\u0000${r.seq}`));
+}
+
+const TICKET_FIELDS = [
+  ['site', 'text'],
+  ['id', 'text'],
+  ['day', 'text'],
+  ['number', 'text'],
+  ['service_id', 'text'],
+  ['original_service_id', 'text'],
+  ['priority', 'text'],
+  ['status', 'text'],
+  ['issued_at', 'bigint'],
+  ['first_called_at', 'bigint'],
+  ['called_at', 'bigint'],
+  ['started_at', 'bigint'],
+  ['finished_at', 'bigint'],
+  ['counter_id', 'text'],
+  ['officer_id', 'text'],
+  ['rating', 'smallint'],
+] as const;
+
+function ticketValues(t: OfSite<TicketRow>): unknown[] {
+  return [
+    t.site,
+    t.id,
+    t.day,
+    t.number,
+    t.serviceId,
+    t.originalServiceId,
+    t.priority,
+    t.status,
+    t.issuedAt,
+    t.firstCalledAt ?? null,
+    t.calledAt ?? null,
+    t.startedAt ?? null,
+    t.finishedAt ?? null,
+    t.counterId ?? null,
+    t.officerId ?? null,
+    t.rating ?? null,
+  ];
+}
+
+/** `INSERT … SELECT FROM unnest(…)` of one array per column: many rows, one statement. */
+function unnestInsert(table: string, fields: readonly (readonly [string, string])[]): string {
+  const names = fields.map(([name]) => name).join(', ');
+  return `INSERT INTO ${table} (${names}) SELECT ${names}
+    FROM unnest(${fields.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS r (${names})`;
+}
+
+const columnsOf = (values: unknown[][], width: number) =>
+  Array.from({ length: width }, (_, j) => values.map((v) => v[j]));
+
+async function upsertTickets(tx: Sql, tickets: OfSite<TicketRow>[]): Promise<void> {
+  if (tickets.length === 0) return;
+  await tx.query(
+    `${unnestInsert('tickets', TICKET_FIELDS)}
+     ON CONFLICT (site, id, issued_at) DO UPDATE SET service_id = excluded.service_id, status = excluded.status,
+       first_called_at = excluded.first_called_at, called_at = excluded.called_at,
+       started_at = excluded.started_at, finished_at = excluded.finished_at, counter_id = excluded.counter_id,
+       officer_id = excluded.officer_id, rating = excluded.rating`,
+    columnsOf(tickets.map(ticketValues), TICKET_FIELDS.length),
+  );
+}
+
+const RATING_FIELDS = [
+  ['site', 'text'],
+  ['id', 'text'],
+  ['day', 'text'],
+  ['at', 'bigint'],
+  ['score', 'smallint'],
+  ['counter_id', 'text'],
+  ['ticket_id', 'text'],
+  ['officer_id', 'text'],
+  ['service_id', 'text'],
+] as const;
+
+async function insertRatings(tx: Sql, ratings: OfSite<RatingRow>[]): Promise<void> {
+  if (ratings.length === 0) return;
+  const values = ratings.map((r) => [
+    r.site,
+    r.id,
+    r.day,
+    r.at,
+    r.score,
+    r.counterId,
+    r.ticketId,
+    r.officerId,
+    r.serviceId,
+  ]);
+  await tx.query(
+    `${unnestInsert('ratings', RATING_FIELDS)} ON CONFLICT (site, id, at) DO NOTHING`,
+    columnsOf(values, RATING_FIELDS.length),
+  );
+}
+
+/** Moves each site's held seq, day and last event time on. */
+async function advanceSites(
+  tx: Sql,
+  sites: { site: string; upTo: number; day: string | null; lastAt: number | null }[],
+): Promise<void> {
+  if (sites.length === 0) return;
+  await tx.query(
+    `UPDATE sites s SET last_seq = u.last_seq, current_day = u.day,
+       last_event_at = greatest(coalesce(s.last_event_at, 0), coalesce(u.last_at, 0))
+     FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[]) AS u (id, last_seq, day, last_at)
+     WHERE s.id = u.id`,
+    [sites.map((s) => s.site), sites.map((s) => s.upTo), sites.map((s) => s.day), sites.map((s) => s.lastAt)],
+  );
 }
