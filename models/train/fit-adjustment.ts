@@ -3,7 +3,9 @@
  * its correction of the shipped layer (α, a blend of the two logits) and shifts each class's prior (a
  * bias), so that positive/neutral/negative accuracy is highest while no class is recalled less than by
  * the shipped weights. Nothing here looks at validation; validation is only reported, as train-head does.
- *   tsx models/train/fit-adjustment.ts <features dir> <run dir> [--margin 0.02] [--out models/weights]
+ *   tsx models/train/fit-adjustment.ts <features dir> <run dir> [--margin 0.02] [--apply-to dir] [--out dir]
+ * `--apply-to`: put the α and biases fitted on <run dir>'s held-out images on another head (the same
+ * recipe trained on all training images, which has no held-out images of its own).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -105,13 +107,17 @@ function adjusted(head: HeadWeights, alpha: number, bias: readonly number[]): He
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
-    options: { margin: { type: 'string', default: '0.02' }, out: { type: 'string' } },
+    options: {
+      margin: { type: 'string', default: '0.02' },
+      'apply-to': { type: 'string' },
+      out: { type: 'string' },
+    },
     allowPositionals: true,
   });
   const [featuresDir, runDir] = positionals;
   if (!featuresDir || !runDir)
     throw new Error(
-      'Cách dùng / Usage: fit-adjustment.ts <features dir> <run dir> [--margin 0.02] [--out dir]',
+      'Cách dùng / Usage: fit-adjustment.ts <features dir> <run dir> [--margin 0.02] [--apply-to dir] [--out dir]',
     );
   const logits = JSON.parse(await readFile(join(runDir, `${HEAD_NAME}.logits.json`), 'utf8')) as {
     heldOutTrain: HeldOut;
@@ -119,7 +125,8 @@ async function main(): Promise<void> {
   const fit = fitAdjustment(logits.heldOutTrain, Number(values.margin));
   const rt = await loadRuntime('wasm');
   await rt.faceapi.nets.faceExpressionNet.loadFromDisk(rt.modelDir);
-  const head = adjusted(await readHead(runDir), fit.alpha, fit.bias);
+  const target = values['apply-to'] ?? runDir;
+  const head = adjusted(await readHead(target), fit.alpha, fit.bias);
   const validation = await readSplit(featuresDir, 'validation');
   const rows = headLogitsOf(rt, head, validation, head.mirror ? [0, 1] : [0]);
   // As train-head: temperature on the even-indexed validation images, calibration on the odd ones.
@@ -135,6 +142,7 @@ async function main(): Promise<void> {
       holdoutFit: {
         margin: Number(values.margin),
         run: runDir,
+        appliedTo: target,
         ...fit,
       },
     },
@@ -151,7 +159,7 @@ async function main(): Promise<void> {
   if (!values.out) return;
   head.info = {
     ...head.info,
-    adjustment: `α ${fit.alpha}, class biases ${fit.bias.join(' ')} fitted on ${fit.heldOutImages} held-out training images (models/train/fit-adjustment.ts)`,
+    adjustment: `α ${fit.alpha}, class biases ${fit.bias.join(' ')} fitted on ${fit.heldOutImages} held-out training images${target === runDir ? '' : ' of a run on 85 % of them'} (models/train/fit-adjustment.ts)`,
     temperature: head.temperature,
     validation: { accuracy7: report.head.accuracy7, accuracy3: report.head.accuracy3 },
   };

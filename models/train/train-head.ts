@@ -24,7 +24,7 @@ import { seededRandom } from './fer2013.ts';
 import { type ClassScores, scoreReport, shippedProbabilities } from './scores.ts';
 
 export interface Split {
-  /** [images, views (original, mirrored), FEATURE_SIZE] */
+  /** [images, views (original, mirrored, then any extra training views), FEATURE_SIZE] */
   features: Float32Array;
   views: number;
   labels: number[];
@@ -43,6 +43,28 @@ export async function readSplit(dir: string, name: string): Promise<Split> {
   return { features, views, labels: meta.labels.slice(0, images) };
 }
 
+/**
+ * The split with extra views of the same faces (extract-features.ts `mirror`, `jitter…`) after its
+ * own, so that view 1 is the mirrored face when the split has only the original.
+ */
+export function withExtraViews(split: Split, extras: readonly Split[]): Split {
+  for (const extra of extras)
+    if (extra.views !== 1 || extra.labels.join() !== split.labels.slice(0, extra.labels.length).join())
+      throw new Error('Extra views must be single views of the same faces in the same order');
+  const images = Math.min(split.labels.length, ...extras.map((e) => e.labels.length));
+  const views = split.views + extras.length;
+  const features = new Float32Array(images * views * FEATURE_SIZE);
+  for (let i = 0; i < images; i++) {
+    const own = split.features.subarray(i * split.views * FEATURE_SIZE, (i + 1) * split.views * FEATURE_SIZE);
+    features.set(own, i * views * FEATURE_SIZE);
+    for (const [k, e] of extras.entries()) {
+      const view = e.features.subarray(i * FEATURE_SIZE, (i + 1) * FEATURE_SIZE);
+      features.set(view, (i * views + split.views + k) * FEATURE_SIZE);
+    }
+  }
+  return { features, views, labels: split.labels.slice(0, images) };
+}
+
 /** Images [from, to) of a split, sharing its buffer. */
 function sliceSplit(split: Split, from: number, to: number): Split {
   const row = split.views * FEATURE_SIZE;
@@ -54,7 +76,7 @@ function sliceSplit(split: Split, from: number, to: number): Split {
 }
 
 /** Rows (image × view) as a dense matrix of the first `inputs` columns. */
-function rowsOf(split: Split, inputs: number, views: readonly (0 | 1)[]): Float32Array {
+function rowsOf(split: Split, inputs: number, views: readonly number[]): Float32Array {
   const n = split.labels.length;
   const out = new Float32Array(n * views.length * inputs);
   let r = 0;
@@ -163,7 +185,7 @@ function forward(
 
 async function train(rt: LoadedRuntime, data: Split, o: TrainOptions) {
   const { tf } = rt;
-  const views = data.views === 2 ? ([0, 1] as const) : ([0] as const);
+  const views = [...Array(data.views).keys()];
   const base = o.residual ? baseLogits(rt, rowsOf(data, FEATURE_SIZE, views)) : null;
   const rows = rowsOf(data, o.inputs, views);
   const labels = data.labels.flatMap((l) => views.map(() => l));
@@ -276,7 +298,7 @@ function baseLogits(rt: LoadedRuntime, rows: Float32Array): Float32Array {
 }
 
 /** Per image, the mean logits over its views, computed by the same code as on the device. */
-export function headLogitsOf(rt: LoadedRuntime, head: HeadWeights, data: Split, views: readonly (0 | 1)[]) {
+export function headLogitsOf(rt: LoadedRuntime, head: HeadWeights, data: Split, views: readonly number[]) {
   const { tf } = rt;
   const rows = rowsOf(data, FEATURE_SIZE, views);
   const loaded = prepareHead(rt, head);
@@ -305,7 +327,7 @@ async function writeHeldOut(
   validation: Split,
   out: string,
 ) {
-  const views = (split: Split): (0 | 1)[] => (head.mirror && split.views === 2 ? [0, 1] : [0]);
+  const views = (split: Split) => (head.mirror && split.views >= 2 ? [0, 1] : [0]);
   const logitsOf = (split: Split) => ({
     labels: split.labels,
     head: headLogitsOf(rt, { ...head, temperature: 1 }, split, views(split)),
@@ -330,6 +352,8 @@ const OPTIONS = {
   'no-mirror': { type: 'boolean' },
   /** Fraction of the training split kept out of training (its last images: the extraction order is shuffled). */
   holdout: { type: 'string', default: '0' },
+  /** Extra training views, read from train-<name>.f32 in the features dir (e.g. mirror,jitter). */
+  'extra-views': { type: 'string', default: '' },
   out: { type: 'string' },
 } as const;
 
@@ -357,7 +381,13 @@ async function main(): Promise<void> {
     );
   const rt = await loadRuntime('wasm');
   await rt.faceapi.nets.faceExpressionNet.loadFromDisk(rt.modelDir);
-  const [allTrain, validation] = await Promise.all([readSplit(dir, 'train'), readSplit(dir, 'validation')]);
+  const extraNames = values['extra-views'].split(',').filter(Boolean);
+  const [ownTrain, validation] = await Promise.all([readSplit(dir, 'train'), readSplit(dir, 'validation')]);
+  // Held-out images are scored on views 0 and 1 as on the device: view 1 must be the mirrored face.
+  if (ownTrain.views === 1 && extraNames.length && extraNames[0] !== 'mirror')
+    throw new Error('--extra-views: list mirror first');
+  const extras = await Promise.all(extraNames.map((n) => readSplit(dir, `train-${n}`)));
+  const allTrain = extras.length ? withExtraViews(ownTrain, extras) : ownTrain;
   const kept = Math.round(allTrain.labels.length * (1 - Number(values.holdout)));
   const trainSplit = sliceSplit(allTrain, 0, kept);
   const heldOutTrain = sliceSplit(allTrain, kept, allTrain.labels.length);
@@ -382,7 +412,7 @@ async function main(): Promise<void> {
       t,
     );
   const report = {
-    options: { ...o, mirrorAtTest: head.mirror },
+    options: { ...o, mirrorAtTest: head.mirror, extraViews: extraNames },
     trainSeconds: Math.round((Date.now() - started) / 1000),
     trainImages: trainSplit.labels.length,
     validationImages: validation.labels.length,
@@ -397,7 +427,7 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(report, null, 1));
   if (values.out) {
     head.info = {
-      trainedOn: `FER2013 Training (${trainSplit.labels.length}${trainSplit.views === 2 ? ' + mirrored copies' : ''}); tuned and reported on PublicTest (${validation.labels.length})`,
+      trainedOn: `FER2013 Training (${trainSplit.labels.length} faces × ${trainSplit.views} views${extraNames.length ? `: original, ${extraNames.join(', ')}` : ''}); tuned and reported on PublicTest (${validation.labels.length})`,
       script: 'models/train/train-head.ts',
       options: report.options,
       temperature: head.temperature,
