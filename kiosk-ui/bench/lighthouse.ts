@@ -3,7 +3,7 @@
  * mobile settings (simulated slow 4G, CPU slowed 4×), performance only, the system's Chromium
  * (`CHROME_PATH`, default /usr/bin/chromium; nothing is downloaded), against the server as `npm start`
  * runs it (built apps, precompressed). Goal: performance ≥ 90 and first contentful paint ≤ 1.5 s.
- * Options: --runs N (default 3; the median is reported); LH_PAGES=/kiosk,/display; LH_SAVE=prefix
+ * Options: --runs N (default 5; the median is reported); LH_PAGES=/kiosk,/display; LH_SAVE=prefix
  * writes each report as JSON. Exits 1 when a page misses the goal.
  */
 import { execFileSync } from 'node:child_process';
@@ -18,7 +18,7 @@ import lighthouse from 'lighthouse';
 
 const KIOSK_UI = fileURLToPath(new URL('..', import.meta.url));
 const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
 const PAGES = (process.env.LH_PAGES ?? '/kiosk,/display').split(',');
 const GOAL = { score: 90, fcpMs: 1500 };
 
