@@ -7,6 +7,7 @@
  * become one group, and a refused batch and a failing one beside good ones change nothing of theirs.
  */
 import {
+  type HubDb,
   HubStore,
   officerDayDeltas,
   openDatabase,
@@ -18,7 +19,6 @@ import { hasPostgres, startPostgres, type TestPostgres } from '@oss/hub/testing'
 import { type FeedAck, type FeedBatch, type FeedEvent, hubTopics } from '@oss/protocol';
 import { tempDir, waitFor } from '@oss/tests';
 import mqtt from 'mqtt';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { enrolAt, onBothDatabases, prepareHubDir, startTestHub } from './harness.ts';
 import { dayEvents } from './history.ts';
@@ -114,17 +114,19 @@ async function held(store: HubStore, site: string) {
       .ticketsBetween(site, '0000-01-01', '9999-12-31')
       .then((t) => t.sort((a, b) => a.id.localeCompare(b.id))),
     ratings: (await q('SELECT id FROM ratings WHERE site = $1 ORDER BY id')).map((r) => r.id),
-    serviceDays: (await q('SELECT * FROM service_days WHERE site = $1')).map((r) => ({
-      key: `${r.day}/${r.service_id}`,
-      issued: n(r.issued),
-      served: n(r.served),
-      noShows: n(r.no_shows),
-      called: n(r.called),
-      waitMs: n(r.wait_ms),
-      waitsByMinute: trimZeros(r.waits_by_minute as number[]),
-      serviceMs: n(r.service_ms),
-      scoreCounts: [1, 2, 3, 4, 5].map((s) => n(r[`score_${s}`])),
-    })),
+    serviceDays: (await q('SELECT * FROM service_days WHERE site = $1'))
+      .map((r) => ({
+        key: `${r.day}/${r.service_id}`,
+        issued: n(r.issued),
+        served: n(r.served),
+        noShows: n(r.no_shows),
+        called: n(r.called),
+        waitMs: n(r.wait_ms),
+        waitsByMinute: trimZeros(r.waits_by_minute as number[]),
+        serviceMs: n(r.service_ms),
+        scoreCounts: [1, 2, 3, 4, 5].map((s) => n(r[`score_${s}`])),
+      }))
+      .sort((a, b) => a.key.localeCompare(b.key)),
     officerDays: (await q('SELECT day, officer_id, served FROM officer_days WHERE site = $1 AND served <> 0'))
       .map((r) => ({ key: `${r.day}/${r.officer_id}`, served: n(r.served) }))
       .sort((a, b) => a.key.localeCompare(b.key)),
@@ -143,7 +145,8 @@ async function manySitesScenario(pg: TestPostgres | null) {
   if (!pg) await prepareHubDir(dir.path);
   const db = await openDatabase({ url: pg?.url ?? null, dataDir: dir.path });
   const store = new HubStore(db);
-  const seed = Date.now() % 100_000;
+  // Every message names the seed; OSS_TEST_SEED=n replays that run.
+  const seed = Number(process.env.OSS_TEST_SEED ?? Date.now() % 100_000);
   const rand = random(seed);
   try {
     const sites = Array.from({ length: 40 }, (_, i) => `xa-${String(i).padStart(2, '0')}`);
@@ -253,7 +256,13 @@ describe.skipIf(!hasPostgres)('the worker groups what arrives while a transactio
     const pgServer = await startPostgres();
     const dir = tempDir('oss-hub-group-worker-');
     let hub: RunningHub | null = null;
-    const blocker = new pg.Client({ connectionString: pgServer.url });
+    // A transaction of its own holds the lock (the worker's groups wait on it) until released.
+    let release = () => {};
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let blocker: HubDb | null = null;
+    let holding: Promise<void> = Promise.resolve();
     const clients: mqtt.MqttClient[] = [];
     try {
       hub = await startTestHub(dir.path, { OSS_HUB_DATABASE_URL: pgServer.url });
@@ -278,14 +287,21 @@ describe.skipIf(!hasPostgres)('the worker groups what arrives while a transactio
       });
 
       // The worker's two groups in flight (GROUP_LIMITS) wait on this lock; the rest arrive meanwhile.
-      await blocker.connect();
-      await blocker.query('BEGIN');
-      await blocker.query('LOCK TABLE events IN EXCLUSIVE MODE');
+      const db = await openDatabase({ url: pgServer.url, dataDir: dir.path });
+      blocker = db;
+      await new Promise<void>((locked, failed) => {
+        holding = db.transaction(async (tx) => {
+          await tx.query('LOCK TABLE events IN EXCLUSIVE MODE');
+          locked();
+          await released;
+        });
+        holding.catch(failed);
+      });
       const waiting = 'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted';
       for (const i of [0, 1]) {
         await send(i, good(sites[i]!));
         await waitFor(
-          async () => (await blocker.query<{ n: number }>(waiting)).rows[0]!.n === i + 1,
+          async () => (await db.query<{ n: number }>(waiting))[0]!.n === i + 1,
           'a group waiting',
           30_000,
         );
@@ -301,7 +317,8 @@ describe.skipIf(!hasPostgres)('the worker groups what arrives while a transactio
         'the other batches queued',
         30_000,
       );
-      await blocker.query('COMMIT');
+      release();
+      await holding;
 
       await waitFor(
         () => sites.slice(0, 6).every((s) => acks.get(s) === 2),
@@ -318,7 +335,9 @@ describe.skipIf(!hasPostgres)('the worker groups what arrives while a transactio
       expect(acks.has(sites[6]!) || acks.has(sites[7]!)).toBe(false);
     } finally {
       await Promise.all(clients.map((c) => c.endAsync(true)));
-      await blocker.end().catch(() => {});
+      release();
+      await holding.catch(() => {});
+      await blocker?.close();
       await hub?.stop();
       await pgServer.stop();
       pgServer.remove();
