@@ -9,6 +9,7 @@ import { FEED_MAX_BATCH, siteMayPublishToHub, siteMaySubscribeAtHub } from '@oss
 import { listenTcp } from '@oss/queue-server/lifecycle';
 import type { Logger } from '@oss/queue-server/log';
 import {
+  AEDES_DELIVERY,
   AuthBackoff,
   type BrokerLimits,
   ConnectionLimiter,
@@ -68,6 +69,7 @@ export async function startHubBroker(options: HubBrokerOptions): Promise<HubBrok
   const sockets = new WeakMap<object, Socket>();
   let clients: Record<string, SiteClient> = {};
   const broker = await Aedes.createBroker({
+    ...AEDES_DELIVERY,
     connectTimeout: limits.connectTimeoutMs,
     authenticate(client: SiteClient, username, password, done) {
       const user = username ?? '';

@@ -4,7 +4,14 @@
  */
 export { hasMosquitto, run, type TestMosquitto, testMosquitto, waitForPort } from './mosquitto.ts';
 export { NODE_OPTIONS, runServerToExit, type ServerProcess, spawnServer } from './process.ts';
-export { closedWithin, connectPacket, rawSocket } from './raw-mqtt.ts';
+export {
+  closedWithin,
+  connectPacket,
+  publishPacket,
+  rawSocket,
+  releasePiledUpDeliveries,
+  subscribePacket,
+} from './raw-mqtt.ts';
 export {
   connectDevice,
   type DeviceClient,

@@ -19,6 +19,7 @@ import { listenTcp } from '../lifecycle.ts';
 import type { Logger } from '../log.ts';
 import { ClientIdClaims } from './client-ids.ts';
 import {
+  AEDES_DELIVERY,
   AuthBackoff,
   type BrokerLimits,
   ConnectionLimiter,
@@ -128,6 +129,7 @@ export async function startEmbeddedBroker(options: BrokerOptions): Promise<Embed
   }
 
   const broker = await Aedes.createBroker({
+    ...AEDES_DELIVERY,
     connectTimeout: limits.connectTimeoutMs,
     authenticate(client: DeviceClient, username, password, done) {
       const user = username ?? '';

@@ -38,6 +38,17 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maxBackoffMs: 60_000,
 };
 
+/**
+ * aedes options both embedded brokers (site and hub) use. `concurrency: 0` removes mqemitter's queue
+ * of messages waiting for one of 100 delivery slots: that queue is drained inside the previous
+ * message's completion, and a message nobody subscribes to completes at once, so thousands of them
+ * queued behind slow deliveries nested thousands deep and overflowed the stack (the hub's broker died
+ * so with 3,300 sites closing; `broker-backlog.test.ts` rebuilds it). Messages in flight stay bounded
+ * without the queue: aedes reads a connection's next bytes only once the packets already read are
+ * handled.
+ */
+export const AEDES_DELIVERY = { concurrency: 0 } as const;
+
 /** The size guard closed the connection. */
 export class PacketRefused extends Error {}
 
