@@ -134,6 +134,18 @@ describe('security headers', () => {
     abort.abort();
   });
 
+  it('keeps other origins’ windows apart from every page but the kiosk’s and the board’s', async () => {
+    const coop = async (path: string) => {
+      const res = await fetch(`${base}${path}`);
+      await res.text();
+      return [path, res.headers.get('cross-origin-opener-policy')];
+    };
+    for (const path of ['/', '/counter', '/dashboard', '/book', '/t/nope', '/api/queue', '/nope'])
+      expect(await coop(path)).toEqual([path, 'same-origin']);
+    // Device pages in their own full-screen browser: the policy only cost each load a new context.
+    for (const path of ['/kiosk', '/display']) expect(await coop(path)).toEqual([path, null]);
+  });
+
   it("the status page's inline script and style are admitted by hash", async () => {
     const res = await fetch(`${base}/`);
     const csp = res.headers.get('content-security-policy')!;

@@ -22,6 +22,15 @@ const APP_PAGES: Record<string, string> = {
 };
 
 /**
+ * The device pages, shown full screen on a kiosk or a board by their own browser: no other window
+ * opens them or is opened by them, and they hold no secret, so they go without
+ * `Cross-Origin-Opener-Policy`. With it, Chromium moves every load of them to a new browsing context
+ * group (a fresh JavaScript context: about 50 ms on this machine, 4× on a slow device), measured as
+ * the largest part of their total blocking time (docs/benchmarks.md). Every other page keeps it.
+ */
+const DEVICE_PAGES = new Set(['/kiosk', '/display']);
+
+/**
  * The status page's only inline code and style; the Content-Security-Policy admits them by hash.
  * On queue changes (not the stream's first summary, the one it shows) the script fetches the page
  * again and swaps its live part: no reload, so focus and scrolling stay where they are.
@@ -102,6 +111,7 @@ export async function pages(
   for (const [route, file] of Object.entries(APP_PAGES)) {
     app.get(route, async (request, reply) => {
       const path = join(dist, file);
+      if (DEVICE_PAGES.has(route)) reply.raw.removeHeader('cross-origin-opener-policy');
       if (existsSync(path)) {
         reply.raw.setHeader('content-security-policy', builtPagePolicy(path));
         return sendBuilt(request, reply, path, 'text/html; charset=utf-8');

@@ -1,7 +1,8 @@
 /**
  * Headers on every answer, pages and API alike: a Content-Security-Policy that admits only this
  * origin's scripts, styles and connections (the apps need nothing else), no framing (clickjacking),
- * no MIME sniffing, and no Referer (a ticket page's address is its secret).
+ * no MIME sniffing, no Referer (a ticket page's address is its secret), and no window relation with
+ * other origins (`Cross-Origin-Opener-Policy`; the kiosk's and board's pages go without: pages.ts).
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
