@@ -56,7 +56,8 @@ function inlineStyles(): Plugin {
  * preloads then, or after 1 s at the latest. Module scripts never block the parser, but when they
  * arrive before the first paint Chromium runs them first, and on a slow phone the boot line then
  * waits for every chunk. It also asks `/agent.json` (both pages first ask whether an agent serves
- * them: `probeAgent`) beside the scripts. Hidden pages (nothing painted) load at once. The queue server admits the
+ * them: `probeAgent`) beside the scripts; a failed fetch is the prober's to handle (no unhandled
+ * rejection meanwhile). Hidden pages (nothing painted) load at once. The queue server admits the
  * loader by hash in its CSP (pages.ts); the device agent's policy allows inline code.
  */
 function scriptsAfterFirstPaint(): Plugin {
@@ -68,13 +69,14 @@ function scriptsAfterFirstPaint(): Plugin {
     transformIndexHtml: {
       order: 'post',
       handler: (html) => {
-        const src = entry.exec(html)?.[1];
         // Only pages with a boot line paint anything before their scripts run.
-        if (!src || !html.includes('class="boot"')) return html;
+        if (!html.includes('class="boot"')) return html;
+        const src = entry.exec(html)?.[1];
+        if (!src) throw new Error('scriptsAfterFirstPaint: no module entry found in a page with a boot line');
         const preloads = [...html.matchAll(preload)].map((m) => m[1]!);
         const loader =
           `(()=>{const h=document.head,add=(t,a)=>h.append(Object.assign(document.createElement(t),a,{crossOrigin:''}));` +
-          `let loaded=false;const load=()=>{if(loaded)return;loaded=true;window.ossAgentAnswer=fetch('/agent.json',{cache:'no-store'});` +
+          `let loaded=false;const load=()=>{if(loaded)return;loaded=true;const a=fetch('/agent.json',{cache:'no-store'});a.catch(()=>{});window.ossAgentAnswer=a;` +
           `for(const href of ${JSON.stringify(preloads)})add('link',{rel:'modulepreload',href});` +
           `add('script',{type:'module',src:${JSON.stringify(src)}})};` +
           `if(document.visibilityState!=='visible')return load();` +
