@@ -201,5 +201,5 @@ describe.skipIf(!HAVE_CHROMIUM)('the counter console', () => {
     } finally {
       await noonSite.stop();
     }
-  });
+  }, 60_000); // a site of its own to start
 });
