@@ -1,20 +1,26 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EXPRESSIONS } from '../src/expressions.ts';
 import { seededRandom } from '../train/fer2013.ts';
-import { fitAdjustment } from '../train/fit-adjustment.ts';
+import { fitAdjustment, recallStandardErrors } from '../train/fit-adjustment.ts';
 
 /**
  * Synthetic held-out faces: the shipped logits find each true class with noise; the head's correction
  * adds a strong pull towards happy (3), so it takes faces of the other classes — the failure the fit
  * must undo without looking at anything but these faces.
  */
-function heldOut(n: number) {
+function heldOut(n: number, headSignal = 0) {
   const random = seededRandom(7);
   const labels = Array.from({ length: n }, (_, i) => i % EXPRESSIONS.length);
   const shipped = labels.map((l) => EXPRESSIONS.map((_, k) => (k === l ? 1.2 : 0) + random() * 2));
-  const head = shipped.map((row) => row.map((v, k) => v + (k === 3 ? 1.5 : 0)));
+  // `headSignal`: the head also knows a little more of the true class than the shipped layer.
+  const head = shipped.map((row, i) =>
+    row.map((v, k) => v + (k === 3 ? 1.5 : 0) + (k === labels[i] ? headSignal : 0)),
+  );
   return { labels, shipped, head };
 }
+
+// The fits search a grid over every class for each α: tens of seconds on a loaded machine.
+vi.setConfig({ testTimeout: 180_000 });
 
 describe('fitAdjustment (prior shift + blend on held-out training faces)', () => {
   it('brings every class back to at least the shipped recall that the head had lost', () => {
@@ -29,5 +35,25 @@ describe('fitAdjustment (prior shift + blend on held-out training faces)', () =>
     });
     // Undoing the pull is a negative bias on happy relative to the others, or a blend towards shipped.
     expect(fit.alpha > 0 || fit.bias[3]! < Math.max(...fit.bias)).toBe(true);
+  });
+
+  it('with --margin-se, holds each class that many standard errors above the shipped recall', () => {
+    const data = heldOut(700, 0.2);
+    const plain = fitAdjustment(data, 0, 0.1);
+    const fit = fitAdjustment(data, 0, 0.1, 1);
+    const errors = recallStandardErrors(fit.heldOut.shippedRecall, data.labels);
+    // Without the margin some class ends inside one standard error of its shipped recall.
+    expect(plain.heldOut.recall.some((r, k) => r < plain.heldOut.shippedRecall[k]! + errors[k]!)).toBe(true);
+    fit.heldOut.recall.forEach((r, k) => {
+      expect(fit.heldOut.floor[k]).toBeCloseTo(fit.heldOut.shippedRecall[k]! + errors[k]!, 10);
+      expect(r).toBeGreaterThanOrEqual(fit.heldOut.floor[k]!);
+    });
+  });
+
+  it('standard errors of recall follow √(r(1 − r)/n) per class', () => {
+    const labels = [0, 0, 0, 0, 1, 1];
+    const [a, b] = recallStandardErrors([0.5, 1, 0, 0, 0, 0, 0], labels);
+    expect(a).toBeCloseTo(Math.sqrt(0.25 / 4), 10);
+    expect(b).toBe(0);
   });
 });

@@ -3,7 +3,7 @@
  * its correction of the shipped layer (α, a blend of the two logits) and shifts each class's prior (a
  * bias), so that positive/neutral/negative accuracy is highest while no class is recalled less than by
  * the shipped weights. Nothing here looks at validation; validation is only reported, as train-head does.
- *   tsx models/train/fit-adjustment.ts <features dir> <run dir> [--margin 0.02] [--apply-to dir] [--out dir]
+ *   tsx models/train/fit-adjustment.ts <features dir> <run dir> [--margin 0.02] [--margin-se 0] [--apply-to dir] [--out dir]
  * `--apply-to`: put the α and biases fitted on <run dir>'s held-out images on another head (the same
  * recipe trained on all training images, which has no held-out images of its own).
  */
@@ -59,12 +59,24 @@ function objective(predicted: number[], labels: number[], floor: readonly number
   return accuracy3(predicted, labels) - 5 * shortfall;
 }
 
-/** Coordinate ascent over the class biases for each α on a grid; the best (α, bias) on the held-out images. */
-export function fitAdjustment(data: HeldOut, margin: number, biasStep = 0.05) {
+/**
+ * One standard error of each class's shipped recall on these faces, √(r(1 − r)/n): how far the recall
+ * on another sample of the same size may fall by chance.
+ */
+export function recallStandardErrors(recall: readonly number[], labels: readonly number[]): number[] {
+  return recall.map((r, k) => Math.sqrt((r * (1 - r)) / Math.max(labels.filter((l) => l === k).length, 1)));
+}
+
+/**
+ * Coordinate ascent over the class biases for each α on a grid; the best (α, bias) on the held-out images.
+ * Each class's floor is its shipped recall + `margin` + `marginSe` standard errors of that recall.
+ */
+export function fitAdjustment(data: HeldOut, margin: number, biasStep = 0.05, marginSe = 0) {
   const correction = data.head.map((row, i) => row.map((v, k) => v - data.shipped[i]![k]!));
   const zero = EXPRESSIONS.map(() => 0);
   const shippedRecall = recalls(predictions(data.shipped, correction, 1, zero), data.labels);
-  const floor = shippedRecall.map((r) => r + margin);
+  const errors = recallStandardErrors(shippedRecall, data.labels);
+  const floor = shippedRecall.map((r, k) => r + margin + marginSe * errors[k]!);
   let best = { alpha: 0, bias: zero, score: -Infinity };
   for (const alpha of [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]) {
     const bias = [...zero];
@@ -86,6 +98,7 @@ export function fitAdjustment(data: HeldOut, margin: number, biasStep = 0.05) {
     heldOutImages: data.labels.length,
     heldOut: {
       shippedRecall,
+      floor,
       recall,
       everyClassAtFloor: recall.every((r, k) => r >= floor[k]!),
       accuracy3: accuracy3(predicted, data.labels),
@@ -109,6 +122,8 @@ async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     options: {
       margin: { type: 'string', default: '0.02' },
+      /** Floors raised by this many standard errors of each class's held-out shipped recall. */
+      'margin-se': { type: 'string', default: '0' },
       'apply-to': { type: 'string' },
       out: { type: 'string' },
     },
@@ -117,12 +132,15 @@ async function main(): Promise<void> {
   const [featuresDir, runDir] = positionals;
   if (!featuresDir || !runDir)
     throw new Error(
-      'Cách dùng / Usage: fit-adjustment.ts <features dir> <run dir> [--margin 0.02] [--apply-to dir] [--out dir]',
+      'Cách dùng / Usage: fit-adjustment.ts <features dir> <run dir> [--margin 0.02] [--margin-se 0] [--apply-to dir] [--out dir]',
     );
   const logits = JSON.parse(await readFile(join(runDir, `${HEAD_NAME}.logits.json`), 'utf8')) as {
     heldOutTrain: HeldOut;
   };
-  const fit = fitAdjustment(logits.heldOutTrain, Number(values.margin));
+  const [margin, marginSe] = [Number(values.margin), Number(values['margin-se'])];
+  if (!Number.isFinite(margin) || !Number.isFinite(marginSe))
+    throw new Error('--margin, --margin-se phải là số / must be numbers');
+  const fit = fitAdjustment(logits.heldOutTrain, margin, 0.05, marginSe);
   const rt = await loadRuntime('wasm');
   await rt.faceapi.nets.faceExpressionNet.loadFromDisk(rt.modelDir);
   const target = values['apply-to'] ?? runDir;
@@ -140,7 +158,8 @@ async function main(): Promise<void> {
     options: {
       ...(head.info.options as object),
       holdoutFit: {
-        margin: Number(values.margin),
+        margin,
+        marginSe,
         run: runDir,
         appliedTo: target,
         ...fit,
