@@ -169,10 +169,11 @@ async function siteSummary(store: HubStore, site: SiteRow, now: number): Promise
     id: site.id,
     name: site.info?.name ?? { vi: site.id, en: site.id },
     lastEventAt: site.last_event_at === null ? null : toIsoLocal(site.last_event_at, zone),
-    // Additions: the link's state, and the feed's position (every site event up to it is here).
+    // Additions: the link's state, the feed's position (every site event up to it is here), the day.
     online: site.online,
     feedSeq: site.last_seq,
     waitTargetMinutes: target,
+    day,
     today: dayFigures(tickets, ratings, now, target),
   };
 }

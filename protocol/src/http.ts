@@ -684,6 +684,8 @@ export const HubSite = Type.Object({
   online: Type.Boolean(),
   feedSeq: Type.Integer(),
   waitTargetMinutes: Type.Number(),
+  /** Addition: the site's date now, in its own zone: the day `today` is of. */
+  day: DateOnly,
   today: SiteDayFigures,
 });
 export type HubSite = Static<typeof HubSite>;

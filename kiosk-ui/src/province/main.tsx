@@ -18,7 +18,7 @@ import {
   targetOf,
   waitsByHour,
 } from './model.ts';
-import { ARRIVALS_COLOR, ChartLegend, localToday, PeriodsPanel, phrase } from './periods.tsx';
+import { ARRIVALS_COLOR, ChartLegend, PeriodsPanel, phrase } from './periods.tsx';
 
 const api = new Api();
 const REFRESH_MS = 5000;
@@ -267,7 +267,8 @@ function SiteRow({
 
 /** A site's day: waits per hour as a chart, and its tickets. */
 function SiteDay({ site, onClose }: { site: HubSite; onClose: () => void }) {
-  const [day, setDay] = useState(localToday());
+  // The site's own date (its zone, not this browser's): after midnight there, its new day.
+  const [day, setDay] = useState(site.day);
   const [tickets, setTickets] = useState<HubTicket[] | null>(null);
   const [services, setServices] = useState<Map<string, LocalizedText>>(new Map());
   const [error, setError] = useState<unknown>(null);
@@ -296,7 +297,7 @@ function SiteDay({ site, onClose }: { site: HubSite; onClose: () => void }) {
           type="date"
           name="day"
           value={day}
-          onChange={(e) => setDay(e.currentTarget.value || localToday())}
+          onChange={(e) => setDay(e.currentTarget.value || site.day)}
         />
       </label>
       <ErrorBanner error={error} />

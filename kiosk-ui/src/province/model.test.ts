@@ -25,6 +25,7 @@ function site(
     online: true,
     feedSeq: 1,
     waitTargetMinutes: 15,
+    day: '2026-11-23',
     today: {
       issued: 10,
       served: 5,
