@@ -20,7 +20,7 @@ import { type FeedAck, type FeedBatch, type FeedEvent, hubTopics } from '@oss/pr
 import { tempDir, waitFor } from '@oss/tests';
 import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
-import { enrolAt, onBothDatabases, prepareHubDir, startTestHub } from './harness.ts';
+import { enrolAt, holdLock, onBothDatabases, prepareHubDir, startTestHub } from './harness.ts';
 import { dayEvents } from './history.ts';
 
 /** A small seeded generator, so a failure can be replayed. */
@@ -256,13 +256,8 @@ describe.skipIf(!hasPostgres)('the worker groups what arrives while a transactio
     const pgServer = await startPostgres();
     const dir = tempDir('oss-hub-group-worker-');
     let hub: RunningHub | null = null;
-    // A transaction of its own holds the lock (the worker's groups wait on it) until released.
-    let release = () => {};
-    const released = new Promise<void>((r) => {
-      release = r;
-    });
     let blocker: HubDb | null = null;
-    let holding: Promise<void> = Promise.resolve();
+    let lock: { release(): Promise<void> } | null = null;
     const clients: mqtt.MqttClient[] = [];
     try {
       hub = await startTestHub(dir.path, { OSS_HUB_DATABASE_URL: pgServer.url });
@@ -289,14 +284,7 @@ describe.skipIf(!hasPostgres)('the worker groups what arrives while a transactio
       // The worker's two groups in flight (GROUP_LIMITS) wait on this lock; the rest arrive meanwhile.
       const db = await openDatabase({ url: pgServer.url, dataDir: dir.path });
       blocker = db;
-      await new Promise<void>((locked, failed) => {
-        holding = db.transaction(async (tx) => {
-          await tx.query('LOCK TABLE events IN EXCLUSIVE MODE');
-          locked();
-          await released;
-        });
-        holding.catch(failed);
-      });
+      lock = await holdLock(db, 'LOCK TABLE events IN EXCLUSIVE MODE');
       const waiting = 'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted';
       for (const i of [0, 1]) {
         await send(i, good(sites[i]!));
@@ -317,8 +305,7 @@ describe.skipIf(!hasPostgres)('the worker groups what arrives while a transactio
         'the other batches queued',
         30_000,
       );
-      release();
-      await holding;
+      await lock.release();
 
       await waitFor(
         () => sites.slice(0, 6).every((s) => acks.get(s) === 2),
@@ -335,8 +322,7 @@ describe.skipIf(!hasPostgres)('the worker groups what arrives while a transactio
       expect(acks.has(sites[6]!) || acks.has(sites[7]!)).toBe(false);
     } finally {
       await Promise.all(clients.map((c) => c.endAsync(true)));
-      release();
-      await holding.catch(() => {});
+      await lock?.release().catch(() => {});
       await blocker?.close();
       await hub?.stop();
       await pgServer.stop();

@@ -10,7 +10,7 @@ import { LightSite } from '@oss/hub/light-site';
 import { hasPostgres, startPostgres } from '@oss/hub/testing';
 import { tempDir, waitFor } from '@oss/tests';
 import { describe, expect, it } from 'vitest';
-import { enrolAt, startTestHub } from './harness.ts';
+import { enrolAt, holdLock, startTestHub } from './harness.ts';
 
 const LIMIT = 200;
 const SITES = 12;
@@ -22,24 +22,13 @@ describe.skipIf(!hasPostgres)('the ingest queue under a flood', () => {
     const dir = tempDir('oss-hub-queue-');
     let hub: RunningHub | null = null;
     const sites: LightSite[] = [];
-    let release = () => {};
-    const released = new Promise<void>((r) => {
-      release = r;
-    });
     let blocker: HubDb | null = null;
-    let holding: Promise<void> = Promise.resolve();
+    let lock: { release(): Promise<void> } | null = null;
     try {
       hub = await startTestHub(dir.path, { OSS_HUB_DATABASE_URL: pgServer.url }, { ingestQueueLimit: LIMIT });
       const db = await openDatabase({ url: pgServer.url, dataDir: dir.path });
       blocker = db;
-      await new Promise<void>((locked, failed) => {
-        holding = db.transaction(async (tx) => {
-          await tx.query('LOCK TABLE events IN EXCLUSIVE MODE');
-          locked();
-          await released;
-        });
-        holding.catch(failed);
-      });
+      lock = await holdLock(db, 'LOCK TABLE events IN EXCLUSIVE MODE');
 
       // Each site has 201 events to send in batches of 50, one at a time, re-sent every 500 ms until acked.
       for (let i = 0; i < SITES; i++) {
@@ -76,8 +65,7 @@ describe.skipIf(!hasPostgres)('the ingest queue under a flood', () => {
       expect(ingest.pendingEvents).toBeLessThanOrEqual(LIMIT);
       expect(ingest.counters.batches).toBe(0); // nothing acked before the commit
 
-      release();
-      await holding;
+      await lock.release();
       await waitFor(
         async () => {
           const rows = await hub!.store.db.query<{ id: string; last_seq: number }>(
@@ -106,8 +94,7 @@ describe.skipIf(!hasPostgres)('the ingest queue under a flood', () => {
       );
       expect(tickets[0]!.n).toBe(SITES * 40);
     } finally {
-      release();
-      await holding.catch(() => {});
+      await lock?.release().catch(() => {});
       await Promise.allSettled(sites.map((s) => s.stop()));
       await blocker?.close();
       await hub?.stop();
