@@ -17,6 +17,8 @@ const num = (name: string, fallback: number) => numberArg(args, name, fallback);
 const SITES = num('--sites', 1000);
 const VISITS = num('--visits', 50);
 const ROUNDS = num('--rounds', 3);
+/** Groups stored at once, per round in turn (`--in-flight 2,3,4`); the worker's own by default. */
+const IN_FLIGHT = (args[args.indexOf('--in-flight') + 1] ?? '').split(',').map(Number).filter(Boolean);
 
 /** A citizen's visit as `LightSite.visit` writes it: issued, called, started, finished, rated. */
 function visit(site: { seq: number; tickets: number }, at: number): FeedEvent[] {
@@ -82,12 +84,13 @@ try {
     await db.query('SELECT pg_stat_statements_reset()');
     const cpu = cpuMeter({ postgres: postmasterPid(pg.dataDir) });
     const t0 = performance.now();
-    await drain(store, queue);
+    const inFlight = IN_FLIGHT[(r - 1) % IN_FLIGHT.length] ?? GROUP_LIMITS.inFlight;
+    await drain(store, queue, inFlight);
     const seconds = (performance.now() - t0) / 1000;
     const used = cpu.read();
     const micros = (k: string) => round(((used[k]?.cpuSeconds ?? 0) * 1e6) / events, 1);
     console.log(
-      `round ${r}: ${events} events in ${round(seconds, 2)} s: ${Math.round(events / seconds)} ev/s; ` +
+      `round ${r}, ${inFlight} groups at once: ${events} events in ${round(seconds, 2)} s: ${Math.round(events / seconds)} ev/s; ` +
         `CPU per event: hub ${micros('bench')} µs, PostgreSQL ${micros('postgres')} µs`,
     );
   }
@@ -104,12 +107,12 @@ try {
   dir.remove();
 }
 
-/** The worker's loop: groups taken as it takes them, `GROUP_LIMITS.inFlight` at once on distinct sites. */
-async function drain(store: HubStore, queue: FeedBatch[]): Promise<void> {
+/** The worker's loop: groups taken as it takes them, `inFlight` at once on distinct sites. */
+async function drain(store: HubStore, queue: FeedBatch[], inFlight: number): Promise<void> {
   const busy = new Set<string>();
   const running = new Set<Promise<void>>();
   while (queue.length > 0 || running.size > 0) {
-    while (running.size < GROUP_LIMITS.inFlight) {
+    while (running.size < inFlight) {
       const group = takeGroup(queue, GROUP_LIMITS, busy);
       if (group.length === 0) break;
       for (const b of group) busy.add(b.site);
