@@ -36,11 +36,12 @@ export interface GroupLimits {
 }
 
 /**
- * Two groups at once: one's statements run while the other's commit waits for the disk. 200,000
+ * Up to three groups at once (a small one and two full ones beside it, ingest.ts): one's statements
+ * run while another's commit waits for the disk, on both cores. 200,000
  * events waiting (a few hundred bytes each once parsed) hold a batch from each of 3,300 sites in a
  * burst, and re-sends while PostgreSQL is slow cannot pile up past it.
  */
-export const GROUP_LIMITS: GroupLimits = { batches: 200, events: 10_000, inFlight: 2, queued: 200_000 };
+export const GROUP_LIMITS: GroupLimits = { batches: 200, events: 10_000, inFlight: 3, queued: 200_000 };
 
 /**
  * Takes the next group out of `queue` (at least one batch if any can go), in arrival order, leaving

@@ -173,9 +173,14 @@ export class IngestWorker {
     return false;
   }
 
-  /** Starts groups while fewer than the limit are being stored: what arrives meanwhile waits for the next. */
+  /**
+   * Starts groups while fewer than the limit are being stored. With none being stored the first batch
+   * goes at once (the lag at a steady load); beside one, only a full group starts, so a flood of
+   * arrivals (every site's batch after an outage) is not stored as groups of one.
+   */
   private drain(): void {
     while (this.inFlight.size < GROUP_LIMITS.inFlight) {
+      if (this.inFlight.size > 0 && !this.fullGroupWaiting()) return;
       const group = takeGroup(this.queue, GROUP_LIMITS, this.busy);
       if (group.length === 0) return;
       for (const batch of group) {
@@ -189,6 +194,10 @@ export class IngestWorker {
       });
       this.inFlight.add(stored);
     }
+  }
+
+  private fullGroupWaiting(): boolean {
+    return this.queue.length >= GROUP_LIMITS.batches || this.queuedEvents >= GROUP_LIMITS.events;
   }
 
   private async storeGroup(group: FeedBatch[]): Promise<void> {
