@@ -90,3 +90,9 @@ export function lagSummary(lags: number[]): { p50: number | null; p99: number | 
 }
 
 export const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+
+/** `--name value` among a script's arguments, as a number. */
+export function numberArg(args: readonly string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+}

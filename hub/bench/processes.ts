@@ -16,8 +16,13 @@ export interface HubProcess {
   stop(): Promise<void>;
 }
 
-export async function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'hub-process.ts')], {
+/** `nodeArgs`: e.g. `--cpu-prof`, to profile the hub where the benchmark runs it. */
+export async function startHubProcess(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<HubProcess> {
+  const script = join(import.meta.dirname, 'hub-process.ts');
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     env: { ...process.env, ...env, OSS_HUB_HTTP_PORT: '0', OSS_HUB_HTTP_HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

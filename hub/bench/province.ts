@@ -23,14 +23,11 @@ import { HUB_USERNAME } from '../src/broker.ts';
 import { type HubDb, HubStore, openDatabase } from '../src/index.ts';
 import { LightSite } from '../testing/light-site.ts';
 import { startPostgres } from '../testing/postgres.ts';
-import { cpuMeter, lagSummary, postmasterPid, round, rssMb, sleep } from './measure.ts';
+import { cpuMeter, lagSummary, numberArg, postmasterPid, round, rssMb, sleep } from './measure.ts';
 import { type BenchMosquitto, type HubProcess, startHubProcess, startMosquitto } from './processes.ts';
 
 const args = process.argv.slice(2);
-const num = (name: string, fallback: number) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
+const num = (name: string, fallback: number) => numberArg(args, name, fallback);
 const SITES = num('--sites', 300);
 const MINUTES = num('--minutes', 1);
 const VISIT_MS = num('--visit-ms', 20_000);
@@ -43,6 +40,8 @@ const MOSQUITTO = args.includes('--mosquitto');
 const WORKERS = MOSQUITTO ? num('--workers', 2) : 1;
 const KILL = MOSQUITTO && WORKERS > 1 && args.includes('--kill');
 const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1] : null;
+/** A folder for the hub processes' CPU profiles (`node --cpu-prof`; the burst's window is in the report). */
+const CPU_PROF = args.includes('--cpu-prof') ? args[args.indexOf('--cpu-prof') + 1] : null;
 const PASSWORD = 'bench-site-secret';
 const HUB_SECRET = 'bench-hub-secret';
 
@@ -85,7 +84,12 @@ try {
     });
   } else hubEnv.OSS_HUB_MQTT_PORT = '0';
   for (let w = 0; w < WORKERS; w++)
-    hubs.push(await startHubProcess({ ...hubEnv, OSS_HUB_DATA_DIR: join(dir.path, `hub-${w}`) }));
+    hubs.push(
+      await startHubProcess(
+        { ...hubEnv, OSS_HUB_DATA_DIR: join(dir.path, `hub-${w}`) },
+        CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : [],
+      ),
+    );
   const url = hubs[0]!.mqttUrl;
   const siteFor = (id: string, file?: string) =>
     new LightSite({ site: id, url, username: id, password: PASSWORD, ...(file ? { file } : {}) });
@@ -194,6 +198,7 @@ try {
   const burstTarget = totalWritten();
   const burstCpu = meter();
   const b0 = Date.now();
+  const monotonicFrom = monotonicMicros();
   let killed: { atSeconds: number; heldShare: number; pid: number } | null = null;
   while ((await heldBy(db)) < burstTarget) {
     await sleep(250);
@@ -215,6 +220,8 @@ try {
     cpu: burstCpu.read(),
     loadavg: loadavg(),
     killed,
+    /** CLOCK_MONOTONIC in µs, the clock of a CPU profile's timestamps. */
+    monotonicMicros: { from: monotonicFrom, to: monotonicMicros() },
   };
 
   console.log(`burst: ${burst.eventsPerSecond} events/s; checking every site, then the bulk insert`);
@@ -381,6 +388,10 @@ async function bulkInsertRates(db: HubDb) {
     serverInsertSelect: Math.round(server),
     rows: N,
   };
+}
+
+function monotonicMicros(): number {
+  return Number(process.hrtime.bigint() / 1000n);
 }
 
 async function until(check: () => Promise<boolean>, ms: number): Promise<void> {

@@ -46,6 +46,8 @@ export interface HubOptions {
   appsDist?: string;
   /** The embedded broker's limits, over HUB_LIMITS (tests and the benchmark). */
   brokerLimits?: Partial<BrokerLimits>;
+  /** Events the ingest worker may hold waiting, over `GROUP_LIMITS.queued` (tests). */
+  ingestQueueLimit?: number;
 }
 
 /** Written in the data folder while a hub with the embedded database runs: how its CLIs reach it. */
@@ -95,6 +97,7 @@ export async function startHub(env: HubEnv, options: HubOptions = {}): Promise<R
       store,
       log,
       clock,
+      ...(options.ingestQueueLimit ? { queueLimit: options.ingestQueueLimit } : {}),
     });
     await ingest.start().catch((e) => {
       throw env.mqttUrl ? brokerLinkError(env.mqttUrl, e) : e;

@@ -23,15 +23,25 @@ export type IngestOutcome = IngestResult | IngestFailure;
 
 export const isFailure = <T extends object>(o: T | IngestFailure): o is IngestFailure => 'error' in o;
 
-/** The bounds of one group (a transaction's size, and so the lag a batch may wait behind it), and how many groups a worker stores at once. */
+/**
+ * The bounds of one group (a transaction's size, and so the lag a batch may wait behind it), how many
+ * groups a worker stores at once, and how many events may wait for a group: past that, a batch is
+ * neither held nor acked, and its site sends it again, as after a lost ack.
+ */
 export interface GroupLimits {
   batches: number;
   events: number;
   inFlight: number;
+  queued: number;
 }
 
-/** Two groups at once: one's statements run while the other's commit waits for the disk. */
-export const GROUP_LIMITS: GroupLimits = { batches: 200, events: 10_000, inFlight: 2 };
+/**
+ * Up to three groups at once (a small one and two full ones beside it, ingest.ts): one's statements
+ * run while another's commit waits for the disk, on both cores. 200,000
+ * events waiting (a few hundred bytes each once parsed) hold a batch from each of 3,300 sites in a
+ * burst, and re-sends while PostgreSQL is slow cannot pile up past it.
+ */
+export const GROUP_LIMITS: GroupLimits = { batches: 200, events: 10_000, inFlight: 3, queued: 200_000 };
 
 /**
  * Takes the next group out of `queue` (at least one batch if any can go), in arrival order, leaving

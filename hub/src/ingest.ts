@@ -1,7 +1,9 @@
 /**
  * An ingest worker: reads the sites' feeds from the broker, stores the batches that arrived while the
  * last transaction ran as the next group (several sites' batches in one transaction, bounded by
- * `GROUP_LIMITS` in ingest-group.ts) and acknowledges each only after the commit. With an external
+ * `GROUP_LIMITS` in ingest-group.ts) and acknowledges each only after the commit. The batches waiting
+ * are bounded (`GROUP_LIMITS.queued` events): past it a batch is dropped unacked, and its site sends it
+ * again after its timeout, as after a lost ack. With an external
  * broker several workers share the feeds through a shared subscription; a worker killed mid-group
  * never acked its batches, so the sites re-send them.
  */
@@ -36,6 +38,8 @@ export interface IngestOptions {
   store: HubStore;
   log: Logger;
   clock: () => number;
+  /** Events that may wait for a group (`GROUP_LIMITS.queued`; lower in tests). */
+  queueLimit?: number;
 }
 
 export interface IngestCounters {
@@ -44,6 +48,8 @@ export interface IngestCounters {
   groups: number;
   stored: number;
   refused: number;
+  /** Valid batches turned away, neither held nor acked, while the queue was full (the sites send them again). */
+  shed: number;
 }
 
 export class IngestWorker {
@@ -52,16 +58,24 @@ export class IngestWorker {
   private readonly chains = new Map<string, Promise<void>>();
   /** Valid batches waiting for the next group, in arrival order (so a site's batches stay in order). */
   private readonly queue: FeedBatch[] = [];
+  private queuedEvents = 0;
+  /** The last batch was turned away (logged once until one is admitted). */
+  private full = false;
   /** The groups being stored, and their sites (whose later batches wait for the next group). */
   private readonly inFlight = new Set<Promise<void>>();
   private readonly busy = new Set<string>();
-  readonly counters: IngestCounters = { batches: 0, groups: 0, stored: 0, refused: 0 };
+  readonly counters: IngestCounters = { batches: 0, groups: 0, stored: 0, refused: 0, shed: 0 };
 
   constructor(private readonly options: IngestOptions) {}
 
   /** Valid batches waiting for the next group. */
   get pending(): number {
     return this.queue.length;
+  }
+
+  /** Events in the batches waiting (at most the queue limit). */
+  get pendingEvents(): number {
+    return this.queuedEvents;
   }
 
   get connected(): boolean {
@@ -136,16 +150,43 @@ export class IngestWorker {
       );
       return;
     }
+    if (!this.admit(batch.value)) return;
     this.queue.push(batch.value);
+    this.queuedEvents += batch.value.events.length;
     this.drain();
   }
 
-  /** Starts groups while fewer than the limit are being stored: what arrives meanwhile waits for the next. */
+  /** Room in the queue: a batch past the limit is dropped unacked, and the full queue logged once. */
+  private admit(batch: FeedBatch): boolean {
+    const limit = this.options.queueLimit ?? GROUP_LIMITS.queued;
+    if (this.queuedEvents + batch.events.length <= limit || this.queue.length === 0) {
+      this.full = false;
+      return true;
+    }
+    this.counters.shed++;
+    if (!this.full)
+      this.options.log.warn(
+        { site: batch.site, queuedEvents: this.queuedEvents },
+        'ingest queue full: batches left to be sent again',
+      );
+    this.full = true;
+    return false;
+  }
+
+  /**
+   * Starts groups while fewer than the limit are being stored. With none being stored the first batch
+   * goes at once (the lag at a steady load); beside one, only a full group starts, so a flood of
+   * arrivals (every site's batch after an outage) is not stored as groups of one.
+   */
   private drain(): void {
     while (this.inFlight.size < GROUP_LIMITS.inFlight) {
+      if (this.inFlight.size > 0 && !this.fullGroupWaiting()) return;
       const group = takeGroup(this.queue, GROUP_LIMITS, this.busy);
       if (group.length === 0) return;
-      for (const batch of group) this.busy.add(batch.site);
+      for (const batch of group) {
+        this.busy.add(batch.site);
+        this.queuedEvents -= batch.events.length;
+      }
       const stored: Promise<void> = this.storeGroup(group).finally(() => {
         for (const batch of group) this.busy.delete(batch.site);
         this.inFlight.delete(stored);
@@ -153,6 +194,10 @@ export class IngestWorker {
       });
       this.inFlight.add(stored);
     }
+  }
+
+  private fullGroupWaiting(): boolean {
+    return this.queue.length >= GROUP_LIMITS.batches || this.queuedEvents >= GROUP_LIMITS.events;
   }
 
   private async storeGroup(group: FeedBatch[]): Promise<void> {

@@ -52,13 +52,25 @@ export function createPartitionSql(table: MonthlyTable, m: Month): string {
  * (under an advisory lock, so two workers never race on one), and remembers the ones it has seen.
  */
 export class MonthPartitions {
-  private readonly known = new Set<string>();
+  private readonly known = new Map<string, Month>();
 
   constructor(private readonly db: Sql & { transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> }) {}
 
-  async ensureFor(ats: number[]): Promise<void> {
-    const months = new Map(ats.map((at) => monthOf(at)).map((m) => [m.name, m]));
+  /** The months of `ats` (a batch's times: most fall in a month already made, checked without a Date). */
+  async ensureFor(ats: Iterable<number>): Promise<void> {
+    const months = new Map<string, Month>();
+    let last: Month | undefined;
+    for (const at of ats) {
+      if (last && at >= last.from && at < last.to) continue;
+      last = this.monthHolding(at) ?? monthOf(at);
+      months.set(last.name, last);
+    }
     await this.ensure([...months.values()]);
+  }
+
+  private monthHolding(at: number): Month | undefined {
+    for (const m of this.known.values()) if (at >= m.from && at < m.to) return m;
+    return undefined;
   }
 
   async ensure(months: Month[]): Promise<void> {
@@ -69,7 +81,7 @@ export class MonthPartitions {
         for (const table of Object.keys(MONTHLY_TABLES) as MonthlyTable[])
           await tx.query(createPartitionSql(table, m));
       });
-      this.known.add(m.name);
+      this.known.set(m.name, m);
     }
   }
 }

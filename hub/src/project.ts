@@ -39,25 +39,33 @@ export interface Projection {
 }
 
 /**
- * Applies events in order to the tickets they touch. `known` holds those tickets as stored; `day` is
- * the site's current day before the batch (each ticket belongs to the day the site had started).
+ * Applies events in order to the tickets they touch. `known` holds those tickets as stored (left as
+ * they are: each is copied once, when first touched, and the copy changed in place); `day` is the
+ * site's current day before the batch (each ticket belongs to the day the site had started).
  */
 export function project(
   events: readonly FeedEvent[],
-  known: Map<string, TicketRow>,
+  known: ReadonlyMap<string, TicketRow>,
   day: string | null,
 ): Projection {
   const tickets = new Map<string, TicketRow>();
   const ratings: RatingRow[] = [];
-  const get = (id: string) => tickets.get(id) ?? known.get(id);
-  const put = (t: TicketRow) => tickets.set(t.id, t);
+  const touch = (id: string) => {
+    let t = tickets.get(id);
+    if (t) return t;
+    const stored = known.get(id);
+    if (!stored) return undefined;
+    t = { ...stored };
+    tickets.set(id, t);
+    return t;
+  };
   for (const e of events) {
     switch (e.type) {
       case 'day.started':
         day = e.day;
         break;
       case 'ticket.issued':
-        put({
+        tickets.set(e.ticketId, {
           id: e.ticketId,
           day: day ?? '',
           number: e.number,
@@ -79,45 +87,52 @@ export function project(
           officerId: e.officerId,
           serviceId: e.serviceId,
         });
-        const t = e.ticketId ? get(e.ticketId) : undefined;
-        if (t) put({ ...t, rating: e.score });
+        const t = e.ticketId ? touch(e.ticketId) : undefined;
+        if (t) t.rating = e.score;
         break;
       }
       default:
         if ('ticketId' in e) {
-          const t = get(e.ticketId);
-          if (t) put(transition(t, e));
+          const t = touch(e.ticketId);
+          if (t) transition(t, e);
         }
     }
   }
   return { tickets, ratings, day };
 }
 
-function transition(t: TicketRow, e: FeedEvent): TicketRow {
+/** Changes `t` (the projection's own copy) as the event does. */
+function transition(t: TicketRow, e: FeedEvent): void {
   switch (e.type) {
     case 'ticket.called':
-      return {
-        ...t,
-        status: 'called',
-        calledAt: e.at,
-        firstCalledAt: t.firstCalledAt ?? e.at,
-        counterId: e.counterId,
-        ...(e.officerId ? { officerId: e.officerId } : {}),
-      };
+      t.status = 'called';
+      t.calledAt = e.at;
+      t.firstCalledAt ??= e.at;
+      t.counterId = e.counterId;
+      if (e.officerId) t.officerId = e.officerId;
+      return;
     case 'ticket.recalled':
-      return { ...t, calledAt: e.at };
+      t.calledAt = e.at;
+      return;
     case 'ticket.started':
-      return { ...t, status: 'serving', startedAt: e.at };
+      t.status = 'serving';
+      t.startedAt = e.at;
+      return;
     case 'ticket.finished':
-      return { ...t, status: e.outcome, finishedAt: e.at };
+      t.status = e.outcome;
+      t.finishedAt = e.at;
+      return;
     case 'ticket.cancelled':
-      return { ...t, status: 'cancelled', finishedAt: e.at };
-    case 'ticket.transferred': {
-      const { calledAt: _c, startedAt: _s, counterId: _counter, ...rest } = t;
-      return { ...rest, status: 'waiting', serviceId: e.toServiceId };
-    }
-    default:
-      return t;
+      t.status = 'cancelled';
+      t.finishedAt = e.at;
+      return;
+    case 'ticket.transferred':
+      delete t.calledAt;
+      delete t.startedAt;
+      delete t.counterId;
+      t.status = 'waiting';
+      t.serviceId = e.toServiceId;
+      return;
   }
 }
 

@@ -237,11 +237,7 @@ export class HubStore {
   async ingestGroup(batches: readonly FeedBatch[]): Promise<IngestOutcome[]> {
     try {
       // A ticket a kiosk issued offline may belong to an earlier month than the event that brings it.
-      await this.partitions.ensureFor(
-        batches.flatMap((b) =>
-          b.events.flatMap((e) => (e.type === 'ticket.issued' ? [e.at, e.issuedAt] : [e.at])),
-        ),
-      );
+      await this.partitions.ensureFor(timesOf(batches));
       return await this.db.transaction((tx) => storeGroup(tx, batches));
     } catch (e) {
       if (batches.length === 1) return [{ error: e instanceof Error ? e.message : String(e) }];
@@ -394,20 +390,22 @@ export class HubStore {
   }
 }
 
+/** Every time a group's rows are placed by: each event's, and an offline ticket's issue time. */
+function* timesOf(batches: readonly FeedBatch[]): Generator<number> {
+  for (const b of batches)
+    for (const e of b.events) {
+      yield e.at;
+      if (e.type === 'ticket.issued') yield e.issuedAt;
+    }
+}
+
 /** The group's transaction: the sites locked, then one statement per table for every site. */
 async function storeGroup(tx: Sql, batches: readonly FeedBatch[]): Promise<IngestOutcome[]> {
   const held = await lockSites(tx, [...new Set(batches.map((b) => b.site))]);
   const plan = planGroup(batches, held);
-  const rows = [...plan.sites].flatMap(([site, s]) =>
-    ofSite(
-      site,
-      s.events.map((event) => ({ event })),
-    ),
-  );
-  const inserted = await insertEvents(tx, rows, batches.length === 1);
-  const isNew = (site: string, e: FeedEvent) => inserted.has(`${site}\u0000${e.seq}`);
+  const isNew = await insertEvents(tx, plan.sites, batches.length === 1);
   const news = new Map([...plan.sites].map(([site, s]) => [site, s.events.filter((e) => isNew(site, e))]));
-  const days = await storeProjections(tx, news, held);
+  const days = await storeProjections(tx, news, held, batches.length === 1);
   await advanceSites(
     tx,
     [...plan.sites].map(([site, s]) => ({
@@ -437,6 +435,7 @@ async function storeProjections(
   tx: Sql,
   news: Map<string, FeedEvent[]>,
   held: ReadonlyMap<string, HeldSite>,
+  lone: boolean,
 ): Promise<Map<string, string | null>> {
   const known = await ticketsOf(
     tx,
@@ -451,13 +450,16 @@ async function storeProjections(
     const before = known.get(site) ?? new Map<string, TicketRow>();
     return { site, before, ...project(events, before, held.get(site)?.current_day ?? null) };
   });
-  await upsertTickets(
+  const before = new Map(results.map((r) => [r.site, r.before]));
+  await writeTickets(
     tx,
     results.flatMap((r) => ofSite(r.site, [...r.tickets.values()])),
+    (t) => before.get(t.site)?.get(t.id)?.issuedAt === t.issuedAt,
   );
   await insertRatings(
     tx,
     results.flatMap((r) => ofSite(r.site, r.ratings)),
+    lone,
   );
   await addServiceDays(
     tx,
@@ -491,127 +493,128 @@ async function ticketsOf(
 }
 
 /**
- * Inserts the events; returns the `site\0seq` keys inserted. A group relies on the locked
+ * Inserts each site's events; returns which were inserted. A group relies on the locked
  * `sites.last_seq` (the events held are the seqs up to it, written in the same transactions): a
  * plain insert, and an event already held fails the group, whose batches are then stored alone. A lone
  * batch skips the events already held (`ON CONFLICT DO NOTHING`), so nothing can stop a site for good.
+ * The events travel as one JSON document (no per-value array literal to build and parse).
  */
 async function insertEvents(
   tx: Sql,
-  rows: OfSite<{ event: FeedEvent }>[],
+  sites: ReadonlyMap<string, { events: FeedEvent[] }>,
   lone: boolean,
-): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
-  const params = [
-    rows.map((r) => r.site),
-    rows.map((r) => r.event.seq),
-    rows.map((r) => r.event.at),
-    rows.map((r) => r.event.type),
-    rows.map((r) => JSON.stringify(r.event)),
-  ];
+): Promise<(site: string, e: FeedEvent) => boolean> {
+  if (sites.size === 0) return () => false;
+  const params = [JSON.stringify([...sites].map(([site, s]) => ({ site, events: s.events })))];
   const insert = `INSERT INTO events (site, seq, at, type, data)
-    SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::jsonb[])`;
+    SELECT b.site, (e->>'seq')::bigint, (e->>'at')::bigint, e->>'type', e::jsonb
+    FROM json_to_recordset($1::json) AS b (site text, events json), json_array_elements(b.events) AS e`;
   if (!lone) {
     await tx.query(insert, params);
-    return new Set(rows.map((r) => `${r.site}\u0000${r.event.seq}`));
+    return () => true;
   }
   const inserted = await tx.query<{ site: string; seq: number }>(
     `${insert} ON CONFLICT (site, seq, at) DO NOTHING RETURNING site, seq`,
     params,
   );
-  return new Set(inserted.map((r) => `${r.site}\u0000${r.seq}`));
+  const keys = new Set(inserted.map((r) => `${r.site}\u0000${r.seq}`));
+  return (site, e) => keys.has(`${site}\u0000${e.seq}`);
 }
 
-const TICKET_FIELDS = [
-  ['site', 'text'],
-  ['id', 'text'],
-  ['day', 'text'],
-  ['number', 'text'],
-  ['service_id', 'text'],
-  ['original_service_id', 'text'],
-  ['priority', 'text'],
-  ['status', 'text'],
-  ['issued_at', 'bigint'],
-  ['first_called_at', 'bigint'],
-  ['called_at', 'bigint'],
-  ['started_at', 'bigint'],
-  ['finished_at', 'bigint'],
-  ['counter_id', 'text'],
-  ['officer_id', 'text'],
-  ['rating', 'smallint'],
-] as const;
+/** A table's columns, the JSON keys of the rows that fill them, and their types. */
+type Fields = readonly (readonly [column: string, key: string, type: string])[];
 
-function ticketValues(t: OfSite<TicketRow>): unknown[] {
-  return [
-    t.site,
-    t.id,
-    t.day,
-    t.number,
-    t.serviceId,
-    t.originalServiceId,
-    t.priority,
-    t.status,
-    t.issuedAt,
-    t.firstCalledAt ?? null,
-    t.calledAt ?? null,
-    t.startedAt ?? null,
-    t.finishedAt ?? null,
-    t.counterId ?? null,
-    t.officerId ?? null,
-    t.rating ?? null,
-  ];
+const TICKET_FIELDS: Fields = [
+  ['site', 'site', 'text'],
+  ['id', 'id', 'text'],
+  ['day', 'day', 'text'],
+  ['number', 'number', 'text'],
+  ['service_id', 'serviceId', 'text'],
+  ['original_service_id', 'originalServiceId', 'text'],
+  ['priority', 'priority', 'text'],
+  ['status', 'status', 'text'],
+  ['issued_at', 'issuedAt', 'bigint'],
+  ['first_called_at', 'firstCalledAt', 'bigint'],
+  ['called_at', 'calledAt', 'bigint'],
+  ['started_at', 'startedAt', 'bigint'],
+  ['finished_at', 'finishedAt', 'bigint'],
+  ['counter_id', 'counterId', 'text'],
+  ['officer_id', 'officerId', 'text'],
+  ['rating', 'rating', 'smallint'],
+];
+
+/** The columns a stored ticket's change may set (its identity, day and issue time never change). */
+const TICKET_CHANGES = [
+  'service_id',
+  'status',
+  'first_called_at',
+  'called_at',
+  'started_at',
+  'finished_at',
+  'counter_id',
+  'officer_id',
+  'rating',
+];
+
+/**
+ * Rows as one JSON array parameter (`$1`), read back as a record set: many rows in one statement,
+ * without an array literal per column (costly to build and to parse). An absent key is NULL.
+ */
+function jsonRows(fields: Fields): string {
+  return `json_to_recordset($1::json) AS r (${fields.map(([, key, type]) => `"${key}" ${type}`).join(', ')})`;
 }
 
-/** `INSERT … SELECT FROM unnest(…)` of one array per column: many rows, one statement. */
-function unnestInsert(table: string, fields: readonly (readonly [string, string])[]): string {
-  const names = fields.map(([name]) => name).join(', ');
-  return `INSERT INTO ${table} (${names}) SELECT ${names}
-    FROM unnest(${fields.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS r (${names})`;
+/** `INSERT … SELECT` of `jsonRows`. */
+function jsonInsert(table: string, fields: Fields): string {
+  return `INSERT INTO ${table} (${fields.map(([column]) => column).join(', ')})
+    SELECT ${fields.map(([, key]) => `"${key}"`).join(', ')} FROM ${jsonRows(fields)}`;
 }
 
-const columnsOf = (values: unknown[][], width: number) =>
-  Array.from({ length: width }, (_, j) => values.map((v) => v[j]));
+const keyOf = (fields: Fields, column: string) => fields.find(([c]) => c === column)![1];
 
-async function upsertTickets(tx: Sql, tickets: OfSite<TicketRow>[]): Promise<void> {
-  if (tickets.length === 0) return;
+/**
+ * Tickets the site's rows are locked for: new ones inserted, stored ones (as `ticketsOf` read them)
+ * updated, so neither needs a conflict check.
+ */
+async function writeTickets(
+  tx: Sql,
+  changed: OfSite<TicketRow>[],
+  isStored: (t: OfSite<TicketRow>) => boolean,
+): Promise<void> {
+  const stored = changed.filter(isStored);
+  const fresh = changed.filter((t) => !isStored(t));
+  if (fresh.length > 0) await tx.query(jsonInsert('tickets', TICKET_FIELDS), [JSON.stringify(fresh)]);
+  if (stored.length === 0) return;
+  const key = (column: string) => `r."${keyOf(TICKET_FIELDS, column)}"`;
   await tx.query(
-    `${unnestInsert('tickets', TICKET_FIELDS)}
-     ON CONFLICT (site, id, issued_at) DO UPDATE SET service_id = excluded.service_id, status = excluded.status,
-       first_called_at = excluded.first_called_at, called_at = excluded.called_at,
-       started_at = excluded.started_at, finished_at = excluded.finished_at, counter_id = excluded.counter_id,
-       officer_id = excluded.officer_id, rating = excluded.rating`,
-    columnsOf(tickets.map(ticketValues), TICKET_FIELDS.length),
+    `UPDATE tickets t SET ${TICKET_CHANGES.map((c) => `${c} = ${key(c)}`).join(', ')}
+     FROM ${jsonRows(TICKET_FIELDS)}
+     WHERE t.site = ${key('site')} AND t.id = ${key('id')} AND t.issued_at = ${key('issued_at')}`,
+    [JSON.stringify(stored)],
   );
 }
 
-const RATING_FIELDS = [
-  ['site', 'text'],
-  ['id', 'text'],
-  ['day', 'text'],
-  ['at', 'bigint'],
-  ['score', 'smallint'],
-  ['counter_id', 'text'],
-  ['ticket_id', 'text'],
-  ['officer_id', 'text'],
-  ['service_id', 'text'],
-] as const;
+const RATING_FIELDS: Fields = [
+  ['site', 'site', 'text'],
+  ['id', 'id', 'text'],
+  ['day', 'day', 'text'],
+  ['at', 'at', 'bigint'],
+  ['score', 'score', 'smallint'],
+  ['counter_id', 'counterId', 'text'],
+  ['ticket_id', 'ticketId', 'text'],
+  ['officer_id', 'officerId', 'text'],
+  ['service_id', 'serviceId', 'text'],
+];
 
-async function insertRatings(tx: Sql, ratings: OfSite<RatingRow>[]): Promise<void> {
+/**
+ * New ratings: each comes from an event inserted now, so a group inserts them plainly (a clash fails
+ * the group, stored again batch by batch); a lone batch skips one already held.
+ */
+async function insertRatings(tx: Sql, ratings: OfSite<RatingRow>[], lone: boolean): Promise<void> {
   if (ratings.length === 0) return;
-  const values = ratings.map((r) => [
-    r.site,
-    r.id,
-    r.day,
-    r.at,
-    r.score,
-    r.counterId,
-    r.ticketId,
-    r.officerId,
-    r.serviceId,
-  ]);
   await tx.query(
-    `${unnestInsert('ratings', RATING_FIELDS)} ON CONFLICT (site, id, at) DO NOTHING`,
-    columnsOf(values, RATING_FIELDS.length),
+    `${jsonInsert('ratings', RATING_FIELDS)}${lone ? ' ON CONFLICT (site, id, at) DO NOTHING' : ''}`,
+    [JSON.stringify(ratings)],
   );
 }
 

@@ -29,7 +29,8 @@ function asPostgres(args: string[]): string[] {
   return process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--', ...args] : args;
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+/** `settings`: extra server settings (`-c name=value`), e.g. a benchmark's `pg_stat_statements`. */
+export async function startPostgres(settings: Record<string, string> = {}): Promise<TestPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'oss-pg-'));
   chmodSync(dir, 0o700);
   if (process.getuid?.() === 0) {
@@ -63,6 +64,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     'listen_addresses=127.0.0.1',
     '-c',
     'fsync=on',
+    ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
   ]);
   const child: ChildProcess = spawn(pcmd!, pargs, { stdio: 'ignore' });
   await waitForPort(port);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   embeddedPath,
   enrolSite,
+  type HubDb,
   type HubEnv,
   type HubOptions,
   HubStore,
@@ -224,4 +225,31 @@ export function onBothDatabases(
       timeout,
     );
   });
+}
+
+/**
+ * A transaction of the test's own that takes a lock (`LOCK TABLE …`) and holds it, so the hub's
+ * statements wait on it, until `release` (which also awaits the transaction's end; safe to call twice).
+ */
+export async function holdLock(db: HubDb, lock: string): Promise<{ release(): Promise<void> }> {
+  let release = () => {};
+  const released = new Promise<void>((r) => {
+    release = r;
+  });
+  let locked = () => {};
+  const taken = new Promise<void>((r) => {
+    locked = r;
+  });
+  const holding = db.transaction(async (tx) => {
+    await tx.query(lock);
+    locked();
+    await released;
+  });
+  await Promise.race([taken, holding]);
+  return {
+    async release() {
+      release();
+      await holding;
+    },
+  };
 }
