@@ -372,6 +372,17 @@ async function bulkInsertRates(db: HubDb) {
       [0, 1, 2, 3, 4].map((col) => chunk.map((row) => row[col])),
     ),
   );
+  // The way the hub's ingest sends rows: one JSON document per statement.
+  const jsonDocument = await timed((chunk) =>
+    db.query(
+      `INSERT INTO bulk_probe (site, seq, at, type, data)
+       SELECT r.site, r.seq, r.at, r.type, r.data FROM json_to_recordset($1::json)
+         AS r (site text, seq bigint, at bigint, type text, data jsonb)`,
+      [
+        `[${chunk.map(([site, seq, at, type, data]) => `{"site":${JSON.stringify(site)},"seq":${seq},"at":${at},"type":${JSON.stringify(type)},"data":${data}}`).join(',')}]`,
+      ],
+    ),
+  );
   await db.query('TRUNCATE bulk_probe');
   const s = performance.now();
   await db.query(
@@ -382,9 +393,10 @@ async function bulkInsertRates(db: HubDb) {
   const server = N / ((performance.now() - s) / 1000);
   await db.query('DROP TABLE bulk_probe');
   return {
-    clientBest: Math.max(multiRow, unnest),
+    clientBest: Math.max(multiRow, unnest, jsonDocument),
     clientMultiRowInsert: multiRow,
     clientUnnestInsert: unnest,
+    clientJsonDocumentInsert: jsonDocument,
     serverInsertSelect: Math.round(server),
     rows: N,
   };
