@@ -2,8 +2,8 @@
 
 import { type BackendChoice, type BackendName, type LoadedRuntime, loadRuntime } from './backend.ts';
 import { emotionError } from './errors.ts';
-import { expressionFeatures, toFaceBatch } from './expression-features.ts';
-import { type LoadedHead, prepareHead, readHead } from './expression-head.ts';
+import { toFaceBatch } from './expression-features.ts';
+import { HEAD_NAME, type LoadedHead, loadHead } from './expression-head.ts';
 import { EXPRESSIONS, type ExpressionProbabilities, toProbabilities } from './expressions.ts';
 import { decodeImage, type RgbImage } from './image.ts';
 import { softmax } from './temperature.ts';
@@ -54,6 +54,8 @@ export interface FaceAnalyzer {
   readonly backend: BackendName;
   readonly detector: DetectorName;
   readonly expressionModel: ExpressionModelName;
+  /** Which weights classify expressions (part of the model id, so estimates of different weights are not mixed). */
+  readonly expressionWeights: string;
   readonly secondPass: DetectorName | null;
   analyze(bytes: Uint8Array): Promise<FrameAnalysis>;
   analyzeImage(image: RgbImage): Promise<FrameAnalysis>;
@@ -97,13 +99,14 @@ export async function createFaceAnalyzer(options: AnalyzerOptions = {}): Promise
   const rt = await loadRuntime(options.backend ?? 'auto');
   await loadNets(rt, settings.detector);
   if (settings.secondPass) await loadNets(rt, settings.secondPass);
-  const head = settings.expressionModel === 'trained' ? await loadHead(rt) : null;
+  const head = settings.expressionModel === 'trained' ? await loadTrainedHead(rt) : null;
   const classify: Classify = (face) => (head ? predictWithHead(rt, head, face) : predict(rt, face));
   const analyzeImage = (image: RgbImage) => analyzeRgb(rt, settings, image, classify);
   return {
     backend: rt.backend,
     detector: settings.detector,
     expressionModel: settings.expressionModel,
+    expressionWeights: head ? ['expression', head.weights.net, HEAD_NAME].filter(Boolean).join('+') : 'expression',
     secondPass: settings.secondPass,
     analyzeImage,
     analyze: (bytes) => analyzeImage(decodeImage(bytes)),
@@ -145,9 +148,9 @@ async function loadNets(rt: LoadedRuntime, detector: DetectorName): Promise<void
 
 type Classify = (face: import('@tensorflow/tfjs').Tensor3D) => Promise<ExpressionProbabilities>;
 
-async function loadHead(rt: LoadedRuntime): Promise<LoadedHead> {
+async function loadTrainedHead(rt: LoadedRuntime): Promise<LoadedHead> {
   try {
-    return prepareHead(rt, await readHead());
+    return await loadHead(rt);
   } catch (cause) {
     throw emotionError(
       'model_load_failed',
@@ -352,7 +355,7 @@ async function predictWithHead(
   const batch = await toFaceBatch(rt, [face]);
   const logits = tf.tidy(() => {
     const views = head.weights.mirror ? tf.concat([batch, tf.reverse(batch, 2)], 0) : batch;
-    return tf.mean(head.logits(expressionFeatures(rt, views as never)), 0);
+    return tf.mean(head.logits(head.features(views as never)), 0);
   });
   try {
     const p = softmax([...((await logits.data()) as Float32Array)], head.weights.temperature);

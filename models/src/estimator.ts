@@ -10,7 +10,6 @@ import {
 } from './analyzer.ts';
 import { faceApiVersion } from './backend.ts';
 import { emotionError } from './errors.ts';
-import { HEAD_NAME } from './expression-head.ts';
 import type { Expression, ExpressionProbabilities } from './expressions.ts';
 import { aggregateFrames, type FrameScore, type SatisfactionEstimate } from './satisfaction.ts';
 
@@ -201,8 +200,7 @@ export function sampleAcrossWindow(
   return [...best.values()].sort((a, b) => a.atMs - b.atMs);
 }
 
-export function modelName(analyzer: Pick<FaceAnalyzer, 'detector' | 'backend' | 'expressionModel'>): string {
+export function modelName(analyzer: Pick<FaceAnalyzer, 'detector' | 'backend' | 'expressionWeights'>): string {
   const detector = analyzer.detector === 'ssd' ? 'ssd-mobilenetv1' : 'tiny-face-detector';
-  const expression = analyzer.expressionModel === 'trained' ? `expression+${HEAD_NAME}` : 'expression';
-  return `face-api-${faceApiVersion()}/${detector}+${expression}/${analyzer.backend}`;
+  return `face-api-${faceApiVersion()}/${detector}+${analyzer.expressionWeights}/${analyzer.backend}`;
 }

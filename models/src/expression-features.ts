@@ -1,7 +1,8 @@
 /**
- * The shipped expression net (face-api's FaceExpressionNet) run as a feature extractor: its four dense
- * blocks, with the same weights, but the features taken before its last pooling so a head trained on
- * FER2013 (expression-head.ts) can see where on the face things happen (mouth vs eyes), not only a mean.
+ * face-api's expression net (FaceExpressionNet) run as a feature extractor: its four dense blocks, with
+ * its weights (the shipped ones, or those fine-tuned here: models/train/fine-tune-net.py), but the
+ * features taken before its last pooling so a head trained on FER2013 (expression-head.ts) can see
+ * where on the face things happen (mouth vs eyes), not only a mean.
  */
 import type { Tensor, Tensor2D, Tensor3D, Tensor4D } from '@tensorflow/tfjs';
 import type { LoadedRuntime } from './backend.ts';
@@ -41,20 +42,21 @@ export interface ShippedClassifier {
   bias: Tensor;
 }
 
-function extractorParams(rt: LoadedRuntime): ExtractorParams {
-  const net = rt.faceapi.nets.faceExpressionNet as unknown as {
-    faceFeatureExtractor: { params?: ExtractorParams };
-  };
-  const params = net.faceFeatureExtractor.params;
+/** A loaded face-api FaceExpressionNet: the shipped one (`rt.faceapi.nets.faceExpressionNet`) or another. */
+export type ExpressionNet = LoadedRuntime['faceapi']['nets']['faceExpressionNet'];
+
+function extractorParams(net: ExpressionNet): ExtractorParams {
+  const params = (net as unknown as { faceFeatureExtractor: { params?: ExtractorParams } })
+    .faceFeatureExtractor.params;
   if (!params) throw new Error('faceExpressionNet is not loaded');
   return params;
 }
 
-/** The shipped dense layer (256 → 7), to compare against and as the fallback. */
-export function shippedClassifier(rt: LoadedRuntime): ShippedClassifier {
-  const net = rt.faceapi.nets.faceExpressionNet as unknown as { params?: { fc: ShippedClassifier } };
-  if (!net.params) throw new Error('faceExpressionNet is not loaded');
-  return net.params.fc;
+/** The net's own dense layer (256 → 7): the shipped one is what the trained model is compared against. */
+function netClassifier(net: ExpressionNet): ShippedClassifier {
+  const params = (net as unknown as { params?: { fc: ShippedClassifier } }).params;
+  if (!params) throw new Error('faceExpressionNet is not loaded');
+  return params.fc;
 }
 
 /** face-api's output order (its FaceExpressions): the shipped dense layer's columns. */
@@ -68,10 +70,14 @@ export const FACE_API_ORDER = [
   'surprised',
 ] as const;
 
-/** The shipped dense layer's logits of [n, ≥ 256] features, in EXPRESSIONS order. */
-export function shippedLogits(rt: LoadedRuntime, features: Tensor2D): Tensor2D {
+/** The net's own dense layer's logits of [n, ≥ 256] features, in EXPRESSIONS order. */
+export function netLogits(
+  rt: LoadedRuntime,
+  features: Tensor2D,
+  net: ExpressionNet = rt.faceapi.nets.faceExpressionNet,
+): Tensor2D {
   const { tf } = rt;
-  const fc = shippedClassifier(rt);
+  const fc = netClassifier(net);
   const columns = EXPRESSIONS.map((e) => FACE_API_ORDER.indexOf(e));
   return tf.tidy(() => {
     const global = tf.slice(features, [0, 0], [-1, FEATURE_LAYOUT.global]);
@@ -87,9 +93,13 @@ export async function toFaceBatch(rt: LoadedRuntime, faces: Tensor3D[]): Promise
 }
 
 /** [n, 112, 112, 3] float 0..255 → [n, FEATURE_SIZE]. */
-export function expressionFeatures(rt: LoadedRuntime, batch: Tensor4D): Tensor2D {
+export function expressionFeatures(
+  rt: LoadedRuntime,
+  batch: Tensor4D,
+  net: ExpressionNet = rt.faceapi.nets.faceExpressionNet,
+): Tensor2D {
   const { tf } = rt;
-  const params = extractorParams(rt);
+  const params = extractorParams(net);
   return tf.tidy(() => {
     const normalized = tf.div(tf.sub(batch, tf.tensor1d([...MEAN_RGB])), 255) as Tensor4D;
     const d0 = denseBlock(rt, normalized, params.dense0, true);

@@ -1,14 +1,16 @@
 /**
- * The expression head trained on FER2013 (models/train/train-head.ts) on top of the shipped net's
- * features (expression-features.ts). Weights ship in models/weights/: a JSON manifest and one float32
- * file, read from disk — nothing downloaded.
+ * The expression head trained on FER2013 (models/train/train-head.ts, then fine-tuned with the net by
+ * models/train/fine-tune-net.py) on the expression net's features (expression-features.ts). Weights
+ * ship in models/weights/: the head (a JSON manifest and one float32 file) and, when the head names
+ * one, the fine-tuned net (a tfjs weights manifest in face-api's names) — read from disk, nothing
+ * downloaded.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Tensor2D } from '@tensorflow/tfjs';
+import type { Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 import type { LoadedRuntime } from './backend.ts';
-import { FEATURE_SIZE, shippedLogits } from './expression-features.ts';
+import { type ExpressionNet, expressionFeatures, FEATURE_SIZE, netLogits } from './expression-features.ts';
 import { EXPRESSIONS } from './expressions.ts';
 
 export const HEAD_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), '..', 'weights');
@@ -34,8 +36,13 @@ export interface HeadWeights {
   temperature: number;
   /** Mean of the logits of the face and its mirror image (as validated). */
   mirror: boolean;
-  /** The head learns a correction: its output is added to the shipped dense layer's logits. */
+  /** The head learns a correction: its output is added to the expression net's own dense layer's logits. */
   addShipped: boolean;
+  /**
+   * The expression net under the head: the name of a tfjs weights manifest beside the head
+   * (`<net>.json`, the net fine-tuned with it), or absent for face-api's shipped net.
+   */
+  net?: string;
   /** Training record (seed, data, validation results) kept beside the weights. */
   info: Record<string, unknown>;
 }
@@ -48,8 +55,12 @@ interface Manifest {
   temperature: number;
   mirror: boolean;
   addShipped: boolean;
+  net?: string;
   info: Record<string, unknown>;
 }
+
+/** A net name is a file name beside the head, nothing that leaves the folder. */
+const NET_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /** Manifest (JSON) and float32 data: mean, scale, then each layer's weights and bias. */
 export function serializeHead(head: HeadWeights): { manifest: string; data: Uint8Array } {
@@ -61,6 +72,7 @@ export function serializeHead(head: HeadWeights): { manifest: string; data: Uint
     temperature: head.temperature,
     mirror: head.mirror,
     addShipped: head.addShipped,
+    ...(head.net ? { net: head.net } : {}),
     info: head.info,
   };
   const parts = [head.mean, head.scale, ...head.layers.flatMap((l) => [l.weights, l.bias])];
@@ -78,6 +90,8 @@ export function parseHead(manifestText: string, bytes: Uint8Array): HeadWeights 
   if (manifest.format !== 'oss-expression-head/1' || manifest.classes.join() !== EXPRESSIONS.join())
     throw new Error('not an expression head for these classes');
   if (!(manifest.inputs > 0 && manifest.inputs <= FEATURE_SIZE)) throw new Error('bad head input size');
+  if (manifest.net !== undefined && !(typeof manifest.net === 'string' && NET_NAME.test(manifest.net)))
+    throw new Error('bad expression net name');
   const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   let offset = 0;
   const take = (n: number) => {
@@ -102,6 +116,7 @@ export function parseHead(manifestText: string, bytes: Uint8Array): HeadWeights 
     temperature: manifest.temperature,
     mirror: manifest.mirror === true,
     addShipped: manifest.addShipped === true,
+    ...(manifest.net ? { net: manifest.net } : {}),
     info: manifest.info,
   };
 }
@@ -116,12 +131,31 @@ export async function readHead(directory = HEAD_DIRECTORY, name = HEAD_NAME): Pr
 
 export interface LoadedHead {
   readonly weights: HeadWeights;
+  /** [n, 112, 112, 3] face batch → [n, FEATURE_SIZE], by the head's own net. */
+  features(batch: Tensor4D): Tensor2D;
   /** [n, FEATURE_SIZE] features → [n, 7] logits (EXPRESSIONS order), before the temperature. */
   logits(features: Tensor2D): Tensor2D;
 }
 
+/** The head in `directory` and the net it names (from the same folder), ready to run. */
+export async function loadHead(
+  rt: LoadedRuntime,
+  directory = HEAD_DIRECTORY,
+  name = HEAD_NAME,
+): Promise<LoadedHead> {
+  const head = await readHead(directory, name);
+  if (!head.net) return prepareHead(rt, head);
+  const net = new rt.faceapi.FaceExpressionNet();
+  await net.loadFromDisk(join(directory, `${head.net}.json`));
+  return prepareHead(rt, head, net);
+}
+
 /** Puts the head's arrays into tensors once (they live as long as the analyzer). */
-export function prepareHead(rt: LoadedRuntime, head: HeadWeights): LoadedHead {
+export function prepareHead(
+  rt: LoadedRuntime,
+  head: HeadWeights,
+  net: ExpressionNet = rt.faceapi.nets.faceExpressionNet,
+): LoadedHead {
   const { tf } = rt;
   const mean = tf.keep(tf.tensor1d(head.mean));
   const scale = tf.keep(tf.tensor1d(head.scale));
@@ -132,6 +166,7 @@ export function prepareHead(rt: LoadedRuntime, head: HeadWeights): LoadedHead {
   }));
   return {
     weights: head,
+    features: (batch) => expressionFeatures(rt, batch, net),
     logits: (features) =>
       tf.tidy(() => {
         const used = tf.slice(features, [0, 0], [-1, head.inputs]);
@@ -140,7 +175,7 @@ export function prepareHead(rt: LoadedRuntime, head: HeadWeights): LoadedHead {
           x = tf.add(tf.matMul(x, w), b) as Tensor2D;
           if (relu) x = tf.relu(x);
         }
-        return head.addShipped ? tf.add(x, shippedLogits(rt, features)) : x;
+        return head.addShipped ? tf.add(x, netLogits(rt, features, net)) : x;
       }),
   };
 }

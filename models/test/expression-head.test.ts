@@ -4,12 +4,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Tensor4D } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFaceAnalyzer, type FaceAnalyzer } from '../src/analyzer.ts';
 import { loadRuntime } from '../src/backend.ts';
 import { type EvalReport, evaluateFolder } from '../src/evaluate.ts';
-import { expressionFeatures, shippedLogits, toFaceBatch } from '../src/expression-features.ts';
-import { HEAD_DIRECTORY, HEAD_NAME, parseHead, readHead } from '../src/expression-head.ts';
+import { expressionFeatures, FEATURE_SIZE, netLogits, toFaceBatch } from '../src/expression-features.ts';
+import { HEAD_DIRECTORY, HEAD_NAME, loadHead, parseHead, readHead } from '../src/expression-head.ts';
 import { EXPRESSIONS } from '../src/expressions.ts';
 import { decodeImage } from '../src/image.ts';
 import { softmax } from '../src/temperature.ts';
@@ -61,7 +62,7 @@ describe('expression features', () => {
       face as never,
     )) as unknown as Record<string, number>;
     const batch = await toFaceBatch(rt, [face as never]);
-    const logits = shippedLogits(rt, expressionFeatures(rt, batch));
+    const logits = netLogits(rt, expressionFeatures(rt, batch));
     const ours = softmax([...(await logits.data())]);
     for (const [i, e] of EXPRESSIONS.entries()) expect(ours[i]).toBeCloseTo(reference[e]!, 4);
     rt.tf.dispose([face, batch, logits]);
@@ -77,10 +78,28 @@ describe('head file', () => {
     expect(bytes).toBeLessThan(4_000_000);
   });
 
+  it('names the fine-tuned net beside it, which ships too and is not the shipped one', async () => {
+    const head = await readHead();
+    expect(head.net).toBe('expression-net');
+    const netBytes = readFileSync(join(HEAD_DIRECTORY, `${head.net}.bin`)).byteLength;
+    expect(netBytes).toBeLessThan(2_000_000);
+    const rt = await loadRuntime('wasm');
+    const loaded = await loadHead(rt, HEAD_DIRECTORY);
+    const batch = rt.tf.randomUniform([2, 112, 112, 3], 0, 255, 'float32', 19) as Tensor4D;
+    const [own, shipped] = [loaded.features(batch), expressionFeatures(rt, batch)];
+    expect(own.shape).toEqual([2, FEATURE_SIZE]);
+    expect(rt.tf.max(rt.tf.abs(rt.tf.sub(own, shipped))).dataSync()[0]).toBeGreaterThan(0.01);
+    rt.tf.dispose([batch, own, shipped]);
+  });
+
   it('refuses a truncated or foreign file with a clear error', () => {
     const manifest = readFileSync(join(HEAD_DIRECTORY, `${HEAD_NAME}.json`), 'utf8');
     const data = readFileSync(join(HEAD_DIRECTORY, `${HEAD_NAME}.bin`));
     expect(() => parseHead(manifest, data.subarray(0, data.byteLength - 4))).toThrow(/shape|short/);
     expect(() => parseHead(manifest.replace('"angry"', '"furious"'), data)).toThrow(/classes/);
+    // The net is a file beside the head: a name that would leave the folder is refused.
+    const away = manifest.replace('"net": "expression-net"', '"net": "../../elsewhere"');
+    expect(away).not.toBe(manifest);
+    expect(() => parseHead(away, data)).toThrow(/net name/);
   });
 });

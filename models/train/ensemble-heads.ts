@@ -26,6 +26,8 @@ export function averageHeads(heads: readonly HeadWeights[]): HeadWeights {
   const [first] = heads;
   if (!first) throw new Error('no head to average');
   for (const h of heads) {
+    // A fine-tuned net gives each head features of its own: only heads on the shipped net average.
+    if (h.net) throw new Error('a head on a fine-tuned net cannot be averaged with others');
     const shapeOk = h.layers.length === 2 && h.inputs === first.inputs && h.addShipped === first.addShipped;
     if (!shapeOk || !sameArray(h.mean, first.mean) || !sameArray(h.scale, first.scale))
       throw new Error('heads differ in shape, inputs or standardisation: trained on other faces?');

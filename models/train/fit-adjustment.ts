@@ -53,10 +53,19 @@ function accuracy3(predicted: readonly number[], labels: readonly number[]): num
   return predicted.filter((p, i) => VALENCE[p] === VALENCE[labels[i]!]).length / labels.length;
 }
 
-/** 3-way accuracy, minus a heavy penalty for every class recalled below the shipped recall + margin. */
-function objective(predicted: number[], labels: number[], floor: readonly number[]): number {
+/**
+ * 3-way accuracy, minus a heavy penalty for every class recalled below the shipped recall + margin,
+ * and for 7-class accuracy below `minAccuracy7`.
+ */
+function objective(
+  predicted: number[],
+  labels: number[],
+  floor: readonly number[],
+  minAccuracy7: number,
+): number {
   const shortfall = recalls(predicted, labels).reduce((a, r, k) => a + Math.max(0, floor[k]! - r), 0);
-  return accuracy3(predicted, labels) - 5 * shortfall;
+  const accuracy7 = predicted.filter((p, i) => p === labels[i]).length / labels.length;
+  return accuracy3(predicted, labels) - 5 * shortfall - 5 * Math.max(0, minAccuracy7 - accuracy7);
 }
 
 /**
@@ -71,21 +80,30 @@ export function recallStandardErrors(recall: readonly number[], labels: readonly
  * Coordinate ascent over the class biases for each α on a grid; the best (α, bias) on the held-out images.
  * Each class's floor is its shipped recall + `margin` + `marginSe` standard errors of that recall.
  */
-export function fitAdjustment(data: HeldOut, margin: number, biasStep = 0.05, marginSe = 0) {
+export function fitAdjustment(
+  data: HeldOut,
+  margin: number,
+  biasStep = 0.05,
+  marginSe = 0,
+  alphas: readonly number[] = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7],
+  minAccuracy7 = 0,
+) {
   const correction = data.head.map((row, i) => row.map((v, k) => v - data.shipped[i]![k]!));
   const zero = EXPRESSIONS.map(() => 0);
   const shippedRecall = recalls(predictions(data.shipped, correction, 1, zero), data.labels);
   const errors = recallStandardErrors(shippedRecall, data.labels);
   const floor = shippedRecall.map((r, k) => r + margin + marginSe * errors[k]!);
   let best = { alpha: 0, bias: zero, score: -Infinity };
-  for (const alpha of [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]) {
+  for (const alpha of alphas) {
     const bias = [...zero];
-    let score = objective(predictions(data.shipped, correction, alpha, bias), data.labels, floor);
+    const score7 = (b: readonly number[]) =>
+      objective(predictions(data.shipped, correction, alpha, b), data.labels, floor, minAccuracy7);
+    let score = score7(bias);
     for (let sweep = 0; sweep < 3; sweep++)
       for (let k = 0; k < bias.length; k++)
         for (const step of biasSteps(biasStep)) {
           const tried = bias.map((b, j) => (j === k ? step : b));
-          const s = objective(predictions(data.shipped, correction, alpha, tried), data.labels, floor);
+          const s = score7(tried);
           if (s > score) [score, bias[k]] = [s, step];
         }
     console.error(`alpha ${alpha}: held-out objective ${score.toFixed(4)} bias ${bias.join(' ')}`);
@@ -108,7 +126,7 @@ export function fitAdjustment(data: HeldOut, margin: number, biasStep = 0.05, ma
 }
 
 /** The same head with its correction scaled by (1 − α) and the biases added: the loader is unchanged. */
-function adjusted(head: HeadWeights, alpha: number, bias: readonly number[]): HeadWeights {
+export function adjusted(head: HeadWeights, alpha: number, bias: readonly number[]): HeadWeights {
   const last = head.layers.at(-1)!;
   const layer = {
     ...last,

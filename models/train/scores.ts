@@ -1,6 +1,6 @@
 /** Validation scores of a head and of the shipped dense layer, from logits (EXPRESSIONS order). */
 import type { LoadedRuntime } from '../src/backend.ts';
-import { FEATURE_LAYOUT, FEATURE_SIZE, shippedLogits } from '../src/expression-features.ts';
+import { FEATURE_LAYOUT, FEATURE_SIZE, netLogits } from '../src/expression-features.ts';
 import { EXPRESSIONS, type ExpressionProbabilities } from '../src/expressions.ts';
 import { computeMetrics, happyNeutralBalancedAccuracy, type Prediction } from '../src/metrics.ts';
 import { softmax } from '../src/temperature.ts';
@@ -54,7 +54,7 @@ export function shippedProbabilities(rt: LoadedRuntime, split: Split) {
   }
   const logits = rt.tf.tidy(
     () =>
-      shippedLogits(
+      netLogits(
         rt,
         rt.tf.tensor2d(rows, [split.labels.length, FEATURE_LAYOUT.global]),
       ).arraySync() as number[][],

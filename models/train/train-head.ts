@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs';
 import { type LoadedRuntime, loadRuntime } from '../src/backend.ts';
-import { FEATURE_LAYOUT, FEATURE_SIZE, shippedLogits } from '../src/expression-features.ts';
+import { FEATURE_LAYOUT, FEATURE_SIZE, netLogits } from '../src/expression-features.ts';
 import {
   HEAD_NAME,
   type HeadLayer,
@@ -289,9 +289,7 @@ function baseLogits(rt: LoadedRuntime, rows: Float32Array): Float32Array {
   for (let start = 0; start < n; start += 4096) {
     const count = Math.min(4096, n - start);
     const slice = rows.subarray(start * FEATURE_SIZE, (start + count) * FEATURE_SIZE);
-    const logits = rt.tf.tidy(() =>
-      shippedLogits(rt, rt.tf.tensor2d(slice, [count, FEATURE_SIZE])).dataSync(),
-    );
+    const logits = rt.tf.tidy(() => netLogits(rt, rt.tf.tensor2d(slice, [count, FEATURE_SIZE])).dataSync());
     out.set(logits as Float32Array, start * EXPRESSIONS.length);
   }
   return out;
