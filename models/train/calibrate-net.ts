@@ -3,10 +3,11 @@
  * code (tfjs WASM, face + mirror image) over the validation split, fits its temperature on the
  * even-indexed faces, reports calibration on the odd ones and every figure against the shipped weights
  * in the same run, and writes the temperature and the figures into the head's manifest.
- *   tsx models/train/calibrate-net.ts <validation folder> <weights dir> [--fit-biases]
+ *   tsx models/train/calibrate-net.ts <validation folder> <weights dir> [--fit-biases [--margin-se z]]
  * The even/odd halves are those of train-head.ts (the extraction order, seed 2013). `--fit-biases`
  * also shifts each class's prior (fit-adjustment.ts, no blend) on the even half, so that no class is
- * recalled less than by the shipped weights there; every figure is then also reported on the odd half.
+ * recalled less than by the shipped weights there (raised by z standard errors of that recall with
+ * `--margin-se`, so that a floor met by less than its sampling error does not count); every figure is then also reported on the odd half.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -65,7 +66,7 @@ function valenceReliability(logits: number[][], labels: number[], t: number) {
   return reliability(logGroups, labels.map(groupOf), 1);
 }
 
-async function main(folder: string, dir: string, fitBiases: boolean): Promise<void> {
+async function main(folder: string, dir: string, fitBiases: boolean, marginSe: number): Promise<void> {
   const rt = await loadRuntime('wasm');
   await rt.faceapi.nets.faceExpressionNet.loadFromDisk(rt.modelDir);
   const head = await loadHead(rt, dir);
@@ -81,7 +82,7 @@ async function main(folder: string, dir: string, fitBiases: boolean): Promise<vo
         { labels: half(labels, 0), head: half(logits.trained, 0), shipped: half(shipped, 0) },
         0,
         0.05,
-        0,
+        marginSe,
         [0],
         MIN_ACCURACY7,
       )
@@ -111,7 +112,9 @@ async function main(folder: string, dir: string, fitBiases: boolean): Promise<vo
   weights.info = {
     ...weights.info,
     ...(fit
-      ? { adjustment: `class biases ${fit.bias.join(' ')} fitted on the even half of validation` }
+      ? {
+          adjustment: `class biases ${fit.bias.join(' ')} fitted on the even half of validation, floors + ${marginSe} SE`,
+        }
       : {}),
     temperature,
     validation: { accuracy7: report.head.accuracy7, accuracy3: report.head.accuracy3 },
@@ -125,15 +128,15 @@ async function main(folder: string, dir: string, fitBiases: boolean): Promise<vo
 }
 
 const { values, positionals } = parseArgs({
-  options: { 'fit-biases': { type: 'boolean' } },
+  options: { 'fit-biases': { type: 'boolean' }, 'margin-se': { type: 'string', default: '0' } },
   allowPositionals: true,
 });
 const [folder, dir] = positionals;
 if (!folder || !dir) {
   console.error(
-    'Cách dùng / Usage: tsx models/train/calibrate-net.ts <validation folder> <weights dir> [--fit-biases]',
+    'Cách dùng / Usage: tsx models/train/calibrate-net.ts <validation folder> <weights dir> [--fit-biases [--margin-se z]]',
   );
   process.exitCode = 2;
 } else {
-  await main(folder, dir, values['fit-biases'] === true);
+  await main(folder, dir, values['fit-biases'] === true, Number(values['margin-se']));
 }
