@@ -106,7 +106,9 @@ export async function createFaceAnalyzer(options: AnalyzerOptions = {}): Promise
     backend: rt.backend,
     detector: settings.detector,
     expressionModel: settings.expressionModel,
-    expressionWeights: head ? ['expression', head.weights.net, HEAD_NAME].filter(Boolean).join('+') : 'expression',
+    expressionWeights: head
+      ? ['expression', head.weights.net, HEAD_NAME].filter(Boolean).join('+')
+      : 'expression',
     secondPass: settings.secondPass,
     analyzeImage,
     analyze: (bytes) => analyzeImage(decodeImage(bytes)),

@@ -200,7 +200,9 @@ export function sampleAcrossWindow(
   return [...best.values()].sort((a, b) => a.atMs - b.atMs);
 }
 
-export function modelName(analyzer: Pick<FaceAnalyzer, 'detector' | 'backend' | 'expressionWeights'>): string {
+export function modelName(
+  analyzer: Pick<FaceAnalyzer, 'detector' | 'backend' | 'expressionWeights'>,
+): string {
   const detector = analyzer.detector === 'ssd' ? 'ssd-mobilenetv1' : 'tiny-face-detector';
   return `face-api-${faceApiVersion()}/${detector}+${analyzer.expressionWeights}/${analyzer.backend}`;
 }
