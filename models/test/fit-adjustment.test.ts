@@ -50,6 +50,20 @@ describe('fitAdjustment (prior shift + blend on held-out training faces)', () =>
     });
   });
 
+  it('with no blend and a 7-class floor (calibrate-net.ts), trades less 7-class accuracy for 3-way', () => {
+    const data = heldOut(700, 0.2);
+    const accuracy7 = (bias: readonly number[]) =>
+      data.head.filter((row, i) => {
+        const shifted = row.map((v, k) => v + bias[k]!);
+        return shifted.indexOf(Math.max(...shifted)) === data.labels[i];
+      }).length / data.labels.length;
+    const plain = fitAdjustment(data, 0, 0.1, 0, [0]);
+    const floored = fitAdjustment(data, 0, 0.1, 0, [0], 1);
+    expect([plain.alpha, floored.alpha]).toEqual([0, 0]);
+    expect(accuracy7(floored.bias)).toBeGreaterThan(accuracy7(plain.bias));
+    expect(floored.heldOut.accuracy3).toBeLessThanOrEqual(plain.heldOut.accuracy3);
+  });
+
   it('standard errors of recall follow √(r(1 − r)/n) per class', () => {
     const labels = [0, 0, 0, 0, 1, 1];
     const [a, b] = recallStandardErrors([0.5, 1, 0, 0, 0, 0, 0], labels);

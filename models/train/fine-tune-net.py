@@ -6,9 +6,12 @@ offline. Debian's python3-torch (1.13, CPU) can: this script is the only Python 
 is not needed to run, test or deploy anything. It writes weights the device loads with tfjs
 (models/src/expression-net.ts, expression-head.ts); the model is the same graph, op for op.
 
-    python3 models/train/fine-tune-net.py --pixels /tmp/ft --out /tmp/run [--epochs 8] [--seed 19]
+    python3 models/train/fine-tune-net.py --pixels /tmp/ft --start-head /tmp/ft/start --out /tmp/run \
+        [--epochs 5] [--seed 19]
 
 --pixels: folder with train.u8/.json and validation.u8/.json (export-pixels.ts).
+--start-head: the head trained on the shipped net's frozen features (train-head.ts), where training
+starts; the one that shipped before the fine-tuning is in git at e3233fe (models/weights/).
 Writes <out>/expression-net.json + .bin (extractor and base dense layer, float32, tfjs weights
 manifest with face-api's names), <out>/expression-head.json + .bin (the head, its format) and
 <out>/fine-tune.log.json (options, per-epoch validation figures, validation logits of the last epoch).
@@ -27,7 +30,6 @@ from torch import nn
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FACE_API_MODEL = os.path.join(ROOT, "..", "node_modules", "@vladmandic", "face-api", "model")
-HEAD_DIR = os.path.join(ROOT, "weights")
 EXPRESSIONS = ["angry", "disgusted", "fearful", "happy", "neutral", "sad", "surprised"]
 FACE_API_ORDER = ["neutral", "happy", "sad", "angry", "fearful", "disgusted", "surprised"]
 VALENCE = {"angry": 2, "disgusted": 2, "fearful": 2, "sad": 2, "happy": 0, "neutral": 1, "surprised": 1}
@@ -87,6 +89,9 @@ def read_head(directory, name="expression-head"):
     layers = [(take(l["inputs"] * l["outputs"]).reshape(l["inputs"], l["outputs"]), take(l["outputs"]))
               for l in manifest["layers"]]
     assert offset == len(floats) and manifest["addShipped"] and len(layers) == 2
+    if "net" in manifest:
+        raise SystemExit(f"{directory}: this head belongs to a fine-tuned net; start from a head of "
+                         "train-head.ts on the shipped net (--start-head)")
     return manifest, mean, scale, layers
 
 
@@ -294,6 +299,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pixels", required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--start-head", required=True,
+                        help="folder with a head of train-head.ts on the shipped net (expression-head.*)")
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--lr", type=float, default=0.0005)
@@ -317,7 +324,7 @@ def main():
     if args.limit:
         train_x, train_y = train_x[:args.limit], train_y[:args.limit]
     model = ExpressionModel(args.dropout)
-    start_head = read_head(HEAD_DIR)
+    start_head = read_head(args.start_head)
     model.load_start(read_tfjs(os.path.join(FACE_API_MODEL, "face_expression_model-weights_manifest.json")),
                      start_head)
     log = {"options": vars(args), "start": scores(logits_of(model, val_x), val_y), "epochs": []}
